@@ -1,0 +1,111 @@
+// buildApp(config): platform, domain services, shared HTTP plugins, then each surface with its own envelope.
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import cors from '@fastify/cors'
+import formbody from '@fastify/formbody'
+import multipart from '@fastify/multipart'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { Config } from './config.ts'
+import { openPlatform, type PlatformOverrides } from './platform/platform.ts'
+import { loggerOptions } from './platform/log.ts'
+import { createServices } from './domain/services.ts'
+import { DomainError } from './domain/errors.ts'
+import './surfaces/request-context.ts'
+import { opsRoutes } from './surfaces/ops.routes.ts'
+import { restSurface } from './surfaces/rest/index.ts'
+import { sendRestError } from './surfaces/rest/envelope.ts'
+import { legacySurface } from './surfaces/legacy/index.ts'
+import { sendLegacyError } from './surfaces/legacy/envelope.ts'
+import { LEGACY_URL } from './surfaces/legacy/struts.ts'
+import { facadeSurface } from './surfaces/imfacade/index.ts'
+import { sendFacadeError } from './surfaces/imfacade/envelope.ts'
+import { FACADE_URL } from './surfaces/imfacade/im.routes.ts'
+
+export interface AppOverrides extends PlatformOverrides {
+  /** Clock in epoch ms. */
+  now?: () => number
+  /** Told the admin token generated at first start, once; the server prints it. */
+  onGeneratedAdminToken?: (token: string) => void
+}
+
+/** Headers the three surfaces read, and the legacy ones they send back. */
+const REQUEST_HEADERS = ['content-type', 'access-token', 'app_id', 'user_id', 'group_id', 'uid', 'accessToken', 'client', 'expire', 'Authorization', 'x-request-id']
+const EXPOSED_HEADERS = ['uid', 'accessToken', 'client', 'expire', 'x-request-id']
+
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
+  const platform = await openPlatform(config, overrides)
+  const app = Fastify({
+    logger: loggerOptions(config.LOG_LEVEL),
+    routerOptions: { ignoreTrailingSlash: true },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+  })
+  app.addHook('onClose', () => platform.close())
+  try {
+    const services = createServices({
+      db: platform.database.db,
+      bus: platform.bus,
+      kv: platform.kv,
+      now: overrides.now ?? Date.now,
+      settings: { defaultAppId: config.DEFAULT_APP_ID, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
+    })
+    const { generatedAdminToken } = await services.apps.ensureDefaultApp(config.ADMIN_TOKEN)
+    if (generatedAdminToken) overrides.onGeneratedAdminToken?.(generatedAdminToken)
+
+    app.decorate('services', services)
+    app.decorate('config', config)
+    app.decorateRequest('actor', null)
+    app.decorateRequest('appId', '')
+    app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+
+    await app.register(cors, { origin: '*', allowedHeaders: REQUEST_HEADERS, exposedHeaders: EXPOSED_HEADERS })
+    await app.register(formbody)
+    await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 50 } })
+    acceptEmptyJson(app)
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'im-gateway', version: '0.1.0', description: 'MaxIM-style REST API, legacy project-group API and IM facade' },
+        components: {
+          securitySchemes: {
+            accessToken: { type: 'apiKey', in: 'header', name: 'access-token' },
+            legacyToken: { type: 'apiKey', in: 'header', name: 'accessToken' },
+            facadeToken: { type: 'apiKey', in: 'header', name: 'Authorization' },
+          },
+        },
+      },
+    })
+    await app.register(swaggerUi, { routePrefix: '/docs' })
+
+    app.setErrorHandler(sendRestError)
+    app.setNotFoundHandler(sendNotFound)
+    opsRoutes(app, platform)
+    await app.register(restSurface)
+    await app.register(legacySurface)
+    await app.register(facadeSurface)
+    await app.ready()
+    return app
+  } catch (error) {
+    await app.close()
+    throw error
+  }
+}
+
+/** MaxIM clients POST query-parameter operations with an empty JSON body: that is `{}`, not an error. */
+function acceptEmptyJson(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).trim() === '') done(null, {})
+    else parseJson(request, body as string, done)
+  })
+}
+
+/** An unknown route answers in the envelope of the surface its URL belongs to. */
+function sendNotFound(request: FastifyRequest, reply: FastifyReply) {
+  const error = new DomainError('ROUTE_NOT_FOUND', `no such operation: ${request.method} ${request.url.split('?')[0]}`)
+  if (LEGACY_URL.test(request.url)) return sendLegacyError(error, request, reply)
+  if (FACADE_URL.test(request.url)) return sendFacadeError(error, request, reply)
+  return sendRestError(error, request, reply)
+}

@@ -1,0 +1,43 @@
+// Environment → typed, frozen Config; a bad variable stops start-up with a message naming it.
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+import { resolve } from 'node:path'
+
+const ConfigSchema = Type.Object({
+  NODE_ENV: Type.String({ default: 'development', description: 'production turns off developer conveniences' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port to listen on' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'address to listen on' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'embedded database and stored files' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded PGlite under DATA_DIR' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL; unset = in-process bus and counters' })),
+  REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_-]*$', default: 'img:', description: 'prefix of every Redis key and channel' }),
+  LOG_LEVEL: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent'),
+  ], { default: 'info', description: 'pino log level' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'base of absolute URLs in responses; default http://HOST:PORT' })),
+  DEFAULT_APP_ID: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'default', description: 'app of legacy and facade requests and of REST requests without app_id' }),
+  ADMIN_TOKEN: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.~-]{32,256}$', description: 'admin token of the default app' })),
+  TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 24 * 3600, description: 'lifetime of user tokens' }),
+})
+
+export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string; DATA_DIR: string }>
+
+export class ConfigError extends Error {}
+
+/** Reads the variables the schema names from env; throws ConfigError naming the first bad one. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, string> = {}
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const value = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw)) as Static<typeof ConfigSchema>
+  const firstError = Value.Errors(ConfigSchema, value)[0]
+  if (firstError) {
+    const name = firstError.instancePath.replace(/^\//, '') || '(config)'
+    throw new ConfigError(`invalid environment variable ${name}=${JSON.stringify(raw[name] ?? '')}: ${firstError.message}`)
+  }
+  const publicUrl = (value.PUBLIC_URL ?? `http://${value.HOST}:${value.PORT}`).replace(/\/+$/, '')
+  return Object.freeze({ ...value, PUBLIC_URL: publicUrl, DATA_DIR: resolve(value.DATA_DIR) })
+}

@@ -1,0 +1,101 @@
+// Queries on users, user_settings and devices; plain functions over a Kysely instance or transaction.
+import { sql } from 'kysely'
+import type { Db } from '../../platform/db.ts'
+import type { NewUser, UserRow, UserSettingsRow } from '../../platform/tables.ts'
+import type { LoginName, User, UserSettings } from './accounts.types.ts'
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    username: row.username,
+    mobile: row.mobile,
+    email: row.email,
+    nickName: row.nick_name,
+    avatar: row.avatar,
+    description: row.description,
+    publicInfo: row.public_info,
+    privateInfo: row.private_info,
+    profile: row.profile ?? {},
+    disabled: row.disabled,
+    createdAt: row.created_at.getTime(),
+  }
+}
+
+export function toSettings(row: UserSettingsRow, pushToken: string): UserSettings {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    authMode: row.auth_mode,
+    authQuestion: row.auth_question,
+    authAnswer: row.auth_answer,
+    autoDownload: row.auto_download,
+    groupConfirm: row.group_confirm,
+    noPush: row.no_push,
+    noPushDetail: row.no_push_detail,
+    noPushStartHour: row.no_push_start_hour,
+    noPushEndHour: row.no_push_end_hour,
+    noSounds: row.no_sounds,
+    pushNickName: row.push_nick_name,
+    pushToken,
+    silenceStartTime: row.silence_start_time,
+    silenceEndTime: row.silence_end_time,
+    vibratory: row.vibratory,
+  }
+}
+
+export async function findUserById(db: Db, appId: string, userId: number): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', userId).where('app_id', '=', appId).executeTakeFirst()
+}
+
+/** Usernames are never all digits and emails always hold '@', so one login name matches one column. */
+export async function findUserByLoginName(db: Db, appId: string, name: LoginName): Promise<UserRow | undefined> {
+  const query = db.selectFrom('users').selectAll().where('app_id', '=', appId)
+  switch (name.by) {
+    case 'id':
+      return query.where('id', '=', name.userId).executeTakeFirst()
+    case 'username':
+      return query.where(sql`lower(username)`, '=', name.username.toLowerCase()).executeTakeFirst()
+    case 'any': {
+      const login = name.loginName.trim()
+      if (login.includes('@')) return query.where(sql`lower(email)`, '=', login.toLowerCase()).executeTakeFirst()
+      if (/^\+?\d+$/.test(login)) return query.where('mobile', '=', login).executeTakeFirst()
+      return query.where(sql`lower(username)`, '=', login.toLowerCase()).executeTakeFirst()
+    }
+  }
+}
+
+/** Inserts the user and its default settings; a taken username, mobile or email yields undefined. */
+export async function insertUserWithSettings(db: Db, user: NewUser): Promise<{ user: UserRow; settings: UserSettingsRow } | undefined> {
+  const row = await db.insertInto('users').values(user).onConflict((c) => c.doNothing()).returningAll().executeTakeFirst()
+  if (!row) return undefined
+  const settings = await db.insertInto('user_settings').values({ user_id: row.id }).returningAll().executeTakeFirstOrThrow()
+  return { user: row, settings }
+}
+
+export async function findSettings(db: Db, userId: number): Promise<UserSettingsRow | undefined> {
+  return db.selectFrom('user_settings').selectAll().where('user_id', '=', userId).executeTakeFirst()
+}
+
+/** Records a login from a device: a new guid gets the user's next device_sn and a fresh push token. */
+export async function upsertDevice(
+  db: Db,
+  device: { userId: number; guid: string; platform: number; userAgent: string; pushToken: string },
+) {
+  return db.insertInto('devices')
+    .values({
+      user_id: device.userId,
+      device_guid: device.guid,
+      platform: device.platform,
+      user_agent: device.userAgent,
+      push_token: device.pushToken,
+      device_sn: sql<number>`(select coalesce(max(device_sn), 0) + 1 from devices where user_id = ${device.userId})`,
+    })
+    .onConflict((c) => c.columns(['user_id', 'device_guid']).doUpdateSet((eb) => ({
+      last_login_at: sql`now()`,
+      platform: sql<number>`case when ${eb.ref('excluded.platform')} = 0 then devices.platform else ${eb.ref('excluded.platform')} end`,
+      user_agent: eb.ref('excluded.user_agent'),
+    })))
+    .returning(['id', 'device_sn', 'push_token'])
+    .executeTakeFirstOrThrow()
+}

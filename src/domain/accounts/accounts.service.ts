@@ -1,0 +1,151 @@
+// Account use cases shared by every surface: register, log in, authenticate, sign out, read a user.
+import { randomBytes } from 'node:crypto'
+import { DomainError } from '../errors.ts'
+import type { Actor } from '../actor.ts'
+import type { DomainContext } from '../context.ts'
+import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
+import { isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
+import {
+  findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser, upsertDevice,
+} from './accounts.repository.ts'
+import { findLiveToken, insertToken, revokeToken, revokeUserTokens } from './tokens.repository.ts'
+import { platformFromUserAgent } from './platform.ts'
+import type { DeviceInfo, IssuedToken, LoginName, User, UserSettings } from './accounts.types.ts'
+
+/** Channel on which revoked token ids are announced, so every process can drop their sockets. */
+export const TOKENS_REVOKED_CHANNEL = 'tokens.revoked'
+
+const USERNAME = /^[A-Za-z0-9_]{1,64}$/
+const MOBILE = /^\+?\d{5,20}$/
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/
+
+/** Checks a username against semantics §5: letters, digits and underscore, not all digits. */
+export function checkUsername(username: string): void {
+  if (!USERNAME.test(username) || /^\d+$/.test(username)) {
+    throw new DomainError('BAD_PARAMETER', 'username must be 1-64 letters, digits or underscores and not all digits')
+  }
+}
+
+export interface Registration {
+  appId: string
+  username?: string
+  mobile?: string
+  email?: string
+  /** Lowercase MD5 hex of the password (semantics §9). */
+  passwordDigest: string
+}
+
+export class AccountsService {
+  constructor(private readonly ctx: DomainContext) {}
+
+  async register(input: Registration): Promise<{ user: User; settings: UserSettings }> {
+    if (!input.username && !input.mobile && !input.email) {
+      throw new DomainError('BAD_PARAMETER', 'one of username, mobile or email is required')
+    }
+    if (input.username !== undefined) checkUsername(input.username)
+    if (input.mobile !== undefined && !MOBILE.test(input.mobile)) throw new DomainError('BAD_PARAMETER', 'mobile must be 5-20 digits')
+    if (input.email !== undefined && !EMAIL.test(input.email)) throw new DomainError('BAD_PARAMETER', 'email is not a valid address')
+    const passwordHash = await hashDigest(input.passwordDigest)
+    const created = await this.ctx.db.transaction().execute((trx) => insertUserWithSettings(trx, {
+      app_id: input.appId,
+      username: input.username ?? null,
+      mobile: input.mobile ?? null,
+      email: input.email ?? null,
+      password_hash: passwordHash,
+    }))
+    if (!created) throw new DomainError('USER_EXISTS', 'a user with that username, mobile or email already exists')
+    return { user: toUser(created.user), settings: toSettings(created.settings, '') }
+  }
+
+  /** Checks the password and issues a token; the same answer for an unknown user and a wrong password. */
+  async login(input: { appId: string; name: LoginName; passwordDigest: string; device?: DeviceInfo }): Promise<{ user: User; issued: IssuedToken }> {
+    const row = await findUserByLoginName(this.ctx.db, input.appId, input.name)
+    // Verify against a throwaway hash when there is no user, so timing does not tell who exists.
+    const ok = await verifyDigest(row?.password_hash ?? UNKNOWN_USER_HASH, input.passwordDigest)
+    if (!row || !row.password_hash || !ok) throw new DomainError('WRONG_CREDENTIALS')
+    if (row.disabled) throw new DomainError('USER_DISABLED', 'this user is disabled; contact the app administrator')
+    const issued = await this.issueToken(row.app_id, row.id, input.device)
+    return { user: toUser(row), issued }
+  }
+
+  /** A new token for the user, recording the device it is for when one is named. */
+  async issueToken(appId: string, userId: number, device?: DeviceInfo): Promise<IssuedToken> {
+    const token = newToken()
+    const expiresAt = this.ctx.now() + this.ctx.settings.tokenTtlSeconds * 1000
+    return this.ctx.db.transaction().execute(async (trx) => {
+      const deviceRow = device
+        ? await upsertDevice(trx, {
+          userId,
+          guid: device.guid,
+          platform: device.platform ?? platformFromUserAgent(device.userAgent),
+          userAgent: device.userAgent ?? '',
+          pushToken: randomBytes(16).toString('hex'),
+        })
+        : undefined
+      const tokenId = await insertToken(trx, {
+        appId, kind: 'user', userId, deviceId: deviceRow?.id ?? null, digest: tokenDigest(token),
+        client: device?.guid ?? '', expiresAt: new Date(expiresAt),
+      })
+      return {
+        token, tokenId, userId, expiresAt,
+        device: deviceRow ? { id: deviceRow.id, sn: deviceRow.device_sn, pushToken: deviceRow.push_token } : null,
+      }
+    })
+  }
+
+  /** Resolves a bearer token to who it acts for; refuses malformed, unknown, expired, revoked and disabled. */
+  async authenticate(token: string): Promise<Actor> {
+    if (!isTokenFormat(token)) throw new DomainError('TOKEN_FORMAT')
+    const row = await findLiveToken(this.ctx.db, tokenDigest(token))
+    const expiresAt = row?.expires_at?.getTime() ?? null
+    if (!row || (expiresAt !== null && expiresAt <= this.ctx.now()) || row.disabled === true) {
+      throw new DomainError('TOKEN_INVALID')
+    }
+    return {
+      appId: row.app_id,
+      userId: row.user_id,
+      isAdmin: row.kind === 'admin',
+      asGroupAdmin: null,
+      tokenId: row.id,
+      deviceId: row.device_id,
+      expiresAt,
+    }
+  }
+
+  /** An admin token acting as a user of its app (header `user_id`) or as an admin of a group (`group_id`). */
+  async impersonate(actor: Actor, userId: number | undefined, groupId: number | undefined): Promise<Actor> {
+    if (!actor.isAdmin) return actor
+    if (userId !== undefined) await this.getUser(actor.appId, userId)
+    return { ...actor, userId: userId ?? null, asGroupAdmin: groupId ?? null }
+  }
+
+  async signOut(actor: Actor): Promise<void> {
+    await revokeToken(this.ctx.db, actor.tokenId)
+    await this.announceRevoked([actor.tokenId])
+  }
+
+  /** Revokes every token of the user: password change or reset, user disabled. */
+  async revokeAll(userId: number): Promise<void> {
+    const ids = await revokeUserTokens(this.ctx.db, userId)
+    await this.announceRevoked(ids)
+  }
+
+  async getUser(appId: string, userId: number): Promise<User> {
+    const row = await findUserById(this.ctx.db, appId, userId)
+    if (!row) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+    return toUser(row)
+  }
+
+  async getSettings(userId: number): Promise<UserSettings> {
+    const row = await findSettings(this.ctx.db, userId)
+    if (!row) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+    return toSettings(row, '')
+  }
+
+  private async announceRevoked(tokenIds: number[]): Promise<void> {
+    if (tokenIds.length > 0) await this.ctx.bus.publish(TOKENS_REVOKED_CHANNEL, JSON.stringify(tokenIds))
+  }
+}
+
+// argon2id of a random digest nobody knows; computed once at load so unknown users cost a verify too.
+const UNKNOWN_USER_HASH = await hashDigest(randomBytes(16).toString('hex'))

@@ -1,0 +1,63 @@
+// Domain objects of accounts: users, their settings and legacy profile, devices, issued tokens.
+import type { LegacyProfile } from '../../platform/tables.ts'
+
+export type { LegacyProfile }
+
+export interface User {
+  id: number
+  appId: string
+  username: string | null
+  mobile: string | null
+  email: string | null
+  nickName: string
+  /** As stored: an absolute URL given by a client, or a path of our own file store. */
+  avatar: string
+  description: string
+  publicInfo: string
+  privateInfo: string
+  profile: LegacyProfile
+  disabled: boolean
+  createdAt: number
+}
+
+export interface UserSettings {
+  id: number
+  userId: number
+  authMode: number
+  authQuestion: string
+  authAnswer: string
+  autoDownload: boolean
+  groupConfirm: boolean
+  noPush: boolean
+  noPushDetail: boolean
+  noPushStartHour: number
+  noPushEndHour: number
+  noSounds: boolean
+  pushNickName: string
+  pushToken: string
+  silenceStartTime: number
+  silenceEndTime: number
+  vibratory: boolean
+}
+
+/** How a login names its user: by id, by username only, or by username, mobile or email. */
+export type LoginName =
+  | { by: 'id'; userId: number }
+  | { by: 'username'; username: string }
+  | { by: 'any'; loginName: string }
+
+export interface DeviceInfo {
+  /** A client-chosen identity of the device: REST `device_guid`, legacy `client`. */
+  guid: string
+  platform?: number
+  userAgent?: string
+}
+
+export interface IssuedToken {
+  token: string
+  tokenId: number
+  userId: number
+  /** Epoch ms. */
+  expiresAt: number
+  device: { id: number; sn: number; pushToken: string } | null
+}

@@ -1,0 +1,16 @@
+// What every domain service is built from: the database, the bus, counters, the clock and the settings it reads.
+import type { Db } from '../platform/db.ts'
+import type { Bus } from '../platform/bus.ts'
+import type { Kv } from '../platform/kv.ts'
+
+export interface DomainContext {
+  readonly db: Db
+  readonly bus: Bus
+  readonly kv: Kv
+  /** Epoch ms; tests move it to expire tokens and codes. */
+  readonly now: () => number
+  readonly settings: {
+    readonly defaultAppId: string
+    readonly tokenTtlSeconds: number
+  }
+}

@@ -1,0 +1,26 @@
+// Password verifiers per semantics §9: argon2id (PHC string) over the lowercase MD5 hex digest of the password.
+import { createHash } from 'node:crypto'
+import { hash, verify, Algorithm } from '@node-rs/argon2'
+
+const MD5_HEX = /^[0-9a-fA-F]{32}$/
+
+/** What legacy clients send instead of the password, and what the REST surface computes from it. */
+export function md5Hex(password: string): string {
+  return createHash('md5').update(password, 'utf8').digest('hex')
+}
+
+export function isMd5Hex(value: string): boolean {
+  return MD5_HEX.test(value)
+}
+
+export function hashDigest(digest: string): Promise<string> {
+  return hash(digest.toLowerCase(), { algorithm: Algorithm.Argon2id })
+}
+
+export async function verifyDigest(stored: string, digest: string): Promise<boolean> {
+  try {
+    return await verify(stored, digest.toLowerCase())
+  } catch {
+    return false
+  }
+}

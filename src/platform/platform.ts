@@ -1,0 +1,47 @@
+// Opens the outside world the config names: the database (migrated), Redis or its in-process stand-ins.
+import { Redis } from 'ioredis'
+import type { Config } from '../config.ts'
+import { openDatabase, type Database } from './db.ts'
+import { memoryBus, redisBus, type Bus } from './bus.ts'
+import { memoryKv, redisKv, type Kv } from './kv.ts'
+import { migrateToLatest } from './migrate.ts'
+
+export interface Platform {
+  readonly database: Database
+  readonly bus: Bus
+  readonly kv: Kv
+  /** Present when REDIS_URL is set. */
+  readonly redis: Redis | null
+  close(): Promise<void>
+}
+
+export interface PlatformOverrides {
+  /** An already migrated database (tests start from a template). */
+  database?: Database
+}
+
+export async function openPlatform(config: Config, overrides: PlatformOverrides = {}): Promise<Platform> {
+  const database = overrides.database ?? await openDatabase(config)
+  let redis: Redis | null = null
+  try {
+    if (!overrides.database) await migrateToLatest(database.db)
+    if (config.REDIS_URL) {
+      redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 })
+      await redis.connect()
+    }
+  } catch (error) {
+    redis?.disconnect()
+    await database.close()
+    throw error
+  }
+  const bus = redis ? redisBus(redis, config.REDIS_PREFIX) : memoryBus()
+  const kv = redis ? redisKv(redis, config.REDIS_PREFIX) : memoryKv()
+  return {
+    database, bus, kv, redis,
+    async close() {
+      await bus.close()
+      if (redis) await redis.quit().catch(() => redis?.disconnect())
+      await database.close()
+    },
+  }
+}

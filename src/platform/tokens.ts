@@ -1,0 +1,17 @@
+// Opaque bearer tokens: 256 random bits, base64url; only their SHA-256 digest is ever stored.
+import { createHash, randomBytes } from 'node:crypto'
+
+const TOKEN_FORMAT = /^[A-Za-z0-9_.~-]{16,512}$/
+
+export function newToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+export function tokenDigest(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex')
+}
+
+/** Anything else is refused before any lookup (REST code 10008). */
+export function isTokenFormat(token: string): boolean {
+  return TOKEN_FORMAT.test(token)
+}

@@ -1,0 +1,39 @@
+// Process entry: load config, build the app, listen, and close gracefully on SIGTERM/SIGINT.
+import { buildApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`im-gateway: ${error.message}\n`)
+      process.exit(2)
+    }
+    throw error
+  }
+  const app = await buildApp(config, {
+    // Shown once, on the terminal only: never through the logger.
+    onGeneratedAdminToken: (token) => process.stderr.write(
+      `\nim-gateway: generated the admin token of app "${config.DEFAULT_APP_ID}" (shown only now; set ADMIN_TOKEN to choose your own):\n  ${token}\n\n`,
+    ),
+  })
+  let closing = false
+  const shutdown = (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    const force = setTimeout(() => { app.log.error('shutdown timed out'); process.exit(1) }, 10_000)
+    force.unref()
+    app.close().then(() => process.exit(0), (error) => { app.log.error({ err: error }, 'shutdown failed'); process.exit(1) })
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  await app.listen({ port: config.PORT, host: config.HOST })
+}
+
+main().catch((error) => {
+  process.stderr.write(`im-gateway: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,23 @@
+// /api/im/* of 003; routes answer with and without the trailing slash (the router ignores it).
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { authenticateFacade } from './auth.ts'
+
+/** URLs of the facade, for the not-found handler. */
+export const FACADE_URL = /^\/api\/im(\/|$|\?)/
+
+export function imRoutes(app: FastifyInstance): void {
+  /** GET /api/im/token/ */
+  app.get('/api/im/token/', {
+    schema: {
+      summary: '获取令牌：实时连接（/ws）使用的 token',
+      tags: ['im'],
+      response: { 200: Type.Object({ key: Type.String({ description: '令牌' }) }) },
+    },
+    onRequest: authenticateFacade,
+  }, async (request) => {
+    const actor = request.actor!
+    const issued = await app.services.accounts.issueToken(actor.appId, actor.userId!)
+    return { key: issued.token }
+  })
+}

@@ -1,0 +1,39 @@
+// The REST envelope {code, message, data}: HTTP 200 for every business outcome (semantics §1).
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type, type TSchema } from 'typebox'
+import type { DomainError } from '../../domain/errors.ts'
+import { toDomainError } from '../errors.ts'
+
+export interface Ok<T> { code: 200; message: null; data: T }
+
+export function ok<T>(data: T): Ok<T> {
+  return { code: 200, message: null, data }
+}
+
+/** Response schema of a successful call: also how the OpenAPI document shows it. */
+export function Envelope<T extends TSchema>(data: T, extra: Record<string, TSchema> = {}) {
+  return Type.Object({
+    code: Type.Integer({ description: '返回码，200是成功' }),
+    message: Type.Null({ description: '错误信息，如果成功，该项为null' }),
+    data,
+    ...extra,
+  })
+}
+
+const HTTP_STATUS: Partial<Record<DomainError['key'], number>> = {
+  RATE_LIMITED: 429,
+  ROUTE_NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+}
+
+export function restErrorBody(error: DomainError) {
+  return { code: error.code, message: error.message, data: null }
+}
+
+export function sendRestError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const { error: domainError, internal } = toDomainError(error)
+  if (internal) request.log.error({ err: error }, 'request failed')
+  // Error bodies bypass the route's success schema.
+  return reply.status(HTTP_STATUS[domainError.key] ?? 200).serializer(JSON.stringify).send(restErrorBody(domainError))
+}
