@@ -27,6 +27,8 @@ export interface AppOverrides extends PlatformOverrides {
   now?: () => number
   /** Told the admin token generated at first start, once; the server prints it. */
   onGeneratedAdminToken?: (token: string) => void
+  /** Where log lines go instead of stdout. */
+  logStream?: NodeJS.WritableStream
 }
 
 /** Headers the three surfaces read, and the legacy ones they send back. */
@@ -36,7 +38,7 @@ const EXPOSED_HEADERS = ['uid', 'accessToken', 'client', 'expire', 'x-request-id
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const platform = await openPlatform(config, overrides)
   const app = Fastify({
-    logger: loggerOptions(config.LOG_LEVEL),
+    logger: loggerOptions(config.LOG_LEVEL, overrides.logStream),
     routerOptions: { ignoreTrailingSlash: true },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

@@ -12,9 +12,10 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, q)}?${params.toString()}`
 }
 
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: {
       paths: [
         'req.headers.authorization', 'req.headers["access-token"]', 'req.headers.accesstoken',

@@ -1,0 +1,114 @@
+// `npm run bench`: our routes against their baselines, side by side on one database, as ratios of req/s.
+import { availableParallelism, loadavg } from 'node:os'
+import { compare, type CompareOptions } from './compare.ts'
+import { openFixture, type Fixture } from './fixture.ts'
+import { BARE_PROFILE_PATH } from './bare.ts'
+import { httpTarget, type Target } from './target.ts'
+
+function envNumber(name: string, fallback: number, min: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw.trim() === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, not ${JSON.stringify(raw)}`)
+  return value
+}
+
+function settings(): CompareOptions {
+  const durationSeconds = envNumber('BENCH_DURATION', 3, 1)
+  return {
+    durationSeconds,
+    connections: envNumber('BENCH_CONNECTIONS', 10, 1),
+    rounds: envNumber('BENCH_ROUNDS', 3, 1),
+    warmupSeconds: durationSeconds,
+    workers: envNumber('BENCH_WORKERS', 1, 0),
+  }
+}
+
+function restProfile(f: Fixture): Target {
+  return httpTarget({
+    url: `${f.appUrl}/user/profile`,
+    method: 'GET',
+    headers: { 'access-token': f.user.token },
+    verify(status, body) {
+      const json = JSON.parse(body)
+      if (status !== 200 || json.code !== 200 || json.data?.user_id !== f.user.userId) throw new Error('not the user\'s profile')
+    },
+  })
+}
+
+function bareProfile(f: Fixture): Target {
+  return httpTarget({
+    url: `${f.bareUrl}${BARE_PROFILE_PATH}`,
+    method: 'GET',
+    headers: { 'access-token': f.user.token },
+    verify(status, body) {
+      if (status !== 200 || JSON.parse(body).id !== f.user.userId) throw new Error('not the user\'s row')
+    },
+  })
+}
+
+function legacyReadUser(f: Fixture): Target {
+  return httpTarget({
+    url: `${f.appUrl}/user/user!readUser`,
+    method: 'POST',
+    // What an old app sends: a form post whose only parameters are the session headers.
+    headers: { uid: String(f.user.userId), accessToken: f.user.token, 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+    verify(status, body) {
+      const json = JSON.parse(body)
+      if (status !== 200 || json.success !== true || String(json.data?.userVO?.userId) !== String(f.user.userId)) {
+        throw new Error('not the user\'s userVO')
+      }
+    },
+  })
+}
+
+/** One entry per comparison; `label` is what the final line prints, `goal` the ratio it should reach. */
+interface Entry {
+  label: string
+  goal: number
+  run(f: Fixture, options: CompareOptions): ReturnType<typeof compare>
+}
+
+const comparisons: Entry[] = [
+  {
+    label: 'profile vs bare fastify+sql',
+    goal: 0.8,
+    run: (f, o) => compare('GET /user/profile', restProfile(f), 'bare fastify+sql', bareProfile(f), o),
+  },
+  {
+    label: 'legacy readUser vs rest profile',
+    goal: 0.95,
+    run: (f, o) => compare('POST /user/user!readUser', legacyReadUser(f), 'GET /user/profile', restProfile(f), o),
+  },
+]
+
+async function main(): Promise<void> {
+  const options = settings()
+  const fixture = await openFixture()
+  // Ctrl-C mid-run still removes the temporary database directory.
+  process.once('SIGINT', () => {
+    fixture.close().finally(() => process.exit(130))
+  })
+  try {
+    console.log(`im-gateway bench: ${fixture.databaseKind}${process.env.REDIS_URL ? ' + redis' : ''}, `
+      + `${options.connections} connections, ${options.durationSeconds} s per measurement, ${options.rounds} rounds, `
+      + `${options.workers === 0 ? 'load generated in-process' : `${options.workers} load worker thread(s)`}`)
+    // Other work on the machine moves every figure; say how busy it was so a reader can judge.
+    console.log(`machine: ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(1)} at start`)
+    const ratios: Array<{ entry: Entry; ratio: number }> = []
+    for (const entry of comparisons) ratios.push({ entry, ratio: (await entry.run(fixture, options)).ratio })
+
+    console.log('')
+    for (const { entry, ratio } of ratios) console.log(`${entry.label}: ${ratio.toFixed(2)}`)
+    console.log(`targets: ${ratios.map(({ entry, ratio }) => `${entry.label} ≥ ${entry.goal} (${ratio >= entry.goal ? 'met' : 'missed'})`).join(', ')}`)
+  } finally {
+    await fixture.close()
+  }
+}
+
+// A missed target is a finding, not a failure: only errors (wrong answers, failed requests) exit non-zero.
+main().catch((error) => {
+  console.error('bench failed:', error)
+  process.exitCode = 1
+})

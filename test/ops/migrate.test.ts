@@ -1,0 +1,42 @@
+// Migrations: `npm run migrate` applies them once; concurrent runs on PostgreSQL serialise on the lock.
+import t from 'tap'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import pg from 'pg'
+import { openPostgres } from '../../src/platform/db.ts'
+import { migrateToLatest } from '../../src/platform/migrate.ts'
+
+const run = promisify(execFile)
+const root = join(import.meta.dirname, '..', '..')
+
+t.test('npm run migrate on the embedded database: applies, then has nothing to do', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'im-gateway-migrate-'))
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  const env = { PATH: process.env.PATH ?? '', DATA_DIR: dataDir }
+  const first = await run(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts'], { cwd: root, env })
+  t.match(first.stdout, /^applied: 0001_foundation/)
+  const second = await run(process.execPath, ['--import', 'tsx', 'src/cli/migrate.ts'], { cwd: root, env })
+  t.equal(second.stdout, 'already at the latest migration\n')
+})
+
+t.test('two processes migrating one PostgreSQL database at once: both succeed, each migration runs once', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
+  const base = new URL(process.env.DATABASE_URL!)
+  const name = `img_t_migrate_${process.pid}`
+  const admin = new pg.Client({ connectionString: base.toString() })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  t.teardown(async () => {
+    await admin.query(`drop database if exists ${name} with (force)`)
+    await admin.end()
+  })
+  const url = new URL(base)
+  url.pathname = `/${name}`
+  const a = openPostgres(url.toString(), 2)
+  const b = openPostgres(url.toString(), 2)
+  t.teardown(async () => { await a.close(); await b.close() })
+  const [appliedA, appliedB] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)])
+  t.same([...appliedA, ...appliedB].sort(), ['0001_foundation'], 'applied by exactly one of them')
+})
