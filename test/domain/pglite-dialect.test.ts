@@ -2,6 +2,7 @@
 import t from 'tap'
 import { sql } from 'kysely'
 import { openPglite } from '../../src/platform/db.ts'
+import { freshDatabase } from '../helpers/database.ts'
 
 t.test('two concurrent transactions: one rolls back, the other commits and its write survives', async (t) => {
   const { db, close } = await openPglite()
@@ -30,9 +31,9 @@ t.test('two concurrent transactions: one rolls back, the other commits and its w
   t.same(rows.map((r) => r.name), ['autocommit', 'kept'])
 })
 
-t.test('count(*) and bigint come back as numbers', async (t) => {
-  const { db, close } = await openPglite()
-  t.teardown(close)
+t.test('count(*) and bigint come back as numbers, on PGlite and pg alike', async (t) => {
+  const { database: { db, close }, drop } = await freshDatabase()
+  t.teardown(async () => { await close(); await drop() })
   const { rows } = await sql<{ n: number; b: number }>`select count(*) as n, 9007199254740991::bigint as b`.execute(db)
   t.same(rows[0], { n: 1, b: 9007199254740991 })
 })
