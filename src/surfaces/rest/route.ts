@@ -1,6 +1,6 @@
 // Declares a REST operation: schema in and out, auth mode, where its parameters live, and a handler returning `data`.
 import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify'
-import type { Static, TObject, TSchema } from 'typebox'
+import type { Static, TObject, TProperties, TSchema } from 'typebox'
 import { Type } from 'typebox'
 import type { Actor } from '../../domain/actor.ts'
 import { authenticateRest, type RestAuth } from './auth.ts'
@@ -17,7 +17,14 @@ export interface RestContext<A extends RestAuth> {
   request: FastifyRequest
 }
 
-export interface RestOperation<A extends RestAuth, P extends TObject, D extends TSchema> {
+/**
+ * What a handler returns: `data`, or — for operations whose envelope carries more than data
+ * (`cursor`, `total`, `version` on paged lists) — `{ data, ...extra }`.
+ */
+export type RestResult<D extends TSchema, E extends TProperties> =
+  [keyof E] extends [never] ? Static<D> : { data: Static<D> } & Static<TObject<E>>
+
+export interface RestOperation<A extends RestAuth, P extends TObject, D extends TSchema, E extends TProperties = {}> {
   method: HTTPMethods | HTTPMethods[]
   url: string
   /** The document's title of the operation. */
@@ -27,14 +34,16 @@ export interface RestOperation<A extends RestAuth, P extends TObject, D extends 
   in?: 'query' | 'body'
   params?: P
   data: D
-  handler(params: Static<P>, ctx: RestContext<A>): Promise<Static<D>>
+  /** Envelope fields beside `data`, e.g. `{ cursor: Type.Optional(Type.String()) }`. */
+  extra?: E
+  handler(params: Static<P>, ctx: RestContext<A>): Promise<RestResult<D, E>>
 }
 
 const NoParams = Type.Object({})
 
-export function restOperation<A extends RestAuth, P extends TObject, D extends TSchema>(
+export function restOperation<A extends RestAuth, P extends TObject, D extends TSchema, E extends TProperties = {}>(
   app: FastifyInstance,
-  op: RestOperation<A, P, D>,
+  op: RestOperation<A, P, D, E>,
 ): void {
   const methods = Array.isArray(op.method) ? op.method : [op.method]
   const placement = op.in ?? (methods.every((m) => m === 'GET') ? 'query' : 'body')
@@ -47,7 +56,7 @@ export function restOperation<A extends RestAuth, P extends TObject, D extends T
       summary: op.summary,
       tags: [tag],
       ...(placement === 'query' ? { querystring: params } : { body: params }),
-      response: { 200: Envelope(op.data) },
+      response: { 200: Envelope(op.data, op.extra) },
     },
     onRequest: async (request) => authenticateRest(request, op.auth),
     // Each parameter is accepted in the query string and in the body; the documented placement wins.
@@ -61,7 +70,8 @@ export function restOperation<A extends RestAuth, P extends TObject, D extends T
       const input = (placement === 'query' ? request.query : request.body) as Static<P>
       const actor = request.actor
       const ctx = { appId: request.appId, actor, userId: actor?.userId ?? null, request } as RestContext<A>
-      return ok(await op.handler(input, ctx))
+      const result = await op.handler(input, ctx)
+      return op.extra ? { ...ok(undefined), ...(result as object) } : ok(result)
     },
   })
 }
