@@ -13,6 +13,7 @@ import { createServices } from './domain/services.ts'
 import { DomainError } from './domain/errors.ts'
 import './surfaces/request-context.ts'
 import { opsRoutes } from './surfaces/ops.routes.ts'
+import { fileRoutes } from './surfaces/files.routes.ts'
 import { restSurface } from './surfaces/rest/index.ts'
 import { sendRestError } from './surfaces/rest/envelope.ts'
 import { legacySurface } from './surfaces/legacy/index.ts'
@@ -50,6 +51,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       db: platform.database.db,
       bus: platform.bus,
       kv: platform.kv,
+      files: platform.files,
       now: overrides.now ?? Date.now,
       settings: { defaultAppId: config.DEFAULT_APP_ID, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
     })
@@ -83,6 +85,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     app.setErrorHandler(sendRestError)
     app.setNotFoundHandler(sendNotFound)
     opsRoutes(app, platform)
+    fileRoutes(app, platform.files)
     await app.register(restSurface)
     await app.register(legacySurface)
     await app.register(facadeSurface)

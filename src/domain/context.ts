@@ -2,11 +2,13 @@
 import type { Db } from '../platform/db.ts'
 import type { Bus } from '../platform/bus.ts'
 import type { Kv } from '../platform/kv.ts'
+import type { FileStore } from '../platform/storage.ts'
 
 export interface DomainContext {
   readonly db: Db
   readonly bus: Bus
   readonly kv: Kv
+  readonly files: FileStore
   /** Epoch ms; tests move it to expire tokens and codes. */
   readonly now: () => number
   readonly settings: {

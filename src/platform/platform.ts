@@ -5,11 +5,14 @@ import { openDatabase, type Database } from './db.ts'
 import { memoryBus, redisBus, type Bus } from './bus.ts'
 import { memoryKv, redisKv, type Kv } from './kv.ts'
 import { migrateToLatest } from './migrate.ts'
+import { localFileStore, type FileStore } from './storage.ts'
+import { join } from 'node:path'
 
 export interface Platform {
   readonly database: Database
   readonly bus: Bus
   readonly kv: Kv
+  readonly files: FileStore
   /** Present when REDIS_URL is set. */
   readonly redis: Redis | null
   close(): Promise<void>
@@ -36,8 +39,9 @@ export async function openPlatform(config: Config, overrides: PlatformOverrides 
   }
   const bus = redis ? redisBus(redis, config.REDIS_PREFIX) : memoryBus()
   const kv = redis ? redisKv(redis, config.REDIS_PREFIX) : memoryKv()
+  const files = localFileStore(join(config.DATA_DIR, 'files'))
   return {
-    database, bus, kv, redis,
+    database, bus, kv, redis, files,
     async close() {
       await bus.close()
       if (redis) await redis.quit().catch(() => redis?.disconnect())

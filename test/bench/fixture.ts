@@ -41,6 +41,8 @@ export async function openFixture(): Promise<Fixture> {
     ADMIN_TOKEN,
     DATABASE_URL: process.env.DATABASE_URL,
     REDIS_URL: process.env.REDIS_URL,
+    // Keys and channels of its own, apart from any server sharing that Redis.
+    REDIS_PREFIX: `imgbench:${randomBytes(4).toString('hex')}:`,
   })
   const servers: FastifyInstance[] = []
   let closed: Promise<void> | undefined

@@ -12,7 +12,7 @@ export class AppsService {
 
   /**
    * Creates the default app if missing and makes sure it has an admin token: `adminToken` when
-   * given, else a generated one, returned so the caller can show it once. Serialised by an
+   * given (revoking any other), else a generated one, returned so the caller can show it once. Serialised by an
    * advisory lock so that processes starting together create one app and one token.
    */
   async ensureDefaultApp(adminToken: string | undefined): Promise<{ generatedAdminToken?: string }> {
@@ -21,9 +21,14 @@ export class AppsService {
       await sql`select pg_advisory_xact_lock(hashtext('im-gateway:default-app'))`.execute(trx)
       await trx.insertInto('apps').values({ id: appId, name: appId }).onConflict((c) => c.doNothing()).execute()
       if (adminToken) {
+        // The configured token is the one admin token: a rotated-away or generated one stops working.
+        const digest = tokenDigest(adminToken)
+        await trx.updateTable('tokens').set({ revoked_at: sql`now()` })
+          .where('app_id', '=', appId).where('kind', '=', 'admin').where('digest', '!=', digest).where('revoked_at', 'is', null)
+          .execute()
         await trx.insertInto('tokens')
-          .values({ app_id: appId, kind: 'admin', user_id: null, device_id: null, digest: tokenDigest(adminToken), expires_at: null, revoked_at: null })
-          .onConflict((c) => c.column('digest').doNothing())
+          .values({ app_id: appId, kind: 'admin', user_id: null, device_id: null, digest, expires_at: null, revoked_at: null })
+          .onConflict((c) => c.column('digest').doUpdateSet({ revoked_at: null }))
           .execute()
         return {}
       }

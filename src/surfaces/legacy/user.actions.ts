@@ -19,7 +19,7 @@ function requireMd5(value: string, name: string): string {
 function parseUserId(value: string | undefined): number | undefined {
   const id = given(value)?.trim()
   if (id === undefined) return undefined
-  if (!/^\d{1,10}$/.test(id)) throw new DomainError('BAD_PARAMETER', 'userId must be a number')
+  if (!/^\d{1,10}$/.test(id) || Number(id) > 2 ** 31 - 1) throw new DomainError('BAD_PARAMETER', 'userId must be a user id (a positive 32-bit number)')
   return Number(id)
 }
 

@@ -1,0 +1,94 @@
+// Stored files on local disk under DATA_DIR/files: streamed in, checked by magic bytes and size while streaming, random names.
+import { randomBytes } from 'node:crypto'
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs'
+import { dirname, join, normalize, sep } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import type { Readable } from 'node:stream'
+import { DomainError } from '../domain/errors.ts'
+import { MIME, sniff, SNIFF_BYTES, type FileKind } from './filetype.ts'
+
+export interface StoredFile {
+  /** Relative to the store, e.g. `avatars/3f…9a.png`; also the URL path under /files/. */
+  path: string
+  size: number
+  kind: FileKind
+  mime: string
+}
+
+export interface SaveOptions {
+  /** A folder per use: `avatars`, `covers`, … */
+  folder: string
+  maxBytes: number
+  accept: readonly FileKind[]
+}
+
+export interface FileStore {
+  /** Stores the stream or refuses it (BAD_FILE_TYPE, PAYLOAD_TOO_LARGE) leaving nothing behind. */
+  save(source: Readable, options: SaveOptions): Promise<StoredFile>
+  open(path: string): Promise<{ stream: Readable; size: number; mime: string } | null>
+  remove(path: string): Promise<void>
+}
+
+const SAFE_PATH = /^[a-z0-9_-]+\/[0-9a-f]{32}\.[a-z]+$/
+
+export function localFileStore(root: string): FileStore {
+  const resolvePath = (path: string) => {
+    if (!SAFE_PATH.test(path)) return undefined
+    const full = normalize(join(root, path))
+    return full.startsWith(root + sep) ? full : undefined
+  }
+  return {
+    async save(source, options) {
+      const name = randomBytes(16).toString('hex')
+      const tmp = join(root, '.incoming', `${name}.part`)
+      await fs.mkdir(dirname(tmp), { recursive: true })
+      let size = 0
+      let kind: FileKind | undefined
+      let head = Buffer.alloc(0)
+      try {
+        await pipeline(source, async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            size += chunk.length
+            if (size > options.maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
+            if (!kind) {
+              head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES)
+              if (head.length >= SNIFF_BYTES || size === head.length) kind = sniff(head)
+              if (!kind && head.length >= SNIFF_BYTES) throw badType(options.accept)
+              if (kind && !options.accept.includes(kind)) throw badType(options.accept)
+            }
+            yield chunk
+          }
+          kind ??= sniff(head)
+          if (!kind || !options.accept.includes(kind)) throw badType(options.accept)
+        }, createWriteStream(tmp))
+        // The multipart parser marks a file cut at its size limit instead of failing the stream.
+        if ((source as Readable & { truncated?: boolean }).truncated) throw new DomainError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
+        const path = `${options.folder}/${name}.${kind}`
+        const final = join(root, path)
+        await fs.mkdir(dirname(final), { recursive: true })
+        await fs.rename(tmp, final)
+        return { path, size, kind: kind!, mime: MIME[kind!] }
+      } catch (error) {
+        await fs.rm(tmp, { force: true })
+        source.resume() // drain what is left so the request can finish
+        throw error
+      }
+    },
+    async open(path) {
+      const full = resolvePath(path)
+      if (!full) return null
+      const stat = await fs.stat(full).catch(() => null)
+      if (!stat?.isFile()) return null
+      const kind = path.slice(path.lastIndexOf('.') + 1) as FileKind
+      return { stream: createReadStream(full), size: stat.size, mime: MIME[kind] ?? 'application/octet-stream' }
+    },
+    async remove(path) {
+      const full = resolvePath(path)
+      if (full) await fs.rm(full, { force: true })
+    },
+  }
+}
+
+function badType(accept: readonly FileKind[]): DomainError {
+  return new DomainError('BAD_FILE_TYPE', `file content is not one of: ${accept.join(', ')}`)
+}
