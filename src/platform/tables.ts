@@ -50,6 +50,8 @@ export interface UserSettingsTable {
   silence_start_time: Generated<number>
   silence_end_time: Generated<number>
   vibratory: Generated<boolean>
+  push_alias: Generated<string>
+  push_badge: Generated<number>
 }
 
 export interface DevicesTable {
@@ -60,8 +62,35 @@ export interface DevicesTable {
   platform: Generated<number>
   push_token: string
   user_agent: Generated<string>
+  device_token: Generated<string>
+  notifier_name: Generated<string>
   created_at: CreatedAt
   last_login_at: UpdatedAt
+}
+
+export interface VerificationCodesTable {
+  id: Generated<number>
+  app_id: string
+  target: string
+  purpose: 'register' | 'reset'
+  code_digest: string
+  attempts: Generated<number>
+  created_at: CreatedAt
+  expires_at: Date
+  used_at: Date | null
+}
+
+export interface UserPushTagsTable {
+  user_id: number
+  tag: string
+}
+
+export interface UserOpenIdsTable {
+  app_id: string
+  type: string
+  open_id: string
+  user_id: number
+  created_at: CreatedAt
 }
 
 export interface TokensTable {
@@ -83,6 +112,9 @@ export interface Tables {
   user_settings: UserSettingsTable
   devices: DevicesTable
   tokens: TokensTable
+  verification_codes: VerificationCodesTable
+  user_push_tags: UserPushTagsTable
+  user_open_ids: UserOpenIdsTable
 }
 
 export type UserRow = Selectable<UsersTable>
