@@ -4,11 +4,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import cors from '@fastify/cors'
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
+import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { Config } from './config.ts'
 import { openPlatform, type PlatformOverrides } from './platform/platform.ts'
 import { loggerOptions } from './platform/log.ts'
+import { createSmsSender, type SmsSender } from './platform/sms.ts'
 import { createServices } from './domain/services.ts'
 import { DomainError } from './domain/errors.ts'
 import './surfaces/request-context.ts'
@@ -28,6 +30,8 @@ export interface AppOverrides extends PlatformOverrides {
   now?: () => number
   /** Told the admin token generated at first start, once; the server prints it. */
   onGeneratedAdminToken?: (token: string) => void
+  /** Sends verification codes instead of the SMS_PROVIDER one. */
+  sms?: SmsSender
   /** Where log lines go instead of stdout. */
   logStream?: NodeJS.WritableStream
 }
@@ -52,8 +56,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       bus: platform.bus,
       kv: platform.kv,
       files: platform.files,
+      sms: overrides.sms ?? createSmsSender(config, app.log),
       now: overrides.now ?? Date.now,
-      settings: { defaultAppId: config.DEFAULT_APP_ID, tokenTtlSeconds: config.TOKEN_TTL_SECONDS },
+      settings: {
+        defaultAppId: config.DEFAULT_APP_ID,
+        tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
+        loginFailuresMax: config.LOGIN_FAILURES_MAX,
+        loginFailuresWindowSeconds: config.LOGIN_FAILURES_WINDOW_SECONDS,
+      },
     })
     const { generatedAdminToken } = await services.apps.ensureDefaultApp(config.ADMIN_TOKEN)
     if (generatedAdminToken) overrides.onGeneratedAdminToken?.(generatedAdminToken)
@@ -65,6 +75,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
 
     await app.register(cors, { origin: '*', allowedHeaders: REQUEST_HEADERS, exposedHeaders: EXPOSED_HEADERS })
+    if (config.RATE_LIMIT_PER_MINUTE > 0) {
+      await app.register(rateLimit, {
+        max: config.RATE_LIMIT_PER_MINUTE,
+        timeWindow: 60_000,
+        // Shared by every process when Redis is configured.
+        ...(platform.redis ? { redis: platform.redis, nameSpace: `${config.REDIS_PREFIX}rate:` } : {}),
+        allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
+        // Thrown, so each surface's error handler answers in its own envelope.
+        errorResponseBuilder: (_request, context) => new DomainError('RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
+      })
+    }
     await app.register(formbody)
     await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 50 } })
     acceptEmptyJson(app)
@@ -97,7 +118,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   }
 }
 
-/** MaxIM clients POST query-parameter operations with an empty JSON body: that is `{}`, not an error. */
+/**
+ * MaxIM clients POST query-parameter operations with an empty JSON body: that is `{}`, not an
+ * error. (Fastify's own text/plain parser hands routes a string: see `value` in rest/route.ts.)
+ */
 function acceptEmptyJson(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')

@@ -19,9 +19,15 @@ const ConfigSchema = Type.Object({
   DEFAULT_APP_ID: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'default', description: 'app of legacy and facade requests and of REST requests without app_id' }),
   ADMIN_TOKEN: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.~-]{32,256}$', description: 'admin token of the default app' })),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 24 * 3600, description: 'lifetime of user tokens' }),
+  SMS_PROVIDER: Type.Union([Type.Literal('console'), Type.Literal('file'), Type.Literal('webhook')], { default: 'console', description: 'how verification codes are sent' }),
+  SMS_OUTBOX: Type.Optional(Type.String({ minLength: 1, description: 'file provider: JSON lines file; default DATA_DIR/sms-outbox.jsonl' })),
+  SMS_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'webhook provider: where each code is POSTed' })),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 1200, description: 'requests per client address per minute; 0 = unlimited' }),
+  LOGIN_FAILURES_MAX: Type.Integer({ minimum: 1, default: 10, description: 'failed logins per account before logins are refused for the window' }),
+  LOGIN_FAILURES_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900, description: 'window of LOGIN_FAILURES_MAX' }),
 })
 
-export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string; DATA_DIR: string }>
+export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string; DATA_DIR: string; SMS_OUTBOX: string }>
 
 export class ConfigError extends Error {}
 
@@ -38,6 +44,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const name = firstError.instancePath.replace(/^\//, '') || '(config)'
     throw new ConfigError(`invalid environment variable ${name}=${JSON.stringify(raw[name] ?? '')}: ${firstError.message}`)
   }
+  if (value.SMS_PROVIDER === 'webhook' && !value.SMS_WEBHOOK_URL) {
+    throw new ConfigError('invalid environment variable SMS_WEBHOOK_URL="": required when SMS_PROVIDER=webhook')
+  }
   const publicUrl = (value.PUBLIC_URL ?? `http://${value.HOST}:${value.PORT}`).replace(/\/+$/, '')
-  return Object.freeze({ ...value, PUBLIC_URL: publicUrl, DATA_DIR: resolve(value.DATA_DIR) })
+  const dataDir = resolve(value.DATA_DIR)
+  return Object.freeze({
+    ...value,
+    PUBLIC_URL: publicUrl,
+    DATA_DIR: dataDir,
+    SMS_OUTBOX: resolve(value.SMS_OUTBOX ?? `${dataDir}/sms-outbox.jsonl`),
+  })
 }

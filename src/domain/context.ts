@@ -3,16 +3,20 @@ import type { Db } from '../platform/db.ts'
 import type { Bus } from '../platform/bus.ts'
 import type { Kv } from '../platform/kv.ts'
 import type { FileStore } from '../platform/storage.ts'
+import type { SmsSender } from '../platform/sms.ts'
 
 export interface DomainContext {
   readonly db: Db
   readonly bus: Bus
   readonly kv: Kv
   readonly files: FileStore
+  readonly sms: SmsSender
   /** Epoch ms; tests move it to expire tokens and codes. */
   readonly now: () => number
   readonly settings: {
     readonly defaultAppId: string
     readonly tokenTtlSeconds: number
+    readonly loginFailuresMax: number
+    readonly loginFailuresWindowSeconds: number
   }
 }

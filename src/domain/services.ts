@@ -1,16 +1,33 @@
 // The domain core every surface calls: one instance of each service over one context.
 import type { DomainContext } from './context.ts'
 import { AccountsService } from './accounts/accounts.service.ts'
+import { DevicesService } from './accounts/devices.service.ts'
+import { ProfileService } from './accounts/profile.service.ts'
+import { SecurityService } from './accounts/security.service.ts'
+import { SettingsService } from './accounts/settings.service.ts'
+import { VerificationService } from './accounts/verification.service.ts'
 import { AppsService } from './apps/apps.service.ts'
 
 export interface Services {
   readonly apps: AppsService
   readonly accounts: AccountsService
+  readonly verification: VerificationService
+  readonly profile: ProfileService
+  readonly settings: SettingsService
+  readonly devices: DevicesService
+  readonly security: SecurityService
 }
 
 export function createServices(ctx: DomainContext): Services {
+  const verification = new VerificationService(ctx)
+  const accounts = new AccountsService(ctx, verification)
   return {
     apps: new AppsService(ctx),
-    accounts: new AccountsService(ctx),
+    accounts,
+    verification,
+    profile: new ProfileService(ctx),
+    settings: new SettingsService(ctx),
+    devices: new DevicesService(ctx, accounts),
+    security: new SecurityService(ctx, accounts, verification),
   }
 }

@@ -29,6 +29,18 @@ export interface FileStore {
   remove(path: string): Promise<void>
 }
 
+/** Where the store is served: a stored file's server-relative URL is `files/<path>`. */
+export const FILES_URL_PREFIX = 'files/'
+
+export function fileUrlPath(storedPath: string): string {
+  return FILES_URL_PREFIX + storedPath
+}
+
+/** The store path behind a server-relative URL of ours, or undefined for anything else. */
+export function storedPathOf(urlPath: string): string | undefined {
+  return urlPath.startsWith(FILES_URL_PREFIX) ? urlPath.slice(FILES_URL_PREFIX.length) : undefined
+}
+
 const SAFE_PATH = /^[a-z0-9_-]+\/[0-9a-f]{32}\.[a-z]+$/
 
 export function localFileStore(root: string): FileStore {

@@ -99,3 +99,30 @@ export async function upsertDevice(
     .returning(['id', 'device_sn', 'push_token'])
     .executeTakeFirstOrThrow()
 }
+
+/**
+ * Updates the user's own columns; a unique column already taken by another user yields false.
+ * A failed statement aborts a transaction: call it outside one, or as its last statement.
+ */
+export async function updateUser(
+  db: Db,
+  userId: number,
+  values: Partial<Pick<UserRow, 'username' | 'mobile' | 'email' | 'nick_name' | 'avatar' | 'description' | 'public_info' | 'private_info' | 'disabled'>> & { profile?: string },
+): Promise<boolean> {
+  try {
+    await db.updateTable('users').set({ ...values, updated_at: new Date() }).where('id', '=', userId).execute()
+    return true
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') return false // unique_violation
+    throw error
+  }
+}
+
+export async function findUsersByIds(db: Db, appId: string, ids: readonly number[]): Promise<UserRow[]> {
+  if (ids.length === 0) return []
+  return db.selectFrom('users').selectAll().where('app_id', '=', appId).where('id', 'in', ids).execute()
+}
+
+export async function setPasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', userId).execute()
+}

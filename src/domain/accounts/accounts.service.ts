@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import type { Db } from '../../platform/db.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
 import {
@@ -10,21 +11,12 @@ import {
 } from './accounts.repository.ts'
 import { findLiveToken, insertToken, revokeToken, revokeUserTokens } from './tokens.repository.ts'
 import { platformFromUserAgent } from './platform.ts'
+import { checkEmail, checkMobile, checkUsername } from './rules.ts'
+import type { VerificationService } from './verification.service.ts'
 import type { DeviceInfo, IssuedToken, LoginName, User, UserSettings } from './accounts.types.ts'
 
 /** Channel on which revoked token ids are announced, so every process can drop their sockets. */
 export const TOKENS_REVOKED_CHANNEL = 'tokens.revoked'
-
-const USERNAME = /^[A-Za-z0-9_]{1,64}$/
-const MOBILE = /^\+?\d{5,20}$/
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/
-
-/** Checks a username against semantics §5: letters, digits and underscore, not all digits. */
-export function checkUsername(username: string): void {
-  if (!USERNAME.test(username) || /^\d+$/.test(username)) {
-    throw new DomainError('BAD_PARAMETER', 'username must be 1-64 letters, digits or underscores and not all digits')
-  }
-}
 
 export interface Registration {
   appId: string
@@ -33,37 +25,93 @@ export interface Registration {
   email?: string
   /** Lowercase MD5 hex of the password (semantics §9). */
   passwordDigest: string
+  /** A verification code already checked by VerificationService.check, used in the same transaction. */
+  codeId?: number
 }
 
 export class AccountsService {
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(private readonly ctx: DomainContext, private readonly verification: VerificationService) {}
 
-  async register(input: Registration): Promise<{ user: User; settings: UserSettings }> {
+  /** `alsoInTransaction` does more in the registering transaction (a device, an alias): all or nothing. */
+  async register(input: Registration, alsoInTransaction?: (trx: Db, userId: number) => Promise<void>): Promise<{ user: User; settings: UserSettings }> {
     if (!input.username && !input.mobile && !input.email) {
       throw new DomainError('BAD_PARAMETER', 'one of username, mobile or email is required')
     }
     if (input.username !== undefined) checkUsername(input.username)
-    if (input.mobile !== undefined && !MOBILE.test(input.mobile)) throw new DomainError('BAD_PARAMETER', 'mobile must be 5-20 digits')
-    if (input.email !== undefined && !EMAIL.test(input.email)) throw new DomainError('BAD_PARAMETER', 'email is not a valid address')
+    if (input.mobile !== undefined) checkMobile(input.mobile)
+    if (input.email !== undefined) checkEmail(input.email)
     const passwordHash = await hashDigest(input.passwordDigest)
-    const created = await this.ctx.db.transaction().execute((trx) => insertUserWithSettings(trx, {
-      app_id: input.appId,
-      username: input.username ?? null,
-      mobile: input.mobile ?? null,
-      email: input.email ?? null,
-      password_hash: passwordHash,
-    }))
-    if (!created) throw new DomainError('USER_EXISTS', 'a user with that username, mobile or email already exists')
+    const created = await this.ctx.db.transaction().execute(async (trx) => {
+      const inserted = await insertUserWithSettings(trx, {
+        app_id: input.appId,
+        username: input.username ?? null,
+        mobile: input.mobile ?? null,
+        email: input.email ?? null,
+        password_hash: passwordHash,
+      })
+      if (!inserted) throw new DomainError('USER_EXISTS', 'a user with that username, mobile or email already exists')
+      if (input.codeId !== undefined) await this.verification.consume(trx, input.codeId)
+      await alsoInTransaction?.(trx, inserted.user.id)
+      return { user: inserted.user, settings: (await findSettings(trx, inserted.user.id)) ?? inserted.settings }
+    })
     return { user: toUser(created.user), settings: toSettings(created.settings, '') }
   }
 
-  /** Checks the password and issues a token; the same answer for an unknown user and a wrong password. */
+  /** Admin: registers each `{username, passwordDigest}`; every line answers on its own. */
+  async registerMany(actor: Actor, list: Array<{ username: string; passwordDigest: string }>) {
+    if (!actor.isAdmin) throw new DomainError('NO_PERMISSION', 'this operation needs the app admin token')
+    const results: Array<{ username: string; user_id: number; success: boolean; reason: string }> = []
+    for (const item of list) {
+      try {
+        const { user } = await this.register({ appId: actor.appId, username: item.username, passwordDigest: item.passwordDigest })
+        results.push({ username: item.username, user_id: user.id, success: true, reason: '' })
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error
+        results.push({ username: item.username, user_id: 0, success: false, reason: error.message })
+      }
+    }
+    return results
+  }
+
+  /**
+   * Registers a user of the push SDK together with its device: the device's push token is the
+   * one given (or a new one), and the alias is bound in the same transaction.
+   */
+  async registerPush(input: { appId: string; username: string; passwordDigest: string; device: DeviceInfo; pushToken?: string; alias?: string }) {
+    const pushToken = input.pushToken || randomBytes(16).toString('hex')
+    const { user, settings } = await this.register(
+      { appId: input.appId, username: input.username, passwordDigest: input.passwordDigest },
+      async (trx, userId) => {
+        await upsertDevice(trx, {
+          userId, guid: input.device.guid, platform: input.device.platform ?? platformFromUserAgent(input.device.userAgent),
+          userAgent: input.device.userAgent ?? '', pushToken,
+        })
+        await trx.updateTable('user_settings').set({ push_alias: input.alias ?? '' }).where('user_id', '=', userId).execute()
+      },
+    )
+    return { user, settings: { ...settings, pushToken } }
+  }
+
+  /**
+   * Checks the password and issues a token; the same answer for an unknown user and a wrong
+   * password. After LOGIN_FAILURES_MAX failures in the window, the account refuses every login
+   * (even a right one) until the window ends.
+   */
   async login(input: { appId: string; name: LoginName; passwordDigest: string; device?: DeviceInfo }): Promise<{ user: User; issued: IssuedToken }> {
     const row = await findUserByLoginName(this.ctx.db, input.appId, input.name)
+    const failuresKey = `login-failures:${input.appId}:${row ? row.id : JSON.stringify(input.name)}`
+    const { loginFailuresMax, loginFailuresWindowSeconds } = this.ctx.settings
+    if (Number(await this.ctx.kv.get(failuresKey) ?? 0) >= loginFailuresMax) {
+      throw new DomainError('RATE_LIMITED', `too many failed logins; try again in ${Math.ceil(loginFailuresWindowSeconds / 60)} minutes`)
+    }
     // Verify against a throwaway hash when there is no user, so timing does not tell who exists.
     const ok = await verifyDigest(row?.password_hash ?? UNKNOWN_USER_HASH, input.passwordDigest)
-    if (!row || !row.password_hash || !ok) throw new DomainError('WRONG_CREDENTIALS')
+    if (!row || !row.password_hash || !ok) {
+      await this.ctx.kv.incr(failuresKey, loginFailuresWindowSeconds)
+      throw new DomainError('WRONG_CREDENTIALS')
+    }
     if (row.disabled) throw new DomainError('USER_DISABLED', 'this user is disabled; contact the app administrator')
+    await this.ctx.kv.del(failuresKey)
     const issued = await this.issueToken(row.app_id, row.id, input.device)
     return { user: toUser(row), issued }
   }
@@ -142,7 +190,8 @@ export class AccountsService {
     return toSettings(row, '')
   }
 
-  private async announceRevoked(tokenIds: number[]): Promise<void> {
+  /** Tells every process that these tokens are revoked (their sockets close). */
+  async announceRevoked(tokenIds: number[]): Promise<void> {
     if (tokenIds.length > 0) await this.ctx.bus.publish(TOKENS_REVOKED_CHANNEL, JSON.stringify(tokenIds))
   }
 }

@@ -61,3 +61,26 @@ export interface IssuedToken {
   expiresAt: number
   device: { id: number; sn: number; pushToken: string } | null
 }
+
+/** Profile fields a user sets on REST (`/user/profile`, single setters). */
+export interface ProfileChanges {
+  nickName?: string
+  avatar?: string
+  description?: string
+  publicInfo?: string
+  privateInfo?: string
+}
+
+/** The legacy `updateUser` fields: only those sent change. */
+export interface LegacyProfileChanges {
+  nickName?: string
+  mobile?: string
+  profile: LegacyProfile
+}
+
+/** One line of an admin batch: whether it worked, and why not. */
+export interface BatchResult {
+  user_id: number
+  success: boolean
+  reason: string
+}

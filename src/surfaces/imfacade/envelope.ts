@@ -23,6 +23,7 @@ const STATUS: Partial<Record<ErrorKey, number>> = {
   BAD_FILE_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  SMS_UNAVAILABLE: 503,
 }
 
 /** DRF's own words where DRF has them, so facade clients see what they always saw. */

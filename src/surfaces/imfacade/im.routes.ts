@@ -14,7 +14,7 @@ export function imRoutes(app: FastifyInstance): void {
       tags: ['im'],
       response: { 200: Type.Object({ key: Type.String({ description: '令牌' }) }) },
     },
-    onRequest: authenticateFacade,
+    preParsing: authenticateFacade,
   }, async (request) => {
     const actor = request.actor!
     const issued = await app.services.accounts.issueToken(actor.appId, actor.userId!)

@@ -40,7 +40,8 @@ export function legacyAction<Auth extends boolean, P extends TObject, R extends 
       body: action.params ?? NoParams,
       response: { 200: LegacyOk(action.response) },
     },
-    ...(action.auth ? { onRequest: authenticateLegacy } : {}),
+    // Authentication before body parsing and validation, but after the rate limiter's onRequest hook.
+    ...(action.auth ? { preParsing: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => { await authenticateLegacy(request, reply); return payload } } : {}),
     // Old apps send form bodies, JSON or query strings: every placement counts, the body wins.
     preValidation: async (request) => {
       const body = typeof request.body === 'object' && request.body !== null && !Buffer.isBuffer(request.body) ? request.body : {}

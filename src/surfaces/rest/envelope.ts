@@ -20,11 +20,13 @@ export function Envelope<T extends TSchema>(data: T, extra: Record<string, TSche
   })
 }
 
-const HTTP_STATUS: Partial<Record<DomainError['key'], number>> = {
+/** Everything else is a business outcome: HTTP 200 (semantics §1). */
+export const HTTP_STATUS: Partial<Record<DomainError['key'], number>> = {
   RATE_LIMITED: 429,
   ROUTE_NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
+  SMS_UNAVAILABLE: 503,
 }
 
 export function restErrorBody(error: DomainError) {

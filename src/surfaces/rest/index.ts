@@ -3,9 +3,13 @@ import type { FastifyInstance } from 'fastify'
 import { sendRestError } from './envelope.ts'
 import { tokenRoutes } from './token.routes.ts'
 import { userRoutes } from './user.routes.ts'
+import { userSettingsRoutes } from './user-settings.routes.ts'
+import { userDeviceRoutes } from './user-devices.routes.ts'
 
 export async function restSurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendRestError)
   tokenRoutes(app)
   userRoutes(app)
+  userSettingsRoutes(app)
+  userDeviceRoutes(app)
 }

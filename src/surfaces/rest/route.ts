@@ -58,11 +58,16 @@ export function restOperation<A extends RestAuth, P extends TObject, D extends T
       ...(placement === 'query' ? { querystring: params } : { body: params }),
       response: { 200: Envelope(op.data, op.extra) },
     },
-    onRequest: async (request) => authenticateRest(request, op.auth),
+    // Authentication before body parsing and validation, but after the rate limiter's onRequest hook.
+    preParsing: async (request, _reply, payload) => {
+      await authenticateRest(request, op.auth)
+      return payload
+    },
     // Each parameter is accepted in the query string and in the body; the documented placement wins.
     preValidation: async (request) => {
       const query = (request.query ?? {}) as Record<string, unknown>
-      const body = isPlainObject(request.body) ? request.body : {}
+      // A bare string body (text/plain, or a JSON string) is the operation's `value`.
+      const body = isPlainObject(request.body) ? request.body : typeof request.body === 'string' ? { value: request.body } : {}
       if (placement === 'query') request.query = { ...body, ...query }
       else request.body = { ...query, ...body }
     },

@@ -1,5 +1,5 @@
 // Wire shapes of /user/* (002 §3) and their rendering from domain objects.
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 import type { User, UserSettings } from '../../domain/accounts/accounts.types.ts'
 import { absoluteUrl } from '../urls.ts'
 
@@ -24,6 +24,28 @@ export const UserSettingsData = Type.Object({
   silence_end_time: Type.Integer({ description: '推送不提醒结束时间' }),
   vibratory: Type.Boolean({ description: '收到消息时否振动' }),
 })
+
+/** POST/PUT /user/settings: any settings field; `id`, `user_id` and `push_token` are read-only and ignored. */
+export const UserSettingsParams = Type.Partial(UserSettingsData)
+
+export function settingsChanges(p: Partial<Static<typeof UserSettingsData>>) {
+  return {
+    authMode: p.auth_mode,
+    authQuestion: p.auth_question,
+    authAnswer: p.auth_answer,
+    autoDownload: p.auto_download,
+    groupConfirm: p.group_confirm,
+    noPush: p.no_push,
+    noPushDetail: p.no_push_detail,
+    noPushStartHour: p.no_push_start_hour,
+    noPushEndHour: p.no_push_end_hour,
+    noSounds: p.no_sounds,
+    pushNickName: p.push_nick_name,
+    silenceStartTime: p.silence_start_time,
+    silenceEndTime: p.silence_end_time,
+    vibratory: p.vibratory,
+  }
+}
 
 export function renderSettings(s: UserSettings) {
   return {
@@ -72,4 +94,26 @@ export function renderProfile(user: User, publicUrl: string, self: boolean) {
     public_info: user.publicInfo,
     ...(self ? { private_info: user.privateInfo } : {}),
   }
+}
+
+export const Password = Type.String({ minLength: 6, maxLength: 256, description: '密码（明文，至少6位）' })
+export const UsernameParam = Type.String({ minLength: 1, maxLength: 64, description: '用户名：字母、数字、下划线，不能全为数字' })
+export const UserIdParam = Type.Integer({ minimum: 1, maximum: 2147483647, description: '用户ID' })
+
+/** Per-line answer of the admin batch operations. */
+export const BatchResultData = Type.Array(Type.Object({
+  user_id: Type.Integer({ description: '用户ID' }),
+  success: Type.Boolean({ description: '是否成功' }),
+  reason: Type.String({ description: '失败原因' }),
+}))
+
+export const ProfileFields = {
+  nick_name: Type.Optional(Type.String({ maxLength: 64, description: '昵称' })),
+  description: Type.Optional(Type.String({ maxLength: 4096, description: '描述信息' })),
+  public_info: Type.Optional(Type.String({ maxLength: 4096, description: '公开信息，好友和陌生人可见' })),
+  private_info: Type.Optional(Type.String({ maxLength: 4096, description: '私有信息，仅自己可见' })),
+}
+
+export function profileChanges(p: { nick_name?: string; description?: string; public_info?: string; private_info?: string }) {
+  return { nickName: p.nick_name, description: p.description, publicInfo: p.public_info, privateInfo: p.private_info }
 }

@@ -1,0 +1,106 @@
+// Profile use cases: REST profile and single setters, the legacy extended profile, avatars, admin batches.
+import type { Readable } from 'node:stream'
+import { DomainError } from '../errors.ts'
+import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
+import type { Actor } from '../actor.ts'
+import type { DomainContext } from '../context.ts'
+import { findUserById, findUsersByIds, toUser, updateUser } from './accounts.repository.ts'
+import { checkMobile, checkUsername } from './rules.ts'
+import type { BatchResult, LegacyProfileChanges, ProfileChanges, User } from './accounts.types.ts'
+
+const TEXT_MAX = 4096
+export const AVATAR_MAX_BYTES = 3 * 1024 * 1024
+export const AVATAR_TYPES = ['jpeg', 'png', 'bmp'] as const
+
+function checkText(name: string, value: string | undefined, max = TEXT_MAX): void {
+  if (value !== undefined && value.length > max) throw new DomainError('BAD_PARAMETER', `${name} must be at most ${max} characters`)
+}
+
+function requireAdmin(actor: Actor): void {
+  if (!actor.isAdmin) throw new DomainError('NO_PERMISSION', 'this operation needs the app admin token')
+}
+
+export class ProfileService {
+  constructor(private readonly ctx: DomainContext) {}
+
+  /** Changes the fields given, leaves the others. */
+  async update(appId: string, userId: number, changes: ProfileChanges): Promise<void> {
+    checkText('nick_name', changes.nickName, 64)
+    checkText('avatar', changes.avatar, 1024)
+    checkText('description', changes.description)
+    checkText('public_info', changes.publicInfo)
+    checkText('private_info', changes.privateInfo)
+    await this.requireUser(appId, userId)
+    await updateUser(this.ctx.db, userId, {
+      nick_name: changes.nickName,
+      avatar: changes.avatar,
+      description: changes.description,
+      public_info: changes.publicInfo,
+      private_info: changes.privateInfo,
+    })
+  }
+
+  async setUsername(appId: string, userId: number, username: string): Promise<void> {
+    checkUsername(username)
+    await this.requireUser(appId, userId)
+    if (!await updateUser(this.ctx.db, userId, { username })) throw new DomainError('USER_EXISTS', 'this username is taken')
+  }
+
+  async setMobile(appId: string, userId: number, mobile: string): Promise<void> {
+    checkMobile(mobile)
+    await this.requireUser(appId, userId)
+    if (!await updateUser(this.ctx.db, userId, { mobile })) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
+  }
+
+  /** Legacy `updateUser`: the extended profile is merged, so fields not sent keep their values. */
+  async updateLegacy(appId: string, userId: number, changes: LegacyProfileChanges): Promise<void> {
+    checkText('nickName', changes.nickName, 64)
+    for (const [name, value] of Object.entries(changes.profile)) checkText(name, value, 256)
+    if (changes.mobile !== undefined) checkMobile(changes.mobile)
+    const user = await this.requireUser(appId, userId)
+    const ok = await updateUser(this.ctx.db, userId, {
+      nick_name: changes.nickName,
+      mobile: changes.mobile,
+      profile: JSON.stringify({ ...user.profile, ...changes.profile }),
+    })
+    if (!ok) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
+  }
+
+  /** Stores an uploaded image (jpg, png, bmp by content, at most 3 MB) as the avatar; the old stored one goes. */
+  async uploadAvatar(appId: string, userId: number, image: Readable): Promise<User> {
+    const user = await this.requireUser(appId, userId)
+    const stored = await this.ctx.files.save(image, { folder: 'avatars', maxBytes: AVATAR_MAX_BYTES, accept: AVATAR_TYPES })
+    const avatar = fileUrlPath(stored.path)
+    await updateUser(this.ctx.db, userId, { avatar })
+    const previous = storedPathOf(user.avatar)
+    if (previous) await this.ctx.files.remove(previous)
+    return { ...user, avatar }
+  }
+
+  /** Admin: the same update for many users; each line answers on its own. */
+  async updateMany(actor: Actor, list: Array<{ userId: number } & ProfileChanges>): Promise<BatchResult[]> {
+    requireAdmin(actor)
+    const known = new Set((await findUsersByIds(this.ctx.db, actor.appId, list.map((l) => l.userId))).map((u) => u.id))
+    const results: BatchResult[] = []
+    for (const { userId, ...changes } of list) {
+      if (!known.has(userId)) {
+        results.push({ user_id: userId, success: false, reason: `user ${userId} does not exist` })
+        continue
+      }
+      try {
+        await this.update(actor.appId, userId, changes)
+        results.push({ user_id: userId, success: true, reason: '' })
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error
+        results.push({ user_id: userId, success: false, reason: error.message })
+      }
+    }
+    return results
+  }
+
+  private async requireUser(appId: string, userId: number): Promise<User> {
+    const row = await findUserById(this.ctx.db, appId, userId)
+    if (!row) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+    return toUser(row)
+  }
+}

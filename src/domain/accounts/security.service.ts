@@ -1,0 +1,60 @@
+// Passwords and account status: change and reset (both sign out everywhere), disable and enable (admin).
+import { DomainError } from '../errors.ts'
+import type { Actor } from '../actor.ts'
+import type { DomainContext } from '../context.ts'
+import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
+import { findUserById, findUserByLoginName, setPasswordHash } from './accounts.repository.ts'
+import { revokeUserTokens } from './tokens.repository.ts'
+import type { AccountsService } from './accounts.service.ts'
+import type { VerificationService } from './verification.service.ts'
+
+export class SecurityService {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly accounts: AccountsService,
+    private readonly verification: VerificationService,
+  ) {}
+
+  /** Needs the old password; every token of the user is revoked, the client logs in again. */
+  async changePassword(appId: string, userId: number, oldDigest: string, newDigest: string): Promise<void> {
+    const user = await findUserById(this.ctx.db, appId, userId)
+    if (!user) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+    if (!user.password_hash || !await verifyDigest(user.password_hash, oldDigest)) {
+      throw new DomainError('WRONG_CREDENTIALS', 'the old password is wrong')
+    }
+    await this.replacePassword(userId, newDigest)
+  }
+
+  /** Resets a forgotten password with a reset code sent to the user's mobile. */
+  async resetPassword(appId: string, mobile: string, code: string, newDigest: string): Promise<void> {
+    const user = await findUserByLoginName(this.ctx.db, appId, { by: 'any', loginName: mobile })
+    const codeId = await this.verification.check(appId, mobile, 'reset', code)
+    if (!user) throw new DomainError('USER_NOT_FOUND', 'no user has this mobile number')
+    await this.replacePassword(user.id, newDigest, codeId)
+  }
+
+  /** Admin: disabled users cannot log in and lose every token. */
+  async setDisabled(actor: Actor, userIds: number[], disabled: boolean): Promise<void> {
+    if (!actor.isAdmin) throw new DomainError('NO_PERMISSION', 'this operation needs the app admin token')
+    if (userIds.length === 0) return
+    const revoked = await this.ctx.db.transaction().execute(async (trx) => {
+      const rows = await trx.updateTable('users').set({ disabled, updated_at: new Date() })
+        .where('app_id', '=', actor.appId).where('id', 'in', userIds).returning('id').execute()
+      const missing = userIds.filter((id) => !rows.some((r) => r.id === id))
+      if (missing.length > 0) throw new DomainError('USER_NOT_FOUND', `users ${missing.join(', ')} do not exist`)
+      if (!disabled) return []
+      return (await Promise.all(userIds.map((id) => revokeUserTokens(trx, id)))).flat()
+    })
+    await this.accounts.announceRevoked(revoked)
+  }
+
+  private async replacePassword(userId: number, newDigest: string, codeId?: number): Promise<void> {
+    const hash = await hashDigest(newDigest)
+    const revoked = await this.ctx.db.transaction().execute(async (trx) => {
+      if (codeId !== undefined) await this.verification.consume(trx, codeId)
+      await setPasswordHash(trx, userId, hash)
+      return revokeUserTokens(trx, userId)
+    })
+    await this.accounts.announceRevoked(revoked)
+  }
+}

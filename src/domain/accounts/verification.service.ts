@@ -1,0 +1,70 @@
+// SMS verification codes (semantics §9): 6 CSPRNG digits, 10 minutes, single use, 5 wrong tries, 1/min and 10/day per mobile.
+import { createHash, randomInt } from 'node:crypto'
+import { DomainError } from '../errors.ts'
+import type { DomainContext } from '../context.ts'
+import type { Db } from '../../platform/db.ts'
+import { countWrongTry, deleteCode, insertCode, newestCode, useCode } from './verification.repository.ts'
+import { findUserByLoginName } from './accounts.repository.ts'
+
+export type CodePurpose = 'register' | 'reset'
+
+export const CODE_TTL_SECONDS = 600
+export const MAX_WRONG_TRIES = 5
+const PER_MINUTE = 1
+const PER_DAY = 10
+
+/** A digest so the codes do not sit in the database in plain text; they live ten minutes. */
+const digest = (target: string, code: string) => createHash('sha256').update(`${target}:${code}`).digest('hex')
+
+export class VerificationService {
+  constructor(private readonly ctx: DomainContext) {}
+
+  /**
+   * Sends a code: a register code only to an unregistered mobile, a reset code only to a
+   * registered one (the legacy messages already tell which, so the answer says so too).
+   */
+  async send(appId: string, mobile: string, purpose: CodePurpose): Promise<void> {
+    const user = await findUserByLoginName(this.ctx.db, appId, { by: 'any', loginName: mobile })
+    if (purpose === 'register' && user) throw new DomainError('USER_EXISTS', 'this mobile number is already registered')
+    if (purpose === 'reset' && !user) throw new DomainError('USER_NOT_FOUND', 'no user has this mobile number')
+    const key = `sms:${appId}:${mobile}`
+    // Counted in Redis when configured, so the limits hold across processes.
+    if (await this.ctx.kv.incr(`${key}:minute`, 60) > PER_MINUTE) throw new DomainError('RATE_LIMITED', 'a code was sent to this mobile less than a minute ago')
+    if (await this.ctx.kv.incr(`${key}:day`, 24 * 3600) > PER_DAY) throw new DomainError('RATE_LIMITED', 'too many codes sent to this mobile today')
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+    const id = await insertCode(this.ctx.db, {
+      appId, target: mobile, purpose, codeDigest: digest(mobile, code),
+      expiresAt: new Date(this.ctx.now() + CODE_TTL_SECONDS * 1000),
+    })
+    try {
+      await this.ctx.sms.send({ mobile, code, purpose })
+    } catch {
+      await deleteCode(this.ctx.db, id)
+      throw new DomainError('SMS_UNAVAILABLE')
+    }
+  }
+
+  /**
+   * Checks a code outside any transaction, so a wrong try is counted even though the use case
+   * fails; returns the id to `consume` inside the use case's transaction.
+   */
+  async check(appId: string, target: string, purpose: CodePurpose, code: string): Promise<number> {
+    const row = await newestCode(this.ctx.db, appId, target, purpose)
+    if (!row || row.used_at !== null || row.expires_at.getTime() <= this.ctx.now()) {
+      throw new DomainError('BAD_VERIFICATION_CODE', 'no valid verification code for this target; request a new one')
+    }
+    if (row.attempts >= MAX_WRONG_TRIES) {
+      throw new DomainError('BAD_VERIFICATION_CODE', 'too many wrong tries; request a new verification code')
+    }
+    if (row.code_digest !== digest(target, code.trim())) {
+      await countWrongTry(this.ctx.db, row.id)
+      throw new DomainError('BAD_VERIFICATION_CODE')
+    }
+    return row.id
+  }
+
+  /** Uses the checked code inside the transaction that acts on it: single use, even under races. */
+  async consume(trx: Db, codeId: number): Promise<void> {
+    if (!await useCode(trx, codeId)) throw new DomainError('BAD_VERIFICATION_CODE', 'this verification code was already used')
+  }
+}
