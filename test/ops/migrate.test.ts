@@ -12,6 +12,8 @@ import { migrateToLatest, migrationsFolder } from '../../src/platform/migrate.ts
 
 const run = promisify(execFile)
 const root = join(import.meta.dirname, '..', '..')
+// Each CLI run is a real process on a new embedded database: seconds, not milliseconds.
+t.setTimeout(180_000)
 
 t.test('npm run migrate on the embedded database: applies, then has nothing to do', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'im-gateway-migrate-'))
