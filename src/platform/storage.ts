@@ -19,7 +19,8 @@ export interface SaveOptions {
   /** A folder per use: `avatars`, `covers`, … */
   folder: string
   maxBytes: number
-  accept: readonly FileKind[]
+  /** The kinds taken, or 'any': then an unknown kind is stored as `bin`. */
+  accept: readonly FileKind[] | 'any'
 }
 
 export interface FileStore {
@@ -62,24 +63,22 @@ export function localFileStore(root: string): FileStore {
           for await (const chunk of chunks) {
             size += chunk.length
             if (size > options.maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
-            if (!kind) {
+            if (!kind && head.length < SNIFF_BYTES) {
               head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES)
-              if (head.length >= SNIFF_BYTES || size === head.length) kind = sniff(head)
-              if (!kind && head.length >= SNIFF_BYTES) throw badType(options.accept)
-              if (kind && !options.accept.includes(kind)) throw badType(options.accept)
+              if (head.length >= SNIFF_BYTES) kind = decide(head, options.accept)
             }
             yield chunk
           }
-          kind ??= sniff(head)
-          if (!kind || !options.accept.includes(kind)) throw badType(options.accept)
+          kind ??= decide(head, options.accept)
         }, createWriteStream(tmp))
         // The multipart parser marks a file cut at its size limit instead of failing the stream.
         if ((source as Readable & { truncated?: boolean }).truncated) throw new DomainError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
-        const path = `${options.folder}/${name}.${kind}`
+        const finalKind = kind ?? decide(head, options.accept) // set inside the stream; TypeScript cannot see that
+        const path = `${options.folder}/${name}.${finalKind}`
         const final = join(root, path)
         await fs.mkdir(dirname(final), { recursive: true })
         await fs.rename(tmp, final)
-        return { path, size, kind: kind!, mime: MIME[kind!] }
+        return { path, size, kind: finalKind, mime: MIME[finalKind] }
       } catch (error) {
         await fs.rm(tmp, { force: true })
         source.resume() // drain what is left so the request can finish
@@ -101,6 +100,10 @@ export function localFileStore(root: string): FileStore {
   }
 }
 
-function badType(accept: readonly FileKind[]): DomainError {
-  return new DomainError('BAD_FILE_TYPE', `file content is not one of: ${accept.join(', ')}`)
+/** The kind to store the file as, or a refusal when its content is not among those accepted. */
+function decide(head: Buffer, accept: readonly FileKind[] | 'any'): FileKind {
+  const kind = sniff(head)
+  if (accept === 'any') return kind ?? 'bin'
+  if (!kind || !accept.includes(kind)) throw new DomainError('BAD_FILE_TYPE', `file content is not one of: ${accept.join(', ')}`)
+  return kind
 }
