@@ -1,0 +1,91 @@
+// npm test replays every compat fixture in-process; a server that changes one response field fails with a diff naming it.
+import t from 'tap'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildTestApp } from '../helpers/app.ts'
+import { findFixtureFiles, loadFixture } from '../../src/cli/replay/fixture.ts'
+import { replayFixture, type Target } from '../../src/cli/replay/runner.ts'
+import { exchangeLines } from '../../src/cli/replay/report.ts'
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+const root = join(import.meta.dirname, '..', '..')
+const fixtures = (...paths: string[]) => findFixtureFiles(paths.map((path) => join('compat-fixtures', path)), root).map((file) => join(root, file))
+t.setTimeout(120_000)
+
+async function startTarget(t: Teardown): Promise<Target> {
+  const outboxDir = mkdtempSync(join(tmpdir(), 'im-gateway-outbox-'))
+  t.teardown(() => rmSync(outboxDir, { recursive: true, force: true }))
+  const outboxFile = join(outboxDir, 'sms-outbox.jsonl')
+  const app = await buildTestApp(t, { env: { SMS_PROVIDER: 'file', SMS_OUTBOX: outboxFile } })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  return { baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, outboxFile }
+}
+
+/** A proxy in front of the app that rewrites the JSON body of one path: "the server changed one field". */
+async function tamperingProxy(t: Teardown, target: Target, path: string, tamper: (body: any) => void): Promise<Target> {
+  const proxy: Server = createServer(async (request, response) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of request) chunks.push(chunk as Buffer)
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>
+    const upstream = await fetch(target.baseUrl + request.url, { method: request.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined })
+    let text = await upstream.text()
+    if (request.url === path) {
+      const body = JSON.parse(text)
+      tamper(body)
+      text = JSON.stringify(body)
+    }
+    const out = Object.fromEntries([...upstream.headers].filter(([name]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)))
+    response.writeHead(upstream.status, out).end(text)
+  })
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => proxy.close(() => resolve())))
+  return { ...target, baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }
+}
+
+t.test('every fixture outside pending/ replays against a fresh in-process server', async (t) => {
+  const files = fixtures('.')
+  t.ok(files.length >= 15, `found ${files.length} fixtures`)
+  t.notOk(files.some((file) => file.includes('/pending/')), 'pending fixtures are not replayed')
+  const target = await startTarget(t)
+  for (const file of files) {
+    await t.test(file.slice(root.length + 1), async (t) => {
+      const result = await replayFixture(loadFixture(file), target)
+      t.notOk(result.error, result.error ?? 'fixture loads')
+      for (const exchange of result.exchanges) t.equal(exchange.outcome, 'pass', exchangeLines(result, exchange).join('\n'))
+    })
+  }
+})
+
+t.test('changing one response field of the server fails the replay with a diff naming that field', async (t) => {
+  const target = await startTarget(t)
+  const login = loadFixture(fixtures('user/login-success.json')[0]!)
+  const cases: { name: string; tamper: (body: any) => void; path: string; shows: RegExp }[] = [
+    { name: 'userId sent as a string', tamper: (body) => { body.data.userVO.userId = String(body.data.userVO.userId) }, path: 'body.data.userVO.userId', shows: /expected the same as \{\{userId\}\} = \d+ \(integer\), got "\d+" \(string\)/ },
+    { name: 'info reworded', tamper: (body) => { body.info = '登陆成功' }, path: 'body.info', shows: /expected "登录成功" \(string\), got "登陆成功" \(string\)/ },
+    { name: 'a field dropped', tamper: (body) => { delete body.data.userVO.signature }, path: 'body.data.userVO.signature', shows: /missing, expected "" \(string\)/ },
+    { name: 'a field added', tamper: (body) => { body.data.userVO.email = '' }, path: 'body.data.userVO.email', shows: /unexpected field, got "" \(string\)/ },
+    { name: 'success flipped', tamper: (body) => { body.success = 'true' }, path: 'body.success', shows: /expected true \(boolean\), got "true" \(string\)/ },
+  ]
+  for (const c of cases) {
+    await t.test(c.name, async (t) => {
+      const proxy = await tamperingProxy(t, target, '/user/user!login', c.tamper)
+      const result = await replayFixture(login, proxy)
+      t.equal(result.outcome, 'fail')
+      const loginStep = result.exchanges[1]!
+      t.equal(loginStep.outcome, 'fail')
+      t.same(loginStep.differences.map((difference) => difference.path), [c.path], 'exactly the changed field is named')
+      const printed = exchangeLines(result, loginStep).join('\n')
+      t.match(printed, `${c.path}: `)
+      t.match(printed, c.shows, 'both values, with their JSON types')
+      t.equal(result.exchanges[0]!.outcome, 'pass', 'the untouched steps still pass')
+    })
+  }
+  // The same fixture passes straight against the server, so the failures above are the tampering alone.
+  t.equal((await replayFixture(login, target)).outcome, 'pass')
+})
