@@ -2,7 +2,8 @@
 import t from 'tap'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildTestApp } from '../helpers/app.ts'
@@ -88,4 +89,36 @@ t.test('changing one response field of the server fails the replay with a diff n
   }
   // The same fixture passes straight against the server, so the failures above are the tampering alone.
   t.equal((await replayFixture(login, target)).outcome, 'pass')
+})
+
+t.test('the CLI: a line per exchange, a summary line, --json, exit code 0 only when all pass', async (t) => {
+  const target = await startTarget(t)
+  const dir = mkdtempSync(join(tmpdir(), 'replay-cli-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const wrong = join(dir, 'wrong-info.json')
+  writeFileSync(wrong, readFileSync(join(root, 'compat-fixtures/user/signOut-missing-auth.json'), 'utf8').replace('请先登录', '请登录'))
+  const run = (...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/replay.ts', ...args], { cwd: root }, (error, stdout, stderr) => {
+      resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stdout, stderr })
+    })
+  })
+
+  const passing = await run('--target', target.baseUrl, 'compat-fixtures/user/signOut-missing-auth.json', 'compat-fixtures/im/unknown-route.json')
+  t.equal(passing.code, 0, passing.stderr)
+  t.match(passing.stdout, /^PASS compat-fixtures\/im\/unknown-route\.json #1 GET \/api\/im\/nosuch\/ \(GET \/api\/im\/nosuch\/, \d+ ms\)$/m)
+  t.match(passing.stdout, /^2 fixtures, 2 exchanges: 2 passed, 0 failed, 0 skipped$/m)
+
+  const report = join(dir, 'report.json')
+  const failing = await run('--target', target.baseUrl, '--json', report, 'compat-fixtures/user/signOut-missing-auth.json', wrong)
+  t.equal(failing.code, 1)
+  t.match(failing.stdout, /^FAIL .*wrong-info\.json #1 sign out with no uid\/accessToken/m)
+  t.match(failing.stdout, /^ +body\.info: expected "请登录" \(string\), got "请先登录" \(string\)$/m)
+  t.match(failing.stdout, /^2 fixtures, 2 exchanges: 1 passed, 1 failed, 0 skipped$/m)
+  const json = JSON.parse(readFileSync(report, 'utf8'))
+  t.match(json, { target: target.baseUrl, ok: false, summary: { fixtures: 2, failedFixtures: 1, exchanges: 2, passed: 1, failed: 1, skipped: 0 } })
+  t.match(json.fixtures.find((fixture: { file: string }) => fixture.file.endsWith('wrong-info.json')).exchanges[0], { outcome: 'fail', differences: [{ path: 'body.info', expected: '请登录', actual: '请先登录' }], actual: { status: 200 } })
+
+  const usage = await run('--target', target.baseUrl, 'no/such/dir')
+  t.equal(usage.code, 2, 'a path that does not exist is a usage error')
+  t.match(usage.stderr, 'no/such/dir: no such file or directory')
 })
