@@ -63,6 +63,15 @@ t.test('every fixture outside pending/ replays against a fresh in-process server
   }
 })
 
+t.test('every pending fixture is well-formed and says why it is pending', async (t) => {
+  const files = fixtures('pending')
+  t.ok(files.length >= 20, `found ${files.length} pending fixtures`)
+  for (const file of files) {
+    const { fixture } = loadFixture(file)
+    t.ok(fixture.pending, `${file.slice(root.length + 1)} has a "pending" reason`)
+  }
+})
+
 t.test('changing one response field of the server fails the replay with a diff naming that field', async (t) => {
   const target = await startTarget(t)
   const login = loadFixture(fixtures('user/login-success.json')[0]!)
