@@ -72,6 +72,45 @@ t.test('every pending fixture is well-formed and says why it is pending', async 
   }
 })
 
+/** Every operation of 000, 001 and 003, as `METHOD path` with `<id>` for ids. */
+const LEGACY_OPERATIONS = [
+  ...['joinGroup', 'groupList', 'getGroupDetail', 'userSetGroup', 'exitGroup', 'deleteUser', 'updateGroup', 'setingGroup'].map((m) => `POST /chat/group!${m}`),
+  ...['login', 'readUser', 'updateUser', 'uploadPhoto', 'updatePassword', 'sendValidateCodeByRetreve', 'noLoginUpdatePassword', 'sendRegisterCode', 'register', 'signOut'].map((m) => `POST /user/user!${m}`),
+  'GET /api/im/token/', 'POST /api/im/group/', 'GET /api/im/group/', 'POST /api/im/group/<id>/join/', 'POST /api/im/group/<id>/invite/',
+  'GET /api/im/group/<id>/quit/', 'GET /api/im/group/<id>/users/', 'GET /api/im/group/<id>/dismiss/', 'GET /api/im/retrieve/<id>/',
+]
+
+function operationOf(request: { method: string; path: string }): string {
+  let path = request.path.split('?')[0]!.replace(/\{\{[^}]*\}\}|\b\d+\b/g, '<id>')
+  if (path.startsWith('/api/im') && !path.endsWith('/')) path += '/'
+  return `${request.method} ${path}`
+}
+
+/** What a non-setup exchange shows of its operation: a success (legacy success true, facade 2xx) or a failure. */
+function outcomeShown(response: { status: unknown; body?: unknown }): 'success' | 'failure' | undefined {
+  const body = response.body as Record<string, any> | undefined
+  const success = body?.success ?? body?.$contains?.success
+  if (success === true) return 'success'
+  if (success === false) return 'failure'
+  if (typeof response.status !== 'number') return undefined
+  return response.status < 300 ? 'success' : response.status >= 400 ? 'failure' : undefined
+}
+
+t.test('every legacy and facade operation has a success and a failure fixture (enabled or pending)', async (t) => {
+  const shown = new Map<string, Set<string>>()
+  for (const file of fixtures('.', 'pending')) {
+    for (const exchange of loadFixture(file).fixture.exchanges) {
+      const outcome = outcomeShown(exchange.response)
+      if (exchange.setup || !outcome) continue
+      const operation = operationOf(exchange.request)
+      shown.set(operation, (shown.get(operation) ?? new Set()).add(outcome))
+    }
+  }
+  for (const operation of LEGACY_OPERATIONS) {
+    t.same([...(shown.get(operation) ?? [])].sort(), ['failure', 'success'], operation)
+  }
+})
+
 t.test('changing one response field of the server fails the replay with a diff naming that field', async (t) => {
   const target = await startTarget(t)
   const login = loadFixture(fixtures('user/login-success.json')[0]!)
