@@ -58,6 +58,10 @@ async function main(): Promise<number> {
   } else {
     process.stdout.write('starting im-gateway in-process on a fresh embedded database…\n')
     server = await startInProcessServer()
+    // Ctrl-C still removes the temporary database.
+    const stop = () => { void server?.close().finally(() => process.exit(130)) }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
     target = { baseUrl: server.baseUrl, outboxFile: args.values.outbox ?? server.outboxFile }
   }
 

@@ -29,6 +29,8 @@ t.test('literal values are compared exactly: types, fields, nesting, order', asy
   t.same(compare({ 'userVO.userName': 'a' }, { 'userVO.userName': 'b' }), ['body["userVO.userName"]: expected "a" (string), got "b" (string)'])
   t.same(compare({ a: 1, b: 2 }, { b: 2, a: 1 }), ['body: fields in another order: expected a, b; got b, a'])
   t.same(compare({ a: 1, b: 2 }, { b: 2, a: 1 }, { ignoreFieldOrder: true }), [])
+  t.same(compare({ a: 1, b: 2 }, { b: 3, a: 1 }), ['body.b: expected 2 (integer), got 3 (integer)', 'body: fields in another order: expected a, b; got b, a'])
+  t.same(compare({ a: 1, b: 2 }, { b: 2 }), ['body.a: missing, expected 1 (integer)'], 'a missing field is the news, not the order')
   t.same(compare(null, undefined), ['body: missing, expected null (null)'])
 })
 

@@ -111,19 +111,18 @@ export function matchValue(expected: unknown, actual: unknown, path: PathPart[],
 }
 
 function matchFields(expected: Record<string, unknown>, actual: Record<string, unknown>, path: PathPart[], ctx: MatchContext, exact: boolean): void {
-  const before = ctx.differences.length
   for (const [key, sub] of Object.entries(expected)) {
     matchValue(sub, Object.hasOwn(actual, key) ? actual[key] : undefined, [...path, key], ctx)
   }
   if (!exact) return
-  for (const key of Object.keys(actual)) {
-    if (!Object.hasOwn(expected, key)) {
-      ctx.differences.push({ path: formatPath([...path, key]), message: `unexpected field, got ${show(actual[key])}`, actual: actual[key] })
-    }
+  const extra = Object.keys(actual).filter((key) => !Object.hasOwn(expected, key))
+  for (const key of extra) {
+    ctx.differences.push({ path: formatPath([...path, key]), message: `unexpected field, got ${show(actual[key])}`, actual: actual[key] })
   }
-  if (ctx.ignoreFieldOrder || ctx.differences.length !== before) return
+  // Order is judged only when both sides have the same fields: otherwise the missing or extra field is the news.
   const wanted = Object.keys(expected).filter((key) => !(isMatcher(expected[key]) && '$absent' in (expected[key] as Matcher)))
   const got = Object.keys(actual)
+  if (ctx.ignoreFieldOrder || extra.length > 0 || wanted.length !== got.length) return
   if (wanted.join('\u0000') !== got.join('\u0000')) {
     ctx.differences.push({
       path: formatPath(path) || '(root)', message: `fields in another order: expected ${wanted.join(', ')}; got ${got.join(', ')}`,
