@@ -1,4 +1,5 @@
 // Replays fixtures against a base URL: each exchange is sent, then status, body and headers are matched in that order.
+import { redactUrl } from '../../platform/log.ts'
 import type { Difference } from './diff.ts'
 import type { Exchange, LoadedFixture } from './fixture.ts'
 import { loadFixture } from './fixture.ts'
@@ -24,7 +25,7 @@ export interface ExchangeResult {
   setup: boolean
   outcome: Outcome
   method: string
-  /** As sent, placeholders filled. */
+  /** As sent, placeholders filled; secrets in the query string (passwords, tokens, codes) redacted. */
   path: string
   durationMs: number
   differences: Difference[]
@@ -63,7 +64,7 @@ async function replayExchange(exchange: Exchange, index: number, loaded: LoadedF
   const started = Date.now()
   try {
     const request = await prepareRequest(exchange.request, { vars, fixtureFile: loaded.file, outboxFile: target.outboxFile })
-    result.path = request.path
+    result.path = redactUrl(request.path)
     let response: Response
     try {
       response = await fetch(targetUrl(target.baseUrl, request.path), {
