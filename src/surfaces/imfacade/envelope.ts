@@ -26,11 +26,10 @@ const STATUS: Partial<Record<ErrorKey, number>> = {
   SMS_UNAVAILABLE: 503,
 }
 
-/** DRF's own words where DRF has them, so facade clients see what they always saw. */
+/** DRF's own words where DRF has them, so facade clients see what they always saw (auth.ts words header errors). */
 const DETAIL: Partial<Record<ErrorKey, string>> = {
   TOKEN_MISSING: 'Authentication credentials were not provided.',
   TOKEN_INVALID: 'Invalid token.',
-  TOKEN_FORMAT: 'Invalid token header. Token string should not contain spaces.',
   ROUTE_NOT_FOUND: 'Not found.',
   INTERNAL: 'A server error occurred.',
 }

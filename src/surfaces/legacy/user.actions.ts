@@ -92,13 +92,13 @@ export function userActions(app: FastifyInstance): void {
       const fields = p as Record<string, string | undefined>
       const target = parseUserId(p['userVO.userId'])
       if (target !== undefined && target !== actor.userId) throw new DomainError('NO_PERMISSION', 'only your own profile can be changed')
-      // Only the fields sent change; an empty one means "not set" (001).
+      // Only the fields sent change, kept as sent; an empty one means "not set" (001).
       const changes = Object.fromEntries(PROFILE_FIELDS.flatMap((f) => {
         const value = given(fields[f === 'sex' ? 'userVO.sex' : `userExtendVO.${f}`])
-        return value === undefined ? [] : [[f, value.trim()]]
+        return value === undefined ? [] : [[f, value]]
       }))
       await profile.updateLegacy(actor.appId, actor.userId, {
-        nickName: given(p['userExtendVO.nickName'])?.trim(),
+        nickName: given(p['userExtendVO.nickName']),
         mobile: given(p['userExtendVO.phoneNumber'])?.trim(),
         profile: changes,
       })
