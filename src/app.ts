@@ -15,7 +15,7 @@ import { createServices } from './domain/services.ts'
 import { DomainError } from './domain/errors.ts'
 import './surfaces/request-context.ts'
 import { opsRoutes } from './surfaces/ops.routes.ts'
-import { fileRoutes } from './surfaces/files.routes.ts'
+import { storedFileRoutes } from './surfaces/stored-files.routes.ts'
 import { restSurface } from './surfaces/rest/index.ts'
 import { sendRestError } from './surfaces/rest/envelope.ts'
 import { legacySurface } from './surfaces/legacy/index.ts'
@@ -106,7 +106,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     app.setErrorHandler(sendRestError)
     app.setNotFoundHandler(sendNotFound)
     opsRoutes(app, platform)
-    fileRoutes(app, platform.files)
+    storedFileRoutes(app, platform.files)
     await app.register(restSurface)
     await app.register(legacySurface)
     await app.register(facadeSurface)

@@ -7,6 +7,7 @@ import { SecurityService } from './accounts/security.service.ts'
 import { SettingsService } from './accounts/settings.service.ts'
 import { VerificationService } from './accounts/verification.service.ts'
 import { AppsService } from './apps/apps.service.ts'
+import { FilesService } from './files/files.service.ts'
 
 export interface Services {
   readonly apps: AppsService
@@ -16,6 +17,7 @@ export interface Services {
   readonly settings: SettingsService
   readonly devices: DevicesService
   readonly security: SecurityService
+  readonly uploads: FilesService
 }
 
 export function createServices(ctx: DomainContext): Services {
@@ -29,5 +31,6 @@ export function createServices(ctx: DomainContext): Services {
     settings: new SettingsService(ctx),
     devices: new DevicesService(ctx, accounts),
     security: new SecurityService(ctx, accounts, verification),
+    uploads: new FilesService(ctx),
   }
 }

@@ -106,6 +106,22 @@ export interface TokensTable {
   revoked_at: Date | null
 }
 
+export interface UploadsTable {
+  id: string
+  app_id: string
+  user_id: number
+  purpose: 'avatar_user' | 'avatar_group' | 'chat'
+  file_type: Generated<number>
+  to_type: Generated<number>
+  to_id: Generated<number>
+  expires_at: Date
+  stored_path: string | null
+  size: number | null
+  mime: string | null
+  created_at: CreatedAt
+  uploaded_at: Date | null
+}
+
 export interface Tables {
   apps: AppsTable
   users: UsersTable
@@ -115,6 +131,7 @@ export interface Tables {
   verification_codes: VerificationCodesTable
   user_push_tags: UserPushTagsTable
   user_open_ids: UserOpenIdsTable
+  uploads: UploadsTable
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -110,10 +110,4 @@ export const PENDING_OPERATIONS: ReadonlySet<string> = new Set([
   'GET /roster/name',
   'POST /roster/unblock',
   'DELETE /roster/unblock',
-  'GET /file/download/avatar',
-  'GET /file/download/chat',
-  'GET /file/upload/avatar/group',
-  'GET /file/upload/avatar/user',
-  'GET /file/upload/chat',
-  'GET /file/upload/forward',
 ])

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { DomainError } from '../domain/errors.ts'
 import type { FileStore } from '../platform/storage.ts'
 
-export function fileRoutes(app: FastifyInstance, files: FileStore): void {
+export function storedFileRoutes(app: FastifyInstance, files: FileStore): void {
   /** GET /files/:folder/:name */
   app.get('/files/:folder/:name', {
     schema: {

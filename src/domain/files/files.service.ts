@@ -1,0 +1,130 @@
+// Uploads through tickets (002 §9): a ticket says who may store what where; chat files are read by their sign.
+import { randomBytes } from 'node:crypto'
+import type { Readable } from 'node:stream'
+import { sql } from 'kysely'
+import { DomainError } from '../errors.ts'
+import type { UserActor } from '../actor.ts'
+import type { DomainContext } from '../context.ts'
+import { IMAGE_KINDS, type FileKind } from '../../platform/filetype.ts'
+import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
+import { findUserById } from '../accounts/accounts.repository.ts'
+import { AVATAR_MAX_BYTES } from '../accounts/profile.service.ts'
+
+const MB = 1024 * 1024
+export const TICKET_TTL_SECONDS = 3600
+
+/** file_type of /file/upload/chat: 1xx chat files, 2xx group shared files. */
+export const CHAT_FILE_TYPES: Record<number, { accept: readonly FileKind[] | 'any'; maxBytes: number }> = {
+  100: { accept: 'any', maxBytes: 50 * MB },
+  101: { accept: ['amr'], maxBytes: 10 * MB },
+  102: { accept: IMAGE_KINDS, maxBytes: 20 * MB },
+  103: { accept: ['mp4'], maxBytes: 100 * MB },
+  104: { accept: ['mp3'], maxBytes: 10 * MB },
+  200: { accept: 'any', maxBytes: 50 * MB },
+  201: { accept: ['amr'], maxBytes: 10 * MB },
+  202: { accept: IMAGE_KINDS, maxBytes: 20 * MB },
+  203: { accept: ['mp4'], maxBytes: 100 * MB },
+}
+export const UPLOAD_MAX_BYTES = 100 * MB
+
+export type UploadPurpose = 'avatar_user' | 'avatar_group' | 'chat'
+
+export interface StoredUpload {
+  /** Server-relative URL path of an avatar, or the sign of a chat file. */
+  id: string
+  purpose: UploadPurpose
+  urlPath: string
+  size: number
+  mime: string
+}
+
+export class FilesService {
+  constructor(private readonly ctx: DomainContext) {}
+
+  /** A single-use upload ticket, valid an hour; chat files name their conversation. */
+  async createTicket(actor: UserActor, purpose: UploadPurpose, target: { fileType?: number; toType?: number; toId?: number } = {}): Promise<string> {
+    if (purpose === 'chat') {
+      if (target.fileType === undefined || !(target.fileType in CHAT_FILE_TYPES)) {
+        throw new DomainError('BAD_PARAMETER', `file_type must be one of ${Object.keys(CHAT_FILE_TYPES).join(', ')}`)
+      }
+      await this.checkTarget(actor, target.toType, target.toId)
+    }
+    if (purpose === 'avatar_group' && !target.toId) throw new DomainError('BAD_PARAMETER', 'group_id is required')
+    const id = randomBytes(16).toString('hex')
+    await this.ctx.db.insertInto('uploads').values({
+      id, app_id: actor.appId, user_id: actor.userId, purpose,
+      file_type: target.fileType ?? 0, to_type: target.toType ?? 0, to_id: target.toId ?? 0,
+      expires_at: new Date(this.ctx.now() + TICKET_TTL_SECONDS * 1000), stored_path: null, size: null, mime: null, uploaded_at: null,
+    }).execute()
+    return id
+  }
+
+  /** Stores the upload a ticket allows, once; refused content leaves nothing behind. */
+  async upload(ticketId: string, content: Readable): Promise<StoredUpload> {
+    const ticket = await this.ctx.db.selectFrom('uploads').selectAll().where('id', '=', ticketId).executeTakeFirst()
+    if (!ticket || ticket.expires_at.getTime() <= this.ctx.now()) throw new DomainError('BAD_PARAMETER', 'this upload URL is unknown or has expired; ask for a new one')
+    if (ticket.uploaded_at) throw new DomainError('BAD_PARAMETER', 'this upload URL was already used; ask for a new one')
+    const limits = ticket.purpose === 'chat'
+      ? { folder: 'chat', ...CHAT_FILE_TYPES[ticket.file_type]! }
+      : { folder: 'avatars', accept: ['jpeg', 'png', 'bmp', 'gif', 'webp'] as const, maxBytes: AVATAR_MAX_BYTES }
+    const stored = await this.ctx.files.save(content, limits)
+    const claimed = await this.ctx.db.updateTable('uploads')
+      .set({ stored_path: stored.path, size: stored.size, mime: stored.mime, uploaded_at: sql`now()` })
+      .where('id', '=', ticketId).where('uploaded_at', 'is', null).executeTakeFirst()
+    if (Number(claimed.numUpdatedRows) !== 1) {
+      await this.ctx.files.remove(stored.path)
+      throw new DomainError('BAD_PARAMETER', 'this upload URL was already used; ask for a new one')
+    }
+    return { id: ticketId, purpose: ticket.purpose, urlPath: fileUrlPath(stored.path), size: stored.size, mime: stored.mime }
+  }
+
+  /**
+   * The stored path of a chat file. The sign is a 128-bit capability handed out with the
+   * message; any user of the app holding it may read the file.
+   */
+  async chatFile(appId: string, fileSign: string): Promise<{ storedPath: string; mime: string }> {
+    const row = /^[0-9a-f]{32}$/.test(fileSign)
+      ? await this.ctx.db.selectFrom('uploads').select(['stored_path', 'mime']).where('id', '=', fileSign).where('app_id', '=', appId).where('purpose', '=', 'chat').executeTakeFirst()
+      : undefined
+    if (!row?.stored_path) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no chat file has this file_sign')
+    return { storedPath: row.stored_path, mime: row.mime ?? 'application/octet-stream' }
+  }
+
+  /** An avatar by the object name of its download URL: a ticket id, a store path or a /files/ URL path. */
+  async avatarFile(objectName: string): Promise<string> {
+    if (/^[0-9a-f]{32}$/.test(objectName)) {
+      const row = await this.ctx.db.selectFrom('uploads').select('stored_path').where('id', '=', objectName).where('purpose', '!=', 'chat').executeTakeFirst()
+      if (!row?.stored_path) throw new DomainError('SHARED_FILE_NOT_FOUND', 'nothing was uploaded with this ticket yet')
+      return row.stored_path
+    }
+    const path = storedPathOf(objectName) ?? objectName
+    if (!path.startsWith('avatars/') && !path.startsWith('covers/')) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no such avatar')
+    return path
+  }
+
+  /** Opens a stored file for sending. */
+  async open(storedPath: string) {
+    const file = await this.ctx.files.open(storedPath)
+    if (!file) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no such file')
+    return file
+  }
+
+  /** A sign for the same stored file in another conversation (forwarding stores nothing again). */
+  async forward(actor: UserActor, fileSign: string, toType: number | undefined, toId: number | undefined): Promise<string> {
+    const source = await this.chatFile(actor.appId, fileSign)
+    await this.checkTarget(actor, toType, toId)
+    const original = await this.ctx.db.selectFrom('uploads').select(['file_type', 'size']).where('id', '=', fileSign).executeTakeFirstOrThrow()
+    const id = randomBytes(16).toString('hex')
+    await this.ctx.db.insertInto('uploads').values({
+      id, app_id: actor.appId, user_id: actor.userId, purpose: 'chat', file_type: original.file_type, to_type: toType!, to_id: toId!,
+      expires_at: new Date(this.ctx.now()), stored_path: source.storedPath, size: original.size, mime: source.mime, uploaded_at: new Date(this.ctx.now()),
+    }).execute()
+    return id
+  }
+
+  private async checkTarget(actor: UserActor, toType: number | undefined, toId: number | undefined): Promise<void> {
+    if (toType !== 1 && toType !== 2) throw new DomainError('BAD_PARAMETER', 'to_type must be 1 (user) or 2 (group)')
+    if (!toId) throw new DomainError('BAD_PARAMETER', 'to_id is required')
+    if (toType === 1 && !await findUserById(this.ctx.db, actor.appId, toId)) throw new DomainError('USER_NOT_FOUND', `user ${toId} does not exist`)
+  }
+}
