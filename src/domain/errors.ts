@@ -23,6 +23,7 @@ export const ERRORS = {
   ROUTE_NOT_FOUND: { code: 10016, message: 'no such operation' },
   PAYLOAD_TOO_LARGE: { code: 10017, message: 'request body is too large' },
   BAD_FILE_TYPE: { code: 10018, message: 'file type is not allowed' },
+  NOT_FRIEND: { code: 10019, message: 'not in friend list' },
 
   INTERNAL: { code: 20000, message: 'internal server error' },
   GROUP_NOT_FOUND: { code: 20001, message: 'group does not exist' },

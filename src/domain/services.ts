@@ -2,15 +2,18 @@
 import type { DomainContext } from './context.ts'
 import { AccountsService } from './accounts/accounts.service.ts'
 import { AppsService } from './apps/apps.service.ts'
+import { RosterService } from './roster/roster.service.ts'
 
 export interface Services {
   readonly apps: AppsService
   readonly accounts: AccountsService
+  readonly roster: RosterService
 }
 
 export function createServices(ctx: DomainContext): Services {
   return {
     apps: new AppsService(ctx),
     accounts: new AccountsService(ctx),
+    roster: new RosterService(ctx),
   }
 }

@@ -1,6 +1,7 @@
 // The REST surface (002): its error handler and every resource's routes, encapsulated together.
 import type { FastifyInstance } from 'fastify'
 import { sendRestError } from './envelope.ts'
+import { rosterRoutes } from './roster.routes.ts'
 import { tokenRoutes } from './token.routes.ts'
 import { userRoutes } from './user.routes.ts'
 
@@ -8,4 +9,5 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendRestError)
   tokenRoutes(app)
   userRoutes(app)
+  rosterRoutes(app)
 }
