@@ -172,18 +172,21 @@ export async function hasLiveDecline(db: Db, applicantId: number, targetId: numb
   return row !== undefined
 }
 
-/** Creates the pair's pending application, or updates the one there is (reason, alias, a new expiry). */
+/** Creates the pair's pending application, or updates the one there is: the fields given and a new expiry. */
 export async function upsertPending(
   db: Db,
-  app: { appId: string; applicantId: number; targetId: number; reason: string; alias: string; now: Date; expiresAt: Date },
+  app: { appId: string; applicantId: number; targetId: number; reason?: string; alias?: string; now: Date; expiresAt: Date },
 ): Promise<void> {
   await db.insertInto('roster_applications')
     .values({
       app_id: app.appId, applicant_id: app.applicantId, target_id: app.targetId, status: ApplicationStatus.PENDING,
-      reason: app.reason, alias: app.alias, created_at: app.now, updated_at: app.now, expires_at: app.expiresAt,
+      reason: app.reason ?? '', alias: app.alias ?? '', created_at: app.now, updated_at: app.now, expires_at: app.expiresAt,
     })
     .onConflict((c) => c.columns(['applicant_id', 'target_id']).where('status', '=', ApplicationStatus.PENDING).doUpdateSet({
-      reason: app.reason, alias: app.alias, updated_at: app.now, expires_at: app.expiresAt,
+      ...(app.reason !== undefined ? { reason: app.reason } : {}),
+      ...(app.alias !== undefined ? { alias: app.alias } : {}),
+      updated_at: app.now,
+      expires_at: app.expiresAt,
     }))
     .execute()
 }

@@ -101,7 +101,7 @@ export class RosterService {
         if (await hasLiveDecline(trx, me, target, now)) {
           throw new DomainError('FRIEND_APPLICATION_DECLINED', `user ${target} declined your application; you may apply again once it has expired`)
         }
-        await upsertPending(trx, { appId: actor.appId, applicantId: me, targetId: target, reason, alias, now, expiresAt })
+        await upsertPending(trx, { appId: actor.appId, applicantId: me, targetId: target, reason: input.reason, alias: input.alias, now, expiresAt })
         await bumpVersions(trx, 'apply_version', [me, target])
         return
       }
