@@ -10,7 +10,7 @@ export interface Call {
 /** Calls REST operations with `token` and answers the parsed envelope. */
 export function restClient(app: TestApp, token?: string) {
   return async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, call: Call = {}) => {
-    const query = call.query ? `?${new URLSearchParams(Object.entries(call.query).map(([k, v]) => [k, String(v)]))}` : ''
+    const query = call.query ? `?${new URLSearchParams(Object.entries(call.query).map(([k, v]): [string, string] => [k, String(v)]))}` : ''
     const response = await app.inject({
       method,
       url: `${url}${query}`,

@@ -41,6 +41,11 @@ function parseCursor(cursor: string | undefined): number | undefined {
   return Number(cursor)
 }
 
+/** Roster operations name another user: oneself is a bad parameter. */
+function notSelf(actor: UserActor, userId: number): void {
+  if (userId === actor.userId) throw new DomainError('BAD_PARAMETER', 'user_id is yourself: name another user')
+}
+
 /** Cuts the extra row a query fetched to learn whether another page exists. */
 function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => number): { items: T[]; cursor?: string } {
   if (rows.length <= limit) return { items: rows }
@@ -76,7 +81,7 @@ export class RosterService {
   async apply(actor: UserActor, input: Application): Promise<void> {
     const me = actor.userId
     const target = input.userId
-    if (target === me) throw new DomainError('BAD_PARAMETER', 'user_id is yourself: you cannot befriend yourself')
+    notSelf(actor, target)
     await this.ctx.db.transaction().execute(async (trx) => {
       await this.requireUser(trx, actor.appId, target)
       await lockPair(trx, me, target)
@@ -177,6 +182,7 @@ export class RosterService {
 
   /** Ends the friendship for both: the actor's record says deleted friend (1), the other's stranger (2). */
   async remove(actor: UserActor, friendId: number): Promise<void> {
+    notSelf(actor, friendId)
     await this.ctx.db.transaction().execute(async (trx) => {
       await this.requireUser(trx, actor.appId, friendId)
       await lockPair(trx, actor.userId, friendId)
@@ -190,6 +196,7 @@ export class RosterService {
 
   /** The actor's alias, ext and notification setting for a friend; only the fields given change. */
   async updateExt(actor: UserActor, friendId: number, update: ExtUpdate): Promise<void> {
+    notSelf(actor, friendId)
     await this.ctx.db.transaction().execute(async (trx) => {
       await this.requireUser(trx, actor.appId, friendId)
       const updated = await updateFriendExt(trx, actor.userId, friendId, update, new Date(this.ctx.now()))
@@ -292,7 +299,7 @@ export class RosterService {
   }
 
   private async setBlock(actor: UserActor, userId: number, blocked: boolean): Promise<void> {
-    if (userId === actor.userId) throw new DomainError('BAD_PARAMETER', 'user_id is yourself')
+    notSelf(actor, userId)
     await this.ctx.db.transaction().execute(async (trx) => {
       await this.requireUser(trx, actor.appId, userId)
       await lockPair(trx, actor.userId, userId)
