@@ -172,6 +172,30 @@ t.test('friend applications', async (t) => {
     t.match(await admin('POST', '/roster/apply/batch', { headers: { user_id: String(lead.userId) }, body: {} }), { code: 10002, message: /at least one/ })
   })
 
+  await t.test('concurrent requests: one pending application, crossing applications befriend, no deadlock', async (t) => {
+    const kate = await register('kate', 1)
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => alice.call('POST', '/roster/apply', { body: { user_id: kate.userId, reason: `try ${i}` } })))
+    t.same(results.map((r) => r.code), Array(8).fill(200))
+    t.equal((await applications(kate)).length, 1, 'applying at once many times leaves one application')
+
+    const leo = await register('leo', 1)
+    const mia = await register('mia', 1)
+    const crossing = await Promise.all([
+      leo.call('POST', '/roster/apply', { body: { user_id: mia.userId } }),
+      mia.call('POST', '/roster/apply', { body: { user_id: leo.userId } }),
+    ])
+    t.same(crossing.map((r) => r.code), [200, 200])
+    t.same(await friendIds(leo), [mia.userId], 'whichever came second befriended the two')
+
+    const ring = await Promise.all(['ring_a', 'ring_b', 'ring_c', 'ring_d'].map((name) => register(name)))
+    const pairs = ring.flatMap((a, i) => ring.slice(i + 1).map((b) => [a, b] as const))
+    const answers = await Promise.all(pairs.flatMap(([a, b]) => [
+      a.call('POST', '/roster/apply', { body: { user_id: b.userId } }),
+      b.call('POST', '/roster/block', { query: { user_id: a.userId } }).then(() => b.call('POST', '/roster/unblock', { query: { user_id: a.userId } })),
+    ]))
+    t.notOk(answers.some((r) => r.code === 20000), 'no request failed inside the database')
+  })
+
   await t.test('the admin token acts as a user through the user_id header', async (t) => {
     const admin = restClient(app, ADMIN_TOKEN)
     const judy = await register('judy', 1)

@@ -235,9 +235,12 @@ export async function applicationsBefore(db: Db, userId: number, before: number,
 
 type VersionColumn = 'roster_version' | 'apply_version'
 
-/** Moves the version of each user's friend list or application list on: the list changed. */
+/**
+ * Moves the version of each user's friend list or application list on: the list changed. Rows are
+ * locked in id order, so transactions bumping overlapping sets of users cannot deadlock.
+ */
 export async function bumpVersions(db: Db, column: VersionColumn, userIds: number[]): Promise<void> {
-  const ids = [...new Set(userIds)]
+  const ids = [...new Set(userIds)].sort((a, b) => a - b)
   if (ids.length === 0) return
   await db.insertInto('roster_versions')
     .values(ids.map((id) => ({ user_id: id, [column]: 1 })))

@@ -129,7 +129,10 @@ export class RosterService {
     return this.ctx.db.transaction().execute(async (trx) => {
       const now = new Date(this.ctx.now())
       const result: BatchResult = { success: [], fails: [] }
-      for (const target of [...new Set(input.userIds)]) {
+      const targets = [...new Set(input.userIds)]
+      // Pair locks in one order, so two batches over the same users wait for each other instead of deadlocking.
+      for (const target of [...targets].sort((a, b) => a - b)) if (target !== me) await lockPair(trx, me, target)
+      for (const target of targets) {
         const refusal = await this.batchRefusal(trx, actor.appId, me, target)
         if (refusal) {
           result.fails.push({ userId: target, reason: refusal })
@@ -139,7 +142,7 @@ export class RosterService {
       }
       const granted = result.success.map((target) => ({ applicantId: me, targetId: target, reason, alias }))
       await insertAccepted(trx, actor.appId, granted, now, new Date(now.getTime() + APPLICATION_TTL_MS))
-      for (const target of result.success) await this.befriend(trx, actor.appId, me, target, alias, now)
+      await this.befriend(trx, actor.appId, me, result.success, alias, now)
       return result
     })
   }
@@ -287,15 +290,20 @@ export class RosterService {
     return undefined
   }
 
-  /** Both records say friend, pending applications between the two are accepted, and both lists move on. */
-  private async befriend(db: Db, appId: string, applicant: number, target: number, applicantAlias: string, now: Date): Promise<void> {
-    await upsertFriendRecords(db, appId, [
-      { userId: applicant, rosterId: target, alias: applicantAlias },
-      { userId: target, rosterId: applicant },
-    ], now)
-    await acceptPendingBetween(db, applicant, target, now)
-    await bumpVersions(db, 'roster_version', [applicant, target])
-    await bumpVersions(db, 'apply_version', [applicant, target])
+  /**
+   * The applicant and each target become friends: both records say friend, pending applications
+   * between them are accepted, and every list involved moves on.
+   */
+  private async befriend(db: Db, appId: string, applicant: number, target: number | number[], applicantAlias: string, now: Date): Promise<void> {
+    const targets = [target].flat()
+    if (targets.length === 0) return
+    await upsertFriendRecords(db, appId, targets.flatMap((id) => [
+      { userId: applicant, rosterId: id, alias: applicantAlias },
+      { userId: id, rosterId: applicant },
+    ]), now)
+    for (const id of targets) await acceptPendingBetween(db, applicant, id, now)
+    await bumpVersions(db, 'roster_version', [applicant, ...targets])
+    await bumpVersions(db, 'apply_version', [applicant, ...targets])
   }
 
   private async setBlock(actor: UserActor, userId: number, blocked: boolean): Promise<void> {
