@@ -3,6 +3,7 @@ import { DomainError } from '../errors.ts'
 import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
+import type { RosterApplicationRow } from '../../platform/tables.ts'
 import { findSettings, findUserById } from '../accounts/accounts.repository.ts'
 import {
   acceptPendingBetween, applicationsBefore, areFriends, blockedIds, bumpVersions, findLivePending,
@@ -158,24 +159,14 @@ export class RosterService {
 
   /** The actor accepts `applicantId`'s pending application: both are friends. */
   async accept(actor: UserActor, applicantId: number): Promise<void> {
-    await this.ctx.db.transaction().execute(async (trx) => {
-      await this.requireUser(trx, actor.appId, applicantId)
-      await lockPair(trx, actor.userId, applicantId)
-      const now = new Date(this.ctx.now())
-      const pending = await findLivePending(trx, applicantId, actor.userId, now)
-      if (!pending) throw new DomainError('FRIEND_APPLICATION_NOT_FOUND', `no pending application from user ${applicantId}, or it has expired`)
+    await this.answerApplication(actor, applicantId, async (trx, pending, now) => {
       await this.befriend(trx, actor.appId, applicantId, actor.userId, pending.alias, now)
     })
   }
 
   /** The actor declines `applicantId`'s pending application; applying again is refused until it expires. */
   async decline(actor: UserActor, applicantId: number, reason: string): Promise<void> {
-    await this.ctx.db.transaction().execute(async (trx) => {
-      await this.requireUser(trx, actor.appId, applicantId)
-      await lockPair(trx, actor.userId, applicantId)
-      const now = new Date(this.ctx.now())
-      const pending = await findLivePending(trx, applicantId, actor.userId, now)
-      if (!pending) throw new DomainError('FRIEND_APPLICATION_NOT_FOUND', `no pending application from user ${applicantId}, or it has expired`)
+    await this.answerApplication(actor, applicantId, async (trx, pending, now) => {
       await setApplicationStatus(trx, pending.id, ApplicationStatus.DECLINED, reason, now)
       await bumpVersions(trx, 'apply_version', [applicantId, actor.userId])
     })
@@ -304,6 +295,22 @@ export class RosterService {
     for (const id of targets) await acceptPendingBetween(db, applicant, id, now)
     await bumpVersions(db, 'roster_version', [applicant, ...targets])
     await bumpVersions(db, 'apply_version', [applicant, ...targets])
+  }
+
+  /** Runs `answer` on `applicantId`'s live pending application to the actor, in one transaction. */
+  private async answerApplication(
+    actor: UserActor,
+    applicantId: number,
+    answer: (trx: Db, pending: RosterApplicationRow, now: Date) => Promise<void>,
+  ): Promise<void> {
+    await this.ctx.db.transaction().execute(async (trx) => {
+      await this.requireUser(trx, actor.appId, applicantId)
+      await lockPair(trx, actor.userId, applicantId)
+      const now = new Date(this.ctx.now())
+      const pending = await findLivePending(trx, applicantId, actor.userId, now)
+      if (!pending) throw new DomainError('FRIEND_APPLICATION_NOT_FOUND', `no pending application from user ${applicantId}, or it has expired`)
+      await answer(trx, pending, now)
+    })
   }
 
   private async setBlock(actor: UserActor, userId: number, blocked: boolean): Promise<void> {

@@ -1,7 +1,8 @@
 // /roster/*: friend applications, friendship, blacklist, roster lists and user searches (002 §8).
-import type { FastifyInstance } from 'fastify'
-import { Type } from 'typebox'
+import type { FastifyInstance, HTTPMethods } from 'fastify'
+import { Type, type Static, type TObject } from 'typebox'
 import type { UserActor } from '../../domain/actor.ts'
+import type { RosterEntry } from '../../domain/roster/roster.types.ts'
 import { restOperation, type RestContext } from './route.ts'
 import {
   ApplicationData, ApplyBatchParams, ApplyParams, BatchData, DeclineParams, DetailsParams, ExtParams, MayMessageParams,
@@ -19,6 +20,23 @@ function me(ctx: RestContext<'user'>): UserActor {
 export function rosterRoutes(app: FastifyInstance): void {
   const roster = () => app.services.roster
   const publicUrl = () => app.config.PUBLIC_URL
+
+  /** The operations whose one parameter is the other user, in the query string (semantics §8); they answer true. */
+  const oneUserOperation = (method: HTTPMethods[], url: string, summary: string, use: (actor: UserActor, userId: number) => Promise<void>) =>
+    restOperation(app, {
+      method, url, summary, auth: 'user', in: 'query', params: OneUserParams, data: Done,
+      handler: async (p, ctx) => {
+        await use(me(ctx), p.user_id)
+        return true
+      },
+    })
+
+  /** The searches: one user as the caller sees it. */
+  const searchOperation = <P extends TObject>(url: string, summary: string, params: P, find: (actor: UserActor, p: Static<P>) => Promise<RosterEntry>) =>
+    restOperation(app, {
+      method: 'GET', url, summary, auth: 'user', params, data: RosterEntryData,
+      handler: async (p, ctx) => renderRosterEntry(await find(me(ctx), p), publicUrl()),
+    })
 
   /** POST /roster/apply */
   restOperation(app, {
@@ -52,14 +70,7 @@ export function rosterRoutes(app: FastifyInstance): void {
   })
 
   /** POST|PUT /roster/accept */
-  restOperation(app, {
-    method: ['POST', 'PUT'], url: '/roster/accept', summary: '同意好友申请', auth: 'user', in: 'query',
-    params: OneUserParams, data: Done,
-    handler: async (p, ctx) => {
-      await roster().accept(me(ctx), p.user_id)
-      return true
-    },
-  })
+  oneUserOperation(['POST', 'PUT'], '/roster/accept', '同意好友申请', (actor, id) => roster().accept(actor, id))
 
   /** POST|PUT /roster/decline */
   restOperation(app, {
@@ -72,14 +83,7 @@ export function rosterRoutes(app: FastifyInstance): void {
   })
 
   /** POST|DELETE /roster/delete */
-  restOperation(app, {
-    method: ['POST', 'DELETE'], url: '/roster/delete', summary: '删除好友', auth: 'user', in: 'query',
-    params: OneUserParams, data: Done,
-    handler: async (p, ctx) => {
-      await roster().remove(me(ctx), p.user_id)
-      return true
-    },
-  })
+  oneUserOperation(['POST', 'DELETE'], '/roster/delete', '删除好友', (actor, id) => roster().remove(actor, id))
 
   /** POST|PUT /roster/ext */
   restOperation(app, {
@@ -112,24 +116,10 @@ export function rosterRoutes(app: FastifyInstance): void {
   })
 
   /** POST|PUT /roster/block */
-  restOperation(app, {
-    method: ['POST', 'PUT'], url: '/roster/block', summary: '添加黑名单', auth: 'user', in: 'query',
-    params: OneUserParams, data: Done,
-    handler: async (p, ctx) => {
-      await roster().block(me(ctx), p.user_id)
-      return true
-    },
-  })
+  oneUserOperation(['POST', 'PUT'], '/roster/block', '添加黑名单', (actor, id) => roster().block(actor, id))
 
   /** POST|DELETE /roster/unblock */
-  restOperation(app, {
-    method: ['POST', 'DELETE'], url: '/roster/unblock', summary: '从黑名单移除', auth: 'user', in: 'query',
-    params: OneUserParams, data: Done,
-    handler: async (p, ctx) => {
-      await roster().unblock(me(ctx), p.user_id)
-      return true
-    },
-  })
+  oneUserOperation(['POST', 'DELETE'], '/roster/unblock', '从黑名单移除', (actor, id) => roster().unblock(actor, id))
 
   /** GET /roster/blocked_list */
   restOperation(app, {
@@ -139,25 +129,13 @@ export function rosterRoutes(app: FastifyInstance): void {
   })
 
   /** GET /roster/id */
-  restOperation(app, {
-    method: 'GET', url: '/roster/id', summary: '用ID搜索用户', auth: 'user',
-    params: SearchIdParams, data: RosterEntryData,
-    handler: async (p, ctx) => renderRosterEntry(await roster().findById(me(ctx), p.user_id), publicUrl()),
-  })
+  searchOperation('/roster/id', '用ID搜索用户', SearchIdParams, (actor, p) => roster().findById(actor, p.user_id))
 
   /** GET /roster/mobile */
-  restOperation(app, {
-    method: 'GET', url: '/roster/mobile', summary: '用手机号搜索用户', auth: 'user',
-    params: MobileParams, data: RosterEntryData,
-    handler: async (p, ctx) => renderRosterEntry(await roster().findByMobile(me(ctx), p.mobile), publicUrl()),
-  })
+  searchOperation('/roster/mobile', '用手机号搜索用户', MobileParams, (actor, p) => roster().findByMobile(actor, p.mobile))
 
   /** GET /roster/name */
-  restOperation(app, {
-    method: 'GET', url: '/roster/name', summary: '用用户名搜索用户', auth: 'user',
-    params: UsernameParams, data: RosterEntryData,
-    handler: async (p, ctx) => renderRosterEntry(await roster().findByUsername(me(ctx), p.username), publicUrl()),
-  })
+  searchOperation('/roster/name', '用用户名搜索用户', UsernameParams, (actor, p) => roster().findByUsername(actor, p.username))
 
   /** GET /roster/may_message */
   restOperation(app, {
