@@ -133,6 +133,23 @@ t.test('bad input on every /roster operation', async (t) => {
     }
   })
 
+  await t.test('a user of another app is unknown here', async (t) => {
+    const db = app.testDatabase.database.db
+    await db.insertInto('apps').values({ id: 'other-app', name: 'other' }).execute()
+    const stranger = await db.insertInto('users').values({ app_id: 'other-app', username: 'elsewhere', mobile: '13900000009', email: null, password_hash: null })
+      .returning('id').executeTakeFirstOrThrow()
+    await db.insertInto('user_settings').values({ user_id: stranger.id }).execute()
+    for (const [method, url, c] of operations(stranger.id)) {
+      if (['/roster/apply/list', '/roster/blocked_list', '/roster/list', '/roster/apply/batch', '/roster/mobile', '/roster/name'].includes(url)) continue
+      t.match(await call(method, url, c), { code: 10000, data: null }, `${method} ${url}`)
+    }
+    t.match(await call('GET', '/roster/mobile', { query: { mobile: '13900000009' } }), { code: 10000 })
+    t.match(await call('GET', '/roster/name', { query: { username: 'elsewhere' } }), { code: 10000 })
+    t.same((await call('POST', '/roster/list', { body: { list: [stranger.id] } })).data, [])
+    t.same((await admin('POST', '/roster/apply/batch', { headers: { user_id: String(alice.userId) }, body: { user_id: stranger.id } })).data,
+      { fails: [{ reason: 'user does not exist', user_id: stranger.id }], success: [] })
+  })
+
   await t.test('a JSON body that does not parse', async (t) => {
     const r = await app.inject({ method: 'POST', url: '/roster/apply', headers: { 'access-token': alice.token, 'content-type': 'application/json' }, payload: '{"user_id":' })
     t.equal(r.statusCode, 200)
