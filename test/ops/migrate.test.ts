@@ -8,6 +8,7 @@ import { promisify } from 'node:util'
 import pg from 'pg'
 import { openPostgres } from '../../src/platform/db.ts'
 import { migrateToLatest, migrationsFolder } from '../../src/platform/migrate.ts'
+import { dropDatabase } from '../helpers/database.ts'
 
 const run = promisify(execFile)
 const root = join(import.meta.dirname, '..', '..')
@@ -28,22 +29,16 @@ t.test('two processes migrating one PostgreSQL database at once: both succeed, e
   const admin = new pg.Client({ connectionString: base.toString() })
   await admin.connect()
   await admin.query(`create database ${name}`)
+  await admin.end()
   const url = new URL(base)
   url.pathname = `/${name}`
   const a = openPostgres(url.toString(), 2)
   const b = openPostgres(url.toString(), 2)
-  // Pools first, and wait for their backends to go: dropping the database under a live
-  // connection kills it, and the pool reports that as an uncaught error.
+  // Pools first: dropping the database under a live connection kills it, and the pool reports that as an uncaught error.
   t.teardown(async () => {
     await a.close()
     await b.close()
-    for (let i = 0; i < 50; i++) {
-      const left = await admin.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
-      if (left.rows[0].n === 0) break
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    await admin.query(`drop database if exists ${name} with (force)`)
-    await admin.end()
+    await dropDatabase(base.toString(), name)
   })
   const [appliedA, appliedB] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)])
   const every = readdirSync(migrationsFolder).map((file) => file.replace(/\.ts$/, '')).sort()
