@@ -8,6 +8,7 @@ import { SettingsService } from './accounts/settings.service.ts'
 import { VerificationService } from './accounts/verification.service.ts'
 import { AppsService } from './apps/apps.service.ts'
 import { FilesService } from './files/files.service.ts'
+import { RosterService } from './roster/roster.service.ts'
 
 export interface Services {
   readonly apps: AppsService
@@ -18,6 +19,7 @@ export interface Services {
   readonly devices: DevicesService
   readonly security: SecurityService
   readonly uploads: FilesService
+  readonly roster: RosterService
 }
 
 export function createServices(ctx: DomainContext): Services {
@@ -32,5 +34,6 @@ export function createServices(ctx: DomainContext): Services {
     devices: new DevicesService(ctx, accounts),
     security: new SecurityService(ctx, accounts, verification),
     uploads: new FilesService(ctx),
+    roster: new RosterService(ctx),
   }
 }

@@ -122,6 +122,39 @@ export interface UploadsTable {
   uploaded_at: Date | null
 }
 
+export interface RosterItemsTable {
+  user_id: number
+  roster_id: number
+  app_id: string
+  relation: number
+  blocked: Generated<boolean>
+  alias: Generated<string>
+  ext: Generated<string>
+  mute_notification: Generated<boolean>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface RosterApplicationsTable {
+  id: Generated<number>
+  app_id: string
+  applicant_id: number
+  target_id: number
+  status: Generated<number>
+  reason: Generated<string>
+  alias: Generated<string>
+  decline_reason: Generated<string>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  expires_at: Date
+}
+
+export interface RosterVersionsTable {
+  user_id: number
+  roster_version: Generated<number>
+  apply_version: Generated<number>
+}
+
 export interface Tables {
   apps: AppsTable
   users: UsersTable
@@ -132,6 +165,9 @@ export interface Tables {
   user_push_tags: UserPushTagsTable
   user_open_ids: UserOpenIdsTable
   uploads: UploadsTable
+  roster_items: RosterItemsTable
+  roster_applications: RosterApplicationsTable
+  roster_versions: RosterVersionsTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -139,3 +175,5 @@ export type NewUser = Insertable<UsersTable>
 export type UserSettingsRow = Selectable<UserSettingsTable>
 export type DeviceRow = Selectable<DevicesTable>
 export type TokenRow = Selectable<TokensTable>
+export type RosterItemRow = Selectable<RosterItemsTable>
+export type RosterApplicationRow = Selectable<RosterApplicationsTable>

@@ -123,8 +123,26 @@ export async function freshDatabase(): Promise<TestDatabase> {
   return {
     database,
     url,
-    drop: async () => {
-      await adminQuery(base, `drop database if exists ${name} with (force)`)
-    },
+    drop: () => dropDatabase(base, name),
+  }
+}
+
+/**
+ * Drops a test database once the connections of closed pools are gone. A pool's end() resolves
+ * before its sockets have closed; dropping `with (force)` then kills a client that is still
+ * closing, and pg reports that as an uncaught error that fails the test file now and then.
+ */
+export async function dropDatabase(base: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: base })
+  await client.connect()
+  try {
+    for (let i = 0; i < 50; i++) {
+      const left = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
+      if (left.rows[0].n === 0) break
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    await client.query(`drop database if exists ${name} with (force)`)
+  } finally {
+    await client.end()
   }
 }

@@ -9,6 +9,7 @@ import { promisify } from 'node:util'
 import pg from 'pg'
 import { openPostgres } from '../../src/platform/db.ts'
 import { migrateToLatest, migrationsFolder } from '../../src/platform/migrate.ts'
+import { dropDatabase } from '../helpers/database.ts'
 
 const run = promisify(execFile)
 const root = join(import.meta.dirname, '..', '..')
@@ -31,18 +32,18 @@ t.test('two processes migrating one PostgreSQL database at once: both succeed, e
   const admin = new pg.Client({ connectionString: base.toString() })
   await admin.connect()
   await admin.query(`create database ${name}`)
+  await admin.end()
   const url = new URL(base)
   url.pathname = `/${name}`
   const a = openPostgres(url.toString(), 2)
   const b = openPostgres(url.toString(), 2)
-  // One teardown, in order: the pools close before their database is dropped.
+  // Pools first: dropping the database under a live connection kills it, and the pool reports that as an uncaught error.
   t.teardown(async () => {
     await a.close()
     await b.close()
-    await admin.query(`drop database if exists ${name} with (force)`)
-    await admin.end()
+    await dropDatabase(base.toString(), name)
   })
   const [appliedA, appliedB] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)])
-  const all = readdirSync(migrationsFolder).map((f) => f.replace(/\.ts$/, '')).sort()
-  t.same([...appliedA, ...appliedB].sort(), all, 'each applied by exactly one of them')
+  const every = readdirSync(migrationsFolder).map((file) => file.replace(/\.ts$/, '')).sort()
+  t.same([...appliedA, ...appliedB].sort(), every, 'each applied by exactly one of them')
 })

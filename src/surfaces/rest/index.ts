@@ -1,6 +1,7 @@
 // The REST surface (002): its error handler and every resource's routes, encapsulated together.
 import type { FastifyInstance } from 'fastify'
 import { sendRestError } from './envelope.ts'
+import { rosterRoutes } from './roster.routes.ts'
 import { tokenRoutes } from './token.routes.ts'
 import { userRoutes } from './user.routes.ts'
 import { userSettingsRoutes } from './user-settings.routes.ts'
@@ -14,4 +15,5 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   userSettingsRoutes(app)
   userDeviceRoutes(app)
   fileRoutes(app)
+  rosterRoutes(app)
 }
