@@ -1,8 +1,10 @@
 // Group use cases of every surface: create, read, settings, roles, members, kick/leave, bans, blocklist, dismiss.
+import type { Readable } from 'node:stream'
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
+import { findUserById, toUser } from '../accounts/accounts.repository.ts'
 import {
   bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup,
   insertMembers, latestAnnouncement, latestAnnouncements, insertAnnouncement, memberPage, membersByRole, membersWithUsers, publicGroupIds,
@@ -24,7 +26,12 @@ export interface CreateGroup {
   ext?: string
   /** The facade's face-to-face code. */
   code?: string
+  /** `avatar` is a path storeCover returned: removed again when the group is not created. */
+  uploadedAvatar?: boolean
 }
+
+/** Largest group cover upload. */
+export const COVER_MAX_BYTES = 5 * 1024 * 1024
 
 export type InfoField = 'name' | 'description' | 'avatar' | 'ext'
 export type GroupSettingsPatch = Partial<{ memberInvite: boolean; memberModify: boolean; readAck: boolean; historyVisible: boolean; applyApproval: number }>
@@ -70,6 +77,15 @@ export class GroupsService {
   }
 
   async create(actor: Actor, input: CreateGroup): Promise<GroupView> {
+    try {
+      return await this.createGroup(actor, input)
+    } catch (error) {
+      if (input.uploadedAvatar && input.avatar) await this.ctx.files.remove(input.avatar)
+      throw error
+    }
+  }
+
+  private async createGroup(actor: Actor, input: CreateGroup): Promise<GroupView> {
     const ownerId = self(actor)
     const ext = input.ext ?? ''
     const project = projectFields(ext)
@@ -89,6 +105,27 @@ export class GroupsService {
       group = await liveGroup(trx, actor.appId, group.id)
       return { group, membership: (await findMember(trx, group.id, ownerId)) ?? null }
     })
+  }
+
+  /**
+   * Stores an uploaded group cover (checked by content and size while streaming) and returns its path,
+   * to pass as `avatar` to create with `uploadedAvatar`, which removes it again if the group is not created.
+   */
+  async storeCover(stream: Readable): Promise<string> {
+    const saved = await this.ctx.files.save(stream, { folder: 'covers', maxBytes: COVER_MAX_BYTES, accept: ['png', 'jpeg', 'gif', 'bmp', 'webp'] })
+    return saved.path
+  }
+
+  /** Removes a stored cover no group will use (the request that uploaded it failed). */
+  async discardCover(path: string): Promise<void> {
+    await this.ctx.files.remove(path)
+  }
+
+  /** The facade's public view of a group: anyone may see it; `isMember` decides whether the code is shown. */
+  async publicView(appId: string, groupId: number, userId: number | null): Promise<{ group: Group; isMember: boolean }> {
+    const group = await liveGroup(this.ctx.db, appId, groupId)
+    const isMember = userId !== null && (await findMember(this.ctx.db, group.id, userId)) !== undefined
+    return { group, isMember }
   }
 
   /** Any user of the app may read a group; a dismissed one shows status 1. */
@@ -242,31 +279,28 @@ export class GroupsService {
     return [...members.values()]
   }
 
-  /** One's own group card; an admin may set another member's (legacy setingGroup). */
-  async setDisplayName(actor: Actor, groupId: number, value: string, targetId?: number): Promise<Member> {
+  /**
+   * A member's own settings in the group: group card (display name), msg_mute_mode (0, 1, 2) and
+   * msg_push_mode (0–4). An admin may also set another member's card (legacy setingGroup), never its modes.
+   */
+  async configureMember(actor: Actor, groupId: number, change: { targetId?: number; displayName?: string; mute?: number; push?: number }): Promise<Member> {
+    if (change.mute !== undefined && ![0, 1, 2].includes(change.mute)) throw new DomainError('BAD_PARAMETER', 'msg_mute_mode must be 0, 1 or 2')
+    if (change.push !== undefined && ![0, 1, 2, 3, 4].includes(change.push)) throw new DomainError('BAD_MSG_PUSH_MODE', 'msg_push_mode must be 0, 1, 2, 3 or 4')
+    const target = change.targetId ?? self(actor)
     return this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId)
-      const target = targetId ?? self(actor)
       if (target === acting.userId) requireMember(acting, group)
-      else requireAdmin(acting, group)
-      if (!(await findMember(trx, group.id, target))) throw new DomainError('NOT_GROUP_MEMBER', `user ${target} is not a member of group ${group.id}`)
-      await updateMembers(trx, group.id, [target], { display_name: value })
-      return (await findMember(trx, group.id, target))!
-    })
-  }
-
-  /** One's own msg_mute_mode (0, 1, 2) and msg_push_mode (0–4). */
-  async setMessageModes(actor: Actor, groupId: number, modes: { mute?: number; push?: number }): Promise<void> {
-    if (modes.mute !== undefined && ![0, 1, 2].includes(modes.mute)) throw new DomainError('BAD_PARAMETER', 'msg_mute_mode must be 0, 1 or 2')
-    if (modes.push !== undefined && ![0, 1, 2, 3, 4].includes(modes.push)) throw new DomainError('BAD_MSG_PUSH_MODE', 'msg_push_mode must be 0, 1, 2, 3 or 4')
-    const userId = self(actor)
-    await this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId)
-      requireMember(acting, group)
-      await updateMembers(trx, group.id, [userId], {
-        ...(modes.mute !== undefined ? { msg_mute_mode: modes.mute } : {}),
-        ...(modes.push !== undefined ? { msg_push_mode: modes.push } : {}),
+      else {
+        requireAdmin(acting, group)
+        if (change.mute !== undefined || change.push !== undefined) throw new DomainError('NO_PERMISSION', "message modes are each member's own to set")
+        if (!(await findMember(trx, group.id, target))) throw new DomainError('NOT_GROUP_MEMBER', `user ${target} is not a member of group ${group.id}`)
+      }
+      await updateMembers(trx, group.id, [target], {
+        ...(change.displayName !== undefined ? { display_name: change.displayName } : {}),
+        ...(change.mute !== undefined ? { msg_mute_mode: change.mute } : {}),
+        ...(change.push !== undefined ? { msg_push_mode: change.push } : {}),
       })
+      return (await findMember(trx, group.id, target))!
     })
   }
 
@@ -280,7 +314,7 @@ export class GroupsService {
   }
 
   /** Legacy deleteUser: one member, never the owner or an admin; refusals are errors. Returns who was removed. */
-  async kickOne(actor: Actor, groupId: number, userId: number): Promise<{ group: Group; removed: Member }> {
+  async kickOne(actor: Actor, groupId: number, userId: number): Promise<{ group: Group; removed: MemberWithUser }> {
     return this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
@@ -288,8 +322,9 @@ export class GroupsService {
       if (!member) throw new DomainError('NOT_GROUP_MEMBER', `user ${userId} is not a member of group ${group.id}`)
       const refusal = cannotManage(acting, member.role, true)
       if (refusal) throw new DomainError('NO_PERMISSION', refusal)
+      const user = await findUserById(trx, actor.appId, userId)
       await deleteMembers(trx, group.id, [userId])
-      return { group, removed: member }
+      return { group, removed: { ...member, user: toUser(user!) } }
     })
   }
 

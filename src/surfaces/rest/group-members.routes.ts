@@ -36,7 +36,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     method: ['POST', 'PUT'], url: '/group/display_name', summary: '更新群名片', auth: 'user',
     params: GroupTextParams, data: Type.Boolean({ description: '结果数据' }),
     handler: async (p, { actor }) => {
-      await groups.setDisplayName(actor!, p.group_id, p.value)
+      await groups.configureMember(actor!, p.group_id, { displayName: p.value })
       return true
     },
   })
@@ -50,7 +50,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     }),
     data: GroupInfoData,
     handler: async (p, { actor }) => {
-      await groups.setMessageModes(actor!, p.group_id, { mute: p.msg_mute_mode })
+      await groups.configureMember(actor!, p.group_id, { mute: p.msg_mute_mode })
       return renderGroupInfo(await groups.info(actor!, p.group_id), publicUrl)
     },
   })
@@ -64,7 +64,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     }),
     data: GroupInfoData,
     handler: async (p, { actor }) => {
-      await groups.setMessageModes(actor!, p.group_id, { push: p.msg_push_mode })
+      await groups.configureMember(actor!, p.group_id, { push: p.msg_push_mode })
       return renderGroupInfo(await groups.info(actor!, p.group_id), publicUrl)
     },
   })
