@@ -171,7 +171,7 @@ export async function updateMembers(
   db: Db, groupId: number, userIds: number[],
   patch: Partial<{ role: GroupRole; display_name: string; msg_mute_mode: number; msg_push_mode: number; ban_expire: number }>,
 ): Promise<void> {
-  if (userIds.length === 0) return
+  if (userIds.length === 0 || Object.keys(patch).length === 0) return
   await db.updateTable('group_members').set(patch).where('group_id', '=', groupId).where('user_id', 'in', userIds).execute()
 }
 
