@@ -186,7 +186,7 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
   })
 
   await t.test('group avatar paths of our own store are absolute URLs', async (t) => {
-    const g = await createGroup(app, owner, { name: 'with stored avatar', avatar: 'covers/0123456789abcdef0123456789abcdef.png' })
-    t.equal((await rest(owner, 'GET', `/group/info?group_id=${g}`)).data.avatar, `${PUBLIC_URL}/covers/0123456789abcdef0123456789abcdef.png`)
+    const g = await createGroup(app, owner, { name: 'with stored avatar', avatar: 'files/covers/0123456789abcdef0123456789abcdef.png' })
+    t.equal((await rest(owner, 'GET', `/group/info?group_id=${g}`)).data.avatar, `${PUBLIC_URL}/files/covers/0123456789abcdef0123456789abcdef.png`)
   })
 })

@@ -30,6 +30,9 @@ export interface CreateGroup {
   uploadedAvatar?: boolean
 }
 
+/** Stored files are served at /files/<path>: an avatar of our own store is kept as that server-relative path. */
+const FILES_PREFIX = 'files/'
+
 /** Largest group cover upload. */
 export const COVER_MAX_BYTES = 5 * 1024 * 1024
 
@@ -80,7 +83,7 @@ export class GroupsService {
     try {
       return await this.createGroup(actor, input)
     } catch (error) {
-      if (input.uploadedAvatar && input.avatar) await this.ctx.files.remove(input.avatar)
+      if (input.uploadedAvatar && input.avatar) await this.discardCover(input.avatar)
       throw error
     }
   }
@@ -113,12 +116,12 @@ export class GroupsService {
    */
   async storeCover(stream: Readable): Promise<string> {
     const saved = await this.ctx.files.save(stream, { folder: 'covers', maxBytes: COVER_MAX_BYTES, accept: ['png', 'jpeg', 'gif', 'bmp', 'webp'] })
-    return saved.path
+    return `${FILES_PREFIX}${saved.path}`
   }
 
   /** Removes a stored cover no group will use (the request that uploaded it failed). */
   async discardCover(path: string): Promise<void> {
-    await this.ctx.files.remove(path)
+    if (path.startsWith(FILES_PREFIX)) await this.ctx.files.remove(path.slice(FILES_PREFIX.length))
   }
 
   /** The facade's public view of a group: anyone may see it; `isMember` decides whether the code is shown. */
