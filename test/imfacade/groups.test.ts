@@ -95,7 +95,6 @@ t.test('IM facade groups', async (t) => {
     t.equal((await call(owner, 'POST', '/api/im/group/999999/join/', { userid: friend.userId })).status, 404)
   })
 
-  t.todo('join/: the user must be the caller\'s friend (needs the roster; services.ts wires areFriends to true until it merges)')
 
   await t.test('invite/: joining by the face-to-face code', async (t) => {
     const joiner = await registerUser(app)
@@ -153,5 +152,11 @@ t.test('IM facade groups', async (t) => {
     t.equal((await call(null, 'GET', `/api/im/retrieve/${groupId}/`)).status, 404)
     t.equal((await call(owner, 'GET', `/api/im/group/${groupId}/users/`)).status, 404)
     t.equal((await rest(owner, 'GET', `/group/info?group_id=${groupId}`)).data.status, 1)
+  })
+
+  await t.test('join/: the user must be the caller\'s friend', { todo: 'needs the roster: services.ts wires areFriends to true until RosterService merges' }, async (t) => {
+    const own = (await app.inject({ method: 'POST', url: '/api/im/group/', headers: auth(owner), payload: { name: 'friends only' } })).json()
+    const notAFriend = await call(owner, 'POST', `/api/im/group/${own.id}/join/`, { userid: stranger.userId })
+    t.equal(notAFriend.status, 403, 'a user who is not a friend is refused')
   })
 })

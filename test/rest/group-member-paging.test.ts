@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import { buildTestApp } from '../helpers/app.ts'
 import { registerUser } from '../helpers/users.ts'
 import { createGroup, restAs } from '../helpers/groups.ts'
-import { insertMembers } from '../../src/domain/groups/groups.repository.ts'
+import { insertMembers, preferIndexOrder } from '../../src/domain/groups/groups.repository.ts'
 
 const SIZE = 5000
 
@@ -68,13 +68,17 @@ t.test('member_list of a 5,000-member group', async (t) => {
     t.equal(total, SIZE, 'total follows the membership')
   })
 
-  await t.test('a deep page is an index range scan, not a scan of the pages before it', async (t) => {
-    await sql`analyze group_members`.execute(db)
+  await t.test('a page is an ordered index range scan whatever the statistics say: nothing before the cursor is read or sorted', async (t) => {
     const [row] = (await sql<{ id: number }>`select id from group_members where group_id = ${groupId} order by id offset 4000 limit 1`.execute(db)).rows
-    const plan = await sql<{ 'QUERY PLAN': string }>`explain select * from group_members where group_id = ${groupId} and id > ${row!.id} order by id limit 1001`.execute(db)
-    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n')
-    // An index bounds the scan at the cursor, already in order: rows before the cursor are never read, nothing is sorted.
-    t.match(text, /Index Scan using group_members_(group_id|pkey)[\s\S]*Index Cond: .*\bid > /, text)
-    t.notMatch(text, /Seq Scan|Sort/, text)
+    for (const after of [0, row!.id]) {
+      // As member_list runs it: in a transaction that prefers index order (statistics of the bulk insert are stale here).
+      const plan = await db.transaction().execute(async (trx) => {
+        await preferIndexOrder(trx)
+        return sql<{ 'QUERY PLAN': string }>`explain select * from group_members where group_id = ${groupId} and id > ${after} order by id limit 1001`.execute(trx)
+      })
+      const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n')
+      t.match(text, /Index Scan using group_members_group_id[\s\S]*Index Cond: \(\(group_id = \d+\) AND \(id > /, text)
+      t.notMatch(text, /Seq Scan|Sort|Bitmap/, text)
+    }
   })
 })

@@ -175,6 +175,15 @@ export async function updateMembers(
   await db.updateTable('group_members').set(patch).where('group_id', '=', groupId).where('user_id', 'in', userIds).execute()
 }
 
+/**
+ * Inside a transaction, makes the planner read pages in index order rather than collect and sort: with
+ * stale statistics (PGlite has no autovacuum) it otherwise takes a big group for five rows and sorts all of
+ * them for the first page. Only the transaction it runs in is affected.
+ */
+export async function preferIndexOrder(trx: Db): Promise<void> {
+  await sql`set local enable_sort = off`.execute(trx)
+}
+
 /** One keyset page in join order: rows after the member row `afterId`, `limit` + 1 to know whether more remain. */
 export async function memberPage(db: Db, groupId: number, afterId: number, limit: number): Promise<Array<Member & { seq: number }>> {
   const rows = await db.selectFrom('group_members').selectAll()

@@ -7,7 +7,7 @@ import type { Db } from '../../platform/db.ts'
 import { findUserById, toUser } from '../accounts/accounts.repository.ts'
 import {
   bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup,
-  insertMembers, latestAnnouncement, latestAnnouncements, insertAnnouncement, memberPage, membersByRole, membersWithUsers, publicGroupIds,
+  insertMembers, latestAnnouncement, preferIndexOrder, latestAnnouncements, insertAnnouncement, memberPage, membersByRole, membersWithUsers, publicGroupIds,
   updateGroupRow, updateMembers, usersOfApp,
 } from './groups.repository.ts'
 import {
@@ -260,9 +260,12 @@ export class GroupsService {
   /** Members in join order, one keyset page at a time: the same cost at any depth, stable while members come and go. */
   async members(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Member>> {
     const after = parseCursor(cursor)
-    const { group, acting } = await this.open(this.ctx.db, actor, groupId)
-    requireMember(acting, group)
-    const rows = await memberPage(this.ctx.db, group.id, after, limit)
+    const { group, rows } = await this.tx(async (trx) => {
+      const { group, acting } = await this.open(trx, actor, groupId)
+      requireMember(acting, group)
+      await preferIndexOrder(trx)
+      return { group, rows: await memberPage(trx, group.id, after, limit) }
+    })
     const items = rows.slice(0, limit)
     const more = rows.length > limit
     return { items, total: group.memberCount, ...(more ? { cursor: String(items[items.length - 1]!.seq) } : {}) }
