@@ -124,11 +124,11 @@ export class GroupsService {
     if (path.startsWith(FILES_PREFIX)) await this.ctx.files.remove(path.slice(FILES_PREFIX.length))
   }
 
-  /** The facade's public view of a group: anyone may see it; `isMember` decides whether the code is shown. */
-  async publicView(appId: string, groupId: number, userId: number | null): Promise<{ group: Group; isMember: boolean }> {
+  /** The facade's public view of a group: anyone may see it; only members see its face-to-face code ('' for others). */
+  async publicView(appId: string, groupId: number, userId: number | null): Promise<Group> {
     const group = await liveGroup(this.ctx.db, appId, groupId)
     const isMember = userId !== null && (await findMember(this.ctx.db, group.id, userId)) !== undefined
-    return { group, isMember }
+    return isMember ? group : { ...group, code: '' }
   }
 
   /** Any user of the app may read a group; a dismissed one shows status 1. */

@@ -95,9 +95,7 @@ function field(body: unknown, name: string): string | undefined {
 export function groupFacadeRoutes(app: FastifyInstance): void {
   const { groups, groupAdmission } = app.services
   const publicUrl = app.config.PUBLIC_URL
-  const render = (group: Group, showCode: boolean) => ({
-    id: group.id, name: group.name, code: showCode ? group.code : '', cover: absoluteUrl(group.avatar, publicUrl),
-  })
+  const render = (group: Group) => ({ id: group.id, name: group.name, code: group.code, cover: absoluteUrl(group.avatar, publicUrl) })
 
   /** POST /api/im/group/ */
   app.post('/api/im/group/', {
@@ -140,7 +138,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
       throw new DomainError('BAD_PARAMETER', 'name is required (at most 200 characters)')
     }
     const view = await groups.create(actor, { name, code: (fields.code ?? '').trim(), avatar: cover, uploadedAvatar: cover !== undefined })
-    return reply.status(201).send(render(view.group, true))
+    return reply.status(201).send(render(view.group))
   })
 
   /** GET /api/im/group/ */
@@ -150,7 +148,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
   }, async (request) => {
     const page = pageOf(request, publicUrl)
     const joined = await groups.joined(request.actor!)
-    return page.answer(joined.length, joined.slice(page.offset, page.offset + page.limit).map((v) => render(v.group, true)))
+    return page.answer(joined.length, joined.slice(page.offset, page.offset + page.limit).map((v) => render(v.group)))
   })
 
   /** POST /api/im/group/<id>/join/ */
@@ -223,7 +221,6 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
   }, async (request) => {
     // Anyone may look; a caller who sends a token must send a good one, and a member sees the code.
     const userId = header(request.headers, 'authorization') ? await authenticateFacade(request).then(() => request.actor!.userId) : null
-    const { group, isMember } = await groups.publicView(app.config.DEFAULT_APP_ID, groupId(request), userId)
-    return render(group, isMember)
+    return render(await groups.publicView(app.config.DEFAULT_APP_ID, groupId(request), userId))
   })
 }
