@@ -44,7 +44,7 @@ t.test('group operations: auth and input on every surface', async (t) => {
         approval: true, duration: 5, apply_approval: 1, new_owner: user.userId, content: 'c', title: 't', announcement_id: 1,
         file_id: 1, file_list: [1], name: 'n', size: 1, url: 'u', msg_mute_mode: 0, msg_push_mode: 0,
       }
-      const query = new URLSearchParams(Object.entries(params).filter(([, v]) => !Array.isArray(v)).map(([k, v]) => [k, String(v)]))
+      const query = new URLSearchParams(Object.entries(params).filter(([, v]) => !Array.isArray(v)).map(([k, v]): [string, string] => [k, String(v)]))
       const r = await app.inject({ method: op.method, url: `${op.path}?${query}`, headers: { 'access-token': user.token }, ...(op.method === 'GET' ? {} : { payload: params }) })
       t.match(r.json(), { code: 20001 }, `${key}`)
     }

@@ -56,6 +56,9 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
     const batch = await rest(member, 'POST', '/group/info/batch', { group_list: [groupId, 999999] })
     t.equal(batch.data.length, 1, 'unknown groups are left out')
     t.match(batch.data[0], { group_id: groupId, owner: owner.userId, count: 3, name: 'Team', status: 0 })
+    await rest(member, 'POST', '/group/msg/push_mode', { group_id: groupId, msg_push_mode: 3 })
+    t.equal((await rest(member, 'POST', '/group/info/batch', { group_list: [groupId] })).data[0].msg_push_mode, 3, "the caller's own mode")
+    await rest(member, 'POST', '/group/msg/push_mode', { group_id: groupId, msg_push_mode: 0 })
   })
 
   await t.test('name, description, avatar, ext: admins always, members only while member_modify is on', async (t) => {
@@ -136,6 +139,8 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
     t.match(await rest(member, 'POST', '/group/msg/mute_mode', { group_id: groupId, msg_mute_mode: 3 }), { code: 10002 })
     t.match(await rest(outsider, 'POST', '/group/msg/mute_mode', { group_id: groupId, msg_mute_mode: 1 }), { code: 20002 })
     t.equal((await rest(admin, 'GET', `/group/info?group_id=${groupId}`)).data.msg_push_mode, 0, 'modes are per member')
+    const receiving = await app.services.groups.deliveryTargets('default', groupId)
+    t.ok(receiving.includes(admin.userId) && !receiving.includes(member.userId), 'msg_mute_mode 2 receives nothing')
   })
 
   await t.test('user_joined and public_list', async (t) => {

@@ -52,6 +52,9 @@ export async function inviteInto(
 }
 
 export class AdmissionService {
+  /** QR signing keys by app: created once, never changed, so a process may keep them. */
+  readonly #qrKeys = new Map<string, string>()
+
   constructor(private readonly ctx: DomainContext, private readonly areFriends: AreFriends) {}
 
   private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
@@ -214,7 +217,11 @@ export class AdmissionService {
   }
 
   private async qrSignature(appId: string, payload: string): Promise<string> {
-    const secret = await qrKey(this.ctx.db, appId, randomBytes(32).toString('hex'))
+    let secret = this.#qrKeys.get(appId)
+    if (secret === undefined) {
+      secret = await qrKey(this.ctx.db, appId, randomBytes(32).toString('hex'))
+      this.#qrKeys.set(appId, secret)
+    }
     return createHmac('sha256', secret).update(`${appId}:${payload}`).digest('base64url')
   }
 }

@@ -143,6 +143,19 @@ export async function findMembers(db: Db, groupId: number, userIds: number[]): P
   return new Map(rows.map((r) => [r.user_id, toMember(r)]))
 }
 
+/** The user's memberships among the groups, by group id. */
+export async function membershipsOf(db: Db, userId: number, groupIds: number[]): Promise<Map<number, Member>> {
+  if (groupIds.length === 0) return new Map()
+  const rows = await db.selectFrom('group_members').selectAll().where('user_id', '=', userId).where('group_id', 'in', groupIds).execute()
+  return new Map(rows.map((r) => [r.group_id, toMember(r)]))
+}
+
+/** Members who receive the group's messages: everyone but those whose msg_mute_mode is 2 (do not receive). */
+export async function receivingMemberIds(db: Db, groupId: number): Promise<number[]> {
+  const rows = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('msg_mute_mode', '!=', 2).orderBy('id').execute()
+  return rows.map((r) => r.user_id)
+}
+
 /** Adds members (existing ones are left alone) and keeps member_count; returns the user ids added. */
 export async function insertMembers(db: Db, groupId: number, members: Array<{ userId: number; role?: GroupRole }>): Promise<number[]> {
   if (members.length === 0) return []

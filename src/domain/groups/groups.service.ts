@@ -7,7 +7,7 @@ import type { Db } from '../../platform/db.ts'
 import { findUserById, toUser } from '../accounts/accounts.repository.ts'
 import {
   bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup,
-  insertMembers, latestAnnouncement, preferIndexOrder, latestAnnouncements, insertAnnouncement, memberPage, membersByRole, membersWithUsers, publicGroupIds,
+  insertMembers, latestAnnouncement, membershipsOf, preferIndexOrder, receivingMemberIds, latestAnnouncements, insertAnnouncement, memberPage, membersByRole, membersWithUsers, publicGroupIds,
   updateGroupRow, updateMembers, usersOfApp,
 } from './groups.repository.ts'
 import {
@@ -139,12 +139,8 @@ export class GroupsService {
 
   async infoBatch(actor: Actor, groupIds: number[]): Promise<GroupView[]> {
     const groups = await findGroups(this.ctx.db, actor.appId, [...new Set(groupIds)])
-    const views: GroupView[] = []
-    for (const group of groups) {
-      const member = actor.userId === null ? undefined : await findMember(this.ctx.db, group.id, actor.userId)
-      views.push({ group, membership: member ?? null })
-    }
-    return views
+    const memberships = actor.userId === null ? new Map<number, Member>() : await membershipsOf(this.ctx.db, actor.userId, groups.map((g) => g.id))
+    return groups.map((group) => ({ group, membership: memberships.get(group.id) ?? null }))
   }
 
   /** name, description, avatar, ext: admins, or any member while member_modify is on. */
@@ -344,6 +340,12 @@ export class GroupsService {
     const member = await findMember(this.ctx.db, groupId, userId)
     if (!member || isBanned(member.banExpire, this.nowSeconds())) return false
     return member.role !== 'member' || !isBanned(group.banExpireTime, this.nowSeconds())
+  }
+
+  /** Who receives the group's messages (for the message use cases): members whose msg_mute_mode is not 2. */
+  async deliveryTargets(appId: string, groupId: number): Promise<number[]> {
+    const group = await liveGroup(this.ctx.db, appId, groupId)
+    return receivingMemberIds(this.ctx.db, group.id)
   }
 
   /** The owner cannot leave; `adminsMayLeave` false is the legacy rule that admins cannot either. Returns the group left. */
