@@ -41,33 +41,23 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     },
   })
 
-  /** POST|PUT /group/msg/mute_mode */
-  restOperation(app, {
-    method: ['POST', 'PUT'], url: '/group/msg/mute_mode', summary: '设置群消息屏蔽模式', auth: 'user',
-    params: Type.Object({
-      group_id: GroupId,
-      msg_mute_mode: Type.Integer({ description: '群消息屏蔽模式： 0 不屏蔽1 屏蔽本地消息通知2 屏蔽消息，不接收消息' }),
-    }),
-    data: GroupInfoData,
-    handler: async (p, { actor }) => {
-      await groups.configureMember(actor!, p.group_id, { mute: p.msg_mute_mode })
-      return renderGroupInfo(await groups.info(actor!, p.group_id), publicUrl)
-    },
-  })
-
-  /** POST|PUT /group/msg/push_mode */
-  restOperation(app, {
-    method: ['POST', 'PUT'], url: '/group/msg/push_mode', summary: '设置群消息推送模式', auth: 'user',
-    params: Type.Object({
-      group_id: GroupId,
-      msg_push_mode: Type.Integer({ description: '群消息推送类型： 0:接收所有推送;1:不接受推送;2:接收管理员和@消息推送;3:只接收管理员消息推送;4:只接收@消息推送' }),
-    }),
-    data: GroupInfoData,
-    handler: async (p, { actor }) => {
-      await groups.configureMember(actor!, p.group_id, { push: p.msg_push_mode })
-      return renderGroupInfo(await groups.info(actor!, p.group_id), publicUrl)
-    },
-  })
+  const modeSetters = [
+    { path: 'mute_mode', field: 'msg_mute_mode', key: 'mute', summary: '设置群消息屏蔽模式', description: '群消息屏蔽模式： 0 不屏蔽1 屏蔽本地消息通知2 屏蔽消息，不接收消息' },
+    { path: 'push_mode', field: 'msg_push_mode', key: 'push', summary: '设置群消息推送模式', description: '群消息推送类型： 0:接收所有推送;1:不接受推送;2:接收管理员和@消息推送;3:只接收管理员消息推送;4:只接收@消息推送' },
+  ] as const
+  for (const mode of modeSetters) {
+    /** POST|PUT /group/msg/{mute_mode,push_mode} */
+    restOperation(app, {
+      method: ['POST', 'PUT'], url: `/group/msg/${mode.path}`, summary: mode.summary, auth: 'user',
+      params: Type.Object({ group_id: GroupId, [mode.field]: Type.Integer({ description: mode.description }) }),
+      data: GroupInfoData,
+      handler: async (p, { actor }) => {
+        const { group_id: groupId, [mode.field]: value } = p as { group_id: number } & Record<string, number>
+        await groups.configureMember(actor!, groupId, { [mode.key]: value })
+        return renderGroupInfo(await groups.info(actor!, groupId), publicUrl)
+      },
+    })
+  }
 
   /** POST /group/apply */
   restOperation(app, {

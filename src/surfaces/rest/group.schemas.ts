@@ -131,45 +131,41 @@ export const FileData = Type.Object({
 
 // ---- rendering
 
-export function renderGroupInfo({ group, membership }: GroupView, publicUrl: string) {
+/** The fields info and info/batch share: the group, and the caller's own message modes in it. */
+function renderGroupCore({ group, membership }: GroupView, publicUrl: string) {
   return {
     apply_approval: group.applyApproval,
     avatar: absoluteUrl(group.avatar, publicUrl),
-    ban_expire_time: group.banExpireTime,
     capacity: group.capacity,
     count: group.memberCount,
-    created_at: group.createdAt,
-    description: group.description,
-    ext: group.ext,
     group_id: group.id,
-    history_visible: group.historyVisible,
-    member_invite: group.memberInvite,
-    member_modify: group.memberModify,
     msg_mute_mode: membership?.msgMuteMode ?? 0,
     msg_push_mode: membership?.msgPushMode ?? 0,
     name: group.name,
-    owner_id: group.ownerId,
-    read_ack: group.readAck,
     status: group.status,
     type: group.type,
+  }
+}
+
+export function renderGroupInfo(view: GroupView, publicUrl: string) {
+  const { group } = view
+  return {
+    ...renderGroupCore(view, publicUrl),
+    ban_expire_time: group.banExpireTime,
+    created_at: group.createdAt,
+    description: group.description,
+    ext: group.ext,
+    history_visible: group.historyVisible,
+    member_invite: group.memberInvite,
+    member_modify: group.memberModify,
+    owner_id: group.ownerId,
+    read_ack: group.readAck,
     updated_at: group.updatedAt,
   }
 }
 
-export function renderGroupBatchItem({ group, membership }: GroupView, publicUrl: string) {
-  return {
-    apply_approval: group.applyApproval,
-    avatar: absoluteUrl(group.avatar, publicUrl),
-    capacity: group.capacity,
-    count: group.memberCount,
-    group_id: group.id,
-    msg_mute_mode: membership?.msgMuteMode ?? 0,
-    msg_push_mode: membership?.msgPushMode ?? 0,
-    name: group.name,
-    owner: group.ownerId,
-    status: group.status,
-    type: group.type,
-  }
+export function renderGroupBatchItem(view: GroupView, publicUrl: string) {
+  return { ...renderGroupCore(view, publicUrl), owner: view.group.ownerId }
 }
 
 export function renderMember(m: Member) {
