@@ -102,8 +102,14 @@ export async function insertGroup(db: Db, values: {
   return toGroup(row)
 }
 
+/** A patch without its undefined fields: undefined means "leave as it is". */
+function defined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>
+}
+
+/** Sets the defined fields of the patch (undefined ones stay as they are) and updated_at. */
 export async function updateGroupRow(db: Db, groupId: number, patch: Updateable<GroupsTable>): Promise<void> {
-  await db.updateTable('groups').set({ ...patch, updated_at: sql`now()` }).where('id', '=', groupId).execute()
+  await db.updateTable('groups').set({ ...defined(patch), updated_at: sql`now()` }).where('id', '=', groupId).execute()
 }
 
 /** Live groups the user is a member of, oldest membership first. */
@@ -184,8 +190,9 @@ export async function updateMembers(
   db: Db, groupId: number, userIds: number[],
   patch: Partial<{ role: GroupRole; display_name: string; msg_mute_mode: number; msg_push_mode: number; ban_expire: number }>,
 ): Promise<void> {
-  if (userIds.length === 0 || Object.keys(patch).length === 0) return
-  await db.updateTable('group_members').set(patch).where('group_id', '=', groupId).where('user_id', 'in', userIds).execute()
+  const set = defined(patch)
+  if (userIds.length === 0 || Object.keys(set).length === 0) return
+  await db.updateTable('group_members').set(set).where('group_id', '=', groupId).where('user_id', 'in', userIds).execute()
 }
 
 /**

@@ -155,8 +155,8 @@ export class GroupsService {
         const project = projectFields(value)
         await updateGroupRow(trx, group.id, {
           ext: value,
-          ...(project.projectName !== undefined ? { project_name: project.projectName } : {}),
-          ...(project.groupType !== undefined ? { group_type: project.groupType } : {}),
+          project_name: project.projectName,
+          group_type: project.groupType,
         })
       } else {
         await updateGroupRow(trx, group.id, { [field]: value })
@@ -173,11 +173,11 @@ export class GroupsService {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       await updateGroupRow(trx, group.id, {
-        ...(patch.memberInvite !== undefined ? { member_invite: patch.memberInvite } : {}),
-        ...(patch.memberModify !== undefined ? { member_modify: patch.memberModify } : {}),
-        ...(patch.readAck !== undefined ? { read_ack: patch.readAck } : {}),
-        ...(patch.historyVisible !== undefined ? { history_visible: patch.historyVisible } : {}),
-        ...(patch.applyApproval !== undefined ? { apply_approval: patch.applyApproval } : {}),
+        member_invite: patch.memberInvite,
+        member_modify: patch.memberModify,
+        read_ack: patch.readAck,
+        history_visible: patch.historyVisible,
+        apply_approval: patch.applyApproval,
       })
       return liveGroup(trx, actor.appId, group.id)
     })
@@ -298,9 +298,9 @@ export class GroupsService {
         if (!(await findMember(trx, group.id, target))) throw new DomainError('NOT_GROUP_MEMBER', `user ${target} is not a member of group ${group.id}`)
       }
       await updateMembers(trx, group.id, [target], {
-        ...(change.displayName !== undefined ? { display_name: change.displayName } : {}),
-        ...(change.mute !== undefined ? { msg_mute_mode: change.mute } : {}),
-        ...(change.push !== undefined ? { msg_push_mode: change.push } : {}),
+        display_name: change.displayName,
+        msg_mute_mode: change.mute,
+        msg_push_mode: change.push,
       })
       return (await findMember(trx, group.id, target))!
     })
@@ -461,9 +461,9 @@ export class GroupsService {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       await updateGroupRow(trx, group.id, {
-        ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(patch.groupType !== undefined ? { group_type: patch.groupType } : {}),
-        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        name: patch.name,
+        group_type: patch.groupType,
+        description: patch.description,
       })
       if (patch.notice !== undefined) await insertAnnouncement(trx, group.id, acting.userId, '', patch.notice)
       return liveGroup(trx, actor.appId, group.id)
