@@ -1,16 +1,19 @@
 // Migrations: `npm run migrate` applies them once; concurrent runs on PostgreSQL serialise on the lock.
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { openPostgres } from '../../src/platform/db.ts'
-import { migrateToLatest } from '../../src/platform/migrate.ts'
+import { migrateToLatest, migrationsFolder } from '../../src/platform/migrate.ts'
 
 const run = promisify(execFile)
 const root = join(import.meta.dirname, '..', '..')
+// Each CLI run is a real process on a new embedded database: seconds, not milliseconds.
+t.setTimeout(180_000)
 
 t.test('npm run migrate on the embedded database: applies, then has nothing to do', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'im-gateway-migrate-'))
@@ -24,19 +27,22 @@ t.test('npm run migrate on the embedded database: applies, then has nothing to d
 
 t.test('two processes migrating one PostgreSQL database at once: both succeed, each migration runs once', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
   const base = new URL(process.env.DATABASE_URL!)
-  const name = `img_t_migrate_${process.pid}`
+  const name = `img_t_migrate_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: base.toString() })
   await admin.connect()
   await admin.query(`create database ${name}`)
-  t.teardown(async () => {
-    await admin.query(`drop database if exists ${name} with (force)`)
-    await admin.end()
-  })
   const url = new URL(base)
   url.pathname = `/${name}`
   const a = openPostgres(url.toString(), 2)
   const b = openPostgres(url.toString(), 2)
-  t.teardown(async () => { await a.close(); await b.close() })
+  // One teardown, in order: the pools close before their database is dropped.
+  t.teardown(async () => {
+    await a.close()
+    await b.close()
+    await admin.query(`drop database if exists ${name} with (force)`)
+    await admin.end()
+  })
   const [appliedA, appliedB] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)])
-  t.same([...appliedA, ...appliedB].sort(), ['0001_foundation'], 'applied by exactly one of them')
+  const all = readdirSync(migrationsFolder).map((f) => f.replace(/\.ts$/, '')).sort()
+  t.same([...appliedA, ...appliedB].sort(), all, 'each applied by exactly one of them')
 })
