@@ -32,6 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
   await db.schema.createIndex('groups_app_type').on('groups').columns(['app_id', 'type', 'status']).execute()
+  await db.schema.createIndex('groups_owner').on('groups').column('owner_id').execute()
 
   await db.schema.createTable('group_members')
     // The member_list order and keyset cursor: later joins get larger ids.

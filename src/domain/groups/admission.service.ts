@@ -6,11 +6,12 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
 import {
-  applicationPage, blockedAmong, findApplication, findInvitation, findMember, findMembers, insertMembers, invitationPage, qrKey,
+  applicationPage, blockedAmong, findApplication, joinedGroupCounts, findInvitation, findMember, findMembers, insertMembers, invitationPage, qrKey,
   setApplicationStatus, setInvitationStatus, upsertApplication, upsertInvitation, usersOfApp,
 } from './groups.repository.ts'
 import {
-  actingIn, liveGroup, parseCursor, PENDING_TTL_MS, refuseBlocked, refuseFull, requireAdmin, requireMember, self,
+  actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, parseCursor, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
+  requireMember, self,
 } from './groups.rules.ts'
 import type { Admission, Application, Group, Invitation, ItemResult, Page } from './groups.types.ts'
 
@@ -30,7 +31,7 @@ export async function inviteInto(
   users: Map<number, { groupConfirm: boolean }>, now: number,
 ): Promise<ItemResult[]> {
   const ids = [...new Set(userIds)]
-  const [members, blocked] = await Promise.all([findMembers(trx, group.id, ids), blockedAmong(trx, group.id, ids)])
+  const [members, blocked, joined] = await Promise.all([findMembers(trx, group.id, ids), blockedAmong(trx, group.id, ids), joinedGroupCounts(trx, ids)])
   const joining: number[] = []
   const results: ItemResult[] = []
   for (const id of ids) {
@@ -38,6 +39,7 @@ export async function inviteInto(
     if (!user) results.push({ id, result: 'fail', reason: 'user does not exist' })
     else if (members.has(id)) results.push({ id, result: 'fail', reason: 'already a member' })
     else if (blocked.has(id)) results.push({ id, result: 'fail', reason: "in the group's blacklist" })
+    else if ((joined.get(id) ?? 0) >= MAX_GROUPS_JOINED_PER_USER) results.push({ id, result: 'fail', reason: 'quota exceeded: groups joined per user' })
     else if (user.groupConfirm) {
       await upsertInvitation(trx, group.id, inviterId, id, reason, new Date(now + PENDING_TTL_MS))
       results.push({ id, result: 'success', reason: 'pending' })
@@ -66,6 +68,7 @@ export class AdmissionService {
     if (await findMember(trx, group.id, userId)) throw new DomainError('ALREADY_MEMBER', `user ${userId} is already a member of group ${group.id}`)
     await refuseBlocked(trx, group, userId)
     refuseFull(group, 1)
+    await refuseTooManyJoined(trx, userId)
     await insertMembers(trx, group.id, [{ userId }])
   }
 

@@ -131,6 +131,22 @@ export async function groupsOfUser(db: Db, appId: string, userId: number): Promi
   }))
 }
 
+/** Live groups the user owns (the groups-created quota). */
+export async function ownedGroupCount(db: Db, userId: number): Promise<number> {
+  const row = await db.selectFrom('groups').select(sql<number>`count(*)::int`.as('n')).where('owner_id', '=', userId).where('status', '=', 0).executeTakeFirstOrThrow()
+  return row.n
+}
+
+/** How many live groups each of the users is a member of (the groups-joined quota); users in none are left out. */
+export async function joinedGroupCounts(db: Db, userIds: number[]): Promise<Map<number, number>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db.selectFrom('group_members as m').innerJoin('groups as g', 'g.id', 'm.group_id')
+    .select(['m.user_id', sql<number>`count(*)::int`.as('n')])
+    .where('m.user_id', 'in', userIds).where('g.status', '=', 0)
+    .groupBy('m.user_id').execute()
+  return new Map(rows.map((r) => [r.user_id, r.n]))
+}
+
 export async function publicGroupIds(db: Db, appId: string): Promise<number[]> {
   const rows = await db.selectFrom('groups').select('id').where('app_id', '=', appId).where('type', '=', 1).where('status', '=', 0).orderBy('id').execute()
   return rows.map((r) => r.id)

@@ -2,8 +2,13 @@
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { Db } from '../../platform/db.ts'
-import { blockedAmong, findGroup, findMember } from './groups.repository.ts'
+import { blockedAmong, findGroup, findMember, joinedGroupCounts } from './groups.repository.ts'
 import type { Group, GroupRole, Member } from './groups.types.ts'
+
+/** Live groups one user may own (code 20008). */
+export const MAX_GROUPS_CREATED_PER_USER = 1000
+/** Live groups one user may be a member of (code 20009). */
+export const MAX_GROUPS_JOINED_PER_USER = 5000
 
 /** Applications and invitations wait this long for a decision. */
 export const PENDING_TTL_MS = 7 * 24 * 3600 * 1000
@@ -80,6 +85,13 @@ export function rankOf(role: GroupRole): number {
 export async function refuseBlocked(db: Db, group: Group, userId: number): Promise<void> {
   if ((await blockedAmong(db, group.id, [userId])).size > 0) {
     throw new DomainError('IN_GROUP_BLACKLIST', `user ${userId} is in the blacklist of group ${group.id}`)
+  }
+}
+
+/** Refuses a user who is already in as many groups as one may join. */
+export async function refuseTooManyJoined(db: Db, userId: number): Promise<void> {
+  if (((await joinedGroupCounts(db, [userId])).get(userId) ?? 0) >= MAX_GROUPS_JOINED_PER_USER) {
+    throw new DomainError('QUOTA_GROUPS_JOINED', `user ${userId} is already in ${MAX_GROUPS_JOINED_PER_USER} groups`)
   }
 }
 

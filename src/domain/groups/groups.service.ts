@@ -7,11 +7,13 @@ import type { Db } from '../../platform/db.ts'
 import { findUserById, toUser } from '../accounts/accounts.repository.ts'
 import {
   bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup,
-  insertMembers, latestAnnouncement, membershipsOf, preferIndexOrder, receivingMemberIds, latestAnnouncements, insertAnnouncement, memberPage, membersByRole, membersWithUsers, publicGroupIds,
+  insertAnnouncement, insertMembers, latestAnnouncement, latestAnnouncements, memberPage, membersByRole, membershipsOf, membersWithUsers, ownedGroupCount,
+  preferIndexOrder, publicGroupIds, receivingMemberIds,
   updateGroupRow, updateMembers, usersOfApp,
 } from './groups.repository.ts'
 import {
-  actingIn, cannotManage, isBanned, liveGroup, parseCursor, refuseFull, requireAdmin, requireMember, requireOwner, self, type Acting,
+  actingIn, cannotManage, isBanned, liveGroup, MAX_GROUPS_CREATED_PER_USER, parseCursor, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
+  requireOwner, self, type Acting,
 } from './groups.rules.ts'
 import { inviteInto } from './admission.service.ts'
 import type { Blocked, Group, GroupView, ItemResult, Member, MemberWithUser, Page } from './groups.types.ts'
@@ -94,6 +96,10 @@ export class GroupsService {
     const project = projectFields(ext)
     const userList = [...new Set(input.userList ?? [])].filter((id) => id !== ownerId)
     return this.tx(async (trx) => {
+      if (await ownedGroupCount(trx, ownerId) >= MAX_GROUPS_CREATED_PER_USER) {
+        throw new DomainError('QUOTA_GROUPS_CREATED', `you already own ${MAX_GROUPS_CREATED_PER_USER} groups`)
+      }
+      await refuseTooManyJoined(trx, ownerId)
       const known = await usersOfApp(trx, actor.appId, userList)
       const unknown = userList.find((id) => !known.has(id))
       if (unknown !== undefined) throw new DomainError('USER_NOT_FOUND', `user ${unknown} does not exist`)
