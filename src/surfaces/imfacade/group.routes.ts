@@ -104,7 +104,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
       tags: ['im'],
       response: { 201: GroupData },
     },
-    onRequest: authenticateFacade,
+    preParsing: authenticateFacade,
   }, async (request, reply) => {
     const actor = request.actor!
     const fields: Record<string, string> = {}
@@ -144,7 +144,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
   /** GET /api/im/group/ */
   app.get('/api/im/group/', {
     schema: { summary: '我加入的群组列表', tags: ['im'], querystring: PageQuery, response: { 200: Paged(GroupData) } },
-    onRequest: authenticateFacade,
+    preParsing: authenticateFacade,
   }, async (request) => {
     const page = pageOf(request, publicUrl)
     const joined = await groups.joined(request.actor!)
@@ -159,7 +159,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
       params: IdParams,
       response: { 200: Type.Object({ userid: Type.String({ description: '被邀请的好友用户的 ID' }) }) },
     },
-    onRequest: authenticateFacade,
+    preParsing: authenticateFacade,
   }, async (request) => {
     const raw = field(request.body, 'userid') ?? field(request.query, 'userid')
     if (raw === undefined || !/^\d{1,10}$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 2 ** 31 - 1) {
@@ -172,7 +172,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
   /** POST /api/im/group/<id>/invite/ */
   app.post('/api/im/group/:id/invite/', {
     schema: { summary: '面对面加组：以群组的面对面号码加入', tags: ['im'], params: IdParams, response: { 200: Detail } },
-    onRequest: authenticateFacade,
+    preParsing: authenticateFacade,
   }, async (request) => {
     const code = (field(request.body, 'code') ?? field(request.query, 'code') ?? '').trim()
     if (code === '') throw new DomainError('BAD_PARAMETER', 'code is required: the face-to-face code of the group')
@@ -183,7 +183,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
   /** GET /api/im/group/<id>/quit/ */
   app.get('/api/im/group/:id/quit/', {
     schema: { summary: '退出群组（群主不能退出）', tags: ['im'], params: IdParams, response: { 200: Detail } },
-    onRequest: authenticateFacade,
+    preParsing: authenticateFacade,
   }, async (request) => {
     await groups.leave(request.actor!, groupId(request))
     return DONE
@@ -192,7 +192,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
   /** GET /api/im/group/<id>/dismiss/ */
   app.get('/api/im/group/:id/dismiss/', {
     schema: { summary: '解散群组（只有群主）', tags: ['im'], params: IdParams, response: { 200: Detail } },
-    onRequest: authenticateFacade,
+    preParsing: authenticateFacade,
   }, async (request) => {
     await groups.destroy(request.actor!, groupId(request))
     return DONE
@@ -201,7 +201,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
   /** GET /api/im/group/<id>/users/ */
   app.get('/api/im/group/:id/users/', {
     schema: { summary: '组内成员列表（分页：page, page_size）', tags: ['im'], params: IdParams, querystring: PageQuery, response: { 200: Paged(UserData) } },
-    onRequest: authenticateFacade,
+    preParsing: authenticateFacade,
   }, async (request) => {
     const page = pageOf(request, publicUrl)
     const { group, members } = await groups.membersWithUsers(request.actor!, groupId(request), { offset: page.offset, limit: page.limit })
