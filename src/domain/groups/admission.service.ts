@@ -11,7 +11,7 @@ import {
 } from './groups.repository.ts'
 import {
   actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, parseCursor, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
-  requireMember, self,
+  requireMember, self, toPage,
 } from './groups.rules.ts'
 import type { Admission, Application, Group, Invitation, ItemResult, Page } from './groups.types.ts'
 
@@ -113,8 +113,7 @@ export class AdmissionService {
       requireAdmin(await actingIn(this.ctx.db, actor, group), group)
     }
     const { rows, total } = await applicationPage(this.ctx.db, ids, after, limit)
-    const items = rows.slice(0, limit)
-    return { items, total, ...(rows.length > limit ? { cursor: String(items[items.length - 1]!.id) } : {}) }
+    return toPage(rows, limit, total, (a) => a.id)
   }
 
   /** Members invite while member_invite is on; admins always. */
@@ -149,8 +148,7 @@ export class AdmissionService {
   async invitations(actor: Actor, cursor: string | undefined, limit: number): Promise<Page<Invitation>> {
     const after = parseCursor(cursor)
     const { rows, total } = await invitationPage(this.ctx.db, actor.appId, self(actor), after, limit)
-    const items = rows.slice(0, limit)
-    return { items, total, ...(rows.length > limit ? { cursor: String(items[items.length - 1]!.id) } : {}) }
+    return toPage(rows, limit, total, (i) => i.id)
   }
 
   /** A signed invitation anyone who scans it may use until it expires; signing needs the right to invite. */

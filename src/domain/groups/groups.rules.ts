@@ -3,7 +3,7 @@ import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { Db } from '../../platform/db.ts'
 import { blockedAmong, findGroup, findMember, joinedGroupCounts } from './groups.repository.ts'
-import type { Group, GroupRole, Member } from './groups.types.ts'
+import type { Group, GroupRole, Member, Page } from './groups.types.ts'
 
 /** Live groups one user may own (code 20008). */
 export const MAX_GROUPS_CREATED_PER_USER = 1000
@@ -104,6 +104,15 @@ export function refuseFull(group: Group, adding: number): void {
 /** A ban is in force while forever (-1) or until a later second. */
 export function isBanned(expireSeconds: number, nowSeconds: number): boolean {
   return expireSeconds === -1 || expireSeconds > nowSeconds
+}
+
+/**
+ * A page from `limit` + 1 rows read after the cursor: the first `limit`, and — when the extra row
+ * shows that more remain — the cursor to continue after the last one (`keyOf` names its key).
+ */
+export function toPage<T>(rows: T[], limit: number, total: number, keyOf: (item: T) => number): Page<T> {
+  const items = rows.slice(0, limit)
+  return { items, total, ...(rows.length > limit ? { cursor: String(keyOf(items[items.length - 1]!)) } : {}) }
 }
 
 /** Page cursors are the decimal id of the last item shown; anything else is a bad parameter. */

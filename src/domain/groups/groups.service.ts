@@ -13,7 +13,7 @@ import {
 } from './groups.repository.ts'
 import {
   actingIn, cannotManage, isBanned, liveGroup, MAX_GROUPS_CREATED_PER_USER, parseCursor, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
-  requireOwner, self, type Acting,
+  requireOwner, self, toPage, type Acting,
 } from './groups.rules.ts'
 import { inviteInto } from './admission.service.ts'
 import type { Blocked, Group, GroupView, ItemResult, Member, MemberWithUser, Page } from './groups.types.ts'
@@ -268,9 +268,7 @@ export class GroupsService {
       await preferIndexOrder(trx)
       return { group, rows: await memberPage(trx, group.id, after, limit) }
     })
-    const items = rows.slice(0, limit)
-    const more = rows.length > limit
-    return { items, total: group.memberCount, ...(more ? { cursor: String(items[items.length - 1]!.seq) } : {}) }
+    return toPage(rows, limit, group.memberCount, (m) => m.seq)
   }
 
   /** Every member with its account, in join order (legacy detail, facade users). */
@@ -396,8 +394,7 @@ export class GroupsService {
     const { group, acting } = await this.open(this.ctx.db, actor, groupId)
     requireMember(acting, group)
     const { rows, total } = await bannedPage(this.ctx.db, group.id, this.nowSeconds(), after, limit)
-    const items = rows.slice(0, limit)
-    return { items, total, ...(rows.length > limit ? { cursor: String(items[items.length - 1]!.seq) } : {}) }
+    return toPage(rows, limit, total, (m) => m.seq)
   }
 
   /** Blocks users (members are removed from the group): they cannot apply, be invited or join until unblocked. */
@@ -435,8 +432,7 @@ export class GroupsService {
     const { group, acting } = await this.open(this.ctx.db, actor, groupId)
     requireAdmin(acting, group)
     const { rows, total } = await blockedPage(this.ctx.db, group.id, after, limit)
-    const items = rows.slice(0, limit)
-    return { items, total, ...(rows.length > limit ? { cursor: String(items[items.length - 1]!.userId) } : {}) }
+    return toPage(rows, limit, total, (b) => b.userId)
   }
 
   /** Live groups of the caller, each with its membership and newest announcement (legacy groupList, facade list). */
