@@ -91,6 +91,7 @@ export class GroupsService {
   }
 
   private async createGroup(actor: Actor, input: CreateGroup): Promise<GroupView> {
+    if (input.name.trim() === '' || input.name.length > 200) throw new DomainError('BAD_PARAMETER', 'name is required (at most 200 characters)')
     const ownerId = self(actor)
     const ext = input.ext ?? ''
     const project = projectFields(ext)

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
+import type { Services } from '../../domain/services.ts'
 import type { Group } from '../../domain/groups/groups.types.ts'
 import { header } from '../request-context.ts'
 import { absoluteUrl } from '../urls.ts'
@@ -92,6 +93,33 @@ function field(body: unknown, name: string): string | undefined {
   return String(value)
 }
 
+/**
+ * The create form: its fields from a form, JSON or multipart body, and the `cover` file stored as it
+ * streams in (checked by content and size); a failure midway leaves no stored file behind.
+ */
+async function readCreateForm(request: FastifyRequest, groups: Services['groups']): Promise<{ fields: Record<string, string>; cover?: string }> {
+  const fields: Record<string, string> = {}
+  if (!request.isMultipart()) {
+    for (const name of ['name', 'code']) {
+      const value = field(request.body, name)
+      if (value !== undefined) fields[name] = value
+    }
+    return { fields }
+  }
+  let cover: string | undefined
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'field') fields[part.fieldname] = String(part.value)
+      else if (part.fieldname === 'cover' && cover === undefined) cover = await groups.storeCover(part.file)
+      else part.file.resume() // another file: read past it
+    }
+  } catch (error) {
+    if (cover) await groups.discardCover(cover)
+    throw error
+  }
+  return { fields, cover }
+}
+
 export function groupFacadeRoutes(app: FastifyInstance): void {
   const { groups, groupAdmission } = app.services
   const publicUrl = app.config.PUBLIC_URL
@@ -107,37 +135,10 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
     preParsing: authenticateFacade,
   }, async (request, reply) => {
     const actor = request.actor!
-    const fields: Record<string, string> = {}
-    let cover: string | undefined
-    if (request.isMultipart()) {
-      try {
-        for await (const part of request.parts()) {
-          if (part.type === 'file') {
-            if (part.fieldname !== 'cover' || cover !== undefined) {
-              part.file.resume()
-              continue
-            }
-            cover = await groups.storeCover(part.file)
-          } else {
-            fields[part.fieldname] = String(part.value)
-          }
-        }
-      } catch (error) {
-        if (cover) await groups.discardCover(cover)
-        throw error
-      }
-    } else {
-      for (const name of ['name', 'code']) {
-        const value = field(request.body, name)
-        if (value !== undefined) fields[name] = value
-      }
-    }
-    const name = fields.name?.trim() ?? ''
-    if (name === '' || name.length > 200) {
-      if (cover) await groups.discardCover(cover)
-      throw new DomainError('BAD_PARAMETER', 'name is required (at most 200 characters)')
-    }
-    const view = await groups.create(actor, { name, code: (fields.code ?? '').trim(), avatar: cover, uploadedAvatar: cover !== undefined })
+    const { fields, cover } = await readCreateForm(request, groups)
+    const view = await groups.create(actor, {
+      name: (fields.name ?? '').trim(), code: (fields.code ?? '').trim(), avatar: cover, uploadedAvatar: cover !== undefined,
+    })
     return reply.status(201).send(render(view.group))
   })
 
