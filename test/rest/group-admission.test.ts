@@ -44,6 +44,18 @@ t.test('REST groups: who gets in and who is kept out', async (t) => {
     t.match(await rest(alice, 'POST', '/group/apply', {}), { code: 10002 })
   })
 
+  await t.test('two admins deciding one application at once: one wins, the other is told it was handled', async (t) => {
+    const racer = await registerUser(app)
+    await rest(racer, 'POST', '/group/apply', { group_id: groupId })
+    const countBefore = (await rest(owner, 'GET', `/group/info?group_id=${groupId}`)).data.count
+    const decisions = await Promise.all([
+      rest(owner, 'POST', '/group/apply/handle', { group_id: groupId, user_id: racer.userId, approval: true }),
+      rest(admin, 'POST', '/group/apply/handle', { group_id: groupId, user_id: racer.userId, approval: true }),
+    ])
+    t.same(decisions.map((d) => d.code).sort(), [200, 20014])
+    t.equal((await rest(owner, 'GET', `/group/info?group_id=${groupId}`)).data.count, countBefore + 1, 'counted once')
+  })
+
   await t.test('applications expire after 7 days', async (t) => {
     const late = await registerUser(app)
     await rest(late, 'POST', '/group/apply', { group_id: groupId })
