@@ -48,6 +48,9 @@ export const ERRORS = {
   SHARED_FILE_FORBIDDEN: { code: 20023, message: 'no permission on the shared file' },
   QR_INVALID: { code: 20024, message: 'QR code is invalid' },
   QR_EXPIRED: { code: 20025, message: 'QR code has expired' },
+  // Codes of this project, in the same range (README lists them).
+  ADMIN_CANNOT_LEAVE: { code: 20026, message: 'an admin cannot leave the group on the legacy surface; ask the owner to remove the admin role first' },
+  FACE_CODE_MISMATCH: { code: 20027, message: 'the face-to-face code does not match the group' },
 
   APP_NOT_FOUND: { code: 40000, message: 'app_id does not exist' },
 } as const

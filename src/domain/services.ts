@@ -9,6 +9,9 @@ import { VerificationService } from './accounts/verification.service.ts'
 import { AppsService } from './apps/apps.service.ts'
 import { FilesService } from './files/files.service.ts'
 import { RosterService } from './roster/roster.service.ts'
+import { GroupsService } from './groups/groups.service.ts'
+import { AdmissionService } from './groups/admission.service.ts'
+import { GroupContentService } from './groups/content.service.ts'
 
 export interface Services {
   readonly apps: AppsService
@@ -20,11 +23,15 @@ export interface Services {
   readonly security: SecurityService
   readonly uploads: FilesService
   readonly roster: RosterService
+  readonly groups: GroupsService
+  readonly groupAdmission: AdmissionService
+  readonly groupContent: GroupContentService
 }
 
 export function createServices(ctx: DomainContext): Services {
   const verification = new VerificationService(ctx)
   const accounts = new AccountsService(ctx, verification)
+  const roster = new RosterService(ctx)
   return {
     apps: new AppsService(ctx),
     accounts,
@@ -34,6 +41,9 @@ export function createServices(ctx: DomainContext): Services {
     devices: new DevicesService(ctx, accounts),
     security: new SecurityService(ctx, accounts, verification),
     uploads: new FilesService(ctx),
-    roster: new RosterService(ctx),
+    roster,
+    groups: new GroupsService(ctx),
+    groupAdmission: new AdmissionService(ctx, (appId, a, b, db) => roster.areFriends(appId, a, b, db)),
+    groupContent: new GroupContentService(ctx),
   }
 }

@@ -155,6 +155,101 @@ export interface RosterVersionsTable {
   apply_version: Generated<number>
 }
 
+export interface GroupsTable {
+  id: Generated<number>
+  app_id: string
+  owner_id: number
+  name: Generated<string>
+  description: Generated<string>
+  avatar: Generated<string>
+  type: Generated<number>
+  status: Generated<number>
+  member_invite: Generated<boolean>
+  member_modify: Generated<boolean>
+  apply_approval: Generated<number>
+  read_ack: Generated<boolean>
+  history_visible: Generated<boolean>
+  /** Epoch seconds; -1 forever; 0 none. */
+  ban_expire_time: Generated<number>
+  ext: Generated<string>
+  project_name: Generated<string>
+  group_type: Generated<number>
+  code: Generated<string>
+  member_count: Generated<number>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export type GroupRole = 'owner' | 'admin' | 'member'
+
+export interface GroupMembersTable {
+  id: Generated<number>
+  group_id: number
+  user_id: number
+  role: ColumnType<GroupRole, GroupRole | undefined, GroupRole>
+  display_name: Generated<string>
+  msg_mute_mode: Generated<number>
+  msg_push_mode: Generated<number>
+  /** Epoch seconds; -1 forever; 0 none. */
+  ban_expire: Generated<number>
+  joined_at: CreatedAt
+}
+
+export interface GroupApplicationsTable {
+  id: Generated<number>
+  group_id: number
+  applicant_id: number
+  reason: Generated<string>
+  status: Generated<number>
+  expires_at: Date
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface GroupInvitationsTable {
+  id: Generated<number>
+  group_id: number
+  inviter_id: number | null
+  invitee_id: number
+  reason: Generated<string>
+  status: Generated<number>
+  expires_at: Date
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface GroupBlocksTable {
+  group_id: number
+  user_id: number
+  created_at: CreatedAt
+}
+
+export interface GroupAnnouncementsTable {
+  id: Generated<number>
+  group_id: number
+  author_id: number | null
+  title: Generated<string>
+  content: Generated<string>
+  created_at: CreatedAt
+}
+
+export interface GroupFilesTable {
+  id: Generated<number>
+  group_id: number
+  uploader_id: number | null
+  name: string
+  size: Generated<number>
+  type: Generated<string>
+  url: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface GroupQrKeysTable {
+  app_id: string
+  secret: string
+}
+
 export interface Tables {
   apps: AppsTable
   users: UsersTable
@@ -168,6 +263,14 @@ export interface Tables {
   roster_items: RosterItemsTable
   roster_applications: RosterApplicationsTable
   roster_versions: RosterVersionsTable
+  groups: GroupsTable
+  group_members: GroupMembersTable
+  group_applications: GroupApplicationsTable
+  group_invitations: GroupInvitationsTable
+  group_blocks: GroupBlocksTable
+  group_announcements: GroupAnnouncementsTable
+  group_files: GroupFilesTable
+  group_qr_keys: GroupQrKeysTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -177,3 +280,9 @@ export type DeviceRow = Selectable<DevicesTable>
 export type TokenRow = Selectable<TokensTable>
 export type RosterItemRow = Selectable<RosterItemsTable>
 export type RosterApplicationRow = Selectable<RosterApplicationsTable>
+export type GroupRow = Selectable<GroupsTable>
+export type GroupMemberRow = Selectable<GroupMembersTable>
+export type GroupApplicationRow = Selectable<GroupApplicationsTable>
+export type GroupInvitationRow = Selectable<GroupInvitationsTable>
+export type GroupAnnouncementRow = Selectable<GroupAnnouncementsTable>
+export type GroupFileRow = Selectable<GroupFilesTable>

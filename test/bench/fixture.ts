@@ -21,6 +21,8 @@ export interface Fixture {
   bareUrl: string
   user: TestUser
   databaseKind: Database['kind']
+  /** The database both servers use, for fixtures that are cheaper written directly (a 5,000-member group). */
+  db: Database['db']
   close(): Promise<void>
 }
 
@@ -73,7 +75,7 @@ export async function openFixture(): Promise<Fixture> {
     await bare.listen({ host: '127.0.0.1', port: 0 })
     // A fresh name each run: with DATABASE_URL the database outlives the run.
     const user = await registerUser(app, `bench_${randomBytes(6).toString('hex')}`)
-    return { appUrl: baseUrl(app), bareUrl: baseUrl(bare), user, databaseKind: database.kind, close }
+    return { appUrl: baseUrl(app), bareUrl: baseUrl(bare), user, databaseKind: database.kind, db: database.db, close }
   } catch (error) {
     await close()
     throw error

@@ -4,6 +4,7 @@ import { compare, type CompareOptions } from './compare.ts'
 import { openFixture, type Fixture } from './fixture.ts'
 import { BARE_PROFILE_PATH } from './bare.ts'
 import { httpTarget, type Target } from './target.ts'
+import { bigGroup, memberPage } from './groups.ts'
 
 function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name]
@@ -80,6 +81,15 @@ const comparisons: Entry[] = [
     label: 'legacy readUser vs rest profile',
     goal: 0.95,
     run: (f, o) => compare('POST /user/user!readUser', legacyReadUser(f), 'GET /user/profile', restProfile(f), o),
+  },
+  {
+    // Keyset paging: the last page of a 5,000-member group costs what the first does.
+    label: 'member_list last page vs first page (5,000 members)',
+    goal: 0.9,
+    run: async (f, o) => {
+      const group = await bigGroup(f)
+      return compare('member_list last page', memberPage(f, group, 'last'), 'member_list first page', memberPage(f, group, 'first'), o)
+    },
   },
 ]
 

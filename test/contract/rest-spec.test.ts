@@ -44,6 +44,17 @@ function mismatches(fields: Field[], schema: Schema | undefined, at: string): st
   })
 }
 
+/**
+ * Paged lists whose `data` the document types as a bare `object` (no fields) but which are lists: the
+ * later edition of the same API documents each of them as `array[object]`, and that is what is served.
+ */
+const DATA_SERVED_AS_ARRAY = new Set(['POST /group/application_list', 'GET /group/banned_list', 'GET /group/blocked_list', 'GET /group/invitation_list'])
+
+function documentedResponse(key: string, fields: Field[]): Field[] {
+  if (!DATA_SERVED_AS_ARRAY.has(key)) return fields
+  return fields.map((f) => (f.name === 'data' && f.type === 'object' && !f.fields?.length ? { ...f, type: 'array[object]' } : f))
+}
+
 t.test('every operation is routed, and its schemas hold every documented field', async (t) => {
   const app = await buildTestApp(t)
   const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as {
@@ -69,6 +80,6 @@ t.test('every operation is routed, and its schemas hold every documented field',
     t.same(mismatches([...op.query, ...op.body], { properties: requestProps }, ''), [], `${key}: request fields`)
 
     const response = described.responses['200']?.content?.['application/json']?.schema
-    t.same(mismatches(op.response.filter((f) => f.name !== 'message'), response, ''), [], `${key}: response fields`)
+    t.same(mismatches(documentedResponse(key, op.response).filter((f) => f.name !== 'message'), response, ''), [], `${key}: response fields`)
   }
 })

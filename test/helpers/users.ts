@@ -23,3 +23,9 @@ export async function registerUser(app: FastifyInstance, name?: string, password
   if (body.code !== 200) throw new Error(`login ${username} failed: ${login.body}`)
   return { userId: body.data.user_id, username, password, token: body.data.token }
 }
+
+/** Makes two users friends through the REST roster (the target's default auth_mode 0 accepts at once). */
+export async function befriend(app: FastifyInstance, a: TestUser, b: TestUser): Promise<void> {
+  const r = await app.inject({ method: 'POST', url: '/roster/apply', headers: { 'access-token': a.token }, payload: { user_id: b.userId } })
+  if (r.json().code !== 200) throw new Error(`befriending ${a.userId} and ${b.userId} failed: ${r.body}`)
+}

@@ -78,3 +78,17 @@ t.test('files', async (t) => {
     t.match(r.json(), { code: 10002, message: /expired/ })
   })
 })
+
+t.test('group files need the group: members upload chat files, admins the avatar', async (t) => {
+  const app = await buildTestApp(t)
+  const owner = await registerUser(app)
+  const outsider = await registerUser(app)
+  const created = await app.inject({ method: 'POST', url: '/group/create', headers: { 'access-token': owner.token }, payload: { name: 'files' } })
+  const groupId = created.json().data.group_id
+  const get = (url: string, token: string) => app.inject({ method: 'GET', url, headers: { 'access-token': token } }).then((r) => r.json())
+  t.equal((await get(`/file/upload/avatar/group?group_id=${groupId}`, owner.token)).code, 200)
+  t.match(await get(`/file/upload/avatar/group?group_id=${groupId}`, outsider.token), { code: 20002 })
+  t.match(await get('/file/upload/avatar/group?group_id=99999999', owner.token), { code: 20001 })
+  t.equal((await get(`/file/upload/chat?file_type=100&to_type=2&to_id=${groupId}`, owner.token)).code, 200)
+  t.match(await get(`/file/upload/chat?file_type=100&to_type=2&to_id=${groupId}`, outsider.token), { code: 20002 })
+})

@@ -9,6 +9,7 @@ import { IMAGE_KINDS, type FileKind } from '../../platform/filetype.ts'
 import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
 import { findUserById } from '../accounts/accounts.repository.ts'
 import { AVATAR_MAX_BYTES } from '../accounts/profile.service.ts'
+import { actingIn, liveGroup, requireAdmin, requireMember } from '../groups/groups.rules.ts'
 
 const MB = 1024 * 1024
 export const TICKET_TTL_SECONDS = 3600
@@ -49,7 +50,11 @@ export class FilesService {
       }
       await this.checkTarget(actor, target.toType, target.toId)
     }
-    if (purpose === 'avatar_group' && !target.toId) throw new DomainError('BAD_PARAMETER', 'group_id is required')
+    if (purpose === 'avatar_group') {
+      if (!target.toId) throw new DomainError('BAD_PARAMETER', 'group_id is required')
+      const group = await liveGroup(this.ctx.db, actor.appId, target.toId)
+      requireAdmin(await actingIn(this.ctx.db, actor, group), group)
+    }
     const id = randomBytes(16).toString('hex')
     await this.ctx.db.insertInto('uploads').values({
       id, app_id: actor.appId, user_id: actor.userId, purpose,
@@ -126,5 +131,9 @@ export class FilesService {
     if (toType !== 1 && toType !== 2) throw new DomainError('BAD_PARAMETER', 'to_type must be 1 (user) or 2 (group)')
     if (!toId) throw new DomainError('BAD_PARAMETER', 'to_id is required')
     if (toType === 1 && !await findUserById(this.ctx.db, actor.appId, toId)) throw new DomainError('USER_NOT_FOUND', `user ${toId} does not exist`)
+    if (toType === 2) {
+      const group = await liveGroup(this.ctx.db, actor.appId, toId)
+      requireMember(await actingIn(this.ctx.db, actor, group), group)
+    }
   }
 }

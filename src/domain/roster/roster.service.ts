@@ -60,16 +60,17 @@ export class RosterService {
   // ---- for other features (groups' facade join rule, messaging) ----
 
   /** True when the two users are friends (both records say so). */
-  async areFriends(appId: string, userA: number, userB: number): Promise<boolean> {
+  /** `db` is the caller's transaction when it asks from inside one (PGlite has a single connection). */
+  async areFriends(appId: string, userA: number, userB: number, db: Db = this.ctx.db): Promise<boolean> {
     if (userA === userB) return false
-    return areFriends(this.ctx.db, appId, userA, userB)
+    return areFriends(db, appId, userA, userB)
   }
 
   /** True unless `to` has `from` in its blacklist; false when either user is not in the app. */
-  async mayMessage(appId: string, from: number, to: number): Promise<boolean> {
-    const [sender, recipient] = await Promise.all([findUserById(this.ctx.db, appId, from), findUserById(this.ctx.db, appId, to)])
+  async mayMessage(appId: string, from: number, to: number, db: Db = this.ctx.db): Promise<boolean> {
+    const [sender, recipient] = await Promise.all([findUserById(db, appId, from), findUserById(db, appId, to)])
     if (!sender || !recipient) return false
-    return !(await isBlocked(this.ctx.db, to, from))
+    return !(await isBlocked(db, to, from))
   }
 
   // ---- applications ----

@@ -50,6 +50,8 @@ const INFO: Record<ErrorKey, string> = {
   SHARED_FILE_FORBIDDEN: '没有该群文件的权限',
   QR_INVALID: '二维码无效',
   QR_EXPIRED: '二维码已过期',
+  ADMIN_CANNOT_LEAVE: '管理员不允许退出群',
+  FACE_CODE_MISMATCH: '面对面建群号码不正确',
   APP_NOT_FOUND: '应用不存在',
 }
 

@@ -2,8 +2,10 @@
 import type { FastifyInstance } from 'fastify'
 import { sendLegacyError } from './envelope.ts'
 import { userActions } from './user.actions.ts'
+import { groupActions } from './group.actions.ts'
 
 export async function legacySurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendLegacyError)
   userActions(app)
+  groupActions(app)
 }

@@ -1,6 +1,8 @@
-// Legacy ⇄ domain fields (semantics §6): the userVO every legacy user response prints.
+// Legacy ⇄ domain fields (semantics §6): the userVO every legacy user response prints, groups and their members.
 import { Type } from 'typebox'
 import type { User } from '../../domain/accounts/accounts.types.ts'
+import type { Group, GroupRole, MemberWithUser } from '../../domain/groups/groups.types.ts'
+import { DomainError } from '../../domain/errors.ts'
 import { absoluteUrl } from '../urls.ts'
 
 const S = (description: string) => Type.String({ description })
@@ -48,4 +50,57 @@ export function renderUserVO(user: User, options: { publicUrl: string; showMobil
     userPhoto: options.photo === 'relative' ? user.avatar : absoluteUrl(user.avatar, options.publicUrl),
     signature: p.signature ?? '',
   }
+}
+
+/** A group as 000 prints it (groupList items and groupInfo): every value a string. */
+export const GroupVO = Type.Object({
+  groupId: S('群ID'),
+  projectName: S('项目名称'),
+  groupName: S('群名称'),
+  type: S('1项目群 2 股东群'),
+  introduction: S('群介绍'),
+  notice: S('群公告内容（最新一条公告）'),
+  creator_id: S('创建人ID（群主）'),
+})
+
+export function renderGroupVO(group: Group, notice: string) {
+  return {
+    groupId: String(group.id),
+    projectName: group.projectName,
+    groupName: group.name,
+    type: String(group.groupType),
+    introduction: group.description,
+    notice,
+    creator_id: String(group.ownerId),
+  }
+}
+
+const USER_TYPE: Record<GroupRole, string> = { owner: '1', admin: '2', member: '3' }
+
+/** A member in getGroupDetail's userList: the userVO fields, then user_type and show_name. */
+export const GroupMemberVO = Type.Object({
+  ...UserVO.properties,
+  user_type: S('用户类别1群主2管理员3普通成员'),
+  show_name: S('群中显示名称'),
+})
+
+export function renderGroupMemberVO(member: MemberWithUser, publicUrl: string) {
+  return {
+    // Fellow members see each other's phone numbers, as 000 prints them.
+    ...renderUserVO(member.user, { publicUrl, showMobile: true, photo: 'relative' }),
+    user_type: USER_TYPE[member.role],
+    show_name: member.displayName,
+  }
+}
+
+/** The name a member goes by in messages about it: its group card, else its nickname, username or mobile. */
+export function memberName(member: { displayName: string }, user: User): string {
+  return member.displayName || user.nickName || user.username || user.mobile || String(user.id)
+}
+
+/** messageRemainMode 1 receive and notify / 2 receive silently ⇄ msg_mute_mode 0 / 1 (semantics §6). */
+export function muteModeOf(messageRemainMode: string): number {
+  if (messageRemainMode === '1') return 0
+  if (messageRemainMode === '2') return 1
+  throw new DomainError('BAD_PARAMETER', 'messageRemainMode must be 1 (receive and notify) or 2 (receive silently)')
 }

@@ -7,6 +7,7 @@ import { userRoutes } from './user.routes.ts'
 import { userSettingsRoutes } from './user-settings.routes.ts'
 import { userDeviceRoutes } from './user-devices.routes.ts'
 import { fileRoutes } from './file.routes.ts'
+import { groupRoutes } from './group.routes.ts'
 
 export async function restSurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendRestError)
@@ -16,4 +17,5 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   userDeviceRoutes(app)
   fileRoutes(app)
   rosterRoutes(app)
+  groupRoutes(app)
 }

@@ -1,0 +1,229 @@
+// How users get into a group: applications under apply_approval, invitations under member_invite and group_confirm,
+// signed QR codes, the legacy direct join and the facade's friend add and face-to-face code.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { DomainError } from '../errors.ts'
+import type { Actor } from '../actor.ts'
+import type { DomainContext } from '../context.ts'
+import type { Db } from '../../platform/db.ts'
+import {
+  applicationPage, blockedAmong, findApplication, joinedGroupCounts, findInvitation, findMember, findMembers, insertMembers, invitationPage, qrKey,
+  setApplicationStatus, setInvitationStatus, upsertApplication, upsertInvitation, usersOfApp,
+} from './groups.repository.ts'
+import {
+  actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, parseCursor, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
+  requireMember, self, toPage,
+} from './groups.rules.ts'
+import type { Admission, Application, Group, Invitation, ItemResult, Page } from './groups.types.ts'
+
+/** QR codes are valid this long after signing. */
+export const QR_TTL_MS = 7 * 24 * 3600 * 1000
+
+/** Whether two users are friends: the roster's answer, injected so groups do not depend on the roster's tables. */
+/** Asked inside the admitting transaction: `db` is that transaction. */
+export type AreFriends = (appId: string, userId: number, otherId: number, db: Db) => Promise<boolean>
+
+/**
+ * Invites `userIds` into the group in the inviter's name: each joins at once, or — when its
+ * group_confirm setting asks for it — gets a pending invitation. One result per user; `reason` is
+ * 'joined' or 'pending' on success.
+ */
+export async function inviteInto(
+  trx: Db, group: Group, inviterId: number | null, userIds: number[], reason: string,
+  users: Map<number, { groupConfirm: boolean }>, now: number,
+): Promise<ItemResult[]> {
+  const ids = [...new Set(userIds)]
+  const [members, blocked, joined] = await Promise.all([findMembers(trx, group.id, ids), blockedAmong(trx, group.id, ids), joinedGroupCounts(trx, ids)])
+  const joining: number[] = []
+  const results: ItemResult[] = []
+  for (const id of ids) {
+    const user = users.get(id)
+    if (!user) results.push({ id, result: 'fail', reason: 'user does not exist' })
+    else if (members.has(id)) results.push({ id, result: 'fail', reason: 'already a member' })
+    else if (blocked.has(id)) results.push({ id, result: 'fail', reason: "in the group's blacklist" })
+    else if ((joined.get(id) ?? 0) >= MAX_GROUPS_JOINED_PER_USER) results.push({ id, result: 'fail', reason: 'quota exceeded: groups joined per user' })
+    else if (user.groupConfirm) {
+      await upsertInvitation(trx, group.id, inviterId, id, reason, new Date(now + PENDING_TTL_MS))
+      results.push({ id, result: 'success', reason: 'pending' })
+    } else {
+      joining.push(id)
+      results.push({ id, result: 'success', reason: 'joined' })
+    }
+  }
+  refuseFull(group, joining.length)
+  await insertMembers(trx, group.id, joining.map((userId) => ({ userId })))
+  return results
+}
+
+export class AdmissionService {
+  /** QR signing keys by app: created once, never changed, so a process may keep them. */
+  readonly #qrKeys = new Map<string, string>()
+
+  constructor(private readonly ctx: DomainContext, private readonly areFriends: AreFriends) {}
+
+  private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
+    return this.ctx.db.transaction().execute(fn)
+  }
+
+  /** Adds one user at once, after the checks every way in shares: not a member, not blocked, room left. */
+  private async admit(trx: Db, group: Group, userId: number): Promise<void> {
+    if (await findMember(trx, group.id, userId)) throw new DomainError('ALREADY_MEMBER', `user ${userId} is already a member of group ${group.id}`)
+    await refuseBlocked(trx, group, userId)
+    refuseFull(group, 1)
+    await refuseTooManyJoined(trx, userId)
+    await insertMembers(trx, group.id, [{ userId }])
+  }
+
+  /** apply_approval 0 admits at once, 1 waits for an admin, 2 refuses. */
+  async apply(actor: Actor, groupId: number, reason: string): Promise<Admission> {
+    const userId = self(actor)
+    return this.tx(async (trx) => {
+      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
+      if (await findMember(trx, group.id, userId)) throw new DomainError('ALREADY_MEMBER', `you are already a member of group ${group.id}`)
+      await refuseBlocked(trx, group, userId)
+      if (group.applyApproval === 2) throw new DomainError('NO_PERMISSION', `group ${group.id} refuses every application`)
+      if (group.applyApproval === 0) {
+        await this.admit(trx, group, userId)
+        await upsertApplication(trx, group.id, userId, reason, new Date(this.ctx.now()), 1)
+        return 'joined'
+      }
+      await upsertApplication(trx, group.id, userId, reason, new Date(this.ctx.now() + PENDING_TTL_MS))
+      return 'pending'
+    })
+  }
+
+  async handleApplication(actor: Actor, groupId: number, applicantId: number, approval: boolean): Promise<void> {
+    await this.tx(async (trx) => {
+      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
+      requireAdmin(await actingIn(trx, actor, group), group)
+      const application = await findApplication(trx, group.id, applicantId)
+      if (!application || application.status !== 0 || application.expiresAt <= this.ctx.now()) {
+        throw new DomainError('APPLICATION_HANDLED', `no pending application of user ${applicantId} to group ${group.id}`)
+      }
+      if (approval) await this.admit(trx, group, applicantId)
+      await setApplicationStatus(trx, application.id, approval ? 1 : 2)
+    })
+  }
+
+  /** Applications to the listed groups, all of which the actor must administer. */
+  async applications(actor: Actor, groupIds: number[], cursor: string | undefined, limit: number): Promise<Page<Application>> {
+    const after = parseCursor(cursor)
+    const ids = [...new Set(groupIds)]
+    if (ids.length === 0) throw new DomainError('BAD_PARAMETER', 'group_list must name at least one group')
+    for (const id of ids) {
+      const group = await liveGroup(this.ctx.db, actor.appId, id)
+      requireAdmin(await actingIn(this.ctx.db, actor, group), group)
+    }
+    const { rows, total } = await applicationPage(this.ctx.db, ids, after, limit)
+    return toPage(rows, limit, total, (a) => a.id)
+  }
+
+  /** Members invite while member_invite is on; admins always. */
+  async invite(actor: Actor, groupId: number, userIds: number[], reason: string): Promise<ItemResult[]> {
+    return this.tx(async (trx) => {
+      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
+      const acting = await actingIn(trx, actor, group)
+      requireMember(acting, group)
+      if (acting.role === 'member' && !group.memberInvite) {
+        throw new DomainError('NEED_ADMIN', `member_invite is off in group ${group.id}: only the owner and admins may invite`)
+      }
+      const users = await usersOfApp(trx, actor.appId, userIds)
+      return inviteInto(trx, group, acting.userId, userIds, reason, users, this.ctx.now())
+    })
+  }
+
+  /** The invitee accepts or declines; `inviterId`, when given, must be who invited. */
+  async handleInvitation(actor: Actor, groupId: number, inviterId: number | undefined, approval: boolean): Promise<void> {
+    const userId = self(actor)
+    await this.tx(async (trx) => {
+      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
+      const invitation = await findInvitation(trx, group.id, userId)
+      if (!invitation || invitation.status !== 0 || invitation.expiresAt <= this.ctx.now()
+        || (inviterId !== undefined && invitation.inviterId !== inviterId)) {
+        throw new DomainError('INVITATION_HANDLED', `no pending invitation to group ${group.id}${inviterId !== undefined ? ` from user ${inviterId}` : ''}`)
+      }
+      if (approval) await this.admit(trx, group, userId)
+      await setInvitationStatus(trx, invitation.id, approval ? 1 : 2)
+    })
+  }
+
+  async invitations(actor: Actor, cursor: string | undefined, limit: number): Promise<Page<Invitation>> {
+    const after = parseCursor(cursor)
+    const { rows, total } = await invitationPage(this.ctx.db, actor.appId, self(actor), after, limit)
+    return toPage(rows, limit, total, (i) => i.id)
+  }
+
+  /** A signed invitation anyone who scans it may use until it expires; signing needs the right to invite. */
+  async signQr(actor: Actor, groupId: number): Promise<{ qrInfo: string; createdAt: number; expiresAt: number }> {
+    const group = await liveGroup(this.ctx.db, actor.appId, groupId)
+    const acting = await actingIn(this.ctx.db, actor, group)
+    requireMember(acting, group)
+    if (acting.role === 'member' && !group.memberInvite) {
+      throw new DomainError('NEED_ADMIN', `member_invite is off in group ${group.id}: only the owner and admins may invite`)
+    }
+    const createdAt = this.ctx.now()
+    const expiresAt = createdAt + QR_TTL_MS
+    const payload = Buffer.from(JSON.stringify({ g: group.id, u: acting.userId, e: expiresAt })).toString('base64url')
+    return { qrInfo: `${payload}.${await this.qrSignature(actor.appId, payload)}`, createdAt, expiresAt }
+  }
+
+  async joinByQr(actor: Actor, qrInfo: string): Promise<Group> {
+    const userId = self(actor)
+    const [payload, signature] = qrInfo.split('.')
+    const expected = payload ? Buffer.from(await this.qrSignature(actor.appId, payload)) : undefined
+    const given = Buffer.from(signature ?? '')
+    if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw new DomainError('QR_INVALID', 'qr_info is not a QR code this service signed')
+    }
+    const { g, u, e } = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { g: number; u: number | null; e: number }
+    if (e <= this.ctx.now()) throw new DomainError('QR_EXPIRED', 'the QR code has expired; ask for a new one')
+    return this.tx(async (trx) => {
+      const group = await liveGroup(trx, actor.appId, g, { lock: true })
+      // A QR code stops working when whoever signed it leaves the group.
+      if (u !== null && !(await findMember(trx, group.id, u))) throw new DomainError('QR_INVALID', 'whoever shared this QR code is no longer a member')
+      await this.admit(trx, group, userId)
+      return group
+    })
+  }
+
+  /** Legacy joinGroup: admitted at once, unless blocked or dismissed. */
+  async join(actor: Actor, groupId: number): Promise<Group> {
+    const userId = self(actor)
+    return this.tx(async (trx) => {
+      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
+      await this.admit(trx, group, userId)
+      return group
+    })
+  }
+
+  /** Facade join/: a member adds one of its friends, at once. */
+  async addFriend(actor: Actor, groupId: number, userId: number): Promise<void> {
+    const callerId = self(actor)
+    await this.tx(async (trx) => {
+      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
+      requireMember(await actingIn(trx, actor, group), group)
+      if (!(await usersOfApp(trx, actor.appId, [userId])).has(userId)) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+      if (!(await this.areFriends(actor.appId, callerId, userId, trx))) throw new DomainError('NO_PERMISSION', `user ${userId} is not your friend`)
+      await this.admit(trx, group, userId)
+    })
+  }
+
+  /** Facade invite/: the caller joins by the group's face-to-face code. */
+  async joinByCode(actor: Actor, groupId: number, code: string): Promise<Group> {
+    const userId = self(actor)
+    return this.tx(async (trx) => {
+      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
+      if (group.code === '' || group.code !== code) throw new DomainError('FACE_CODE_MISMATCH')
+      await this.admit(trx, group, userId)
+      return group
+    })
+  }
+
+  private async qrSignature(appId: string, payload: string): Promise<string> {
+    let secret = this.#qrKeys.get(appId)
+    if (secret === undefined) {
+      secret = await qrKey(this.ctx.db, appId, randomBytes(32).toString('hex'))
+      this.#qrKeys.set(appId, secret)
+    }
+    return createHmac('sha256', secret).update(`${appId}:${payload}`).digest('base64url')
+  }
+}

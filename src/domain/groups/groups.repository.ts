@@ -1,0 +1,426 @@
+// Queries on groups and everything that hangs off them; plain functions over a Kysely instance or transaction.
+import { sql } from 'kysely'
+import type { Db } from '../../platform/db.ts'
+import type {
+  GroupAnnouncementRow, GroupApplicationRow, GroupFileRow, GroupInvitationRow, GroupMemberRow, GroupRole, GroupRow, GroupsTable,
+} from '../../platform/tables.ts'
+import type { Updateable } from 'kysely'
+import { toUser } from '../accounts/accounts.repository.ts'
+import type { Announcement, Application, Blocked, Group, Invitation, Member, MemberWithUser, SharedFile } from './groups.types.ts'
+
+/** Members per group (code 20010 beyond it); also the `capacity` the REST info shows. */
+export const GROUP_CAPACITY = 10_000
+
+export function toGroup(row: GroupRow): Group {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    ownerId: row.owner_id,
+    name: row.name,
+    description: row.description,
+    avatar: row.avatar,
+    type: row.type,
+    status: row.status,
+    memberInvite: row.member_invite,
+    memberModify: row.member_modify,
+    applyApproval: row.apply_approval,
+    readAck: row.read_ack,
+    historyVisible: row.history_visible,
+    banExpireTime: Number(row.ban_expire_time),
+    ext: row.ext,
+    projectName: row.project_name,
+    groupType: row.group_type,
+    code: row.code,
+    memberCount: row.member_count,
+    capacity: GROUP_CAPACITY,
+    createdAt: row.created_at.getTime(),
+    updatedAt: row.updated_at.getTime(),
+  }
+}
+
+export function toMember(row: GroupMemberRow): Member {
+  return {
+    userId: row.user_id,
+    role: row.role,
+    displayName: row.display_name,
+    msgMuteMode: row.msg_mute_mode,
+    msgPushMode: row.msg_push_mode,
+    banExpire: Number(row.ban_expire),
+    joinedAt: row.joined_at.getTime(),
+  }
+}
+
+function toApplication(row: GroupApplicationRow): Application {
+  return {
+    id: row.id, groupId: row.group_id, applicantId: row.applicant_id, reason: row.reason, status: row.status,
+    expiresAt: row.expires_at.getTime(), createdAt: row.created_at.getTime(), updatedAt: row.updated_at.getTime(),
+  }
+}
+
+function toInvitation(row: GroupInvitationRow): Invitation {
+  return {
+    id: row.id, groupId: row.group_id, inviterId: row.inviter_id, inviteeId: row.invitee_id, reason: row.reason, status: row.status,
+    expiresAt: row.expires_at.getTime(), createdAt: row.created_at.getTime(), updatedAt: row.updated_at.getTime(),
+  }
+}
+
+function toAnnouncement(row: GroupAnnouncementRow): Announcement {
+  return { id: row.id, groupId: row.group_id, authorId: row.author_id, title: row.title, content: row.content, createdAt: row.created_at.getTime() }
+}
+
+function toSharedFile(row: GroupFileRow): SharedFile {
+  return {
+    id: row.id, groupId: row.group_id, uploaderId: row.uploader_id, name: row.name, size: Number(row.size), type: row.type, url: row.url,
+    createdAt: row.created_at.getTime(), updatedAt: row.updated_at.getTime(),
+  }
+}
+
+// ---- groups
+
+/** `lock` takes the row lock that serialises membership changes of one group. */
+export async function findGroup(db: Db, appId: string, groupId: number, lock = false): Promise<Group | undefined> {
+  let query = db.selectFrom('groups').selectAll().where('id', '=', groupId).where('app_id', '=', appId)
+  if (lock) query = query.forUpdate()
+  const row = await query.executeTakeFirst()
+  return row && toGroup(row)
+}
+
+export async function findGroups(db: Db, appId: string, groupIds: number[]): Promise<Group[]> {
+  if (groupIds.length === 0) return []
+  const rows = await db.selectFrom('groups').selectAll().where('app_id', '=', appId).where('id', 'in', groupIds).orderBy('id').execute()
+  return rows.map(toGroup)
+}
+
+export async function insertGroup(db: Db, values: {
+  appId: string; ownerId: number; name: string; description: string; avatar: string; type: number; ext: string
+  projectName: string; groupType: number; code: string
+}): Promise<Group> {
+  const row = await db.insertInto('groups').values({
+    app_id: values.appId, owner_id: values.ownerId, name: values.name, description: values.description, avatar: values.avatar,
+    type: values.type, ext: values.ext, project_name: values.projectName, group_type: values.groupType, code: values.code,
+  }).returningAll().executeTakeFirstOrThrow()
+  return toGroup(row)
+}
+
+/** A patch without its undefined fields: undefined means "leave as it is". */
+function defined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>
+}
+
+/** Sets the defined fields of the patch (undefined ones stay as they are) and updated_at. */
+export async function updateGroupRow(db: Db, groupId: number, patch: Updateable<GroupsTable>): Promise<void> {
+  await db.updateTable('groups').set({ ...defined(patch), updated_at: sql`now()` }).where('id', '=', groupId).execute()
+}
+
+/** Live groups the user is a member of, oldest membership first. */
+export async function groupsOfUser(db: Db, appId: string, userId: number): Promise<Array<{ group: Group; member: Member }>> {
+  const rows = await db.selectFrom('group_members as m')
+    .innerJoin('groups as g', 'g.id', 'm.group_id')
+    .selectAll('g')
+    .select(['m.id as m_id', 'm.user_id as m_user_id', 'm.role as m_role', 'm.display_name as m_display_name', 'm.msg_mute_mode as m_msg_mute_mode',
+      'm.msg_push_mode as m_msg_push_mode', 'm.ban_expire as m_ban_expire', 'm.joined_at as m_joined_at'])
+    .where('m.user_id', '=', userId).where('g.app_id', '=', appId).where('g.status', '=', 0)
+    .orderBy('m.id')
+    .execute()
+  return rows.map((r) => ({
+    group: toGroup(r),
+    member: toMember({
+      id: r.m_id, group_id: r.id, user_id: r.m_user_id, role: r.m_role, display_name: r.m_display_name, msg_mute_mode: r.m_msg_mute_mode,
+      msg_push_mode: r.m_msg_push_mode, ban_expire: r.m_ban_expire, joined_at: r.m_joined_at,
+    }),
+  }))
+}
+
+/** Live groups the user owns (the groups-created quota). */
+export async function ownedGroupCount(db: Db, userId: number): Promise<number> {
+  const row = await db.selectFrom('groups').select(sql<number>`count(*)::int`.as('n')).where('owner_id', '=', userId).where('status', '=', 0).executeTakeFirstOrThrow()
+  return row.n
+}
+
+/** How many live groups each of the users is a member of (the groups-joined quota); users in none are left out. */
+export async function joinedGroupCounts(db: Db, userIds: number[]): Promise<Map<number, number>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db.selectFrom('group_members as m').innerJoin('groups as g', 'g.id', 'm.group_id')
+    .select(['m.user_id', sql<number>`count(*)::int`.as('n')])
+    .where('m.user_id', 'in', userIds).where('g.status', '=', 0)
+    .groupBy('m.user_id').execute()
+  return new Map(rows.map((r) => [r.user_id, r.n]))
+}
+
+export async function publicGroupIds(db: Db, appId: string): Promise<number[]> {
+  const rows = await db.selectFrom('groups').select('id').where('app_id', '=', appId).where('type', '=', 1).where('status', '=', 0).orderBy('id').execute()
+  return rows.map((r) => r.id)
+}
+
+// ---- members
+
+export async function findMember(db: Db, groupId: number, userId: number): Promise<Member | undefined> {
+  const row = await db.selectFrom('group_members').selectAll().where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst()
+  return row && toMember(row)
+}
+
+export async function findMembers(db: Db, groupId: number, userIds: number[]): Promise<Map<number, Member>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db.selectFrom('group_members').selectAll().where('group_id', '=', groupId).where('user_id', 'in', userIds).execute()
+  return new Map(rows.map((r) => [r.user_id, toMember(r)]))
+}
+
+/** The user's memberships among the groups, by group id. */
+export async function membershipsOf(db: Db, userId: number, groupIds: number[]): Promise<Map<number, Member>> {
+  if (groupIds.length === 0) return new Map()
+  const rows = await db.selectFrom('group_members').selectAll().where('user_id', '=', userId).where('group_id', 'in', groupIds).execute()
+  return new Map(rows.map((r) => [r.group_id, toMember(r)]))
+}
+
+/** Members who receive the group's messages: everyone but those whose msg_mute_mode is 2 (do not receive). */
+export async function receivingMemberIds(db: Db, groupId: number): Promise<number[]> {
+  const rows = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('msg_mute_mode', '!=', 2).orderBy('id').execute()
+  return rows.map((r) => r.user_id)
+}
+
+/** Adds members (existing ones are left alone) and keeps member_count; returns the user ids added. */
+export async function insertMembers(db: Db, groupId: number, members: Array<{ userId: number; role?: GroupRole }>): Promise<number[]> {
+  if (members.length === 0) return []
+  const rows = await db.insertInto('group_members')
+    .values(members.map((m) => ({ group_id: groupId, user_id: m.userId, role: m.role ?? 'member' })))
+    .onConflict((c) => c.columns(['group_id', 'user_id']).doNothing())
+    .returning('user_id')
+    .execute()
+  if (rows.length > 0) {
+    await db.updateTable('groups').set({ member_count: sql`member_count + ${rows.length}` }).where('id', '=', groupId).execute()
+  }
+  return rows.map((r) => r.user_id)
+}
+
+/** Removes members and keeps member_count; returns the user ids removed. */
+export async function deleteMembers(db: Db, groupId: number, userIds: number[]): Promise<number[]> {
+  if (userIds.length === 0) return []
+  const rows = await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', 'in', userIds).returning('user_id').execute()
+  if (rows.length > 0) {
+    await db.updateTable('groups').set({ member_count: sql`member_count - ${rows.length}` }).where('id', '=', groupId).execute()
+  }
+  return rows.map((r) => r.user_id)
+}
+
+export async function updateMembers(
+  db: Db, groupId: number, userIds: number[],
+  patch: Partial<{ role: GroupRole; display_name: string; msg_mute_mode: number; msg_push_mode: number; ban_expire: number }>,
+): Promise<void> {
+  const set = defined(patch)
+  if (userIds.length === 0 || Object.keys(set).length === 0) return
+  await db.updateTable('group_members').set(set).where('group_id', '=', groupId).where('user_id', 'in', userIds).execute()
+}
+
+/**
+ * Inside a transaction, makes the planner read pages in index order rather than collect and sort: with
+ * stale statistics (PGlite has no autovacuum) it otherwise takes a big group for five rows and sorts all of
+ * them for the first page. Only the transaction it runs in is affected.
+ */
+export async function preferIndexOrder(trx: Db): Promise<void> {
+  await sql`set local enable_sort = off`.execute(trx)
+}
+
+/** One keyset page in join order: rows after the member row `afterId`, `limit` + 1 to know whether more remain. */
+export async function memberPage(db: Db, groupId: number, afterId: number, limit: number): Promise<Array<Member & { seq: number }>> {
+  const rows = await db.selectFrom('group_members').selectAll()
+    .where('group_id', '=', groupId).where('id', '>', afterId)
+    .orderBy('id').limit(limit + 1)
+    .execute()
+  return rows.map((r) => ({ ...toMember(r), seq: r.id }))
+}
+
+export async function membersByRole(db: Db, groupId: number, roles: GroupRole[]): Promise<Member[]> {
+  const rows = await db.selectFrom('group_members').selectAll().where('group_id', '=', groupId).where('role', 'in', roles).orderBy('id').execute()
+  return rows.map(toMember)
+}
+
+/** Members banned at `nowSeconds` (forever, or until later), after the member row `afterId`. */
+export async function bannedPage(db: Db, groupId: number, nowSeconds: number, afterId: number, limit: number) {
+  const banned = (q: ReturnType<typeof base>) => q.where((eb) => eb.or([eb('ban_expire', '=', -1), eb('ban_expire', '>', nowSeconds)]))
+  const base = () => db.selectFrom('group_members').where('group_id', '=', groupId)
+  const rows = await banned(base()).selectAll().where('id', '>', afterId).orderBy('id').limit(limit + 1).execute()
+  const { total } = await banned(base()).select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow()
+  return { rows: rows.map((r) => ({ ...toMember(r), seq: r.id })), total }
+}
+
+/** Members with their accounts, in join order; `offset`/`limit` for page-numbered lists (the facade). */
+export async function membersWithUsers(db: Db, groupId: number, page?: { offset: number; limit: number }): Promise<MemberWithUser[]> {
+  let query = db.selectFrom('group_members as m').innerJoin('users as u', 'u.id', 'm.user_id')
+    .selectAll('u')
+    .select(['m.id as m_id', 'm.group_id as m_group_id', 'm.role', 'm.display_name', 'm.msg_mute_mode', 'm.msg_push_mode', 'm.ban_expire', 'm.joined_at'])
+    .where('m.group_id', '=', groupId).orderBy('m.id')
+  if (page) query = query.offset(page.offset).limit(page.limit)
+  const rows = await query.execute()
+  return rows.map((r) => ({
+    ...toMember({
+      id: r.m_id, group_id: r.m_group_id, user_id: r.id, role: r.role, display_name: r.display_name, msg_mute_mode: r.msg_mute_mode,
+      msg_push_mode: r.msg_push_mode, ban_expire: r.ban_expire, joined_at: r.joined_at,
+    }),
+    user: toUser(r),
+  }))
+}
+
+// ---- users the group operations name
+
+/** Of the ids, those that are users of the app, with whether invitations need their confirmation. */
+export async function usersOfApp(db: Db, appId: string, userIds: number[]): Promise<Map<number, { groupConfirm: boolean }>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db.selectFrom('users as u').leftJoin('user_settings as s', 's.user_id', 'u.id')
+    .select(['u.id', 's.group_confirm']).where('u.app_id', '=', appId).where('u.id', 'in', userIds).execute()
+  return new Map(rows.map((r) => [r.id, { groupConfirm: r.group_confirm === true }]))
+}
+
+// ---- blocklist
+
+export async function blockedAmong(db: Db, groupId: number, userIds: number[]): Promise<Set<number>> {
+  if (userIds.length === 0) return new Set()
+  const rows = await db.selectFrom('group_blocks').select('user_id').where('group_id', '=', groupId).where('user_id', 'in', userIds).execute()
+  return new Set(rows.map((r) => r.user_id))
+}
+
+export async function insertBlocks(db: Db, groupId: number, userIds: number[]): Promise<void> {
+  if (userIds.length === 0) return
+  await db.insertInto('group_blocks').values(userIds.map((userId) => ({ group_id: groupId, user_id: userId })))
+    .onConflict((c) => c.columns(['group_id', 'user_id']).doNothing()).execute()
+}
+
+export async function deleteBlocks(db: Db, groupId: number, userIds: number[]): Promise<number[]> {
+  if (userIds.length === 0) return []
+  const rows = await db.deleteFrom('group_blocks').where('group_id', '=', groupId).where('user_id', 'in', userIds).returning('user_id').execute()
+  return rows.map((r) => r.user_id)
+}
+
+/** Blocked users by user id; the cursor is the last user id. */
+export async function blockedPage(db: Db, groupId: number, afterUserId: number, limit: number): Promise<{ rows: Blocked[]; total: number }> {
+  const rows = await db.selectFrom('group_blocks').selectAll().where('group_id', '=', groupId).where('user_id', '>', afterUserId)
+    .orderBy('user_id').limit(limit + 1).execute()
+  const { total } = await db.selectFrom('group_blocks').select(sql<number>`count(*)::int`.as('total')).where('group_id', '=', groupId).executeTakeFirstOrThrow()
+  return { rows: rows.map((r) => ({ groupId: r.group_id, userId: r.user_id, createdAt: r.created_at.getTime() })), total }
+}
+
+// ---- applications
+
+/** A new pending application, or the user's earlier one made pending again with the new reason. */
+export async function upsertApplication(db: Db, groupId: number, applicantId: number, reason: string, expiresAt: Date, status = 0): Promise<Application> {
+  const row = await db.insertInto('group_applications')
+    .values({ group_id: groupId, applicant_id: applicantId, reason, status, expires_at: expiresAt })
+    .onConflict((c) => c.columns(['group_id', 'applicant_id']).doUpdateSet({ reason, status, expires_at: expiresAt, updated_at: sql`now()` }))
+    .returningAll().executeTakeFirstOrThrow()
+  return toApplication(row)
+}
+
+export async function findApplication(db: Db, groupId: number, applicantId: number): Promise<Application | undefined> {
+  const row = await db.selectFrom('group_applications').selectAll().where('group_id', '=', groupId).where('applicant_id', '=', applicantId).forUpdate().executeTakeFirst()
+  return row && toApplication(row)
+}
+
+export async function setApplicationStatus(db: Db, id: number, status: number): Promise<void> {
+  await db.updateTable('group_applications').set({ status, updated_at: sql`now()` }).where('id', '=', id).execute()
+}
+
+export async function applicationPage(db: Db, groupIds: number[], afterId: number, limit: number): Promise<{ rows: Application[]; total: number }> {
+  const rows = await db.selectFrom('group_applications').selectAll().where('group_id', 'in', groupIds).where('id', '>', afterId)
+    .orderBy('id').limit(limit + 1).execute()
+  const { total } = await db.selectFrom('group_applications').select(sql<number>`count(*)::int`.as('total')).where('group_id', 'in', groupIds).executeTakeFirstOrThrow()
+  return { rows: rows.map(toApplication), total }
+}
+
+// ---- invitations
+
+export async function upsertInvitation(db: Db, groupId: number, inviterId: number | null, inviteeId: number, reason: string, expiresAt: Date): Promise<void> {
+  await db.insertInto('group_invitations')
+    .values({ group_id: groupId, inviter_id: inviterId, invitee_id: inviteeId, reason, expires_at: expiresAt })
+    .onConflict((c) => c.columns(['group_id', 'invitee_id']).doUpdateSet({ inviter_id: inviterId, reason, status: 0, expires_at: expiresAt, updated_at: sql`now()` }))
+    .execute()
+}
+
+export async function findInvitation(db: Db, groupId: number, inviteeId: number): Promise<Invitation | undefined> {
+  const row = await db.selectFrom('group_invitations').selectAll().where('group_id', '=', groupId).where('invitee_id', '=', inviteeId).forUpdate().executeTakeFirst()
+  return row && toInvitation(row)
+}
+
+export async function setInvitationStatus(db: Db, id: number, status: number): Promise<void> {
+  await db.updateTable('group_invitations').set({ status, updated_at: sql`now()` }).where('id', '=', id).execute()
+}
+
+/** Invitations addressed to the user, in groups of the app that still exist. */
+export async function invitationPage(db: Db, appId: string, inviteeId: number, afterId: number, limit: number): Promise<{ rows: Invitation[]; total: number }> {
+  const base = () => db.selectFrom('group_invitations as i').innerJoin('groups as g', 'g.id', 'i.group_id')
+    .where('i.invitee_id', '=', inviteeId).where('g.app_id', '=', appId).where('g.status', '=', 0)
+  const rows = await base().selectAll('i').where('i.id', '>', afterId).orderBy('i.id').limit(limit + 1).execute()
+  const { total } = await base().select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow()
+  return { rows: rows.map(toInvitation), total }
+}
+
+// ---- announcements
+
+export async function insertAnnouncement(db: Db, groupId: number, authorId: number | null, title: string, content: string): Promise<Announcement> {
+  const row = await db.insertInto('group_announcements').values({ group_id: groupId, author_id: authorId, title, content }).returningAll().executeTakeFirstOrThrow()
+  return toAnnouncement(row)
+}
+
+export async function findAnnouncement(db: Db, groupId: number, id: number): Promise<Announcement | undefined> {
+  const row = await db.selectFrom('group_announcements').selectAll().where('group_id', '=', groupId).where('id', '=', id).executeTakeFirst()
+  return row && toAnnouncement(row)
+}
+
+export async function latestAnnouncement(db: Db, groupId: number): Promise<Announcement | undefined> {
+  const row = await db.selectFrom('group_announcements').selectAll().where('group_id', '=', groupId).orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return row && toAnnouncement(row)
+}
+
+/** The newest announcement of each group, for lists that print a `notice` per group. */
+export async function latestAnnouncements(db: Db, groupIds: number[]): Promise<Map<number, Announcement>> {
+  if (groupIds.length === 0) return new Map()
+  const rows = await db.selectFrom('group_announcements').selectAll().distinctOn('group_id')
+    .where('group_id', 'in', groupIds).orderBy('group_id').orderBy('id', 'desc').execute()
+  return new Map(rows.map((r) => [r.group_id, toAnnouncement(r)]))
+}
+
+export async function listAnnouncements(db: Db, groupId: number): Promise<Announcement[]> {
+  const rows = await db.selectFrom('group_announcements').selectAll().where('group_id', '=', groupId).orderBy('id', 'desc').execute()
+  return rows.map(toAnnouncement)
+}
+
+export async function deleteAnnouncement(db: Db, groupId: number, id: number): Promise<boolean> {
+  const rows = await db.deleteFrom('group_announcements').where('group_id', '=', groupId).where('id', '=', id).returning('id').execute()
+  return rows.length > 0
+}
+
+// ---- shared files
+
+export async function insertSharedFile(db: Db, file: { groupId: number; uploaderId: number | null; name: string; size: number; type: string; url: string }): Promise<SharedFile> {
+  const row = await db.insertInto('group_files').values({
+    group_id: file.groupId, uploader_id: file.uploaderId, name: file.name, size: file.size, type: file.type, url: file.url,
+  }).returningAll().executeTakeFirstOrThrow()
+  return toSharedFile(row)
+}
+
+export async function findSharedFiles(db: Db, groupId: number, ids: number[]): Promise<Map<number, SharedFile>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.selectFrom('group_files').selectAll().where('group_id', '=', groupId).where('id', 'in', ids).execute()
+  return new Map(rows.map((r) => [r.id, toSharedFile(r)]))
+}
+
+export async function listSharedFiles(db: Db, groupId: number): Promise<SharedFile[]> {
+  const rows = await db.selectFrom('group_files').selectAll().where('group_id', '=', groupId).orderBy('id').execute()
+  return rows.map(toSharedFile)
+}
+
+export async function renameSharedFile(db: Db, id: number, name: string): Promise<void> {
+  await db.updateTable('group_files').set({ name, updated_at: sql`now()` }).where('id', '=', id).execute()
+}
+
+export async function deleteSharedFiles(db: Db, groupId: number, ids: number[]): Promise<void> {
+  if (ids.length === 0) return
+  await db.deleteFrom('group_files').where('group_id', '=', groupId).where('id', 'in', ids).execute()
+}
+
+// ---- QR signing key
+
+/** The app's QR signing key, created on first use; concurrent first uses agree on one key. */
+export async function qrKey(db: Db, appId: string, fresh: string): Promise<string> {
+  await db.insertInto('group_qr_keys').values({ app_id: appId, secret: fresh }).onConflict((c) => c.column('app_id').doNothing()).execute()
+  const row = await db.selectFrom('group_qr_keys').select('secret').where('app_id', '=', appId).executeTakeFirstOrThrow()
+  return row.secret
+}
