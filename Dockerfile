@@ -29,6 +29,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 COPY migrations ./migrations
 COPY src ./src
+COPY assets ./assets
 USER node
 VOLUME ["/data"]
 EXPOSE 8080

@@ -1,10 +1,28 @@
-// GET /files/<folder>/<name>: stored files (avatars, covers) at stable URLs under PUBLIC_URL.
+// GET /files/<folder>/<name>: stored files (avatars, covers) at stable URLs under PUBLIC_URL; GET /static/: default pictures.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { DomainError } from '../domain/errors.ts'
 import type { FileStore } from '../platform/storage.ts'
 
+/** The facade shows a picture where none was set, as its old server did (`…/media/avatar/default.jpg`). */
+export const DEFAULT_AVATAR = 'static/default-avatar.png'
+export const DEFAULT_COVER = 'static/default-cover.png'
+const ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url))
+const STATIC = new Map([DEFAULT_AVATAR, DEFAULT_COVER].map((path) => [path.slice('static/'.length), readFileSync(join(ASSETS, path.slice('static/'.length)))]))
+
 export function storedFileRoutes(app: FastifyInstance, files: FileStore): void {
+  /** GET /static/:name */
+  app.get('/static/:name', {
+    schema: { summary: 'default pictures', tags: ['files'], params: Type.Object({ name: Type.String() }) },
+  }, async (request, reply) => {
+    const image = STATIC.get((request.params as { name: string }).name)
+    if (!image) throw new DomainError('ROUTE_NOT_FOUND', 'no such file')
+    return reply.header('content-type', 'image/png').header('cache-control', 'public, max-age=86400').send(image)
+  })
+
   /** GET /files/:folder/:name */
   app.get('/files/:folder/:name', {
     schema: {

@@ -65,7 +65,6 @@ t.test('every fixture outside pending/ replays against a fresh in-process server
 
 t.test('every pending fixture is well-formed and says why it is pending', async (t) => {
   const files = fixtures('pending')
-  t.ok(files.length >= 20, `found ${files.length} pending fixtures`)
   for (const file of files) {
     const { fixture } = loadFixture(file)
     t.ok(fixture.pending, `${file.slice(root.length + 1)} has a "pending" reason`)

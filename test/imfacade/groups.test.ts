@@ -58,7 +58,7 @@ t.test('IM facade groups', async (t) => {
   await t.test('create: form and JSON bodies without a trailing slash; bad input and bad covers leave nothing behind', async (t) => {
     const form = await app.inject({ method: 'POST', url: '/api/im/group', headers: { ...auth(owner), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=plain' })
     t.equal(form.statusCode, 201)
-    t.same(form.json(), { id: form.json().id, name: 'plain', code: '', cover: '' })
+    t.same(form.json(), { id: form.json().id, name: 'plain', code: '', cover: `${PUBLIC_URL}/static/default-cover.png` }, 'the default cover, as the old server showed one')
     const before = storedCovers().length
     t.equal(before, 1, 'the first group\'s cover is on disk')
     const noName = multipart({ code: '1' }, { name: 'cover', content: PNG })
@@ -106,7 +106,7 @@ t.test('IM facade groups', async (t) => {
   await t.test('invite/: joining by the face-to-face code', async (t) => {
     const joiner = await registerUser(app)
     const wrong = await call(joiner, 'POST', `/api/im/group/${groupId}/invite/`, { code: '0000' })
-    t.equal(wrong.status, 403)
+    t.equal(wrong.status, 400, 'a wrong code is bad input, as a DRF serializer says')
     t.same(wrong.body, { detail: 'the face-to-face code does not match the group' })
     t.equal((await call(joiner, 'POST', `/api/im/group/${groupId}/invite/`, {})).status, 400)
     t.same(await call(joiner, 'POST', `/api/im/group/${groupId}/invite/`, { code: '8888' }), { status: 200, body: { detail: '操作成功' } })
@@ -123,7 +123,9 @@ t.test('IM facade groups', async (t) => {
     t.equal(r.body.count, 3)
     t.equal(r.body.next, `${PUBLIC_URL}/api/im/group/${groupId}/users/?page_size=2&page=2`)
     t.equal(r.body.previous, null)
-    t.same(r.body.results[0], { id: owner.userId, name: '', nick: '', avatar: '', username: 'owner', level: '' })
+    t.same(r.body.results[0], { id: owner.userId, name: '', nick: '', avatar: `${PUBLIC_URL}/static/default-avatar.png`, username: 'owner', level: '' })
+    const picture = await app.inject({ method: 'GET', url: '/static/default-avatar.png' })
+    t.equal(picture.headers['content-type'], 'image/png', 'the default picture is served')
     t.same(r.body.results[1], { id: friend.userId, name: '', nick: '稍等是', avatar: `${PUBLIC_URL}/files/avatars/2.png`, username: '15965972666', level: '' })
     const last = await call(owner, 'GET', `/api/im/group/${groupId}/users?page_size=2&page=2`)
     t.match(last.body, { count: 3, next: null, previous: `${PUBLIC_URL}/api/im/group/${groupId}/users?page_size=2` })

@@ -7,6 +7,7 @@ import type { Group } from '../../domain/groups/groups.types.ts'
 import { header } from '../request-context.ts'
 import { absoluteUrl } from '../urls.ts'
 import { authenticateFacade } from './auth.ts'
+import { DEFAULT_AVATAR, DEFAULT_COVER } from '../stored-files.routes.ts'
 
 const GroupData = Type.Object({
   id: Type.Integer({ description: '群组 ID' }),
@@ -123,7 +124,7 @@ async function readCreateForm(request: FastifyRequest, groups: Services['groups'
 export function groupFacadeRoutes(app: FastifyInstance): void {
   const { groups, groupAdmission } = app.services
   const publicUrl = app.config.PUBLIC_URL
-  const render = (group: Group) => ({ id: group.id, name: group.name, code: group.code, cover: absoluteUrl(group.avatar, publicUrl) })
+  const render = (group: Group) => ({ id: group.id, name: group.name, code: group.code, cover: absoluteUrl(group.avatar || DEFAULT_COVER, publicUrl) })
 
   /** POST /api/im/group/ */
   app.post('/api/im/group/', {
@@ -210,7 +211,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
       id: m.userId,
       name: '',
       nick: m.user.nickName,
-      avatar: absoluteUrl(m.user.avatar, publicUrl),
+      avatar: absoluteUrl(m.user.avatar || DEFAULT_AVATAR, publicUrl),
       username: m.user.mobile ?? m.user.username ?? '',
       level: '',
     })))
