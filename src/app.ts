@@ -12,6 +12,7 @@ import { openPlatform, type PlatformOverrides } from './platform/platform.ts'
 import { loggerOptions } from './platform/log.ts'
 import { createSmsSender, type SmsSender } from './platform/sms.ts'
 import { createServices } from './domain/services.ts'
+import type { FriendDirectory, GroupDirectory } from './domain/messages/messages.types.ts'
 import { DomainError } from './domain/errors.ts'
 import './surfaces/request-context.ts'
 import { opsRoutes } from './surfaces/ops.routes.ts'
@@ -34,6 +35,10 @@ export interface AppOverrides extends PlatformOverrides {
   sms?: SmsSender
   /** Where log lines go instead of stdout. */
   logStream?: NodeJS.WritableStream
+  /** What messaging asks of groups (membership, bans, delivery) instead of the built-in answer. */
+  groupDirectory?: GroupDirectory
+  /** Whether one user may message another instead of the built-in answer. */
+  friendDirectory?: FriendDirectory
 }
 
 /** Headers the three surfaces read, and the legacy ones they send back. */
@@ -64,7 +69,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         loginFailuresMax: config.LOGIN_FAILURES_MAX,
         loginFailuresWindowSeconds: config.LOGIN_FAILURES_WINDOW_SECONDS,
       },
-    })
+    }, { groups: overrides.groupDirectory, friends: overrides.friendDirectory })
     const { generatedAdminToken } = await services.apps.ensureDefaultApp(config.ADMIN_TOKEN)
     if (generatedAdminToken) overrides.onGeneratedAdminToken?.(generatedAdminToken)
 

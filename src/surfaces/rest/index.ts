@@ -5,6 +5,7 @@ import { tokenRoutes } from './token.routes.ts'
 import { userRoutes } from './user.routes.ts'
 import { userSettingsRoutes } from './user-settings.routes.ts'
 import { userDeviceRoutes } from './user-devices.routes.ts'
+import { messageRoutes } from './message.routes.ts'
 
 export async function restSurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendRestError)
@@ -12,4 +13,5 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   userRoutes(app)
   userSettingsRoutes(app)
   userDeviceRoutes(app)
+  messageRoutes(app)
 }
