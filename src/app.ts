@@ -7,6 +7,7 @@ import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import websocket from '@fastify/websocket'
 import type { Config } from './config.ts'
 import { openPlatform, type PlatformOverrides } from './platform/platform.ts'
 import { loggerOptions } from './platform/log.ts'
@@ -25,6 +26,7 @@ import { LEGACY_URL } from './surfaces/legacy/struts.ts'
 import { facadeSurface } from './surfaces/imfacade/index.ts'
 import { sendFacadeError } from './surfaces/imfacade/envelope.ts'
 import { FACADE_URL } from './surfaces/imfacade/im.routes.ts'
+import { realtimeSurface } from './surfaces/realtime/index.ts'
 
 export interface AppOverrides extends PlatformOverrides {
   /** Clock in epoch ms. */
@@ -91,6 +93,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         errorResponseBuilder: (_request, context) => new DomainError('RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
       })
     }
+    // Before any route, so it can answer upgrade requests (client frames are small: 64 KiB at most).
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
     await app.register(formbody)
     await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 50 } })
     acceptEmptyJson(app)
@@ -115,6 +119,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await app.register(restSurface)
     await app.register(legacySurface)
     await app.register(facadeSurface)
+    await app.register(realtimeSurface(platform.bus))
     await app.ready()
     return app
   } catch (error) {

@@ -13,9 +13,12 @@ export async function sendText(app: FastifyInstance, token: string, to: number, 
   return body.msg_ids[0]
 }
 
+export function queryString(query: Record<string, string | number>): string {
+  return new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString()
+}
+
 export async function history(app: FastifyInstance, token: string, query: Record<string, string | number>) {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString()
-  return (await app.inject({ method: 'GET', url: `/message/conversation?${qs}`, headers: { 'access-token': token } })).json()
+  return (await app.inject({ method: 'GET', url: `/message/conversation?${queryString(query)}`, headers: { 'access-token': token } })).json()
 }
 
 export async function unread(app: FastifyInstance, token: string) {
@@ -23,6 +26,5 @@ export async function unread(app: FastifyInstance, token: string) {
 }
 
 export async function ack(app: FastifyInstance, token: string, query: Record<string, string | number>) {
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString()
-  return (await app.inject({ method: 'GET', url: `/message/ack?${qs}`, headers: { 'access-token': token } })).json()
+  return (await app.inject({ method: 'GET', url: `/message/ack?${queryString(query)}`, headers: { 'access-token': token } })).json()
 }

@@ -411,7 +411,8 @@ export class MessagesService {
       let visibleFrom = 0
       if (row.kind === 2) {
         const [group, member] = await Promise.all([this.groups.group(appId, row.peer_a), this.groups.membership(appId, row.peer_a, userId)])
-        if (!group || !member) continue
+        // A dismissed group leaves the list; its history stays readable.
+        if (!group || !member || group.status !== 0) continue
         if (!group.historyVisible) visibleFrom = member.joinedAt
       }
       const seen = Math.max(Number(row.read_seq), Number(row.hidden_seq))
