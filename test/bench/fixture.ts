@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/platform/db.ts'
 import { migrateToLatest } from '../../src/platform/migrate.ts'
 import { registerUser, type TestUser } from '../helpers/users.ts'
+import { TestGroups } from '../helpers/directories.ts'
 import { bareServer } from './bare.ts'
 
 /** A fixed admin token, so the app does not generate and print one. */
@@ -20,7 +21,14 @@ export interface Fixture {
   /** http://127.0.0.1:port of the bare Fastify. */
   bareUrl: string
   user: TestUser
+  /** Another registered user, the peer of the user's conversations. */
+  peer: TestUser
   databaseKind: Database['kind']
+  db: Database['db']
+  /** The groups messaging sees (the bench fills them). */
+  groups: TestGroups
+  /** The conversation the bare INSERT writes to. */
+  bareConversation: { id: number }
   close(): Promise<void>
 }
 
@@ -41,6 +49,8 @@ export async function openFixture(): Promise<Fixture> {
     ADMIN_TOKEN,
     DATABASE_URL: process.env.DATABASE_URL,
     REDIS_URL: process.env.REDIS_URL,
+    // One client address sends everything: the limiter would measure itself.
+    RATE_LIMIT_PER_MINUTE: '0',
     // Keys and channels of its own, apart from any server sharing that Redis.
     REDIS_PREFIX: `imgbench:${randomBytes(4).toString('hex')}:`,
   })
@@ -63,15 +73,20 @@ export async function openFixture(): Promise<Fixture> {
       throw error
     }
     // From here the app owns the database: it closes it on close, or on a failed build.
-    const app = await buildApp(config, { database })
+    const groups = new TestGroups()
+    const app = await buildApp(config, { database, groupDirectory: groups })
     servers.push(app)
     await app.listen({ host: '127.0.0.1', port: 0 })
-    const bare = bareServer(database.db)
+    const bareConversation = { id: 0 }
+    const bare = bareServer(database.db, () => bareConversation.id)
     servers.push(bare)
     await bare.listen({ host: '127.0.0.1', port: 0 })
     // A fresh name each run: with DATABASE_URL the database outlives the run.
     const user = await registerUser(app, `bench_${randomBytes(6).toString('hex')}`)
-    return { appUrl: baseUrl(app), bareUrl: baseUrl(bare), user, databaseKind: database.kind, close }
+    const peer = await registerUser(app, `bench_${randomBytes(6).toString('hex')}`)
+    return {
+      appUrl: baseUrl(app), bareUrl: baseUrl(bare), user, peer, databaseKind: database.kind, db: database.db, groups, bareConversation, close,
+    }
   } catch (error) {
     await close()
     throw error

@@ -1,6 +1,8 @@
 // Several gateways on one database: in-process apps sharing the embedded database and bus, or real server processes on PostgreSQL + Redis.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { buildApp, type AppOverrides } from '../../src/app.ts'
 import { memoryBus, type Bus } from '../../src/platform/bus.ts'
@@ -69,44 +71,45 @@ function keepOpen(bus: Bus): Bus {
   return { ...bus, close: async () => {} }
 }
 
-/** A real `src/server.ts` process on the test's PostgreSQL database and Redis prefix. */
+/** A port nobody listens on now (the kernel's choice). */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** A real `src/server.ts` process on the test's PostgreSQL database and Redis prefix; ready when /healthz answers. */
 export async function startProcess(t: Tap, databaseUrl: string, redisPrefix: string): Promise<Node> {
+  const port = await freePort()
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: join(import.meta.dirname, '..', '..'),
     env: {
-      PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ADMIN_TOKEN, ...env,
+      PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ADMIN_TOKEN, ...env,
       DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL ?? '', REDIS_PREFIX: redisPrefix,
       DATA_DIR: join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'im-gateway-test', `proc-${randomBytes(4).toString('hex')}`),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   t.teardown(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     await exited
   })
-  let output = ''
-  let started = false
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s: ${output}`)), 60_000)
-    const look = (chunk: Buffer) => {
-      // Request logs keep coming: read them (a full pipe would stall the server) and forget them.
-      if (started) return
-      output += chunk
-      const found = output.match(/listening at http:\/\/127\.0\.0\.1:(\d+)/)?.[1]
-      if (found) {
-        started = true
-        output = ''
-        clearTimeout(timer)
-        resolve(Number(found))
-      }
-    }
-    child.stdout!.on('data', look)
-    child.stderr!.on('data', look)
-    child.once('exit', (code) => { if (!started) reject(new Error(`server exited (${code}) before listening: ${output}`)) })
-  })
+  let stderr = ''
+  child.stderr!.on('data', (chunk) => { if (stderr.length < 10_000) stderr += chunk })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) before answering: ${stderr}`)
+    if (Date.now() > deadline) throw new Error(`server did not answer within 60 s: ${stderr}`)
+    const healthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false)
+    if (healthy) break
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     wsUrl: `ws://127.0.0.1:${port}`,
     async stop(how = 'graceful') {
       if (child.exitCode !== null || child.signalCode !== null) return

@@ -102,6 +102,7 @@ interface Planned {
 
 export class MessagesService {
   private readonly deviceSns = new Map<number, number>()
+  private readonly knownUsers = new Set<string>()
 
   constructor(
     private readonly ctx: DomainContext,
@@ -121,7 +122,7 @@ export class MessagesService {
     if (actor.isAdmin) {
       const from = actor.userId ?? input.fromUserId
       if (from === undefined) throw new DomainError('BAD_PARAMETER', 'with the admin token, name the sender in from_user_id')
-      if ((await existingUsers(this.ctx.db, actor.appId, [from])).size === 0) throw new DomainError('USER_NOT_FOUND', `user ${from} does not exist`)
+      await this.requireUsers(actor.appId, [from])
       senderId = from
     } else {
       if (input.fromUserId !== undefined && input.fromUserId !== actor.userId) {
@@ -142,9 +143,7 @@ export class MessagesService {
   async notify(actor: Actor, input: SendInput): Promise<SentMessage> {
     if (!actor.isAdmin) throw new DomainError('NO_PERMISSION', 'notifications need the app admin token')
     const senderId = input.fromUserId ?? 0
-    if (senderId !== 0 && (await existingUsers(this.ctx.db, actor.appId, [senderId])).size === 0) {
-      throw new DomainError('USER_NOT_FOUND', `user ${senderId} does not exist`)
-    }
+    if (senderId !== 0) await this.requireUsers(actor.appId, [senderId])
     checkContentType(input.contentType, false)
     const targets = checkTargets(input.targets)
     let plans: Planned[]
@@ -163,10 +162,15 @@ export class MessagesService {
     return this.store(actor.appId, senderId, 0, plans, input)
   }
 
+  /** Users are never deleted, so a user once found is remembered (bounded): a send costs no lookup for known users. */
   private async requireUsers(appId: string, ids: number[]): Promise<void> {
-    const found = await existingUsers(this.ctx.db, appId, ids)
-    const missing = ids.find((id) => !found.has(id))
+    const unknown = ids.filter((id) => !this.knownUsers.has(`${appId}:${id}`))
+    if (unknown.length === 0) return
+    const found = await existingUsers(this.ctx.db, appId, unknown)
+    const missing = unknown.find((id) => !found.has(id))
     if (missing !== undefined) throw new DomainError('USER_NOT_FOUND', `user ${missing} does not exist`)
+    if (this.knownUsers.size > 100_000) this.knownUsers.clear()
+    for (const id of unknown) this.knownUsers.add(`${appId}:${id}`)
   }
 
   private async planUserSends(appId: string, senderId: number, targets: number[], input: SendInput): Promise<Planned[]> {
@@ -332,9 +336,8 @@ export class MessagesService {
     }
     const rows = await pageBackwards(this.ctx.db, r.conversation.id, fromSeq, Math.min(limit, HISTORY_LIMIT_MAX) + 1, r.visibleFrom)
     const page = rows.slice(0, limit)
-    // Reading the newest page delivers it to the reader (before the status is told).
-    if (fromSeq === null && page.length > 0 && r.key.kind === 1) await this.markDelivered(r.conversation.id, actor.userId, page[0]!.seq)
-    const messages = await this.withStatus(actor.appId, r, page)
+    // Reading the newest page delivers it to the reader (told in the status it reads).
+    const messages = await this.withStatus(actor.appId, r, page, fromSeq === null ? actor.userId : undefined)
     return { messages, nextMsgId: rows.length > limit ? rows[limit]!.id : 0, isLast: rows.length <= limit }
   }
 
@@ -344,10 +347,9 @@ export class MessagesService {
     if (!r.conversation) return { conversationId: 0, messages: [] as MessageItem[], lastSeq: 0, hasMore: false }
     const rows = await messagesAfter(this.ctx.db, r.conversation.id, afterSeq, Math.min(limit, SYNC_LIMIT_MAX) + 1, r.visibleFrom)
     const page = rows.slice(0, limit)
-    if (page.length > 0 && r.key.kind === 1) await this.markDelivered(r.conversation.id, userId, page.at(-1)!.seq)
     return {
       conversationId: r.conversation.id,
-      messages: await this.withStatus(appId, r, page),
+      messages: await this.withStatus(appId, r, page, userId),
       lastSeq: Number(r.conversation.last_seq),
       hasMore: rows.length > limit,
     }
@@ -371,12 +373,21 @@ export class MessagesService {
     return rows.map((row) => toItem(row, 'DELIVERED'))
   }
 
-  /** Status as the message's recipient(s) left it: read receipts of pairs, and of groups with read_ack. */
-  private async withStatus(appId: string, r: Readable, rows: MessageRow[]): Promise<MessageItem[]> {
+  /**
+   * Status as the message's recipient(s) left it: read receipts of pairs, and of groups with read_ack.
+   * `deliveredTo`: the reader now holds these rows; in a pair that marks them DELIVERED (one write, only when it moves).
+   */
+  private async withStatus(appId: string, r: Readable, rows: MessageRow[], deliveredTo?: number): Promise<MessageItem[]> {
     if (rows.length === 0 || !r.conversation) return []
     const conversationId = r.conversation.id
     if (r.key.kind === 1) {
       const states = new Map((await findStates(this.ctx.db, conversationId, [r.key.peerA, r.key.peerB])).map((s) => [s.user_id, s]))
+      const newest = Math.max(...rows.map((row) => row.seq))
+      const reader = deliveredTo === undefined ? undefined : states.get(deliveredTo)
+      if (deliveredTo !== undefined && (reader?.delivered_seq ?? 0) < newest) {
+        await this.markDelivered(conversationId, deliveredTo, newest)
+        states.set(deliveredTo, { conversation_id: conversationId, user_id: deliveredTo, read_seq: reader?.read_seq ?? 0, hidden_seq: reader?.hidden_seq ?? 0, delivered_seq: newest })
+      }
       return rows.map((row) => {
         const recipient = states.get(row.sender_id === r.key.peerA ? r.key.peerB : r.key.peerA)
         const status: MessageStatus = recipient && recipient.read_seq >= row.seq ? 'READ'
