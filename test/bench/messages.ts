@@ -90,10 +90,11 @@ function frameCounter(sockets: WebSocket[]) {
   })
 }
 
-function openClient(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+/** Resolves once open, or (`untilFirstFrame`) once its first frame came: it may arrive with the handshake, before any later listener. */
+function openClient(url: string, headers: Record<string, string> = {}, untilFirstFrame = false): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers })
-    ws.once('open', () => resolve(ws))
+    ws.once(untilFirstFrame ? 'message' : 'open', () => resolve(ws))
     ws.once('error', reject)
   })
 }
@@ -120,12 +121,8 @@ export async function fanOut(f: Fixture, count = 1000) {
   }))).execute()
   const group = f.groups.create([f.user.userId, ...users.rows.map((u) => u.id)])
   const wsUrl = f.appUrl.replace(/^http/, 'ws')
-  const ours = await openAll(count, async (i) => {
-    const ws = await openClient(`${wsUrl}/ws`, { 'access-token': tokens[i]! })
-    // Wait for `ready`: the socket is registered.
-    await new Promise((resolve) => ws.once('message', resolve))
-    return ws
-  })
+  // Each waits for `ready`: the socket is registered.
+  const ours = await openAll(count, (i) => openClient(`${wsUrl}/ws`, { 'access-token': tokens[i]! }, true))
   const oursArrived = frameCounter(ours)
   let sample = ''
   const oursRound = async () => {

@@ -2,7 +2,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
 import type { MessageRow } from '../../platform/tables.ts'
-import { CONTROL_TYPES } from './messages.types.ts'
+import { CONTROL_TYPES, type MessageBody } from './messages.types.ts'
 
 export interface ConversationKey {
   appId: string
@@ -11,16 +11,10 @@ export interface ConversationKey {
   peerB: number
 }
 
-export interface NewMessage {
+export interface NewMessage extends MessageBody {
   senderId: number
   senderDeviceSn: number
   targetId: number
-  contentType: number
-  content: string
-  attachment: string
-  config: string
-  ext: string
-  relatedMid: number | null
   sentAt: number
 }
 

@@ -25,19 +25,24 @@ export interface ConversationRef {
 
 export type MessageStatus = 'UNREAD' | 'DELIVERED' | 'READ'
 
-/** A stored message in the form of a history item (semantics §5), with its place in its conversation. */
-export interface MessageItem {
-  msgId: number
-  seq: number
-  conversationId: number
-  from: { uid: number; deviceSn: number }
-  to: { uid: number }
+/** What a sender writes: the content and the JSON strings kept as sent. */
+export interface MessageBody {
   contentType: number
   content: string
   attachment: string
   config: string
   ext: string
+  /** The message a READ_ACK / RECALL / APPEND / REPLACE refers to. */
   relatedMid: number | null
+}
+
+/** A stored message in the form of a history item (semantics §5), with its place in its conversation. */
+export interface MessageItem extends MessageBody {
+  msgId: number
+  seq: number
+  conversationId: number
+  from: { uid: number; deviceSn: number }
+  to: { uid: number }
   recalled: boolean
   /** Epoch ms. */
   timestamp: number

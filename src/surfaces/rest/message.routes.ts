@@ -23,25 +23,19 @@ function sendInput(p: Static<typeof NotifyParams> & { related_mid?: number }): S
 export function messageRoutes(app: FastifyInstance): void {
   const { messages } = app.services
 
-  /** POST/PUT /message/send */
-  restOperation(app, {
-    method: ['POST', 'PUT'], url: '/message/send', summary: '发送消息', auth: 'any',
-    params: SendParams, data: SendData, extra: SendExtra,
-    handler: async (p, { actor }) => {
-      const sent = await messages.send(actor, sendInput(p))
-      return { data: true, msg_ids: sent.msgIds }
-    },
-  })
-
-  /** POST/PUT /message/notify */
-  restOperation(app, {
-    method: ['POST', 'PUT'], url: '/message/notify', summary: '发送系统通知', auth: 'admin',
-    params: NotifyParams, data: SendData, extra: SendExtra,
-    handler: async (p, { actor }) => {
-      const sent = await messages.notify(actor, sendInput(p))
-      return { data: true, msg_ids: sent.msgIds }
-    },
-  })
+  for (const [url, summary, auth, params, use] of [
+    ['/message/send', '发送消息', 'any', SendParams, 'send'],
+    ['/message/notify', '发送系统通知', 'admin', NotifyParams, 'notify'],
+  ] as const) {
+    /** POST/PUT /message/send, /message/notify */
+    restOperation(app, {
+      method: ['POST', 'PUT'], url, summary, auth, params, data: SendData, extra: SendExtra,
+      handler: async (p, { actor }) => {
+        const sent = await messages[use](actor, sendInput(p))
+        return { data: true, msg_ids: sent.msgIds }
+      },
+    })
+  }
 
   /** GET /message/conversation */
   restOperation(app, {
