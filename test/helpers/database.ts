@@ -124,6 +124,16 @@ export async function freshDatabase(): Promise<TestDatabase> {
     database,
     url,
     drop: async () => {
+      // pg's pool.end() resolves before its sockets have closed: give them a moment before forcing,
+      // or a backend terminated under a closing client surfaces as an error in the test.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        try {
+          await adminQuery(base, `drop database if exists ${name}`)
+          return
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+      }
       await adminQuery(base, `drop database if exists ${name} with (force)`)
     },
   }

@@ -202,3 +202,14 @@ t.test('notify: admin system notifications to users', async (t) => {
   const userToken = await app.inject({ method: 'POST', url: '/message/notify', headers: { 'access-token': alice.token }, payload: { type: 1, targets: [bob.userId] } })
   t.match(userToken.json(), { code: 10010 })
 })
+
+t.test('multi-target sends in opposite orders, concurrently: no deadlock, msg_ids follow the targets', async (t) => {
+  const app = await buildTestApp(t, { env: { RATE_LIMIT_PER_MINUTE: '0' } })
+  const [alice, bob, carol] = [await registerUser(app), await registerUser(app), await registerUser(app)]
+  const orders = Array.from({ length: 12 }, (_, i) => (i % 2 ? [bob.userId, carol.userId] : [carol.userId, bob.userId]))
+  const answers = await Promise.all(orders.map((targets) => send(app, alice.token, { targets, content: 'both' })))
+  t.same(answers.map((a) => a.code), orders.map(() => 200))
+  const bobIds = new Set((await history(app, bob.token, { opposite_id: alice.userId, limit: 100 })).data.messages.map((m: { msg_id: number }) => m.msg_id))
+  t.equal(bobIds.size, 12)
+  t.ok(answers.every((a, i) => bobIds.has(a.msg_ids[orders[i]![0] === bob.userId ? 0 : 1])), 'each msg_id in the place of its target')
+})

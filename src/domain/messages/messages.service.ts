@@ -241,7 +241,8 @@ export class MessagesService {
         if (first) return { first, stored: [] }
       }
       const stored = []
-      for (const plan of plans) {
+      // Conversation rows are locked in one order by every send, so two multi-target sends cannot deadlock.
+      for (const plan of [...plans].sort((x, y) => x.key.kind - y.key.kind || x.key.peerA - y.key.peerA || x.key.peerB - y.key.peerB)) {
         const message = { ...plan.message, senderDeviceSn: senderSn, sentAt }
         const appended = await appendMessage(trx, plan.key, message)
         if (message.contentType === RECALL) await markRecalled(trx, message.relatedMid!)
@@ -252,6 +253,8 @@ export class MessagesService {
         }
         stored.push({ plan, message, appended, ack })
       }
+      // Answer in the order of the targets.
+      stored.sort((x, y) => plans.indexOf(x.plan) - plans.indexOf(y.plan))
       if (input.transactionId !== undefined) await recordTransaction(trx, appId, senderId, input.transactionId, stored.map((s) => s.appended.id))
       return { first: undefined, stored }
     }
