@@ -153,3 +153,21 @@ t.test('revoking a token kicks its sockets at once; other tokens stay; online st
   const admin = await app.inject({ method: 'GET', url: '/user/online_status', headers: { 'access-token': ADMIN_TOKEN, user_id: String(alice.userId) } })
   t.match(admin.json(), { code: 200, data: { online: false } }, 'the admin asks about a user')
 })
+
+t.test('password change and disable close every socket of the user', async (t) => {
+  const app = await buildTestApp(t)
+  const url = await listen(app)
+  const alice = await registerUser(app)
+  const socket = await openSocket(url, alice.token)
+  const changed = await app.inject({ method: 'POST', url: '/user/change_password', headers: { 'access-token': alice.token }, payload: { old_password: alice.password, new_password: 'another-pw' } })
+  t.match(changed.json(), { code: 200 })
+  t.match(await socket.next((f) => f.type === 'kick'), { type: 'kick' }, 'password change')
+
+  const login = await app.inject({ method: 'POST', url: '/token/user', payload: { name: alice.username, password: 'another-pw' } })
+  const again = await openSocket(url, login.json().data.token)
+  const disabled = await app.inject({ method: 'PUT', url: '/user/disable', headers: { 'access-token': ADMIN_TOKEN }, payload: { list: [alice.userId] } })
+  t.match(disabled.json(), { code: 200 })
+  t.match(await again.next((f) => f.type === 'kick'), { type: 'kick' }, 'disable')
+  t.match(await again.closed, { code: 4001 })
+})
+

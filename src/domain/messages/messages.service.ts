@@ -372,6 +372,8 @@ export class MessagesService {
       if (error instanceof DomainError) return []
       throw error
     }
+    // Only a conversation the user is part of (a pair the user is in, a group the user belongs to).
+    if (r.conversation?.id !== conversationId) return []
     const rows = await messagesAfter(this.ctx.db, conversationId, afterSeq, limit, r.visibleFrom, toSeq)
     return rows.map((row) => toItem(row, 'DELIVERED'))
   }
