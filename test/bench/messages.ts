@@ -160,8 +160,11 @@ export async function fanOut(f: Fixture, count = 1000) {
 
 /** Two conversations of the user, filled by one INSERT … SELECT generate_series each: 1,000,000 and 1,000 messages. */
 export async function historyDepth(f: Fixture, deep = 1_000_000, shallow = 1_000) {
-  const other = await sql<{ id: number }>`insert into users (app_id, username) values ('default', ${`hist_${Date.now().toString(36)}`}) returning id`.execute(f.db)
-  const peers = [f.peer.userId, other.rows[0]!.id]
+  // Two new peers: the user's other conversations (from the send comparisons) stay out of it.
+  const stamp = Date.now().toString(36)
+  const others = await sql<{ id: number }>`
+    insert into users (app_id, username) values ('default', ${`hist_${stamp}_deep`}), ('default', ${`hist_${stamp}_shallow`}) returning id`.execute(f.db)
+  const peers = others.rows.map((r) => r.id)
   const now = Date.now()
   for (const [i, size] of [deep, shallow].entries()) {
     const peer = peers[i]!

@@ -264,8 +264,17 @@ export class MessagesService {
       : await this.ctx.db.transaction().execute(work)
     if (result.first) return { msgIds: result.first, created: false }
 
-    // Committed: now tell every process. A lost doorbell is caught up by the client's sync.
-    for (const { plan, message, appended, ack } of result.stored) {
+    // Committed: now tell every process. The send has succeeded whatever happens to the doorbells
+    // (the bus down, a directory failing): a lost doorbell is what the clients' sync catches up.
+    await this.ringDoorbells(appId, senderId, result.stored).catch(() => {})
+    return { msgIds: result.stored.map((s) => s.appended.id), created: true }
+  }
+
+  private async ringDoorbells(
+    appId: string, senderId: number,
+    stored: Array<{ plan: Planned; message: NewMessage; appended: { id: number; seq: number; conversation_id: number }; ack?: { previousRead: number; read: number } }>,
+  ): Promise<void> {
+    for (const { plan, message, appended, ack } of stored) {
       const recipients = plan.groupId !== undefined
         ? [...new Set([...(await this.groups.deliveryMembers(appId, plan.groupId)), senderId])]
         : [plan.key.peerA, plan.key.peerB]
@@ -283,7 +292,6 @@ export class MessagesService {
         await this.announceAck(appId, { id: appended.conversation_id, ...plan.key }, senderId, message.relatedMid!, ack)
       }
     }
-    return { msgIds: result.stored.map((s) => s.appended.id), created: true }
   }
 
   private async publish(channel: string, payload: MessageDoorbell | AckDoorbell): Promise<void> {
