@@ -101,6 +101,23 @@ async function postgresTemplate(base: string): Promise<string> {
   return name
 }
 
+/**
+ * Drops a test database once its pools are closed. pg's pool.end() resolves before its sockets have
+ * closed: give them a moment before forcing, or a backend terminated under a closing client surfaces
+ * as an error in the test.
+ */
+export async function dropDatabase(base: string, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await adminQuery(base, `drop database if exists ${name}`)
+      return
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+  await adminQuery(base, `drop database if exists ${name} with (force)`)
+}
+
 export interface TestDatabase {
   database: Database
   /** Where a second process would connect (pg only). */
@@ -123,18 +140,6 @@ export async function freshDatabase(): Promise<TestDatabase> {
   return {
     database,
     url,
-    drop: async () => {
-      // pg's pool.end() resolves before its sockets have closed: give them a moment before forcing,
-      // or a backend terminated under a closing client surfaces as an error in the test.
-      for (let attempt = 0; attempt < 20; attempt++) {
-        try {
-          await adminQuery(base, `drop database if exists ${name}`)
-          return
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 50))
-        }
-      }
-      await adminQuery(base, `drop database if exists ${name} with (force)`)
-    },
+    drop: () => dropDatabase(base, name),
   }
 }

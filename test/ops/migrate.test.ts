@@ -9,6 +9,7 @@ import { promisify } from 'node:util'
 import pg from 'pg'
 import { openPostgres } from '../../src/platform/db.ts'
 import { migrateToLatest, migrationsFolder } from '../../src/platform/migrate.ts'
+import { dropDatabase } from '../helpers/database.ts'
 
 const run = promisify(execFile)
 const root = join(import.meta.dirname, '..', '..')
@@ -39,8 +40,8 @@ t.test('two processes migrating one PostgreSQL database at once: both succeed, e
   t.teardown(async () => {
     await a.close()
     await b.close()
-    await admin.query(`drop database if exists ${name} with (force)`)
     await admin.end()
+    await dropDatabase(base.toString(), name)
   })
   const [appliedA, appliedB] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)])
   const all = readdirSync(migrationsFolder).map((f) => f.replace(/\.ts$/, '')).sort()
