@@ -8,12 +8,14 @@ import { httpTarget, type LoadOptions, type Measurement, type Target } from './t
 
 const PAYLOAD = { content_type: 0, content: 'a benchmark message of ordinary length, about sixty characters' }
 
-function sendTarget(f: Fixture, type: 1 | 2, to: number): Target {
+/** Sends to `to`, or in turn to each of several (one conversation each). */
+function sendTarget(f: Fixture, type: 1 | 2, to: number | number[]): Target {
+  const body = (target: number) => JSON.stringify({ type, targets: [target], ...PAYLOAD })
   return httpTarget({
     url: `${f.appUrl}/message/send`,
     method: 'POST',
     headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
-    body: JSON.stringify({ type, targets: [to], ...PAYLOAD }),
+    ...(Array.isArray(to) ? { bodies: to.map(body) } : { body: body(to) }),
     sameBody: false,
     verify(status, body) {
       const json = JSON.parse(body)
@@ -23,15 +25,15 @@ function sendTarget(f: Fixture, type: 1 | 2, to: number): Target {
 }
 
 /** The raw INSERT writes into a conversation of its own, so it never collides with the app's numbering. */
-async function bareInsertTarget(f: Fixture): Promise<Target> {
+async function bareInsertTarget(f: Fixture, to: number[] = [f.peer.userId]): Promise<Target> {
   const row = await f.db.insertInto('conversations')
-    .values({ app_id: 'default', kind: 1, peer_a: 0, peer_b: -1 }).returning('id').executeTakeFirstOrThrow()
+    .values({ app_id: 'default', kind: 1, peer_a: 0, peer_b: -1 - Math.floor(Math.random() * 1e9) }).returning('id').executeTakeFirstOrThrow()
   f.bareConversation.id = row.id
   return httpTarget({
     url: `${f.bareUrl}${BARE_INSERT_PATH}`,
     method: 'POST',
     headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 1, targets: [f.peer.userId], ...PAYLOAD }),
+    bodies: to.map((target) => JSON.stringify({ type: 1, targets: [target], ...PAYLOAD })),
     sameBody: false,
     verify(status, body) {
       if (status !== 200 || !Number.isInteger(JSON.parse(body).id)) throw new Error('not inserted')
@@ -39,8 +41,17 @@ async function bareInsertTarget(f: Fixture): Promise<Target> {
   })
 }
 
-export async function oneToOneVsInsert(f: Fixture) {
-  return { a: sendTarget(f, 1, f.peer.userId), b: await bareInsertTarget(f) }
+/**
+ * The user writes to 100 peers in turn, as real traffic spreads over conversations. (All into one
+ * conversation, sends queue on its row lock, held to commit so its numbering has no gaps: see the
+ * hot-conversation comparison.)
+ */
+export async function oneToOneVsInsert(f: Fixture, conversations = 100) {
+  const stamp = Date.now().toString(36)
+  const peers = await sql<{ id: number }>`
+    insert into users (app_id, username) select 'default', ${`peer_${stamp}_`} || g from generate_series(1, ${conversations}::int) g returning id`.execute(f.db)
+  const ids = conversations === 1 ? [f.peer.userId] : peers.rows.map((r) => r.id)
+  return { a: sendTarget(f, 1, ids), b: await bareInsertTarget(f, ids) }
 }
 
 /** A group of 1,000 receiving members (the user and 999 others); nobody is connected, so this is the send alone. */

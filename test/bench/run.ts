@@ -88,7 +88,16 @@ const comparisons: Entry[] = [
     goal: 0.7,
     run: async (f, o) => {
       const { a, b } = await oneToOneVsInsert(f)
-      return compare('POST /message/send (user)', a, 'bare INSERT of the message', b, o)
+      // Load generated in-process for both: the rotating bodies need it.
+      return compare('POST /message/send, 100 peers', a, 'bare INSERT, 100 peers', b, { ...o, workers: 0 })
+    },
+  },
+  {
+    label: 'one-to-one send into one hot conversation vs raw INSERT',
+    goal: 0.7,
+    run: async (f, o) => {
+      const { a, b } = await oneToOneVsInsert(f, 1)
+      return compare('POST /message/send, 1 peer', a, 'bare INSERT, 1 peer', b, { ...o, workers: 0 })
     },
   },
   {
