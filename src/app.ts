@@ -7,11 +7,13 @@ import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import websocket from '@fastify/websocket'
 import type { Config } from './config.ts'
 import { openPlatform, type PlatformOverrides } from './platform/platform.ts'
 import { loggerOptions } from './platform/log.ts'
 import { createSmsSender, type SmsSender } from './platform/sms.ts'
 import { createServices } from './domain/services.ts'
+import type { FriendDirectory, GroupDirectory } from './domain/messages/messages.types.ts'
 import { DomainError } from './domain/errors.ts'
 import './surfaces/request-context.ts'
 import { opsRoutes } from './surfaces/ops.routes.ts'
@@ -24,6 +26,7 @@ import { LEGACY_URL } from './surfaces/legacy/struts.ts'
 import { facadeSurface } from './surfaces/imfacade/index.ts'
 import { sendFacadeError } from './surfaces/imfacade/envelope.ts'
 import { FACADE_URL } from './surfaces/imfacade/im.routes.ts'
+import { realtimeSurface } from './surfaces/realtime/index.ts'
 
 export interface AppOverrides extends PlatformOverrides {
   /** Clock in epoch ms. */
@@ -34,6 +37,10 @@ export interface AppOverrides extends PlatformOverrides {
   sms?: SmsSender
   /** Where log lines go instead of stdout. */
   logStream?: NodeJS.WritableStream
+  /** What messaging asks of groups (membership, bans, delivery) instead of the built-in answer. */
+  groupDirectory?: GroupDirectory
+  /** Whether one user may message another instead of the built-in answer. */
+  friendDirectory?: FriendDirectory
 }
 
 /** Headers the three surfaces read, and the legacy ones they send back. */
@@ -64,7 +71,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         loginFailuresMax: config.LOGIN_FAILURES_MAX,
         loginFailuresWindowSeconds: config.LOGIN_FAILURES_WINDOW_SECONDS,
       },
-    })
+    }, { groups: overrides.groupDirectory, friends: overrides.friendDirectory })
     const { generatedAdminToken } = await services.apps.ensureDefaultApp(config.ADMIN_TOKEN)
     if (generatedAdminToken) overrides.onGeneratedAdminToken?.(generatedAdminToken)
 
@@ -86,6 +93,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         errorResponseBuilder: (_request, context) => new DomainError('RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
       })
     }
+    // Before any route, so it can answer upgrade requests (client frames are small: 64 KiB at most).
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
     await app.register(formbody)
     await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 50 } })
     acceptEmptyJson(app)
@@ -110,6 +119,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await app.register(restSurface)
     await app.register(legacySurface)
     await app.register(facadeSurface)
+    await app.register(realtimeSurface(platform.bus))
     await app.ready()
     return app
   } catch (error) {

@@ -12,6 +12,10 @@ import { RosterService } from './roster/roster.service.ts'
 import { GroupsService } from './groups/groups.service.ts'
 import { AdmissionService } from './groups/admission.service.ts'
 import { GroupContentService } from './groups/content.service.ts'
+import { MessagesService } from './messages/messages.service.ts'
+import { PresenceService } from './messages/presence.service.ts'
+import type { FriendDirectory, GroupDirectory } from './messages/messages.types.ts'
+import { friendDirectory, groupDirectory } from './messages/directories.ts'
 
 export interface Services {
   readonly apps: AppsService
@@ -26,9 +30,17 @@ export interface Services {
   readonly groups: GroupsService
   readonly groupAdmission: AdmissionService
   readonly groupContent: GroupContentService
+  readonly messages: MessagesService
+  readonly presence: PresenceService
 }
 
-export function createServices(ctx: DomainContext): Services {
+/** What messaging asks of groups and rosters; tests hand in their own. */
+export interface Directories {
+  groups?: GroupDirectory
+  friends?: FriendDirectory
+}
+
+export function createServices(ctx: DomainContext, directories: Directories = {}): Services {
   const verification = new VerificationService(ctx)
   const accounts = new AccountsService(ctx, verification)
   const roster = new RosterService(ctx)
@@ -45,5 +57,7 @@ export function createServices(ctx: DomainContext): Services {
     groups: new GroupsService(ctx),
     groupAdmission: new AdmissionService(ctx, (appId, a, b, db) => roster.areFriends(appId, a, b, db)),
     groupContent: new GroupContentService(ctx),
+    messages: new MessagesService(ctx, directories.groups ?? groupDirectory(ctx), directories.friends ?? friendDirectory(roster)),
+    presence: new PresenceService(ctx),
   }
 }

@@ -21,6 +21,8 @@ export interface Platform {
 export interface PlatformOverrides {
   /** An already migrated database (tests start from a template). */
   database?: Database
+  /** A bus shared with other apps in this process (tests of several instances on the in-process bus). */
+  bus?: Bus
 }
 
 export async function openPlatform(config: Config, overrides: PlatformOverrides = {}): Promise<Platform> {
@@ -37,7 +39,7 @@ export async function openPlatform(config: Config, overrides: PlatformOverrides 
     await database.close()
     throw error
   }
-  const bus = redis ? redisBus(redis, config.REDIS_PREFIX) : memoryBus()
+  const bus = overrides.bus ?? (redis ? redisBus(redis, config.REDIS_PREFIX) : memoryBus())
   const kv = redis ? redisKv(redis, config.REDIS_PREFIX) : memoryKv()
   const files = localFileStore(join(config.DATA_DIR, 'files'))
   return {

@@ -250,6 +250,61 @@ export interface GroupQrKeysTable {
   secret: string
 }
 
+export interface ConversationsTable {
+  id: Generated<number>
+  app_id: string
+  /** 1 a pair of users, 2 a group. */
+  kind: 1 | 2
+  peer_a: number
+  peer_b: number
+  last_seq: Generated<number>
+  last_msg_at: Generated<number>
+}
+
+export interface MessagesTable {
+  id: Generated<number>
+  conversation_id: number
+  seq: number
+  sender_id: number
+  sender_device_sn: Generated<number>
+  target_id: number
+  content_type: number
+  content: Generated<string>
+  attachment: Generated<string>
+  config: Generated<string>
+  ext: Generated<string>
+  related_mid: number | null
+  recalled: Generated<boolean>
+  sent_at: number
+}
+
+export interface ConversationStatesTable {
+  conversation_id: number
+  user_id: number
+  read_seq: Generated<number>
+  delivered_seq: Generated<number>
+  hidden_seq: Generated<number>
+}
+
+export interface MessageTransactionsTable {
+  app_id: string
+  sender_id: number
+  transaction_id: number
+  msg_ids: ColumnType<number[], number[] | undefined, number[]>
+  created_at: number
+}
+
+export interface PresenceProcessesTable {
+  process_id: string
+  seen_at: ColumnType<Date, Date | undefined, Date>
+}
+
+export interface PresenceConnectionsTable {
+  process_id: string
+  user_id: number
+  connections: number
+}
+
 export interface Tables {
   apps: AppsTable
   users: UsersTable
@@ -271,7 +326,16 @@ export interface Tables {
   group_announcements: GroupAnnouncementsTable
   group_files: GroupFilesTable
   group_qr_keys: GroupQrKeysTable
+  conversations: ConversationsTable
+  messages: MessagesTable
+  conversation_states: ConversationStatesTable
+  message_transactions: MessageTransactionsTable
+  presence_processes: PresenceProcessesTable
+  presence_connections: PresenceConnectionsTable
 }
+
+export type MessageRow = Selectable<MessagesTable>
+export type ConversationRow = Selectable<ConversationsTable>
 
 export type UserRow = Selectable<UsersTable>
 export type NewUser = Insertable<UsersTable>

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/platform/db.ts'
 import { migrateToLatest } from '../../src/platform/migrate.ts'
 import { registerUser, type TestUser } from '../helpers/users.ts'
+import { TestGroups } from '../helpers/directories.ts'
 import { bareServer } from './bare.ts'
 
 /** A fixed admin token, so the app does not generate and print one. */
@@ -20,9 +21,15 @@ export interface Fixture {
   /** http://127.0.0.1:port of the bare Fastify. */
   bareUrl: string
   user: TestUser
+  /** Another registered user, the peer of the user's conversations. */
+  peer: TestUser
   databaseKind: Database['kind']
   /** The database both servers use, for fixtures that are cheaper written directly (a 5,000-member group). */
   db: Database['db']
+  /** The groups messaging sees (the bench fills them). */
+  groups: TestGroups
+  /** The conversation the bare INSERT writes to. */
+  bareConversation: { id: number }
   close(): Promise<void>
 }
 
@@ -67,15 +74,20 @@ export async function openFixture(): Promise<Fixture> {
       throw error
     }
     // From here the app owns the database: it closes it on close, or on a failed build.
-    const app = await buildApp(config, { database })
+    const groups = new TestGroups()
+    const app = await buildApp(config, { database, groupDirectory: groups })
     servers.push(app)
     await app.listen({ host: '127.0.0.1', port: 0 })
-    const bare = bareServer(database.db)
+    const bareConversation = { id: 0 }
+    const bare = bareServer(database.db, () => bareConversation.id)
     servers.push(bare)
     await bare.listen({ host: '127.0.0.1', port: 0 })
     // A fresh name each run: with DATABASE_URL the database outlives the run.
     const user = await registerUser(app, `bench_${randomBytes(6).toString('hex')}`)
-    return { appUrl: baseUrl(app), bareUrl: baseUrl(bare), user, databaseKind: database.kind, db: database.db, close }
+    const peer = await registerUser(app, `bench_${randomBytes(6).toString('hex')}`)
+    return {
+      appUrl: baseUrl(app), bareUrl: baseUrl(bare), user, peer, databaseKind: database.kind, db: database.db, groups, bareConversation, close,
+    }
   } catch (error) {
     await close()
     throw error

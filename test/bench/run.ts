@@ -5,6 +5,7 @@ import { openFixture, type Fixture } from './fixture.ts'
 import { BARE_PROFILE_PATH } from './bare.ts'
 import { httpTarget, type Target } from './target.ts'
 import { bigGroup, memberPage } from './groups.ts'
+import { fanOut, groupVsOneToOne, historyDepth, oneToOneVsInsert } from './messages.ts'
 
 function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name]
@@ -64,11 +65,12 @@ function legacyReadUser(f: Fixture): Target {
   })
 }
 
-/** One entry per comparison; `label` is what the final line prints, `goal` the ratio it should reach. */
+/** One entry per comparison; `label` is what the final line prints, `goal` the ratio it should reach (or stay under, `atMost`). */
 interface Entry {
   label: string
   goal: number
-  run(f: Fixture, options: CompareOptions): ReturnType<typeof compare>
+  atMost?: boolean
+  run(f: Fixture, options: CompareOptions): Promise<{ ratio: number }>
 }
 
 const comparisons: Entry[] = [
@@ -81,6 +83,54 @@ const comparisons: Entry[] = [
     label: 'legacy readUser vs rest profile',
     goal: 0.95,
     run: (f, o) => compare('POST /user/user!readUser', legacyReadUser(f), 'GET /user/profile', restProfile(f), o),
+  },
+  {
+    label: 'one-to-one send vs raw INSERT',
+    goal: 0.7,
+    run: async (f, o) => {
+      const { a, b } = await oneToOneVsInsert(f)
+      // Load generated in-process for both: the rotating bodies need it.
+      return compare('POST /message/send, 100 peers', a, 'bare INSERT, 100 peers', b, { ...o, workers: 0 })
+    },
+  },
+  {
+    label: 'one-to-one send into one hot conversation vs raw INSERT',
+    goal: 0.7,
+    run: async (f, o) => {
+      const { a, b } = await oneToOneVsInsert(f, 1)
+      return compare('POST /message/send, 1 peer', a, 'bare INSERT, 1 peer', b, { ...o, workers: 0 })
+    },
+  },
+  {
+    label: 'send to a 1,000-member group vs one-to-one',
+    goal: 0.5,
+    run: (f, o) => {
+      const { a, b } = groupVsOneToOne(f)
+      return compare('POST /message/send (group)', a, 'POST /message/send (user)', b, o)
+    },
+  },
+  {
+    label: 'group message to 1,000 sockets vs bare ws broadcast',
+    goal: 0.5,
+    run: async (f, o) => {
+      const targets = await fanOut(f)
+      try {
+        // One round is one message to every socket: rounds/s is the figure.
+        return await compare('send + fan-out to 1,000 sockets', targets.a, 'bare ws broadcast to 1,000', targets.b, { ...o, workers: 0 })
+      } finally {
+        await targets.close()
+      }
+    },
+  },
+  {
+    label: 'history page latency at 1,000,000 vs 1,000 messages',
+    goal: 1.2,
+    atMost: true,
+    run: async (f, o) => {
+      const { shallow, deep } = await historyDepth(f)
+      // Requests per second of the shallow over the deep one: the latency of the deep page over the shallow one.
+      return compare('history page, 1,000 stored', shallow, 'history page, 1,000,000 stored', deep, o)
+    },
   },
   {
     // Keyset paging: the last page of a 5,000-member group costs what the first does.
@@ -107,11 +157,14 @@ async function main(): Promise<void> {
     // Other work on the machine moves every figure; say how busy it was so a reader can judge.
     console.log(`machine: ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(1)} at start`)
     const ratios: Array<{ entry: Entry; ratio: number }> = []
-    for (const entry of comparisons) ratios.push({ entry, ratio: (await entry.run(fixture, options)).ratio })
+    // BENCH_ONLY=word runs the comparisons whose label contains it.
+    const only = process.env.BENCH_ONLY
+    for (const entry of comparisons.filter((e) => !only || e.label.includes(only))) ratios.push({ entry, ratio: (await entry.run(fixture, options)).ratio })
 
     console.log('')
     for (const { entry, ratio } of ratios) console.log(`${entry.label}: ${ratio.toFixed(2)}`)
-    console.log(`targets: ${ratios.map(({ entry, ratio }) => `${entry.label} ≥ ${entry.goal} (${ratio >= entry.goal ? 'met' : 'missed'})`).join(', ')}`)
+    const met = (entry: Entry, ratio: number) => (entry.atMost ? ratio <= entry.goal : ratio >= entry.goal)
+    console.log(`targets: ${ratios.map(({ entry, ratio }) => `${entry.label} ${entry.atMost ? '≤' : '≥'} ${entry.goal} (${met(entry, ratio) ? 'met' : 'missed'})`).join(', ')}`)
   } finally {
     await fixture.close()
   }

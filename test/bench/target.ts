@@ -38,6 +38,8 @@ export interface HttpTargetSpec {
    * whose answers differ per call (a sent message's id).
    */
   sameBody?: boolean
+  /** Bodies sent in turn instead of `body` (load generated in-process: worker threads cannot take a function). */
+  bodies?: string[]
 }
 
 export function httpTarget(spec: HttpTargetSpec): Target {
@@ -45,7 +47,7 @@ export function httpTarget(spec: HttpTargetSpec): Target {
 
   return {
     async check() {
-      const response = await fetch(spec.url, { method: spec.method, headers: spec.headers, body: spec.body })
+      const response = await fetch(spec.url, { method: spec.method, headers: spec.headers, body: spec.body ?? spec.bodies?.[0] })
       const body = await response.text()
       try {
         spec.verify(response.status, body)
@@ -57,6 +59,8 @@ export function httpTarget(spec: HttpTargetSpec): Target {
 
     async measure({ durationSeconds, connections, workers }) {
       if (spec.sameBody !== false && expectBody === undefined) throw new Error(`${spec.url}: measure() before check()`)
+      let turn = 0
+      const bodies = spec.bodies
       const result = await autocannon({
         url: spec.url,
         method: spec.method,
@@ -64,8 +68,9 @@ export function httpTarget(spec: HttpTargetSpec): Target {
         body: spec.body,
         connections,
         duration: durationSeconds,
+        ...(bodies ? { requests: [{ setupRequest: (request) => ({ ...request, body: bodies[turn++ % bodies.length] }) }] } : {}),
         // A worker thread keeps the load generator's CPU off the event loop being measured.
-        ...(workers > 0 ? { workers } : {}),
+        ...(workers > 0 && !bodies ? { workers } : {}),
         ...(expectBody !== undefined ? { expectBody } : {}),
       })
       const failures = { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, mismatches: result.mismatches }

@@ -30,10 +30,13 @@ function typeMatches(documented: string, schema: Schema): boolean {
   return types.includes(documented)
 }
 
+/** Serialisation artifacts of the original server that clients never read (semantics §5): left out on purpose. */
+const isArtifact = (name: string) => name.startsWith('set_') || name === 'messages_iterator'
+
 /** Documented fields missing from a schema or typed differently, as `path: reason`. */
 function mismatches(fields: Field[], schema: Schema | undefined, at: string): string[] {
   const properties = Object.assign({}, ...branches(schema ?? {}).map((s) => s.properties ?? {})) as Record<string, Schema>
-  return fields.flatMap((field) => {
+  return fields.filter((field) => !isArtifact(field.name)).flatMap((field) => {
     const own = properties[field.name]
     const path = `${at}${field.name}`
     if (!own) return [`${path}: missing`]

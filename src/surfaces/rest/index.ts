@@ -8,6 +8,7 @@ import { userSettingsRoutes } from './user-settings.routes.ts'
 import { userDeviceRoutes } from './user-devices.routes.ts'
 import { fileRoutes } from './file.routes.ts'
 import { groupRoutes } from './group.routes.ts'
+import { messageRoutes } from './message.routes.ts'
 
 export async function restSurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendRestError)
@@ -18,4 +19,5 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   fileRoutes(app)
   rosterRoutes(app)
   groupRoutes(app)
+  messageRoutes(app)
 }

@@ -181,4 +181,11 @@ export function userRoutes(app: FastifyInstance): void {
       },
     })
   }
+
+  /** GET /user/online_status: true while the user holds a live WebSocket on any process. */
+  restOperation(app, {
+    method: 'GET', url: '/user/online_status', summary: '查询用户在线状态', auth: 'user',
+    data: Type.Object({ online: Type.Boolean({ description: '是否在线： true - 在线 ，false - 离线' }) }, { description: '用户在线信息' }),
+    handler: async (_p, { userId }) => ({ online: await app.services.presence.isOnline(userId) }),
+  })
 }

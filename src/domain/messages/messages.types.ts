@@ -1,0 +1,121 @@
+// Domain objects of messaging: content types, conversations as a user sees them, history items, and what the directories answer.
+
+/** Message content types (semantics §5); 8 is unused. */
+export const CONTENT_TYPES = {
+  0: 'TEXT', 1: 'IMAGE', 2: 'AUDIO', 3: 'VIDEO', 4: 'FILE', 5: 'LOCATION', 6: 'COMMAND', 7: 'FORWARD',
+  9: 'READ_ACK', 10: 'RECALL', 11: 'APPEND', 12: 'REPLACE',
+} as const satisfies Record<number, string>
+
+export type ContentType = keyof typeof CONTENT_TYPES
+export const READ_ACK = 9
+export const RECALL = 10
+export const APPEND = 11
+export const REPLACE = 12
+/** Types that refer to another message through related_mid; they never count as unread. */
+export const CONTROL_TYPES: readonly number[] = [READ_ACK, RECALL, APPEND, REPLACE]
+
+/** Target type of a send: 1 users, 2 groups. */
+export type TargetKind = 1 | 2
+
+/** A conversation as one user names it: the other user (0 = the system) or the group. */
+export interface ConversationRef {
+  type: TargetKind
+  id: number
+}
+
+export type MessageStatus = 'UNREAD' | 'DELIVERED' | 'READ'
+
+/** What a sender writes: the content and the JSON strings kept as sent. */
+export interface MessageBody {
+  contentType: number
+  content: string
+  attachment: string
+  config: string
+  ext: string
+  /** The message a READ_ACK / RECALL / APPEND / REPLACE refers to. */
+  relatedMid: number | null
+}
+
+/** A stored message in the form of a history item (semantics §5), with its place in its conversation. */
+export interface MessageItem extends MessageBody {
+  msgId: number
+  seq: number
+  conversationId: number
+  from: { uid: number; deviceSn: number }
+  to: { uid: number }
+  recalled: boolean
+  /** Epoch ms. */
+  timestamp: number
+  status: MessageStatus
+}
+
+export interface HistoryPage {
+  messages: MessageItem[]
+  /** The msg_id_start of the next (older) page; 0 on the last page. */
+  nextMsgId: number
+  isLast: boolean
+}
+
+export interface ConversationSummary {
+  conversation: ConversationRef
+  lastSeq: number
+  readSeq: number
+  unread: number
+  /** Epoch ms of the newest message. */
+  lastMessageAt: number
+}
+
+/** What a send stored, for the response and the doorbell. */
+export interface SentMessage {
+  msgIds: number[]
+  /** False when the transaction_id was seen: nothing new was stored. */
+  created: boolean
+}
+
+// ---- what messaging needs from groups and rosters (their services implement these at merge) ----
+
+export interface GroupFacts {
+  /** 0 normal, 1 dismissed. */
+  status: 0 | 1
+  /** The group's ban_expire_time: epoch seconds, -1 forever, 0 or past = no ban_all. */
+  banAll: number
+  historyVisible: boolean
+  readAck: boolean
+}
+
+export interface GroupMembership {
+  role: 'owner' | 'admin' | 'member'
+  /** 0 none, 1 mute local notification, 2 do not receive. */
+  muteMode: 0 | 1 | 2
+  /** Epoch seconds; -1 forever; 0 or past = not banned. */
+  bannedUntil: number
+  /** Epoch ms of the (latest) join. */
+  joinedAt: number
+}
+
+export interface GroupDirectory {
+  group(appId: string, groupId: number): Promise<GroupFacts | null>
+  membership(appId: string, groupId: number, userId: number): Promise<GroupMembership | null>
+  /** Members who receive the group's messages: msg_mute_mode other than 2. */
+  deliveryMembers(appId: string, groupId: number): Promise<number[]>
+  /** The groups the user is a member of. */
+  groupsOf(appId: string, userId: number): Promise<number[]>
+}
+
+export interface FriendDirectory {
+  /** False when `to` does not accept messages from `from` (blacklist). */
+  mayMessage(appId: string, from: number, to: number): Promise<boolean>
+}
+
+/** Until groups land on this branch: every group is unknown (20001). */
+export const NO_GROUPS: GroupDirectory = {
+  group: async () => null,
+  membership: async () => null,
+  deliveryMembers: async () => [],
+  groupsOf: async () => [],
+}
+
+/** Until the roster lands on this branch: there is no blacklist, everyone may message everyone. */
+export const EVERYONE_MAY_MESSAGE: FriendDirectory = {
+  mayMessage: async () => true,
+}

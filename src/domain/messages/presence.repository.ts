@@ -1,0 +1,46 @@
+// Live WebSocket connections per process, in the database so every process sees every other's.
+import { sql } from 'kysely'
+import type { Db } from '../../platform/db.ts'
+
+/** A process is believed while its heartbeat is younger than this. */
+export const PROCESS_STALE_SECONDS = 15
+
+export async function heartbeat(db: Db, processId: string): Promise<void> {
+  await db.insertInto('presence_processes').values({ process_id: processId })
+    .onConflict((oc) => oc.column('process_id').doUpdateSet({ seen_at: sql`now()` }))
+    .execute()
+}
+
+export async function addConnection(db: Db, processId: string, userId: number, delta: 1 | -1): Promise<void> {
+  if (delta === 1) {
+    await db.insertInto('presence_connections').values({ process_id: processId, user_id: userId, connections: 1 })
+      .onConflict((oc) => oc.columns(['process_id', 'user_id']).doUpdateSet({ connections: sql`presence_connections.connections + 1` }))
+      .execute()
+    return
+  }
+  await db.updateTable('presence_connections').set({ connections: sql`connections - 1` })
+    .where('process_id', '=', processId).where('user_id', '=', userId).execute()
+  await db.deleteFrom('presence_connections')
+    .where('process_id', '=', processId).where('user_id', '=', userId).where('connections', '<=', 0).execute()
+}
+
+export async function isOnline(db: Db, userId: number): Promise<boolean> {
+  const row = await db.selectFrom('presence_connections as c')
+    .innerJoin('presence_processes as p', 'p.process_id', 'c.process_id')
+    .select('c.user_id')
+    .where('c.user_id', '=', userId)
+    .where('p.seen_at', '>', sql<Date>`now() - make_interval(secs => ${PROCESS_STALE_SECONDS})`)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** Forgets a process (its connections go with it): on close, and for processes long dead. */
+export async function forgetProcesses(db: Db, processId: string | null, deadForSeconds = 60): Promise<void> {
+  if (processId !== null) {
+    await db.deleteFrom('presence_processes').where('process_id', '=', processId).execute()
+    return
+  }
+  await db.deleteFrom('presence_processes')
+    .where('seen_at', '<', sql<Date>`now() - make_interval(secs => ${deadForSeconds})`).execute()
+}

@@ -1,0 +1,120 @@
+// One WebSocket of one user: frames in seq order per conversation, each message once, gaps filled from the database.
+import type { WebSocket } from 'ws'
+import type { Actor } from '../../domain/actor.ts'
+import { DomainError } from '../../domain/errors.ts'
+import { conversationFor, type MessageDoorbell } from '../../domain/messages/messages.service.ts'
+import type { Services } from '../../domain/services.ts'
+import { conversationsFrame, errorFrame, messageFrame, parseClientFrame, syncFrame } from './frames.ts'
+
+/** A gap larger than this is not filled: the frame after it shows the jump, and the client syncs. */
+const GAP_FILL_LIMIT = 500
+/** A client that reads this much slower than we write is dropped; it reconnects and syncs. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
+
+export class Connection {
+  /** Per conversation id: the highest seq this socket was sent. */
+  private readonly sent = new Map<number, number>()
+  /** Work that must keep order (gap fills, sync answers); while it runs, new frames queue behind it. */
+  private chain: Promise<void> = Promise.resolve()
+  private queued = 0
+  closed = false
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly actor: Actor & { userId: number },
+    private readonly services: Services,
+    private readonly onDelivered: (conversationId: number, userId: number, seq: number) => void,
+    private readonly log: { warn(obj: object, msg: string): void },
+  ) {}
+
+  get userId(): number { return this.actor.userId }
+
+  send(frame: string): void {
+    if (this.closed) return
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(1013, 'too far behind: reconnect and sync')
+      return
+    }
+    this.socket.send(frame)
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    this.socket.close(code, reason)
+  }
+
+  /** A doorbell for this user; `frame` is the rendered message as this user sees it. */
+  deliver(doorbell: MessageDoorbell, frame: string): void {
+    const { conversationId, seq } = doorbell
+    if (this.queued === 0) {
+      const last = this.sent.get(conversationId)
+      if (last !== undefined && seq <= last) return
+      if (last === undefined || seq === last + 1) {
+        this.emit(doorbell, seq, frame)
+        return
+      }
+    }
+    this.enqueue(async () => {
+      const last = this.sent.get(conversationId)
+      if (last !== undefined && seq <= last) return
+      if (last !== undefined && seq > last + 1) {
+        // Out of order or a lost doorbell: what lies between is committed (the sequence is gap-free), so read it.
+        const missing = await this.services.messages.catchUp(doorbell.appId, this.userId, conversationId, last, seq - 1, GAP_FILL_LIMIT)
+        const ref = conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, this.userId)
+        for (const item of missing) this.emit(doorbell, item.seq, messageFrame(item, ref))
+      }
+      this.emit(doorbell, seq, frame)
+    })
+  }
+
+  private emit(doorbell: MessageDoorbell, seq: number, frame: string): void {
+    const last = this.sent.get(doorbell.conversationId)
+    if (last !== undefined && seq <= last) return
+    this.sent.set(doorbell.conversationId, seq)
+    this.send(frame)
+    if (doorbell.kind === 1) this.onDelivered(doorbell.conversationId, this.userId, seq)
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.queued++
+    this.chain = this.chain.then(work).catch((error) => {
+      this.log.warn({ err: error, userId: this.userId }, 'websocket work failed')
+    }).finally(() => { this.queued-- })
+  }
+
+  /** A client frame: ping, or sync (a conversation after a seq, or the list of conversations). */
+  receive(text: string): void {
+    const frame = parseClientFrame(text)
+    if ('error' in frame) {
+      this.send(errorFrame(frame.id, 10002, frame.error))
+      return
+    }
+    if (frame.type === 'ping') {
+      this.send(JSON.stringify({ type: 'pong', ...(frame.id !== undefined ? { id: frame.id } : {}), time: Date.now() }))
+      return
+    }
+    this.enqueue(async () => {
+      try {
+        const { appId, userId } = this.actor
+        if (!frame.conversation) {
+          this.send(conversationsFrame(frame.id, await this.services.messages.recent({ ...this.actor, userId })))
+          return
+        }
+        const result = await this.services.messages.sync(appId, userId, frame.conversation, frame.afterSeq, frame.limit)
+        this.send(syncFrame(frame.id, frame.conversation, result.messages, result.lastSeq, result.hasMore))
+        const newest = result.messages.at(-1)?.seq ?? frame.afterSeq
+        // From here doorbells continue after what the client now holds.
+        if (result.conversationId !== 0) this.advance(result.conversationId, Math.min(Math.max(newest, frame.afterSeq), result.lastSeq))
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error
+        this.send(errorFrame(frame.id, error.code, error.message))
+      }
+    })
+  }
+
+  private advance(conversationId: number, seq: number): void {
+    const last = this.sent.get(conversationId)
+    if (last === undefined || seq > last) this.sent.set(conversationId, seq)
+  }
+}

@@ -1,0 +1,133 @@
+// The sockets of this process: doorbells from the bus to the right sockets, revoked tokens kicked, presence kept.
+import type { FastifyBaseLogger } from 'fastify'
+import { TOKENS_REVOKED_CHANNEL } from '../../domain/accounts/accounts.service.ts'
+import {
+  ACKS_CHANNEL, conversationFor, MESSAGES_CHANNEL, type AckDoorbell, type MessageDoorbell,
+} from '../../domain/messages/messages.service.ts'
+import type { MessageItem } from '../../domain/messages/messages.types.ts'
+import type { Services } from '../../domain/services.ts'
+import type { Bus } from '../../platform/bus.ts'
+import type { Connection } from './connection.ts'
+import { ackFrame, messageFrame } from './frames.ts'
+
+const HEARTBEAT_MS = 5_000
+/** DELIVERED marks of pairs are written in batches, not once per frame. */
+const DELIVERED_FLUSH_MS = 200
+
+export class Hub {
+  private readonly byUser = new Map<number, Set<Connection>>()
+  private readonly byToken = new Map<number, Set<Connection>>()
+  private readonly unsubscribe: Array<() => Promise<void>> = []
+  private readonly delivered = new Map<string, { conversationId: number; userId: number; seq: number }>()
+  private heartbeat: NodeJS.Timeout | undefined
+  private flusher: NodeJS.Timeout | undefined
+  private closing = false
+
+  constructor(private readonly services: Services, private readonly bus: Bus, readonly log: FastifyBaseLogger) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe.push(
+      await this.bus.subscribe(MESSAGES_CHANNEL, (text) => this.onMessage(JSON.parse(text) as MessageDoorbell)),
+      await this.bus.subscribe(ACKS_CHANNEL, (text) => this.onAck(JSON.parse(text) as AckDoorbell)),
+      await this.bus.subscribe(TOKENS_REVOKED_CHANNEL, (text) => this.onRevoked(JSON.parse(text) as number[])),
+    )
+    await this.services.presence.heartbeat()
+    this.heartbeat = setInterval(() => {
+      this.services.presence.heartbeat().catch((error) => this.log.warn({ err: error }, 'presence heartbeat failed'))
+    }, HEARTBEAT_MS)
+    this.heartbeat.unref()
+    this.flusher = setInterval(() => { void this.flushDelivered() }, DELIVERED_FLUSH_MS)
+    this.flusher.unref()
+  }
+
+  async close(): Promise<void> {
+    this.closing = true
+    clearInterval(this.heartbeat)
+    clearInterval(this.flusher)
+    for (const off of this.unsubscribe.splice(0)) await off()
+    await this.flushDelivered()
+    await this.services.presence.close().catch((error) => this.log.warn({ err: error }, 'presence cleanup failed'))
+  }
+
+  /** A socket is registered at once (no frame is missed); presence follows. */
+  add(connection: Connection): Promise<void> {
+    addTo(this.byUser, connection.userId, connection)
+    addTo(this.byToken, connection.actor.tokenId, connection)
+    return this.services.presence.connected(connection.userId)
+  }
+
+  async remove(connection: Connection, registered: Promise<void>): Promise<void> {
+    removeFrom(this.byUser, connection.userId, connection)
+    removeFrom(this.byToken, connection.actor.tokenId, connection)
+    // The count goes down only after it went up.
+    await registered.catch(() => {})
+    if (!this.closing) await this.services.presence.disconnected(connection.userId)
+  }
+
+  connectionsOf(userId: number): number {
+    return this.byUser.get(userId)?.size ?? 0
+  }
+
+  private onMessage(doorbell: MessageDoorbell): void {
+    let shared: string | undefined
+    for (const userId of doorbell.recipients) {
+      const sockets = this.byUser.get(userId)
+      if (!sockets) continue
+      const item = { ...doorbell.item, status: 'DELIVERED' } as MessageItem
+      // A group frame reads the same for every member: render it once.
+      const frame = doorbell.kind === 2
+        ? shared ??= messageFrame(item, { type: 2, id: doorbell.peerA })
+        : messageFrame(item, conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, userId))
+      for (const connection of sockets) connection.deliver(doorbell, frame)
+    }
+  }
+
+  private onAck(doorbell: AckDoorbell): void {
+    for (const userId of doorbell.recipients) {
+      const sockets = this.byUser.get(userId)
+      if (!sockets) continue
+      const frame = ackFrame(conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, userId), doorbell.userId, doorbell.msgId, doorbell.seq)
+      for (const connection of sockets) connection.send(frame)
+    }
+  }
+
+  private onRevoked(tokenIds: number[]): void {
+    for (const tokenId of tokenIds) {
+      for (const connection of this.byToken.get(tokenId) ?? []) this.kick(connection, 'the token was revoked')
+    }
+  }
+
+  kick(connection: Connection, reason: string): void {
+    connection.send(JSON.stringify({ type: 'kick', reason }))
+    connection.close(4001, reason)
+  }
+
+  /** Called per frame of a pair conversation; written by the next flush. */
+  markDelivered(conversationId: number, userId: number, seq: number): void {
+    const key = `${conversationId}:${userId}`
+    const pending = this.delivered.get(key)
+    if (!pending || pending.seq < seq) this.delivered.set(key, { conversationId, userId, seq })
+  }
+
+  private async flushDelivered(): Promise<void> {
+    const batch = [...this.delivered.values()]
+    this.delivered.clear()
+    for (const { conversationId, userId, seq } of batch) {
+      await this.services.messages.markDelivered(conversationId, userId, seq)
+        .catch((error) => this.log.warn({ err: error }, 'could not record a delivery'))
+    }
+  }
+}
+
+function addTo<K>(map: Map<K, Set<Connection>>, key: K, connection: Connection): void {
+  let set = map.get(key)
+  if (!set) map.set(key, set = new Set())
+  set.add(connection)
+}
+
+function removeFrom<K>(map: Map<K, Set<Connection>>, key: K, connection: Connection): void {
+  const set = map.get(key)
+  if (!set) return
+  set.delete(connection)
+  if (set.size === 0) map.delete(key)
+}

@@ -1,0 +1,88 @@
+// The real-time surface: GET /ws, a WebSocket per device, authenticated by any of the project's tokens.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { DomainError } from '../../domain/errors.ts'
+import type { Bus } from '../../platform/bus.ts'
+import { toDomainError } from '../errors.ts'
+import { header } from '../request-context.ts'
+import { restErrorBody } from '../rest/envelope.ts'
+import { Connection } from './connection.ts'
+import { Hub } from './hub.ts'
+
+export const WS_PATH = '/ws'
+/** setTimeout's limit; a later expiry is checked again when this runs out. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** access-token, Authorization: Bearer/Token, or ?token= (browsers cannot set headers on a WebSocket). */
+function socketToken(request: FastifyRequest): string | undefined {
+  const direct = header(request.headers, 'access-token')
+  if (direct) return direct.trim()
+  const authorization = header(request.headers, 'authorization')?.match(/^(?:Bearer|Token)\s+(\S+)\s*$/i)?.[1]
+  if (authorization) return authorization
+  const query = (request.query ?? {}) as Record<string, unknown>
+  return typeof query.token === 'string' && query.token !== '' ? query.token : undefined
+}
+
+async function authenticate(request: FastifyRequest): Promise<void> {
+  const token = socketToken(request)
+  if (!token) throw new DomainError('TOKEN_MISSING', 'send the token as access-token, Authorization: Bearer <token>, or ?token=')
+  const actor = await request.server.services.accounts.authenticate(token)
+  const appHeader = header(request.headers, 'app_id')
+  if (appHeader !== undefined && appHeader !== actor.appId) throw new DomainError('TOKEN_INVALID', `the token does not belong to app ${JSON.stringify(appHeader)}`)
+  if (actor.userId === null) throw new DomainError('NO_PERMISSION', 'a socket belongs to a user: use a user token')
+  request.actor = actor
+  request.appId = actor.appId
+}
+
+/** A refused handshake: an HTTP status the WebSocket client reports, and the REST envelope as the body. */
+function sendHandshakeError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const { error: domainError, internal } = toDomainError(error)
+  if (internal) request.log.error({ err: error }, 'websocket handshake failed')
+  const status = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_FORMAT', 'USER_DISABLED'].includes(domainError.key) ? 401
+    : domainError.key === 'NO_PERMISSION' ? 403 : internal ? 500 : 400
+  return reply.status(status).serializer(JSON.stringify).send(restErrorBody(domainError))
+}
+
+export function realtimeSurface(bus: Bus) {
+  return async function realtime(app: FastifyInstance): Promise<void> {
+    const hub = new Hub(app.services, bus, app.log)
+    await hub.start()
+    app.addHook('onClose', () => hub.close())
+    app.setErrorHandler(sendHandshakeError)
+
+    /** GET /ws */
+    app.get(WS_PATH, {
+      websocket: true,
+      schema: { summary: 'WebSocket：实时消息（帧格式见 README）', tags: ['realtime'] },
+      preValidation: authenticate,
+    }, (socket, request) => {
+      const actor = request.actor!
+      const connection = new Connection(socket, { ...actor, userId: actor.userId! }, app.services,
+        (conversationId, userId, seq) => hub.markDelivered(conversationId, userId, seq), request.log)
+      // Handlers first, then anything asynchronous: no frame is dropped meanwhile.
+      socket.on('message', (data) => connection.receive(data.toString()))
+      let expiry: NodeJS.Timeout | undefined
+      const registered = hub.add(connection)
+      socket.on('close', () => {
+        connection.closed = true
+        clearTimeout(expiry)
+        hub.remove(connection, registered).catch((error) => request.log.warn({ err: error }, 'presence update failed'))
+      })
+      socket.on('error', (error) => request.log.debug({ err: error }, 'websocket error'))
+      const watchExpiry = () => {
+        if (actor.expiresAt === null) return
+        const left = actor.expiresAt - Date.now()
+        if (left <= 0) return hub.kick(connection, 'the token expired')
+        expiry = setTimeout(watchExpiry, Math.min(left, MAX_TIMER_MS))
+        expiry.unref()
+      }
+      watchExpiry()
+      registered.then(
+        () => connection.send(JSON.stringify({ type: 'ready', user_id: actor.userId })),
+        (error) => {
+          request.log.error({ err: error }, 'could not register the socket')
+          connection.close(1011, 'internal error')
+        },
+      )
+    })
+  }
+}

@@ -1,0 +1,203 @@
+// Message comparisons: send vs a raw INSERT, group vs one-to-one send, socket fan-out vs a bare ws broadcast, deep vs shallow history.
+import { sql } from 'kysely'
+import { WebSocket, WebSocketServer } from 'ws'
+import { newToken, tokenDigest } from '../../src/platform/tokens.ts'
+import type { Fixture } from './fixture.ts'
+import { BARE_INSERT_PATH } from './bare.ts'
+import { httpTarget, type LoadOptions, type Measurement, type Target } from './target.ts'
+
+const PAYLOAD = { content_type: 0, content: 'a benchmark message of ordinary length, about sixty characters' }
+
+/** Sends to `to`, or in turn to each of several (one conversation each). */
+function sendTarget(f: Fixture, type: 1 | 2, to: number | number[]): Target {
+  const body = (target: number) => JSON.stringify({ type, targets: [target], ...PAYLOAD })
+  return httpTarget({
+    url: `${f.appUrl}/message/send`,
+    method: 'POST',
+    headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
+    ...(Array.isArray(to) ? { bodies: to.map(body) } : { body: body(to) }),
+    sameBody: false,
+    verify(status, body) {
+      const json = JSON.parse(body)
+      if (status !== 200 || json.code !== 200 || !Number.isInteger(json.msg_ids?.[0])) throw new Error('not sent')
+    },
+  })
+}
+
+/** The raw INSERT writes into a conversation of its own, so it never collides with the app's numbering. */
+async function bareInsertTarget(f: Fixture, to: number[] = [f.peer.userId]): Promise<Target> {
+  const row = await f.db.insertInto('conversations')
+    .values({ app_id: 'default', kind: 1, peer_a: 0, peer_b: -1 - Math.floor(Math.random() * 1e9) }).returning('id').executeTakeFirstOrThrow()
+  f.bareConversation.id = row.id
+  return httpTarget({
+    url: `${f.bareUrl}${BARE_INSERT_PATH}`,
+    method: 'POST',
+    headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
+    bodies: to.map((target) => JSON.stringify({ type: 1, targets: [target], ...PAYLOAD })),
+    sameBody: false,
+    verify(status, body) {
+      if (status !== 200 || !Number.isInteger(JSON.parse(body).id)) throw new Error('not inserted')
+    },
+  })
+}
+
+/**
+ * The user writes to 100 peers in turn, as real traffic spreads over conversations. (All into one
+ * conversation, sends queue on its row lock, held to commit so its numbering has no gaps: see the
+ * hot-conversation comparison.)
+ */
+export async function oneToOneVsInsert(f: Fixture, conversations = 100) {
+  const stamp = Date.now().toString(36)
+  const peers = await sql<{ id: number }>`
+    insert into users (app_id, username) select 'default', ${`peer_${stamp}_`} || g from generate_series(1, ${conversations}::int) g returning id`.execute(f.db)
+  const ids = conversations === 1 ? [f.peer.userId] : peers.rows.map((r) => r.id)
+  return { a: sendTarget(f, 1, ids), b: await bareInsertTarget(f, ids) }
+}
+
+/** A group of 1,000 receiving members (the user and 999 others); nobody is connected, so this is the send alone. */
+export function groupVsOneToOne(f: Fixture) {
+  const members = [f.user.userId, ...Array.from({ length: 999 }, (_, i) => 2_000_000_000 + i)]
+  const group = f.groups.create(members)
+  return { a: sendTarget(f, 2, group), b: sendTarget(f, 1, f.peer.userId) }
+}
+
+/** A Target measured in rounds: one round = one message out, every socket has it. */
+function roundsTarget(round: () => Promise<void>): Target {
+  return {
+    async check() { await round() },
+    async measure({ durationSeconds }: LoadOptions): Promise<Measurement> {
+      const latencies: number[] = []
+      const started = performance.now()
+      while (performance.now() - started < durationSeconds * 1000) {
+        const t0 = performance.now()
+        await round()
+        latencies.push(performance.now() - t0)
+      }
+      const seconds = (performance.now() - started) / 1000
+      latencies.sort((x, y) => x - y)
+      return {
+        requestsPerSecond: latencies.length / seconds,
+        p50: latencies[Math.floor(latencies.length / 2)]!,
+        p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!,
+        requests: latencies.length,
+      }
+    },
+  }
+}
+
+/** Resolves once `expected` frames have arrived on the sockets after `arm()`. */
+function frameCounter(sockets: WebSocket[]) {
+  let remaining = 0
+  let done: (() => void) | undefined
+  for (const socket of sockets) {
+    socket.on('message', () => {
+      if (remaining > 0 && --remaining === 0) done?.()
+    })
+  }
+  return (expected: number) => new Promise<void>((resolve, reject) => {
+    remaining = expected
+    const timer = setTimeout(() => reject(new Error(`only ${expected - remaining} of ${expected} frames arrived within 10 s`)), 10_000)
+    done = () => { clearTimeout(timer); resolve() }
+  })
+}
+
+/** Resolves once open, or (`untilFirstFrame`) once its first frame came: it may arrive with the handshake, before any later listener. */
+function openClient(url: string, headers: Record<string, string> = {}, untilFirstFrame = false): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers })
+    ws.once(untilFirstFrame ? 'message' : 'open', () => resolve(ws))
+    ws.once('error', reject)
+  })
+}
+
+async function openAll(count: number, open: (i: number) => Promise<WebSocket>): Promise<WebSocket[]> {
+  const sockets: WebSocket[] = []
+  // Fifty handshakes at a time: a thousand at once would measure the accept queue.
+  for (let i = 0; i < count; i += 50) sockets.push(...await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => open(i + j))))
+  return sockets
+}
+
+/**
+ * 1,000 users, each with one socket on the app, in one group with the sender; against a bare `ws`
+ * server sending the same frame to 1,000 clients. Users and tokens are written by SQL: argon2 for a
+ * thousand registrations would take minutes and measure nothing of interest.
+ */
+export async function fanOut(f: Fixture, count = 1000) {
+  const stamp = Date.now().toString(36)
+  const users = await sql<{ id: number }>`
+    insert into users (app_id, username) select 'default', ${`fan_${stamp}_`} || g from generate_series(1, ${count}::int) g returning id`.execute(f.db)
+  const tokens = users.rows.map(() => newToken())
+  await f.db.insertInto('tokens').values(users.rows.map((u, i) => ({
+    app_id: 'default', kind: 'user' as const, user_id: u.id, device_id: null, digest: tokenDigest(tokens[i]!), client: '', expires_at: null, revoked_at: null,
+  }))).execute()
+  const group = f.groups.create([f.user.userId, ...users.rows.map((u) => u.id)])
+  const wsUrl = f.appUrl.replace(/^http/, 'ws')
+  // Each waits for `ready`: the socket is registered.
+  const ours = await openAll(count, (i) => openClient(`${wsUrl}/ws`, { 'access-token': tokens[i]! }, true))
+  const oursArrived = frameCounter(ours)
+  let sample = ''
+  const oursRound = async () => {
+    const arrived = oursArrived(count)
+    const response = await fetch(`${f.appUrl}/message/send`, {
+      method: 'POST', headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 2, targets: [group], ...PAYLOAD }),
+    })
+    if ((await response.json() as { code: number }).code !== 200) throw new Error('group send failed')
+    await arrived
+  }
+  // The frame the bare server sends: one real frame of ours, byte for byte.
+  ours[0]!.once('message', (data) => { sample = data.toString() })
+  await oursRound()
+
+  const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+  await new Promise((resolve) => bare.once('listening', resolve))
+  const bareUrl = `ws://127.0.0.1:${(bare.address() as { port: number }).port}`
+  const theirs = await openAll(count, () => openClient(bareUrl))
+  const theirsArrived = frameCounter(theirs)
+  const bareRound = async () => {
+    const arrived = theirsArrived(count)
+    for (const client of bare.clients) client.send(sample)
+    await arrived
+  }
+  return {
+    a: roundsTarget(oursRound),
+    b: roundsTarget(bareRound),
+    async close() {
+      for (const ws of [...ours, ...theirs]) ws.terminate()
+      await new Promise((resolve) => bare.close(resolve))
+    },
+  }
+}
+
+/** Two conversations of the user, filled by one INSERT … SELECT generate_series each: 1,000,000 and 1,000 messages. */
+export async function historyDepth(f: Fixture, deep = 1_000_000, shallow = 1_000) {
+  // Two new peers: the user's other conversations (from the send comparisons) stay out of it.
+  const stamp = Date.now().toString(36)
+  const others = await sql<{ id: number }>`
+    insert into users (app_id, username) values ('default', ${`hist_${stamp}_deep`}), ('default', ${`hist_${stamp}_shallow`}) returning id`.execute(f.db)
+  const peers = others.rows.map((r) => r.id)
+  const now = Date.now()
+  for (const [i, size] of [deep, shallow].entries()) {
+    const peer = peers[i]!
+    const conversation = await f.db.insertInto('conversations').values({
+      app_id: 'default', kind: 1, peer_a: Math.min(f.user.userId, peer), peer_b: Math.max(f.user.userId, peer), last_seq: size, last_msg_at: now,
+    }).returning('id').executeTakeFirstOrThrow()
+    await sql`
+      insert into messages (conversation_id, seq, sender_id, target_id, content_type, content, sent_at)
+      select ${conversation.id}, g, case when g % 2 = 0 then ${f.user.userId}::int else ${peer}::int end,
+             case when g % 2 = 0 then ${peer}::int else ${f.user.userId}::int end, 0, 'history ' || g, ${now - size}::bigint + g
+      from generate_series(1, ${size}::int) g`.execute(f.db)
+  }
+  await sql`analyze messages`.execute(f.db)
+  const page = (peer: number) => httpTarget({
+    url: `${f.appUrl}/message/conversation?opposite_id=${peer}&limit=20`,
+    method: 'GET',
+    headers: { 'access-token': f.user.token },
+    sameBody: false,
+    verify(status, body) {
+      const json = JSON.parse(body)
+      if (status !== 200 || json.code !== 200 || json.data.messages.length !== 20) throw new Error('not a full page')
+    },
+  })
+  return { shallow: page(peers[1]!), deep: page(peers[0]!) }
+}
