@@ -17,7 +17,8 @@ interface Teardown {
 
 const root = join(import.meta.dirname, '..', '..')
 const fixtures = (...paths: string[]) => findFixtureFiles(paths.map((path) => join('compat-fixtures', path)), root).map((file) => join(root, file))
-t.setTimeout(120_000)
+// Hundreds of exchanges, each a real HTTP request; slow on a loaded 2-core machine.
+t.setTimeout(300_000)
 
 async function startTarget(t: Teardown): Promise<Target> {
   const outboxDir = mkdtempSync(join(tmpdir(), 'im-gateway-outbox-'))
@@ -25,7 +26,8 @@ async function startTarget(t: Teardown): Promise<Target> {
   const outboxFile = join(outboxDir, 'sms-outbox.jsonl')
   const app = await buildTestApp(t, { env: { SMS_PROVIDER: 'file', SMS_OUTBOX: outboxFile } })
   await app.listen({ host: '127.0.0.1', port: 0 })
-  return { baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, outboxFile }
+  // A generous per-request limit: under the full suite a request may wait behind other test files for the CPU.
+  return { baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, outboxFile, timeoutMs: 90_000 }
 }
 
 /** A proxy in front of the app that rewrites the JSON body of one path: "the server changed one field". */
