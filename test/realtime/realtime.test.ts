@@ -171,3 +171,22 @@ t.test('password change and disable close every socket of the user', async (t) =
   t.match(await again.closed, { code: 4001 })
 })
 
+
+t.test('kicking a device (/user/kick) and removing it close that device\'s sockets only', async (t) => {
+  const app = await buildTestApp(t)
+  const url = await listen(app)
+  const alice = await registerUser(app)
+  const loginOn = async (device: string) => (await app.inject({ method: 'POST', url: '/token/user', payload: { name: alice.username, password: alice.password, device_guid: device } })).json().data.token as string
+  const phone = await openSocket(url, await loginOn('phone'))
+  const tablet = await openSocket(url, await loginOn('tablet'))
+  const devices = (await app.inject({ method: 'GET', url: '/user/device/list', headers: { 'access-token': alice.token } })).json().data as Array<{ device_sn: number }>
+  const kicked = await app.inject({ method: 'POST', url: `/user/kick?device_sn=${devices[0]!.device_sn}`, headers: { 'access-token': alice.token } })
+  t.match(kicked.json(), { code: 200 })
+  t.match(await phone.next((f) => f.type === 'kick'), { type: 'kick' }, 'the kicked device is told')
+  t.match(await phone.closed, { code: 4001 })
+  await pause(200)
+  t.same(framesOf(tablet, 'kick'), [], 'the other device stays')
+  const removed = await app.inject({ method: 'POST', url: `/user/device/remove?device_sn=${devices[1]!.device_sn}`, headers: { 'access-token': alice.token } })
+  t.match(removed.json(), { code: 200 })
+  t.match(await tablet.next((f) => f.type === 'kick'), { type: 'kick' }, 'a removed device is signed out')
+})
