@@ -79,7 +79,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     app.decorate('config', config)
     app.decorateRequest('actor', null)
     app.decorateRequest('appId', '')
-    app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+    app.addHook('onSend', async (request, reply) => {
+      reply.header('x-request-id', request.id)
+      // Answered before its body was read (a refused upload): the rest of the body is still on the
+      // socket, and a keep-alive client's next request would wait behind it. Close the connection.
+      if (!request.raw.complete) reply.header('connection', 'close')
+    })
 
     await app.register(cors, { origin: '*', allowedHeaders: REQUEST_HEADERS, exposedHeaders: EXPOSED_HEADERS })
     if (config.RATE_LIMIT_PER_MINUTE > 0) {
