@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs'
 import { dirname, join, normalize, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { once } from 'node:events'
 import type { Readable } from 'node:stream'
 import { DomainError } from '../domain/errors.ts'
 import { MIME, sniff, SNIFF_BYTES, type FileKind } from './filetype.ts'
@@ -58,6 +59,7 @@ export function localFileStore(root: string): FileStore {
       let size = 0
       let kind: FileKind | undefined
       let head = Buffer.alloc(0)
+      const out = createWriteStream(tmp)
       try {
         await pipeline(source, async function* (chunks: AsyncIterable<Buffer>) {
           for await (const chunk of chunks) {
@@ -70,7 +72,7 @@ export function localFileStore(root: string): FileStore {
             yield chunk
           }
           kind ??= decide(head, options.accept)
-        }, createWriteStream(tmp))
+        }, out)
         // The multipart parser marks a file cut at its size limit instead of failing the stream.
         if ((source as Readable & { truncated?: boolean }).truncated) throw new DomainError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
         const finalKind = kind ?? decide(head, options.accept) // set inside the stream; TypeScript cannot see that
@@ -80,6 +82,8 @@ export function localFileStore(root: string): FileStore {
         await fs.rename(tmp, final)
         return { path, size, kind: finalKind, mime: MIME[finalKind] }
       } catch (error) {
+        // A refused stream may still be opening its file: remove it only once the stream is closed.
+        if (!out.closed) await once(out, 'close').catch(() => undefined)
         await fs.rm(tmp, { force: true })
         source.resume() // drain what is left so the request can finish
         throw error
