@@ -16,7 +16,3 @@ export interface Actor {
 
 /** An actor who is a user: a user token, or an admin token with `user_id`. */
 export type UserActor = Actor & { readonly userId: number }
-
-export function isUserActor(actor: Actor): actor is UserActor {
-  return actor.userId !== null
-}

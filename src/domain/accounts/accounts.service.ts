@@ -51,7 +51,9 @@ export class AccountsService {
       })
       if (!inserted) throw new DomainError('USER_EXISTS', 'a user with that username, mobile or email already exists')
       if (input.codeId !== undefined) await this.verification.consume(trx, input.codeId)
-      await alsoInTransaction?.(trx, inserted.user.id)
+      if (!alsoInTransaction) return inserted
+      await alsoInTransaction(trx, inserted.user.id)
+      // The extra work may have changed the settings (an alias): answer them as they now are.
       return { user: inserted.user, settings: (await findSettings(trx, inserted.user.id)) ?? inserted.settings }
     })
     return { user: toUser(created.user), settings: toSettings(created.settings, '') }
@@ -182,12 +184,6 @@ export class AccountsService {
     const row = await findUserById(this.ctx.db, appId, userId)
     if (!row) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
     return toUser(row)
-  }
-
-  async getSettings(userId: number): Promise<UserSettings> {
-    const row = await findSettings(this.ctx.db, userId)
-    if (!row) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
-    return toSettings(row, '')
   }
 
   /** Tells every process that these tokens are revoked (their sockets close). */
