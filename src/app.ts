@@ -48,7 +48,6 @@ const REQUEST_HEADERS = ['content-type', 'access-token', 'app_id', 'user_id', 'g
 const EXPOSED_HEADERS = ['uid', 'accessToken', 'client', 'expire', 'x-request-id']
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
-  const platform = await openPlatform(config, overrides)
   const app = Fastify({
     logger: loggerOptions(config.LOG_LEVEL, overrides.logStream),
     routerOptions: { ignoreTrailingSlash: true },
@@ -56,6 +55,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
   })
+  // The platform logs through the app's logger: connections lost and restored are operations news.
+  const platform = await openPlatform(config, overrides, app.log)
   app.addHook('onClose', () => platform.close())
   try {
     const services = createServices({
@@ -93,6 +94,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         timeWindow: 60_000,
         // Shared by every process when Redis is configured.
         ...(platform.redis ? { redis: platform.redis, nameSpace: `${config.REDIS_PREFIX}rate:` } : {}),
+        // While Redis is away requests go unlimited rather than failing: the limit protects the service, it is not the service.
+        skipOnError: true,
         allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
         // Thrown, so each surface's error handler answers in its own envelope.
         errorResponseBuilder: (_request, context) => new DomainError('RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),

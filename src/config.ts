@@ -10,6 +10,7 @@ const ConfigSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'embedded database and stored files' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded PGlite under DATA_DIR' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis URL; unset = in-process bus and counters' })),
+  REDIS_COMMAND_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2000, description: 'a Redis command that has no answer by then fails (the request answers 503)' }),
   REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_-]*$', default: 'img:', description: 'prefix of every Redis key and channel' }),
   LOG_LEVEL: Type.Union([
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
@@ -23,6 +24,9 @@ const ConfigSchema = Type.Object({
   SMS_OUTBOX: Type.Optional(Type.String({ minLength: 1, description: 'file provider: JSON lines file; default DATA_DIR/sms-outbox.jsonl' })),
   SMS_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'webhook provider: where each code is POSTed' })),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 1200, description: 'requests per client address per minute; 0 = unlimited' }),
+  WS_FRAMES_PER_SECOND: Type.Integer({ minimum: 1, maximum: 10_000, default: 50, description: 'client frames per WebSocket per second (bursts of twice as many); more are refused, and a socket that keeps on is closed' }),
+  WS_SYNC_CONCURRENCY_PER_USER: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'sync requests of one user answered at once on a process; the rest wait their turn' }),
+  WS_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, default: 4 * 1024 * 1024, description: 'bytes waiting for a WebSocket client that does not read before it is closed with 1013' }),
   LOGIN_FAILURES_MAX: Type.Integer({ minimum: 1, default: 10, description: 'failed logins per account before logins are refused for the window' }),
   LOGIN_FAILURES_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900, description: 'window of LOGIN_FAILURES_MAX' }),
 })

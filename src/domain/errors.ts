@@ -51,6 +51,7 @@ export const ERRORS = {
   // Codes of this project, in the same range (README lists them).
   ADMIN_CANNOT_LEAVE: { code: 20026, message: 'an admin cannot leave the group on the legacy surface; ask the owner to remove the admin role first' },
   FACE_CODE_MISMATCH: { code: 20027, message: 'the face-to-face code does not match the group' },
+  SERVICE_UNAVAILABLE: { code: 20028, message: 'the service is unavailable for a moment (a database or Redis outage); retry shortly' },
 
   APP_NOT_FOUND: { code: 40000, message: 'app_id does not exist' },
 } as const

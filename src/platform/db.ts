@@ -1,11 +1,12 @@
 // Kysely over pg when DATABASE_URL is set, over embedded PGlite under DATA_DIR otherwise.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
 import { PGliteDialect } from './pglite-dialect.ts'
 import type { Tables } from './tables.ts'
+import { DependencyUnavailableError, isPostgresConnectionError, silentLog, type PlatformLog } from './outage.ts'
 
 export type Db = Kysely<Tables>
 
@@ -19,9 +20,45 @@ export interface Database {
 // bigint (count(*), bigserial) arrives as a string from pg and a number from PGlite: make both numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
-export function openPostgres(url: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize })
-  return wrap(new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }), 'postgres')
+/** A request waits this long for a connection (PostgreSQL unreachable, or every connection busy) before it answers 503. */
+const CONNECT_TIMEOUT_MS = 5_000
+
+export function openPostgres(url: string, poolSize = 10, log: PlatformLog = silentLog): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true })
+  // A restart or failover ends every connection with an 'error' event ("terminating connection due to
+  // administrator command"); unheard, Node would end the process. The pool drops the dead clients and
+  // opens new ones when PostgreSQL answers again.
+  pool.on('error', (error) => log.warn({ err: error }, 'a database connection was lost'))
+  pool.on('connect', (client) => {
+    // Also while a client is checked out between two queries (the pool listens only to idle ones).
+    client.on('error', (error) => log.debug({ err: error }, 'database connection error'))
+  })
+  return wrap(new Kysely<Tables>({ dialect: new PostgresDialect({ pool: guarded(pool) }) }), 'postgres')
+}
+
+/** The pool as Kysely sees it, with connection-level failures tagged as the database being unavailable. */
+function guarded(pool: pg.Pool): PostgresPool {
+  const tag = (error: unknown) => isPostgresConnectionError(error) ? new DependencyUnavailableError('database', error) : error
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>()
+  return {
+    async connect() {
+      const client = await pool.connect().catch((error) => { throw tag(error) })
+      let wrapped = clients.get(client)
+      if (!wrapped) {
+        wrapped = {
+          query: ((...args: [string, unknown[]]) => {
+            const result = client.query(...args) as unknown
+            return result instanceof Promise ? result.catch((error) => { throw tag(error) }) : result
+          }) as PostgresPoolClient['query'],
+          // The pool checks the client itself: one whose connection died is discarded, not reused.
+          release: () => client.release(),
+        }
+        clients.set(client, wrapped)
+      }
+      return wrapped
+    },
+    end: () => pool.end(),
+  }
 }
 
 /** Opens (or creates) the embedded database; `loadFrom` seeds a new in-memory one from a dump. */
@@ -31,9 +68,9 @@ export async function openPglite(options: { dataDir?: string; loadFrom?: Blob } 
   return wrap(new Kysely<Tables>({ dialect: new PGliteDialect(pglite) }), 'pglite')
 }
 
-export async function openDatabase(config: { DATABASE_URL?: string; DATA_DIR: string }): Promise<Database> {
+export async function openDatabase(config: { DATABASE_URL?: string; DATA_DIR: string }, log?: PlatformLog): Promise<Database> {
   return config.DATABASE_URL
-    ? openPostgres(config.DATABASE_URL)
+    ? openPostgres(config.DATABASE_URL, 10, log)
     : openPglite({ dataDir: join(config.DATA_DIR, 'pglite') })
 }
 

@@ -1,5 +1,6 @@
 // Counters and short-lived values with expiry (rate limits, codes): Redis when REDIS_URL is set, in-process otherwise.
 import type { Redis } from 'ioredis'
+import { redisUnavailable } from './outage.ts'
 
 export interface Kv {
   /** Adds one to the counter and returns the new value; a new counter expires after ttlSeconds. */
@@ -37,16 +38,19 @@ export function memoryKv(now: () => number = Date.now): Kv {
   }
 }
 
+/** Every failure is Redis being away or slow: DependencyUnavailableError, which requests answer as 503. */
 export function redisKv(redis: Redis, prefix: string): Kv {
+  const guard = <T>(command: Promise<T>): Promise<T> => command.catch((error) => { throw redisUnavailable(error) })
   return {
     async incr(key, ttlSeconds) {
       // One round trip: INCR, and set the expiry only when this call created the counter.
-      const [[, value]] = (await redis.multi().incr(prefix + key).expire(prefix + key, ttlSeconds, 'NX').exec()) as [[unknown, number]]
-      return value
+      const replies = await guard(redis.multi().incr(prefix + key).expire(prefix + key, ttlSeconds, 'NX').exec())
+      if (!replies) throw redisUnavailable(new Error('the INCR transaction was aborted'))
+      return replies[0]![1] as number
     },
-    async get(key) { return redis.get(prefix + key) },
-    async set(key, value, ttlSeconds) { await redis.set(prefix + key, value, 'EX', ttlSeconds) },
-    async del(key) { await redis.del(prefix + key) },
-    async ping() { await redis.ping() },
+    get: (key) => guard(redis.get(prefix + key)),
+    async set(key, value, ttlSeconds) { await guard(redis.set(prefix + key, value, 'EX', ttlSeconds)) },
+    async del(key) { await guard(redis.del(prefix + key)) },
+    async ping() { await guard(redis.ping()) },
   }
 }

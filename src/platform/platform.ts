@@ -1,11 +1,13 @@
 // Opens the outside world the config names: the database (migrated), Redis or its in-process stand-ins.
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
 import { openDatabase, type Database } from './db.ts'
 import { memoryBus, redisBus, type Bus } from './bus.ts'
 import { memoryKv, redisKv, type Kv } from './kv.ts'
 import { migrateToLatest } from './migrate.ts'
 import { localFileStore, type FileStore } from './storage.ts'
+import { silentLog, type PlatformLog } from './outage.ts'
+import { openRedis } from './redis.ts'
 import { join } from 'node:path'
 
 export interface Platform {
@@ -25,13 +27,13 @@ export interface PlatformOverrides {
   bus?: Bus
 }
 
-export async function openPlatform(config: Config, overrides: PlatformOverrides = {}): Promise<Platform> {
-  const database = overrides.database ?? await openDatabase(config)
+export async function openPlatform(config: Config, overrides: PlatformOverrides = {}, log: PlatformLog = silentLog): Promise<Platform> {
+  const database = overrides.database ?? await openDatabase(config, log)
   let redis: Redis | null = null
   try {
     if (!overrides.database) await migrateToLatest(database.db)
     if (config.REDIS_URL) {
-      redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 })
+      redis = openRedis(config, log)
       await redis.connect()
     }
   } catch (error) {
@@ -39,7 +41,7 @@ export async function openPlatform(config: Config, overrides: PlatformOverrides 
     await database.close()
     throw error
   }
-  const bus = overrides.bus ?? (redis ? redisBus(redis, config.REDIS_PREFIX) : memoryBus())
+  const bus = overrides.bus ?? (redis ? redisBus(redis, config.REDIS_PREFIX, log) : memoryBus())
   const kv = redis ? redisKv(redis, config.REDIS_PREFIX) : memoryKv()
   const files = localFileStore(join(config.DATA_DIR, 'files'))
   return {

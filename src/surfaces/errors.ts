@@ -1,10 +1,17 @@
 // Turns anything thrown inside a request into a DomainError, so every surface renders one kind of error.
-import type { FastifyError } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, isDomainError } from '../domain/errors.ts'
+import { isDependencyUnavailable } from '../platform/outage.ts'
+
+/** What a client is told to wait before retrying a request refused during an outage. */
+const RETRY_AFTER_SECONDS = '2'
 
 /** `internal` is true for faults the client did not cause: they are logged and answered as 500. */
 export function toDomainError(error: unknown): { error: DomainError; internal: boolean } {
   if (isDomainError(error)) return { error, internal: error.key === 'INTERNAL' }
+  if (isDependencyUnavailable(error)) {
+    return { error: new DomainError('SERVICE_UNAVAILABLE', `${error.dependency === 'database' ? 'the database' : 'Redis'} is unavailable for a moment; retry shortly`), internal: false }
+  }
   const fastifyError = error as Partial<FastifyError>
   if (fastifyError.validation) {
     return { error: new DomainError('BAD_PARAMETER', `invalid parameter: ${describeValidation(fastifyError)}`), internal: false }
@@ -14,6 +21,13 @@ export function toDomainError(error: unknown): { error: DomainError; internal: b
   if (status === 429) return { error: new DomainError('RATE_LIMITED', fastifyError.message), internal: false }
   if (status >= 400 && status < 500) return { error: new DomainError('BAD_PARAMETER', fastifyError.message ?? 'bad request'), internal: false }
   return { error: new DomainError('INTERNAL'), internal: true }
+}
+
+/** An outage is not the client's fault nor a bug: one warning, and a Retry-After for the client. */
+export function noteUnavailable(domainError: DomainError, cause: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  if (domainError.key !== 'SERVICE_UNAVAILABLE') return
+  request.log.warn({ err: cause }, 'request refused: a dependency is unavailable')
+  reply.header('retry-after', RETRY_AFTER_SECONDS)
 }
 
 function describeValidation(error: Partial<FastifyError>): string {

@@ -72,7 +72,7 @@ function keepOpen(bus: Bus): Bus {
 }
 
 /** A port nobody listens on now (the kernel's choice). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
@@ -80,15 +80,26 @@ async function freePort(): Promise<number> {
   return port
 }
 
-/** A real `src/server.ts` process on the test's PostgreSQL database and Redis prefix; ready when /healthz answers. */
-export async function startProcess(t: Tap, databaseUrl: string, redisPrefix: string): Promise<Node> {
+export interface ProcessNode extends Node {
+  /** True until the process exits. */
+  alive(): boolean
+  /** What it wrote on stderr (the first 100 kB). */
+  stderr(): string
+}
+
+/**
+ * A real `src/server.ts` process on the test's PostgreSQL database and Redis prefix; ready when /healthz answers.
+ * `redisUrl` defaults to REDIS_URL; `env` adds or overrides variables.
+ */
+export async function startProcess(t: Tap, databaseUrl: string, redisPrefix: string, options: { redisUrl?: string; env?: Record<string, string> } = {}): Promise<ProcessNode> {
   const port = await freePort()
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: join(import.meta.dirname, '..', '..'),
     env: {
       PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ADMIN_TOKEN, ...env,
-      DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL ?? '', REDIS_PREFIX: redisPrefix,
+      DATABASE_URL: databaseUrl, REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? '', REDIS_PREFIX: redisPrefix,
       DATA_DIR: join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'im-gateway-test', `proc-${randomBytes(4).toString('hex')}`),
+      ...options.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
@@ -98,7 +109,7 @@ export async function startProcess(t: Tap, databaseUrl: string, redisPrefix: str
     await exited
   })
   let stderr = ''
-  child.stderr!.on('data', (chunk) => { if (stderr.length < 10_000) stderr += chunk })
+  child.stderr!.on('data', (chunk) => { if (stderr.length < 100_000) stderr += chunk })
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 60_000
   for (;;) {
@@ -111,6 +122,8 @@ export async function startProcess(t: Tap, databaseUrl: string, redisPrefix: str
   return {
     url,
     wsUrl: `ws://127.0.0.1:${port}`,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    stderr: () => stderr,
     async stop(how = 'graceful') {
       if (child.exitCode !== null || child.signalCode !== null) return
       child.kill(how === 'crash' ? 'SIGKILL' : 'SIGTERM')

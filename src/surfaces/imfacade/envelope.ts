@@ -1,7 +1,7 @@
 // The IM facade envelope: `{detail}` with Django REST Framework statuses (semantics §1).
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainError, ErrorKey } from '../../domain/errors.ts'
-import { toDomainError } from '../errors.ts'
+import { noteUnavailable, toDomainError } from '../errors.ts'
 
 const STATUS: Partial<Record<ErrorKey, number>> = {
   TOKEN_MISSING: 401,
@@ -25,6 +25,7 @@ const STATUS: Partial<Record<ErrorKey, number>> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   SMS_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
 }
 
 /** DRF's own words where DRF has them, so facade clients see what they always saw (auth.ts words header errors). */
@@ -42,6 +43,7 @@ export function facadeStatus(error: DomainError): number {
 export function sendFacadeError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
   if (internal) request.log.error({ err: error }, 'request failed')
+  noteUnavailable(domainError, error, request, reply)
   const status = facadeStatus(domainError)
   if (status === 401) reply.header('www-authenticate', 'Token')
   return reply.status(status).serializer(JSON.stringify)

@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TProperties } from 'typebox'
 import type { DomainError, ErrorKey } from '../../domain/errors.ts'
-import { toDomainError } from '../errors.ts'
+import { noteUnavailable, toDomainError } from '../errors.ts'
 
 /** What old apps show their users: one info per error code, in the language of the documents. */
 const INFO: Record<ErrorKey, string> = {
@@ -52,6 +52,7 @@ const INFO: Record<ErrorKey, string> = {
   QR_EXPIRED: '二维码已过期',
   ADMIN_CANNOT_LEAVE: '管理员不允许退出群',
   FACE_CODE_MISMATCH: '面对面建群号码不正确',
+  SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后再试',
   APP_NOT_FOUND: '应用不存在',
 }
 
@@ -64,7 +65,10 @@ export function legacyErrorBody(error: DomainError) {
 export function sendLegacyError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
   if (internal) request.log.error({ err: error }, 'request failed')
-  return reply.status(internal ? 500 : 200).serializer(JSON.stringify).send(legacyErrorBody(domainError))
+  noteUnavailable(domainError, error, request, reply)
+  // An outage is 503 (the app's "network error, retry"), like a fault is 500; every business outcome is 200.
+  const status = internal ? 500 : domainError.key === 'SERVICE_UNAVAILABLE' ? 503 : 200
+  return reply.status(status).serializer(JSON.stringify).send(legacyErrorBody(domainError))
 }
 
 /** Response schema of a successful action: `success`, `info`, then the action's own fields in order. */

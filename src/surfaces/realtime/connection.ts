@@ -1,15 +1,27 @@
 // One WebSocket of one user: frames in seq order per conversation, each message once, gaps filled from the database.
 import type { WebSocket } from 'ws'
 import type { Actor } from '../../domain/actor.ts'
-import { DomainError } from '../../domain/errors.ts'
 import { conversationFor, type MessageDoorbell } from '../../domain/messages/messages.service.ts'
 import type { Services } from '../../domain/services.ts'
-import { conversationsFrame, errorFrame, messageFrame, parseClientFrame, syncFrame } from './frames.ts'
+import { toDomainError } from '../errors.ts'
+import { conversationsFrame, errorFrame, messageFrame, parseClientFrame, syncFrame, type ClientFrame } from './frames.ts'
+import { FrameBucket, type SyncBudgets } from './limits.ts'
 
 /** A gap larger than this is not filled: the frame after it shows the jump, and the client syncs. */
 const GAP_FILL_LIMIT = 500
-/** A client that reads this much slower than we write is dropped; it reconnects and syncs. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
+/** Sync requests of one socket waiting for their answer; more are refused (they would only pile up in memory). */
+const MAX_PENDING_SYNCS = 64
+/** A socket closed for not reading is cut off this long after its close frame was queued. */
+const CLOSE_GRACE_MS = 5_000
+
+export interface ConnectionLimits {
+  /** Client frames per second (bursts of twice as many). */
+  framesPerSecond: number
+  /** A client that reads this much slower than we write is closed with 1013; it reconnects and syncs. */
+  maxBufferedBytes: number
+  /** Concurrent sync work per user, shared by the user's sockets on this process. */
+  syncBudgets: SyncBudgets
+}
 
 export class Connection {
   /** Per conversation id: the highest seq this socket was sent. */
@@ -17,6 +29,8 @@ export class Connection {
   /** Work that must keep order (gap fills, sync answers); while it runs, new frames queue behind it. */
   private chain: Promise<void> = Promise.resolve()
   private queued = 0
+  private pendingSyncs = 0
+  private readonly bucket: FrameBucket
   closed = false
 
   constructor(
@@ -24,15 +38,20 @@ export class Connection {
     readonly actor: Actor & { userId: number },
     private readonly services: Services,
     private readonly onDelivered: (conversationId: number, userId: number, seq: number) => void,
-    private readonly log: { warn(obj: object, msg: string): void },
-  ) {}
+    private readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
+    private readonly limits: ConnectionLimits,
+  ) {
+    this.bucket = new FrameBucket(limits.framesPerSecond)
+  }
 
   get userId(): number { return this.actor.userId }
 
   send(frame: string): void {
     if (this.closed) return
-    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.close(1013, 'too far behind: reconnect and sync')
+      // A client that does not read never answers the close frame either: do not keep its buffer for long.
+      setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref()
       return
     }
     this.socket.send(frame)
@@ -85,7 +104,14 @@ export class Connection {
 
   /** A client frame: ping, or sync (a conversation after a seq, or the list of conversations). */
   receive(text: string): void {
+    if (this.closed) return
     const frame = parseClientFrame(text)
+    if (!this.bucket.take()) {
+      // Told once per frame; a client that ignores a whole burst of refusals is cut off.
+      if (this.bucket.refusedInARow > this.bucket.capacity) this.close(1008, 'too many frames')
+      else this.send(errorFrame(frame.id, 10015, `too many frames: at most ${this.limits.framesPerSecond} per second`))
+      return
+    }
     if ('error' in frame) {
       this.send(errorFrame(frame.id, 10002, frame.error))
       return
@@ -94,23 +120,36 @@ export class Connection {
       this.send(JSON.stringify({ type: 'pong', ...(frame.id !== undefined ? { id: frame.id } : {}), time: Date.now() }))
       return
     }
+    if (this.pendingSyncs >= MAX_PENDING_SYNCS) {
+      this.send(errorFrame(frame.id, 10015, `too many sync requests in progress (at most ${MAX_PENDING_SYNCS}): wait for their answers`))
+      return
+    }
+    this.pendingSyncs++
     this.enqueue(async () => {
       try {
-        const { appId, userId } = this.actor
-        if (!frame.conversation) {
-          this.send(conversationsFrame(frame.id, await this.services.messages.recent({ ...this.actor, userId })))
-          return
-        }
-        const result = await this.services.messages.sync(appId, userId, frame.conversation, frame.afterSeq, frame.limit)
-        this.send(syncFrame(frame.id, frame.conversation, result.messages, result.lastSeq, result.hasMore))
-        const newest = result.messages.at(-1)?.seq ?? frame.afterSeq
-        // From here doorbells continue after what the client now holds.
-        if (result.conversationId !== 0) this.advance(result.conversationId, Math.min(Math.max(newest, frame.afterSeq), result.lastSeq))
+        if (this.closed) return
+        await this.limits.syncBudgets.run(this.userId, () => this.sync(frame))
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error
-        this.send(errorFrame(frame.id, error.code, error.message))
+        const { error: domainError, internal } = toDomainError(error)
+        if (internal) this.log.error({ err: error, userId: this.userId }, 'websocket sync failed')
+        this.send(errorFrame(frame.id, domainError.code, domainError.message))
+      } finally {
+        this.pendingSyncs--
       }
     })
+  }
+
+  private async sync(frame: Extract<ClientFrame, { type: 'sync' }>): Promise<void> {
+    const { appId, userId } = this.actor
+    if (!frame.conversation) {
+      this.send(conversationsFrame(frame.id, await this.services.messages.recent({ ...this.actor, userId })))
+      return
+    }
+    const result = await this.services.messages.sync(appId, userId, frame.conversation, frame.afterSeq, frame.limit)
+    this.send(syncFrame(frame.id, frame.conversation, result.messages, result.lastSeq, result.hasMore))
+    const newest = result.messages.at(-1)?.seq ?? frame.afterSeq
+    // From here doorbells continue after what the client now holds.
+    if (result.conversationId !== 0) this.advance(result.conversationId, Math.min(Math.max(newest, frame.afterSeq), result.lastSeq))
   }
 
   private advance(conversationId: number, seq: number): void {

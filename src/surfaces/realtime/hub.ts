@@ -13,6 +13,8 @@ import { ackFrame, messageFrame } from './frames.ts'
 const HEARTBEAT_MS = 5_000
 /** DELIVERED marks of pairs are written in batches, not once per frame. */
 const DELIVERED_FLUSH_MS = 200
+/** After a bus outage the sockets are told to reconnect over this long, not all in the same instant. */
+const RECONNECT_SPREAD_MS = 1_000
 
 export class Hub {
   private readonly byUser = new Map<number, Set<Connection>>()
@@ -31,6 +33,7 @@ export class Hub {
       await this.bus.subscribe(ACKS_CHANNEL, (text) => this.onAck(JSON.parse(text) as AckDoorbell)),
       await this.bus.subscribe(TOKENS_REVOKED_CHANNEL, (text) => this.onRevoked(JSON.parse(text) as number[])),
     )
+    this.bus.onResumed(() => this.reconnectAll())
     await this.services.presence.heartbeat()
     this.heartbeat = setInterval(() => {
       this.services.presence.heartbeat().catch((error) => this.log.warn({ err: error }, 'presence heartbeat failed'))
@@ -94,6 +97,20 @@ export class Hub {
   private onRevoked(tokenIds: number[]): void {
     for (const tokenId of tokenIds) {
       for (const connection of this.byToken.get(tokenId) ?? []) this.kick(connection, 'the token was revoked')
+    }
+  }
+
+  /**
+   * The bus was interrupted (Redis went away and came back): doorbells of that time never came, and a
+   * revoked token's socket may still be open. Every socket is closed with 1012; its client reconnects
+   * (authenticating again) and syncs, which is what the protocol asks after any reconnection.
+   */
+  private reconnectAll(): void {
+    if (this.closing) return
+    const connections = [...this.byUser.values()].flatMap((set) => [...set])
+    this.log.warn({ sockets: connections.length }, 'real-time delivery was interrupted: asking the sockets to reconnect and sync')
+    for (const connection of connections) {
+      setTimeout(() => connection.close(1012, 'delivery was interrupted: reconnect and sync'), Math.random() * RECONNECT_SPREAD_MS).unref()
     }
   }
 

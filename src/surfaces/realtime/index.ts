@@ -1,12 +1,13 @@
 // The real-time surface: GET /ws, a WebSocket per device, authenticated by any of the project's tokens.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DomainError } from '../../domain/errors.ts'
+import { DomainError, type ErrorKey } from '../../domain/errors.ts'
 import type { Bus } from '../../platform/bus.ts'
-import { toDomainError } from '../errors.ts'
+import { noteUnavailable, toDomainError } from '../errors.ts'
 import { header } from '../request-context.ts'
 import { restErrorBody } from '../rest/envelope.ts'
 import { Connection } from './connection.ts'
 import { Hub } from './hub.ts'
+import { SyncBudgets } from './limits.ts'
 
 export const WS_PATH = '/ws'
 /** setTimeout's limit; a later expiry is checked again when this runs out. */
@@ -33,18 +34,23 @@ async function authenticate(request: FastifyRequest): Promise<void> {
   request.appId = actor.appId
 }
 
+const HANDSHAKE_STATUS: Partial<Record<ErrorKey, number>> = { NO_PERMISSION: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 }
+
 /** A refused handshake: an HTTP status the WebSocket client reports, and the REST envelope as the body. */
 function sendHandshakeError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
   if (internal) request.log.error({ err: error }, 'websocket handshake failed')
   const status = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_FORMAT', 'USER_DISABLED'].includes(domainError.key) ? 401
-    : domainError.key === 'NO_PERMISSION' ? 403 : internal ? 500 : 400
+    : HANDSHAKE_STATUS[domainError.key] ?? (internal ? 500 : 400)
+  noteUnavailable(domainError, error, request, reply)
   return reply.status(status).serializer(JSON.stringify).send(restErrorBody(domainError))
 }
 
 export function realtimeSurface(bus: Bus) {
   return async function realtime(app: FastifyInstance): Promise<void> {
     const hub = new Hub(app.services, bus, app.log)
+    const { WS_FRAMES_PER_SECOND, WS_MAX_BUFFERED_BYTES, WS_SYNC_CONCURRENCY_PER_USER } = app.config
+    const syncBudgets = new SyncBudgets(WS_SYNC_CONCURRENCY_PER_USER)
     await hub.start()
     app.addHook('onClose', () => hub.close())
     app.setErrorHandler(sendHandshakeError)
@@ -57,7 +63,8 @@ export function realtimeSurface(bus: Bus) {
     }, (socket, request) => {
       const actor = request.actor!
       const connection = new Connection(socket, { ...actor, userId: actor.userId! }, app.services,
-        (conversationId, userId, seq) => hub.markDelivered(conversationId, userId, seq), request.log)
+        (conversationId, userId, seq) => hub.markDelivered(conversationId, userId, seq), request.log,
+        { framesPerSecond: WS_FRAMES_PER_SECOND, maxBufferedBytes: WS_MAX_BUFFERED_BYTES, syncBudgets })
       // Handlers first, then anything asynchronous: no frame is dropped meanwhile.
       socket.on('message', (data) => connection.receive(data.toString()))
       let expiry: NodeJS.Timeout | undefined

@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import type { DomainError } from '../../domain/errors.ts'
-import { toDomainError } from '../errors.ts'
+import { noteUnavailable, toDomainError } from '../errors.ts'
 
 export interface Ok<T> { code: 200; message: null; data: T }
 
@@ -27,6 +27,7 @@ export const HTTP_STATUS: Partial<Record<DomainError['key'], number>> = {
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
   SMS_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
 }
 
 export function restErrorBody(error: DomainError) {
@@ -36,6 +37,7 @@ export function restErrorBody(error: DomainError) {
 export function sendRestError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
   if (internal) request.log.error({ err: error }, 'request failed')
+  noteUnavailable(domainError, error, request, reply)
   // Error bodies bypass the route's success schema.
   return reply.status(HTTP_STATUS[domainError.key] ?? 200).serializer(JSON.stringify).send(restErrorBody(domainError))
 }

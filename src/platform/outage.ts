@@ -1,0 +1,46 @@
+// A dependency that went away (PostgreSQL, Redis): its errors are tagged where they arise, so a request answers 503, not 500.
+
+export type Dependency = 'database' | 'redis'
+
+/** Where the platform reports what happens to its connections (pino's logger fits). */
+export interface PlatformLog {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+  debug(obj: object, msg: string): void
+}
+
+export const silentLog: PlatformLog = { info() {}, warn() {}, debug() {} }
+
+/** The dependency could not be reached or dropped the connection; the request may be retried later. */
+export class DependencyUnavailableError extends Error {
+  constructor(readonly dependency: Dependency, cause: unknown) {
+    super(`${dependency === 'database' ? 'the database' : 'Redis'} is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    this.name = 'DependencyUnavailableError'
+  }
+}
+
+export function isDependencyUnavailable(error: unknown): error is DependencyUnavailableError {
+  return error instanceof DependencyUnavailableError
+}
+
+/** Socket-level failures: the peer is down, restarting or unreachable. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'EAI_AGAIN'])
+
+/**
+ * PostgreSQL errors that are about the connection, not the query: SQLSTATE class 08 (connection
+ * exception), 57P01–57P03 (administrator or crash shutdown, cannot connect now), 53300 (too many
+ * connections), and node-postgres' own words for a dead or unobtainable connection.
+ */
+export function isPostgresConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string') {
+    if (NETWORK_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true
+  }
+  return /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed/i.test(error.message)
+}
+
+/** A failed Redis command means Redis is unreachable, slow or out of memory: ours are well-formed. */
+export function redisUnavailable(error: unknown): DependencyUnavailableError {
+  return error instanceof DependencyUnavailableError ? error : new DependencyUnavailableError('redis', error)
+}
