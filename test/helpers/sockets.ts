@@ -44,7 +44,7 @@ export async function openSocket(baseUrl: string, token: string, how: 'header' |
     closed,
     next(match, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames)}`)), timeoutMs)
+        const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames).slice(0, 2000)}`)), timeoutMs)
         const look = () => {
           const found = frames.find((f) => !taken.has(f) && match(f))
           if (found) {
