@@ -75,6 +75,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }, { groups: overrides.groupDirectory, friends: overrides.friendDirectory })
     const { generatedAdminToken } = await services.apps.ensureDefaultApp(config.ADMIN_TOKEN)
     if (generatedAdminToken) overrides.onGeneratedAdminToken?.(generatedAdminToken)
+    if (config.RETENTION_INTERVAL_SECONDS > 0) {
+      const stop = services.retention.schedule(config.RETENTION_INTERVAL_SECONDS * 1000, (error, purged) => {
+        if (error) app.log.warn({ err: error }, 'retention round failed; the next one will try again')
+        else app.log.debug({ purged }, 'retention round')
+      })
+      app.addHook('onClose', async () => stop())
+    }
 
     app.decorate('services', services)
     app.decorate('config', config)

@@ -27,6 +27,7 @@ const ConfigSchema = Type.Object({
   WS_FRAMES_PER_SECOND: Type.Integer({ minimum: 1, maximum: 10_000, default: 50, description: 'client frames per WebSocket per second (bursts of twice as many); more are refused, and a socket that keeps on is closed' }),
   WS_SYNC_CONCURRENCY_PER_USER: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'sync requests of one user answered at once on a process; the rest wait their turn' }),
   WS_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, default: 4 * 1024 * 1024, description: 'bytes waiting for a WebSocket client that does not read before it is closed with 1013' }),
+  RETENTION_INTERVAL_SECONDS: Type.Integer({ minimum: 0, default: 3600, description: 'how often each process purges expired tokens, verification codes and send-deduplication records; 0 = never' }),
   LOGIN_FAILURES_MAX: Type.Integer({ minimum: 1, default: 10, description: 'failed logins per account before logins are refused for the window' }),
   LOGIN_FAILURES_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900, description: 'window of LOGIN_FAILURES_MAX' }),
 })

@@ -14,6 +14,7 @@ import { AdmissionService } from './groups/admission.service.ts'
 import { GroupContentService } from './groups/content.service.ts'
 import { MessagesService } from './messages/messages.service.ts'
 import { PresenceService } from './messages/presence.service.ts'
+import { RetentionService } from './retention/retention.service.ts'
 import type { FriendDirectory, GroupDirectory } from './messages/messages.types.ts'
 import { friendDirectory, groupDirectory } from './messages/directories.ts'
 
@@ -32,6 +33,7 @@ export interface Services {
   readonly groupContent: GroupContentService
   readonly messages: MessagesService
   readonly presence: PresenceService
+  readonly retention: RetentionService
 }
 
 /** What messaging asks of groups and rosters; tests hand in their own. */
@@ -44,6 +46,7 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
   const verification = new VerificationService(ctx)
   const accounts = new AccountsService(ctx, verification)
   const roster = new RosterService(ctx)
+  const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(ctx), directories.friends ?? friendDirectory(roster))
   return {
     apps: new AppsService(ctx),
     accounts,
@@ -57,7 +60,8 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
     groups: new GroupsService(ctx),
     groupAdmission: new AdmissionService(ctx, (appId, a, b, db) => roster.areFriends(appId, a, b, db)),
     groupContent: new GroupContentService(ctx),
-    messages: new MessagesService(ctx, directories.groups ?? groupDirectory(ctx), directories.friends ?? friendDirectory(roster)),
+    messages,
     presence: new PresenceService(ctx),
+    retention: new RetentionService(accounts, verification, messages),
   }
 }

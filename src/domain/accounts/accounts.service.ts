@@ -9,7 +9,7 @@ import { isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
 import {
   findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser, upsertDevice,
 } from './accounts.repository.ts'
-import { findLiveToken, insertToken, revokeToken, revokeUserTokens } from './tokens.repository.ts'
+import { findLiveToken, insertToken, purgeTokens, revokeToken, revokeUserTokens } from './tokens.repository.ts'
 import { platformFromUserAgent } from './platform.ts'
 import { checkEmail, checkMobile, checkUsername } from './rules.ts'
 import type { VerificationService } from './verification.service.ts'
@@ -189,6 +189,11 @@ export class AccountsService {
   /** Tells every process that these tokens are revoked (their sockets close). */
   async announceRevoked(tokenIds: number[]): Promise<void> {
     if (tokenIds.length > 0) await this.ctx.bus.publish(TOKENS_REVOKED_CHANNEL, JSON.stringify(tokenIds))
+  }
+
+  /** Retention: forgets tokens that expired or were revoked before now; returns how many. */
+  async purgeExpiredTokens(): Promise<number> {
+    return purgeTokens(this.ctx.db, new Date(this.ctx.now()))
   }
 }
 

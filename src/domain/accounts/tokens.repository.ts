@@ -1,6 +1,7 @@
 // Queries on the one token store of every surface; tokens are looked up by their SHA-256 digest only.
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
+import { deleteInBatches } from '../../platform/purge.ts'
 
 export async function insertToken(
   db: Db,
@@ -49,4 +50,9 @@ export async function hasAdminToken(db: Db, appId: string): Promise<boolean> {
     .where('app_id', '=', appId).where('kind', '=', 'admin').where('revoked_at', 'is', null)
     .executeTakeFirst()
   return row !== undefined
+}
+
+/** Tokens past their expiry or revoked before `before`: they can never authenticate again. */
+export async function purgeTokens(db: Db, before: Date): Promise<number> {
+  return deleteInBatches(db, 'tokens', sql`expires_at < ${before} or revoked_at < ${before}`)
 }

@@ -1,6 +1,7 @@
 // Queries on verification codes: the newest live code of a target, wrong tries, single use.
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
+import { deleteInBatches } from '../../platform/purge.ts'
 
 export async function insertCode(db: Db, row: { appId: string; target: string; purpose: 'register' | 'reset'; codeDigest: string; expiresAt: Date }): Promise<number> {
   const inserted = await db.insertInto('verification_codes')
@@ -29,4 +30,9 @@ export async function useCode(db: Db, id: number): Promise<boolean> {
   const result = await db.updateTable('verification_codes').set({ used_at: sql`now()` })
     .where('id', '=', id).where('used_at', 'is', null).executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/** Codes past their expiry: used or not, they can never be checked again. */
+export async function purgeCodes(db: Db, before: Date): Promise<number> {
+  return deleteInBatches(db, 'verification_codes', sql`expires_at < ${before}`)
 }

@@ -3,7 +3,7 @@ import { createHash, randomInt } from 'node:crypto'
 import { DomainError } from '../errors.ts'
 import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
-import { countWrongTry, deleteCode, insertCode, newestCode, useCode } from './verification.repository.ts'
+import { countWrongTry, deleteCode, insertCode, newestCode, purgeCodes, useCode } from './verification.repository.ts'
 import { findUserByLoginName } from './accounts.repository.ts'
 
 export type CodePurpose = 'register' | 'reset'
@@ -66,5 +66,10 @@ export class VerificationService {
   /** Uses the checked code inside the transaction that acts on it: single use, even under races. */
   async consume(trx: Db, codeId: number): Promise<void> {
     if (!await useCode(trx, codeId)) throw new DomainError('BAD_VERIFICATION_CODE', 'this verification code was already used')
+  }
+
+  /** Retention: forgets codes that expired before now; returns how many. */
+  async purgeExpired(): Promise<number> {
+    return purgeCodes(this.ctx.db, new Date(this.ctx.now()))
   }
 }

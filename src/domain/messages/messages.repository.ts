@@ -1,6 +1,7 @@
 // Queries of messaging: append under the conversation's row lock, history and catch-up by sequence, read state, send dedup.
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
+import { deleteInBatches } from '../../platform/purge.ts'
 import type { MessageRow } from '../../platform/tables.ts'
 import { CONTROL_TYPES, type MessageBody } from './messages.types.ts'
 
@@ -188,4 +189,9 @@ export async function existingUsers(db: Db, appId: string, ids: number[]): Promi
   if (ids.length === 0) return new Set()
   const rows = await db.selectFrom('users').select('id').where('app_id', '=', appId).where('id', 'in', ids).execute()
   return new Set(rows.map((r) => r.id))
+}
+
+/** transaction_id records older than `before` (epoch ms): a repeat of them is a new send anyway. */
+export async function purgeTransactions(db: Db, before: number): Promise<number> {
+  return deleteInBatches(db, 'message_transactions', sql`created_at < ${before}`)
 }

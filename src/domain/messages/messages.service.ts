@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db.ts'
 import type { MessageRow } from '../../platform/tables.ts'
 import {
   advanceState, appendMessage, claimTransaction, countUnread, deviceSn, existingUsers, findConversation, findConversationById,
-  findMessage, findStates, listConversations, markRecalled, messagesAfter, pageBackwards, recordTransaction, sendersBetween,
+  findMessage, findStates, listConversations, markRecalled, messagesAfter, pageBackwards, purgeTransactions, recordTransaction, sendersBetween,
   type ConversationKey, type NewMessage,
 } from './messages.repository.ts'
 import {
@@ -296,6 +296,11 @@ export class MessagesService {
 
   private async publish(channel: string, payload: MessageDoorbell | AckDoorbell): Promise<void> {
     await this.ctx.bus.publish(channel, JSON.stringify(payload))
+  }
+
+  /** Retention: forgets transaction_id records older than the dedup window; returns how many. */
+  async purgeExpiredTransactions(): Promise<number> {
+    return purgeTransactions(this.ctx.db, this.ctx.now() - DEDUP_WINDOW_MS)
   }
 
   private async deviceSn(deviceId: number): Promise<number> {

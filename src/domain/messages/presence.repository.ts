@@ -5,9 +5,22 @@ import type { Db } from '../../platform/db.ts'
 /** A process is believed while its heartbeat is younger than this. */
 export const PROCESS_STALE_SECONDS = 15
 
-export async function heartbeat(db: Db, processId: string): Promise<void> {
-  await db.insertInto('presence_processes').values({ process_id: processId })
+/** True when the process's row had to be created: new, or forgotten by others after a long silence (a database outage). */
+export async function heartbeat(db: Db, processId: string): Promise<boolean> {
+  const row = await db.insertInto('presence_processes').values({ process_id: processId })
     .onConflict((oc) => oc.column('process_id').doUpdateSet({ seen_at: sql`now()` }))
+    // xmax is 0 on a row this statement inserted, and set on one it updated.
+    .returning(sql<boolean>`(xmax = 0)`.as('created'))
+    .executeTakeFirstOrThrow()
+  return row.created
+}
+
+/** Sets this process's connection counts anew (after its rows were forgotten). */
+export async function restoreConnections(db: Db, processId: string, counts: Map<number, number>): Promise<void> {
+  if (counts.size === 0) return
+  await db.insertInto('presence_connections')
+    .values([...counts].map(([userId, connections]) => ({ process_id: processId, user_id: userId, connections })))
+    .onConflict((oc) => oc.columns(['process_id', 'user_id']).doUpdateSet({ connections: sql`excluded.connections` }))
     .execute()
 }
 

@@ -36,7 +36,7 @@ export class Hub {
     this.bus.onResumed(() => this.reconnectAll())
     await this.services.presence.heartbeat()
     this.heartbeat = setInterval(() => {
-      this.services.presence.heartbeat().catch((error) => this.log.warn({ err: error }, 'presence heartbeat failed'))
+      this.services.presence.heartbeat(() => this.liveCounts()).catch((error) => this.log.warn({ err: error }, 'presence heartbeat failed'))
     }, HEARTBEAT_MS)
     this.heartbeat.unref()
     this.flusher = setInterval(() => { void this.flushDelivered() }, DELIVERED_FLUSH_MS)
@@ -65,6 +65,10 @@ export class Hub {
     // The count goes down only after it went up.
     await registered.catch(() => {})
     if (!this.closing) await this.services.presence.disconnected(connection.userId)
+  }
+
+  private liveCounts(): Map<number, number> {
+    return new Map([...this.byUser].map(([userId, set]) => [userId, set.size]))
   }
 
   connectionsOf(userId: number): number {
