@@ -1,6 +1,7 @@
 // Process entry: load config, build the app, listen, and close gracefully on SIGTERM/SIGINT.
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
+import { isConnectionFailure } from './platform/outage.ts'
 
 async function main(): Promise<void> {
   let config
@@ -28,6 +29,17 @@ async function main(): Promise<void> {
     force.unref()
     app.close().then(() => process.exit(0), (error) => { app.log.error({ err: error }, 'shutdown failed'); process.exit(1) })
   }
+  // The last line of defence: a connection error nobody caught (a dead connection's 'error' event, a
+  // fire-and-forget query) must not end the process that outlives the outage. Anything else still does.
+  const survive = (kind: string) => (error: unknown) => {
+    if (!isConnectionFailure(error)) {
+      app.log.fatal({ err: error }, `${kind}: exiting`)
+      process.exit(1)
+    }
+    app.log.warn({ err: error }, `${kind} from a dependency connection; carrying on`)
+  }
+  process.on('uncaughtException', survive('uncaught exception'))
+  process.on('unhandledRejection', survive('unhandled rejection'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
   await app.listen({ port: config.PORT, host: config.HOST })

@@ -40,6 +40,15 @@ export function isPostgresConnectionError(error: unknown): boolean {
   return /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed/i.test(error.message)
 }
 
+/** ioredis' own words for a connection that is gone or not there yet. */
+const REDIS_CONNECTION = /Connection is closed|Stream isn't writeable|MaxRetriesPerRequest|Command timed out|Reached the max retries/i
+
+/** Any failure that is about reaching PostgreSQL or Redis rather than about what was asked of them. */
+export function isConnectionFailure(error: unknown): boolean {
+  if (isDependencyUnavailable(error) || isPostgresConnectionError(error)) return true
+  return error instanceof Error && (REDIS_CONNECTION.test(error.message) || error.name === 'MaxRetriesPerRequestError')
+}
+
 /** A failed Redis command means Redis is unreachable, slow or out of memory: ours are well-formed. */
 export function redisUnavailable(error: unknown): DependencyUnavailableError {
   return error instanceof DependencyUnavailableError ? error : new DependencyUnavailableError('redis', error)
