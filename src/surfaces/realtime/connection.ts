@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws'
 import type { Actor } from '../../domain/actor.ts'
 import { conversationFor, type MessageDoorbell } from '../../domain/messages/messages.service.ts'
 import type { Services } from '../../domain/services.ts'
+import { ERRORS } from '../../domain/errors.ts'
 import { toDomainError } from '../errors.ts'
 import { conversationsFrame, errorFrame, messageFrame, parseClientFrame, syncFrame, type ClientFrame } from './frames.ts'
 import { FrameBucket, type SyncBudgets } from './limits.ts'
@@ -109,7 +110,7 @@ export class Connection {
     if (!this.bucket.take()) {
       // Told once per frame; a client that ignores a whole burst of refusals is cut off.
       if (this.bucket.refusedInARow > this.bucket.capacity) this.close(1008, 'too many frames')
-      else this.send(errorFrame(frame.id, 10015, `too many frames: at most ${this.limits.framesPerSecond} per second`))
+      else this.send(errorFrame(frame.id, ERRORS.RATE_LIMITED.code, `too many frames: at most ${this.limits.framesPerSecond} per second`))
       return
     }
     if ('error' in frame) {
@@ -121,7 +122,7 @@ export class Connection {
       return
     }
     if (this.pendingSyncs >= MAX_PENDING_SYNCS) {
-      this.send(errorFrame(frame.id, 10015, `too many sync requests in progress (at most ${MAX_PENDING_SYNCS}): wait for their answers`))
+      this.send(errorFrame(frame.id, ERRORS.RATE_LIMITED.code, `too many sync requests in progress (at most ${MAX_PENDING_SYNCS}): wait for their answers`))
       return
     }
     this.pendingSyncs++
