@@ -1,18 +1,21 @@
 // Turns anything thrown inside a request into a DomainError, so every surface renders one kind of error.
 import type { FastifyError } from 'fastify'
 import { DomainError, isDomainError } from '../domain/errors.ts'
+import { describeValidationZh } from './validation-zh.ts'
 
 /** `internal` is true for faults the client did not cause: they are logged and answered as 500. */
 export function toDomainError(error: unknown): { error: DomainError; internal: boolean } {
   if (isDomainError(error)) return { error, internal: error.key === 'INTERNAL' }
   const fastifyError = error as Partial<FastifyError>
   if (fastifyError.validation) {
-    return { error: new DomainError('BAD_PARAMETER', `invalid parameter: ${describeValidation(fastifyError)}`), internal: false }
+    const zh = describeValidationZh(fastifyError)
+    return { error: new DomainError('BAD_PARAMETER', `invalid parameter: ${describeValidation(fastifyError)}`, { zh }), internal: false }
   }
   const status = fastifyError.statusCode ?? 500
   if (status === 413) return { error: new DomainError('PAYLOAD_TOO_LARGE', fastifyError.message), internal: false }
   if (status === 429) return { error: new DomainError('RATE_LIMITED', fastifyError.message), internal: false }
-  if (status >= 400 && status < 500) return { error: new DomainError('BAD_PARAMETER', fastifyError.message ?? 'bad request'), internal: false }
+  // Unreadable bodies (bad JSON, an unknown content type, a broken multipart stream).
+  if (status >= 400 && status < 500) return { error: new DomainError('BAD_PARAMETER', fastifyError.message ?? 'bad request', { zh: '请求内容无法解析' }), internal: false }
   return { error: new DomainError('INTERNAL'), internal: true }
 }
 
