@@ -29,7 +29,7 @@ export async function rawRequest(app: FastifyInstance, request: { method: string
     ...(body.length > 0 || request.method === 'POST' ? [`Content-Length: ${body.length}`] : []),
   ].join('\r\n')
   const raw = await new Promise<Buffer>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body])))
+    const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body])))
     const chunks: Buffer[] = []
     socket.on('data', (chunk) => chunks.push(chunk))
     socket.on('end', () => resolve(Buffer.concat(chunks)))
