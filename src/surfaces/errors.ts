@@ -3,6 +3,12 @@ import type { FastifyError } from 'fastify'
 import { DomainError, isDomainError } from '../domain/errors.ts'
 import { describeValidationZh } from './validation-zh.ts'
 
+/**
+ * The content type of every error answer, set explicitly: a reply with its own serializer, sent from a hook
+ * (authentication, the rate limiter), otherwise goes out without one, and iOS clients refuse such a body.
+ */
+export const JSON_UTF8 = 'application/json; charset=utf-8'
+
 /** `internal` is true for faults the client did not cause: they are logged and answered as 500. */
 export function toDomainError(error: unknown): { error: DomainError; internal: boolean } {
   if (isDomainError(error)) return { error, internal: error.key === 'INTERNAL' }

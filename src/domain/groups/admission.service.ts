@@ -198,26 +198,50 @@ export class AdmissionService {
     })
   }
 
-  /** Facade join/: a member adds one of its friends, at once. */
+  /**
+   * Facade join/: a member adds someone from its address book, at once. An app that speaks only the facade
+   * cannot make friends, so the address book (003 "通讯录") is the caller's friends and the members of the
+   * caller's other live groups; anyone else is refused.
+   */
   async addFriend(actor: Actor, groupId: number, userId: number): Promise<void> {
     const callerId = self(actor)
     await this.tx(async (trx) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       requireMember(await actingIn(trx, actor, group), group)
       if (!(await usersOfApp(trx, actor.appId, [userId])).has(userId)) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
-      if (!(await this.areFriends(actor.appId, callerId, userId, trx))) throw new DomainError('NO_PERMISSION', `user ${userId} is not your friend`)
+      const known = userId !== callerId
+        && (await this.areFriends(actor.appId, callerId, userId, trx) || await shareAnotherGroup(trx, callerId, userId, group.id))
+      if (!known) {
+        throw new DomainError('NO_PERMISSION', `user ${userId} is neither your friend nor a member of another of your groups`, {
+          zh: '只能拉通讯录中的好友或同群成员入群',
+        })
+      }
       await this.admit(trx, group, userId)
     })
   }
 
-  /** Facade invite/: the caller joins by the group's face-to-face code. */
+  /**
+   * Facade invite/: the caller joins by the group's face-to-face code. FACE_CODE_TRIES wrong codes per user
+   * and group within a FACE_CODE_WINDOW_SECONDS window; after that RATE_LIMITED until the window ends.
+   */
   async joinByCode(actor: Actor, groupId: number, code: string): Promise<Group> {
     const userId = self(actor)
+    const now = this.ctx.now()
+    const window = Math.floor(now / (FACE_CODE_WINDOW_SECONDS * 1000))
+    const key = `face-code-failures:${actor.appId}:${groupId}:${userId}:${window}`
+    const retryAfterSeconds = Math.ceil(((window + 1) * FACE_CODE_WINDOW_SECONDS * 1000 - now) / 1000)
+    if (Number(await this.ctx.kv.get(key) ?? 0) >= FACE_CODE_TRIES) {
+      throw new DomainError('RATE_LIMITED', `too many wrong face-to-face codes; try again in ${retryAfterSeconds} s`, { retryAfterSeconds })
+    }
+    const group = await liveGroup(this.ctx.db, actor.appId, groupId)
+    if (!faceCodeMatches(group.code, code)) {
+      await this.ctx.kv.incr(key, FACE_CODE_WINDOW_SECONDS)
+      throw new DomainError('FACE_CODE_MISMATCH')
+    }
     return this.tx(async (trx) => {
-      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
-      if (group.code === '' || group.code !== code) throw new DomainError('FACE_CODE_MISMATCH')
-      await this.admit(trx, group, userId)
-      return group
+      const locked = await liveGroup(trx, actor.appId, groupId, { lock: true })
+      await this.admit(trx, locked, userId)
+      return locked
     })
   }
 

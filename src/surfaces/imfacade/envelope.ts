@@ -1,7 +1,7 @@
 // The IM facade envelope: `{detail}` in Chinese with Django REST Framework statuses (semantics §1), DRF's zh_Hans words for its own errors.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainError, ErrorKey } from '../../domain/errors.ts'
-import { toDomainError } from '../errors.ts'
+import { JSON_UTF8, toDomainError } from '../errors.ts'
 import { ZH_REASON } from '../zh.ts'
 
 const STATUS: Partial<Record<ErrorKey, number>> = {
@@ -78,5 +78,5 @@ export function sendFacadeError(error: unknown, request: FastifyRequest, reply: 
   const status = facadeStatus(domainError)
   if (status === 401) reply.header('www-authenticate', 'Token')
   if (status === 429 && domainError.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(domainError.retryAfterSeconds))))
-  return reply.status(status).serializer(JSON.stringify).send({ detail: facadeDetail(domainError) })
+  return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send({ detail: facadeDetail(domainError) })
 }

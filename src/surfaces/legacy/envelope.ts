@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TProperties } from 'typebox'
 import type { DomainError } from '../../domain/errors.ts'
-import { toDomainError } from '../errors.ts'
+import { JSON_UTF8, toDomainError } from '../errors.ts'
 import { zhReason } from '../zh.ts'
 
 export function legacyErrorBody(error: DomainError) {
@@ -12,7 +12,7 @@ export function legacyErrorBody(error: DomainError) {
 export function sendLegacyError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
   if (internal) request.log.error({ err: error }, 'request failed')
-  return reply.status(internal ? 500 : 200).serializer(JSON.stringify).send(legacyErrorBody(domainError))
+  return reply.status(internal ? 500 : 200).type(JSON_UTF8).serializer(JSON.stringify).send(legacyErrorBody(domainError))
 }
 
 /** Response schema of a successful action: `success`, `info`, then the action's own fields in order. */

@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import type { DomainError } from '../../domain/errors.ts'
-import { toDomainError } from '../errors.ts'
+import { JSON_UTF8, toDomainError } from '../errors.ts'
 
 export interface Ok<T> { code: 200; message: null; data: T }
 
@@ -37,5 +37,5 @@ export function sendRestError(error: unknown, request: FastifyRequest, reply: Fa
   const { error: domainError, internal } = toDomainError(error)
   if (internal) request.log.error({ err: error }, 'request failed')
   // Error bodies bypass the route's success schema.
-  return reply.status(HTTP_STATUS[domainError.key] ?? 200).serializer(JSON.stringify).send(restErrorBody(domainError))
+  return reply.status(HTTP_STATUS[domainError.key] ?? 200).type(JSON_UTF8).serializer(JSON.stringify).send(restErrorBody(domainError))
 }
