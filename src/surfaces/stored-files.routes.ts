@@ -7,9 +7,9 @@ import { Type } from 'typebox'
 import { DomainError } from '../domain/errors.ts'
 import type { FileStore } from '../platform/storage.ts'
 
-/** The facade shows a picture where none was set, as its old server did (`…/media/avatar/default.jpg`). */
-export const DEFAULT_AVATAR = 'static/default-avatar.png'
-export const DEFAULT_COVER = 'static/default-cover.png'
+/** The earlier URLs of the default pictures, still served for clients that kept them (the facade now shows documented-files.routes.ts's). */
+const DEFAULT_AVATAR = 'static/default-avatar.png'
+const DEFAULT_COVER = 'static/default-cover.png'
 const ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url))
 const STATIC = new Map([DEFAULT_AVATAR, DEFAULT_COVER].map((path) => [path.slice('static/'.length), readFileSync(join(ASSETS, path.slice('static/'.length)))]))
 
