@@ -18,6 +18,7 @@ import { DomainError } from './domain/errors.ts'
 import './surfaces/request-context.ts'
 import { opsRoutes } from './surfaces/ops.routes.ts'
 import { storedFileRoutes } from './surfaces/stored-files.routes.ts'
+import { documentedFileRoutes } from './surfaces/documented-files.routes.ts'
 import { restSurface } from './surfaces/rest/index.ts'
 import { sendRestError } from './surfaces/rest/envelope.ts'
 import { legacySurface } from './surfaces/legacy/index.ts'
@@ -105,7 +106,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         skipOnError: true,
         allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
         // Thrown, so each surface's error handler answers in its own envelope.
-        errorResponseBuilder: (_request, context) => new DomainError('RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
+        errorResponseBuilder: (_request, context) => new DomainError('RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`, {
+          retryAfterSeconds: Math.ceil(context.ttl / 1000),
+        }),
       })
     }
     // Before any route, so it can answer upgrade requests (client frames are small: 64 KiB at most).
@@ -131,6 +134,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     app.setNotFoundHandler(sendNotFound)
     opsRoutes(app, platform)
     storedFileRoutes(app, platform.files)
+    documentedFileRoutes(app, platform.files)
     await app.register(restSurface)
     await app.register(legacySurface)
     await app.register(facadeSurface)

@@ -9,6 +9,11 @@ export interface Actor {
   /** A `group_id` header sent with an admin token: act as an admin of that group. */
   readonly asGroupAdmin: number | null
   readonly tokenId: number
+  /**
+   * The session the token belongs to: its own id, or for a token derived from a session token (the facade's
+   * key) that token's id. Signing out ends the whole session.
+   */
+  readonly sessionTokenId: number
   readonly deviceId: number | null
   /** Epoch ms of the token's expiry; null for admin tokens that never expire. */
   readonly expiresAt: number | null

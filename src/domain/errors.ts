@@ -58,16 +58,30 @@ export const ERRORS = {
 
 export type ErrorKey = keyof typeof ERRORS
 
+export interface DomainErrorOptions {
+  /**
+   * The reason in Chinese, for the people using the old apps: the legacy `info` and the facade `detail`
+   * show it instead of their code's general text (REST shows `reason`, for developers).
+   */
+  readonly zh?: string
+  /** Seconds until the refused request may succeed (rate limits). */
+  readonly retryAfterSeconds?: number
+}
+
 export class DomainError extends Error {
   readonly key: ErrorKey
   readonly code: number
+  readonly zh?: string
+  readonly retryAfterSeconds?: number
 
   /** `reason` replaces the default message when the caller can say more (which field, which id). */
-  constructor(key: ErrorKey, reason?: string) {
+  constructor(key: ErrorKey, reason?: string, options: DomainErrorOptions = {}) {
     super(reason ?? ERRORS[key].message)
     this.name = 'DomainError'
     this.key = key
     this.code = ERRORS[key].code
+    if (options.zh !== undefined) this.zh = options.zh
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds
   }
 }
 

@@ -2,15 +2,9 @@
 import { createHash } from 'node:crypto'
 import { hash, verify, Algorithm } from '@node-rs/argon2'
 
-const MD5_HEX = /^[0-9a-fA-F]{32}$/
-
 /** What legacy clients send instead of the password, and what the REST surface computes from it. */
 export function md5Hex(password: string): string {
   return createHash('md5').update(password, 'utf8').digest('hex')
-}
-
-export function isMd5Hex(value: string): boolean {
-  return MD5_HEX.test(value)
 }
 
 export function hashDigest(digest: string): Promise<string> {

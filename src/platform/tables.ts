@@ -104,6 +104,8 @@ export interface TokensTable {
   created_at: CreatedAt
   expires_at: Date | null
   revoked_at: Date | null
+  /** The session token this one was derived from (the facade's key); null for a session's own token. */
+  parent_id: ColumnType<number | null, number | null | undefined, number | null>
 }
 
 export interface UploadsTable {

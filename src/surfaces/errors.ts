@@ -2,9 +2,16 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, isDomainError } from '../domain/errors.ts'
 import { isDependencyUnavailable } from '../platform/outage.ts'
+import { describeValidationZh } from './validation-zh.ts'
 
 /** What a client is told to wait before retrying a request refused during an outage. */
 const RETRY_AFTER_SECONDS = '2'
+
+/**
+ * The content type of every error answer, set explicitly: a reply with its own serializer, sent from a hook
+ * (authentication, the rate limiter), otherwise goes out without one, and iOS clients refuse such a body.
+ */
+export const JSON_UTF8 = 'application/json; charset=utf-8'
 
 /** `internal` is true for faults the client did not cause: they are logged and answered as 500. */
 export function toDomainError(error: unknown): { error: DomainError; internal: boolean } {
@@ -14,12 +21,14 @@ export function toDomainError(error: unknown): { error: DomainError; internal: b
   }
   const fastifyError = error as Partial<FastifyError>
   if (fastifyError.validation) {
-    return { error: new DomainError('BAD_PARAMETER', `invalid parameter: ${describeValidation(fastifyError)}`), internal: false }
+    const zh = describeValidationZh(fastifyError)
+    return { error: new DomainError('BAD_PARAMETER', `invalid parameter: ${describeValidation(fastifyError)}`, { zh }), internal: false }
   }
   const status = fastifyError.statusCode ?? 500
   if (status === 413) return { error: new DomainError('PAYLOAD_TOO_LARGE', fastifyError.message), internal: false }
   if (status === 429) return { error: new DomainError('RATE_LIMITED', fastifyError.message), internal: false }
-  if (status >= 400 && status < 500) return { error: new DomainError('BAD_PARAMETER', fastifyError.message ?? 'bad request'), internal: false }
+  // Unreadable bodies (bad JSON, an unknown content type, a broken multipart stream).
+  if (status >= 400 && status < 500) return { error: new DomainError('BAD_PARAMETER', fastifyError.message ?? 'bad request', { zh: '请求内容无法解析' }), internal: false }
   return { error: new DomainError('INTERNAL'), internal: true }
 }
 

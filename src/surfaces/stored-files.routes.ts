@@ -2,14 +2,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { DomainError } from '../domain/errors.ts'
 import type { FileStore } from '../platform/storage.ts'
 
-/** The facade shows a picture where none was set, as its old server did (`…/media/avatar/default.jpg`). */
-export const DEFAULT_AVATAR = 'static/default-avatar.png'
-export const DEFAULT_COVER = 'static/default-cover.png'
+/** The earlier URLs of the default pictures, still served for clients that kept them (the facade now shows documented-files.routes.ts's). */
+const DEFAULT_AVATAR = 'static/default-avatar.png'
+const DEFAULT_COVER = 'static/default-cover.png'
 const ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url))
 const STATIC = new Map([DEFAULT_AVATAR, DEFAULT_COVER].map((path) => [path.slice('static/'.length), readFileSync(join(ASSETS, path.slice('static/'.length)))]))
 
@@ -32,13 +32,18 @@ export function storedFileRoutes(app: FastifyInstance, files: FileStore): void {
     },
   }, async (request, reply) => {
     const { folder, name } = request.params as { folder: string; name: string }
-    const file = await files.open(`${folder}/${name}`)
-    if (!file) throw new DomainError('ROUTE_NOT_FOUND', 'no such file')
-    return reply
-      .header('content-type', file.mime)
-      .header('content-length', file.size)
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('x-content-type-options', 'nosniff')
-      .send(file.stream)
+    return sendStoredFile(reply, files, `${folder}/${name}`)
   })
+}
+
+/** Answers a stored file (also under the other paths it is served at); an unknown one is 404. */
+export async function sendStoredFile(reply: FastifyReply, files: FileStore, path: string) {
+  const file = await files.open(path)
+  if (!file) throw new DomainError('ROUTE_NOT_FOUND', 'no such file')
+  return reply
+    .header('content-type', file.mime)
+    .header('content-length', file.size)
+    .header('cache-control', 'public, max-age=31536000, immutable')
+    .header('x-content-type-options', 'nosniff')
+    .send(file.stream)
 }

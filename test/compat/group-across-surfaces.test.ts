@@ -1,4 +1,4 @@
-// One group across the three surfaces: created on REST with a project, joined on legacy, added to on the facade,
+// One group across the three surfaces: created on REST with a project, applied to on legacy and admitted on REST, added to on the facade,
 // renamed by its owner with a facade-issued token, listed everywhere alike, and a member kicked on legacy gone from REST.
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.ts'
@@ -29,9 +29,11 @@ t.test('one group, three surfaces', async (t) => {
   t.equal(created.code, 200)
   const groupId: number = created.data.group_id
 
-  // 2. Joined on legacy.
+  // 2. Applied to on legacy (a REST group asks an admin: apply_approval 1), admitted by the owner on REST.
   const legacySession = await legacyLogin('legacy_user', 'legacy-pass')
   t.same(await legacy(legacySession, 'joinGroup', { groupId: String(groupId) }), { success: true, info: '申请入群成功' })
+  t.same((await legacy(legacySession, 'groupList')).groupList, [], 'not in yet: the application waits')
+  t.match(await rest(owner, 'POST', '/group/apply/handle', { group_id: groupId, user_id: legacyUser.userId, approval: true }), { code: 200 })
   const listed = await legacy(legacySession, 'groupList')
   t.same(listed.groupList, [{
     groupId: String(groupId), projectName: '悦尚九鲜', groupName: '悦尚九鲜项目群', type: '2', introduction: '', notice: '', creator_id: String(owner.userId),

@@ -191,3 +191,24 @@ t.test('requests: form, typed JSON, query, multipart (inline, from a file, padde
   const refused = await replayFixture({ file: join(dir, 'f.json'), fixture: { description: 'd', exchanges: [{ name: 'x', request: { method: 'GET', path: '/' }, response: { status: 200, body: {} } }] } }, { baseUrl: 'http://127.0.0.1:1' })
   t.match(refused.exchanges[0]!.error, /request failed/)
 })
+
+t.test('exactHeaderNames: a header must come spelled as the fixture spells it (old apps look them up case-sensitively)', async (t) => {
+  const server = createServer((request, response) => {
+    // One server spells the session header as printed, the other as a lowercasing framework would.
+    response.setHeader(request.url === '/printed' ? 'accessToken' : 'accesstoken', 'T')
+    response.setHeader('content-type', 'application/json')
+    response.end('{}')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const target: Target = { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+  const fixture = (path: string, exactHeaderNames: boolean): Fixture => ({
+    description: 'header names',
+    exchanges: [{ name: path, request: { method: 'GET', path }, response: { status: 200, exactHeaderNames, headers: { accessToken: 'T' }, body: {} } }],
+  })
+  t.equal((await replayFixture({ file: 'x', fixture: checkFixture(fixture('/printed', true)) }, target)).outcome, 'pass')
+  const lowered = await replayFixture({ file: 'x', fixture: checkFixture(fixture('/lowered', true)) }, target)
+  t.same(lowered.exchanges[0]!.differences.map((d) => `${d.path}: ${d.message}`), ['headers.accessToken: expected the name spelled "accessToken", got "accesstoken"'])
+  t.equal((await replayFixture({ file: 'x', fixture: checkFixture(fixture('/lowered', false)) }, target)).outcome, 'pass', 'without it, names compare in any case')
+  t.throws(() => checkFixture({ ...fixture('/x', true), exchanges: [{ name: 'x', request: { method: 'GET', path: '/x' }, response: { status: 200, exactHeaderNames: 'yes', body: {} } }] }), /exactHeaderNames: true or false/)
+})

@@ -32,8 +32,10 @@ t.test('legacy group actions', async (t) => {
   }, [admin, member])
   await rest(owner, 'POST', '/group/admin/add', { group_id: groupId, user_list: [admin.userId] })
   await rest(owner, 'POST', '/group/announcement/edit', { group_id: groupId, content: '这是群公告内容' })
+  // A project group as 000 describes it: every applicant is admitted at once (join-applications.test.ts covers the others).
+  await rest(owner, 'POST', '/group/settings/require_admin_approval', { group_id: groupId, apply_approval: 0 })
 
-  await t.test('joinGroup admits at once; a member, a blocked user, an unknown group are refused', async (t) => {
+  await t.test('joinGroup admits at once where the group admits everyone; a member, a blocked user, an unknown group are refused', async (t) => {
     const r = await legacy(joiner, 'joinGroup', { groupId: String(groupId) })
     t.equal(r.body, JSON.stringify({ success: true, info: '申请入群成功' }))
     t.equal(r.headers.uid, String(joiner.userId), 'session headers echoed')
@@ -63,7 +65,7 @@ t.test('legacy group actions', async (t) => {
     t.equal((await legacy(outsider, 'groupList')).body, JSON.stringify({ success: true, info: '获取群列表成功', groupList: [] }))
   })
 
-  await t.test('getGroupDetail: groupInfo and every member\'s profile with user_type and show_name; members only', async (t) => {
+  await t.test('getGroupDetail: groupInfo and every member\'s profile with user_type and show_name; phone numbers for members only', async (t) => {
     await rest(member, 'POST', '/group/display_name', { group_id: groupId, value: '彪彪' })
     const r = await legacy(admin, 'getGroupDetail', { groupId: String(groupId) })
     t.match(r.json, { success: true, info: '获取群详情成功' })
@@ -81,7 +83,11 @@ t.test('legacy group actions', async (t) => {
       userPhoto: 'upload/images/userPhoto/10176_avatar.jpg', signature: '这里是个性签名', user_type: '3', show_name: '彪彪',
     }), 'the member, field by field in the printed order; userPhoto relative')
     const outsider = await registerUser(app)
-    t.same((await legacy(outsider, 'getGroupDetail', { groupId: String(groupId) })).json, { success: false, info: '您不是该群成员', code: 20002 })
+    const seen = (await legacy(outsider, 'getGroupDetail', { groupId: String(groupId) })).json
+    t.match(seen, { success: true, info: '获取群详情成功', groupInfo: r.json.groupInfo }, 'an outsider sees the group (000 states no members-only rule)')
+    t.same(seen.userList.map((u: { userId: number }) => u.userId), r.json.userList.map((u: { userId: number }) => u.userId), 'and who is in it')
+    t.same(seen.userList.map((u: { phoneNumber: string }) => u.phoneNumber), ['', '', '', ''], 'but no phone number')
+    t.same({ ...seen.userList[2], phoneNumber: '1362222222' }, shown, 'everything else as members see it')
   })
 
   await t.test('userSetGroup: one\'s own show name; empty means unchanged', async (t) => {

@@ -93,7 +93,7 @@ t.test('legacy user actions', async (t) => {
     t.match(read.data.userVO, { sex: '1', age: '28', city: '4103', company: 'ACME', nickName: '彪彪', signature: 'sig', school: '', phoneNumber: '13800138000' })
     const rest = await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': session.accessToken } })
     t.equal(rest.json().data.nick_name, '彪彪', 'nickName is REST nick_name')
-    t.same((await post('/user/user!updateUser', { 'userVO.userId': '99999', 'userVO.sex': '2' }, session)).body, { success: false, info: '没有权限', code: 10010 })
+    t.same((await post('/user/user!updateUser', { 'userVO.userId': '99999', 'userVO.sex': '2' }, session)).body, { success: false, info: '只能修改自己的资料', code: 10010 })
     t.match((await post('/user/user!updateUser', { 'userVO.sex': '1' })).body, { success: false, code: 10003 })
   })
 
@@ -112,13 +112,15 @@ t.test('legacy user actions', async (t) => {
     const jpeg = Buffer.concat([JPEG_HEAD, Buffer.alloc(2 * 1024 * 1024 - JPEG_HEAD.length, 0x5a)])
     t.same(await upload('me.jpg', jpeg), { success: true, info: '上传用户头像成功' })
     const url = (await post('/user/user!readUser', {}, session)).body.data.userVO.userPhoto as string
-    t.match(url, new RegExp(`^${PUBLIC_URL}/files/avatars/[0-9a-f]{32}\\.jpeg$`))
+    t.match(url, new RegExp(`^${PUBLIC_URL}/upload/images/userPhoto/[0-9a-f]{32}\\.jpeg$`), 'at the path 001 prints')
     const served = await app.inject({ method: 'GET', url: url.slice(PUBLIC_URL.length) })
     t.equal(served.statusCode, 200)
     t.equal(served.headers['content-type'], 'image/jpeg')
     t.ok(served.rawPayload.equals(jpeg), 'byte for byte')
     const rest = await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': session.accessToken } })
-    t.equal(rest.json().data.avatar, url, 'the same URL is the REST avatar')
+    const name = url.slice(url.lastIndexOf('/') + 1)
+    t.equal(rest.json().data.avatar, `${PUBLIC_URL}/files/avatars/${name}`, 'the same file is the REST avatar')
+    t.ok((await app.inject({ method: 'GET', url: `/files/avatars/${name}` })).rawPayload.equals(jpeg), 'served at both paths')
 
     const png = Buffer.concat([PNG_HEAD, Buffer.alloc(1000)])
     t.same(await upload('new.png', png), { success: true, info: '上传用户头像成功' })

@@ -48,10 +48,10 @@ t.test('legacy user slice', async (t) => {
     t.same(wrong.json(), { success: false, info: '用户名或密码错误', code: 10013 })
     t.notOk(wrong.headers.accesstoken)
     t.same((await login('alice', 'secret1')).json(), {
-      success: false, info: '参数错误：userVO.password must be the 32-character hex MD5 digest of the password', code: 10002,
+      success: false, info: '参数错误：userVO.password 必须是密码的MD5十六进制摘要', code: 10002,
     }, 'a plaintext password is refused')
     const missing = await app.inject({ method: 'POST', url: '/user/user!login', headers: FORM, payload: form({ 'userVO.userName': 'alice' }) })
-    t.same(missing.json(), { success: false, info: '参数错误：invalid parameter: userVO.password is required', code: 10002 })
+    t.same(missing.json(), { success: false, info: '参数错误：缺少参数 userVO.password', code: 10002 })
   })
 
   await t.test('readUser: self with the session headers echoed, another user without the mobile', async (t) => {
@@ -92,6 +92,6 @@ t.test('legacy user slice', async (t) => {
     await app.services.accounts.getUser('default', alice.userId) // exists
     await app.testDatabase.database.db.updateTable('users').set({ avatar: 'files/avatars/a.png' }).where('id', '=', alice.userId).execute()
     const r = await login('alice', md5('secret1'))
-    t.equal(r.json().data.userVO.userPhoto, `${PUBLIC_URL}/files/avatars/a.png`)
+    t.equal(r.json().data.userVO.userPhoto, `${PUBLIC_URL}/upload/images/userPhoto/a.png`, 'a stored photo at the path 001 prints')
   })
 })

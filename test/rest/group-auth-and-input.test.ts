@@ -66,7 +66,7 @@ t.test('group operations: auth and input on every surface', async (t) => {
     ] as const) {
       const r = await app.inject({ method, url })
       t.equal(r.statusCode, 401, `${method} ${url}`)
-      t.same(r.json(), { detail: 'Authentication credentials were not provided.' })
+      t.same(r.json(), { detail: '身份认证信息未提供。' })
     }
     t.equal((await app.inject({ method: 'GET', url: `/api/im/retrieve/${groupId}/` })).statusCode, 200, 'retrieve is public')
     t.equal((await app.inject({ method: 'GET', url: '/api/im/group/abc/users/', headers: { authorization: `Token ${user.token}` } })).statusCode, 404)

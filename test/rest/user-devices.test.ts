@@ -103,6 +103,7 @@ t.test('requests per client address are limited, in each surface’s envelope', 
   t.match(legacy.json(), { success: false, code: 10015 })
   const facade = await app.inject({ method: 'GET', url: '/api/im/token/' })
   t.equal(facade.statusCode, 429)
-  t.match(facade.json(), { detail: /rate limit/ })
+  t.match(facade.json(), { detail: /^请求超过了限速。 Expected available in \d+ seconds?\.$/ }, 'DRF\'s zh_Hans wording, with the wait')
+  t.match(facade.headers['retry-after'], /^\d+$/)
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'health checks are never limited')
 })

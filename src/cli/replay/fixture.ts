@@ -41,6 +41,8 @@ export interface ResponseSpec {
   /** The raw body, for responses that are not JSON. */
   bodyText?: unknown
   ignoreFieldOrder?: boolean
+  /** The headers listed must also be spelled exactly so on the wire (`accessToken`, not `accesstoken`). */
+  exactHeaderNames?: boolean
 }
 
 export interface Exchange {
@@ -74,7 +76,7 @@ export interface LoadedFixture {
 const FIXTURE_KEYS = ['description', 'source', 'note', 'pending', 'ignoreFieldOrder', 'vars', 'exchanges']
 const EXCHANGE_KEYS = ['name', 'setup', 'note', 'request', 'response']
 const REQUEST_KEYS = ['method', 'path', 'query', 'headers', 'form', 'json', 'multipart', 'text']
-const RESPONSE_KEYS = ['status', 'headers', 'body', 'bodyText', 'ignoreFieldOrder']
+const RESPONSE_KEYS = ['status', 'headers', 'body', 'bodyText', 'ignoreFieldOrder', 'exactHeaderNames']
 const FILE_KEYS = ['filename', 'contentType', 'base64', 'path', 'padTo']
 const BODY_KINDS = ['form', 'json', 'multipart', 'text'] as const
 
@@ -143,6 +145,7 @@ function checkResponse(response: unknown, where: string): void {
     if (!isObject(response.headers)) throw new FixtureError(`${where}.headers: an object of name → expected value`)
     for (const [name, value] of Object.entries(response.headers)) validateExpected(value, `${where}.headers.${name}`, 'header')
   }
+  if (response.exactHeaderNames !== undefined && typeof response.exactHeaderNames !== 'boolean') throw new FixtureError(`${where}.exactHeaderNames: true or false`)
   if (response.body !== undefined) validateExpected(response.body, `${where}.body`, 'body')
   if (response.bodyText !== undefined) validateExpected(response.bodyText, `${where}.bodyText`, 'header')
 }

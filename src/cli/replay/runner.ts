@@ -5,6 +5,7 @@ import type { Exchange, LoadedFixture } from './fixture.ts'
 import { loadFixture } from './fixture.ts'
 import { matchValue, type MatchContext } from './matchers.ts'
 import { prepareRequest } from './request.ts'
+import { sendRequest, type RawReply } from './send.ts'
 import { Variables } from './template.ts'
 
 export interface Target {
@@ -65,19 +66,15 @@ async function replayExchange(exchange: Exchange, index: number, loaded: LoadedF
   try {
     const request = await prepareRequest(exchange.request, { vars, fixtureFile: loaded.file, outboxFile: target.outboxFile })
     result.path = redactUrl(request.path)
-    let response: Response
+    let response: RawReply
     try {
-      response = await fetch(targetUrl(target.baseUrl, request.path), {
-        method: request.method, headers: request.headers, body: request.body, redirect: 'manual',
-        signal: AbortSignal.timeout(target.timeoutMs ?? 30_000),
-      })
+      response = await sendRequest(targetUrl(target.baseUrl, request.path), request, target.timeoutMs ?? 30_000)
     } catch (error) {
       const cause = (error as { cause?: { message?: string } }).cause?.message
       throw new Error(`request failed: ${(error as Error).message}${cause ? ` (${cause})` : ''}`)
     }
-    const text = await response.text()
+    const { text, headers } = response
     result.durationMs = Date.now() - started
-    const headers = Object.fromEntries(response.headers)
     const spec = exchange.response
     const ignoreFieldOrder = spec.ignoreFieldOrder ?? loaded.fixture.ignoreFieldOrder ?? false
     const ctx = (place: MatchContext['place']): MatchContext => ({ vars, place, ignoreFieldOrder, differences: result.differences })
@@ -95,6 +92,11 @@ async function replayExchange(exchange: Exchange, index: number, loaded: LoadedF
     if (spec.bodyText !== undefined) matchValue(spec.bodyText, text, ['bodyText'], ctx('header'))
     for (const [name, expected] of Object.entries(spec.headers ?? {})) {
       matchValue(expected, headers[name.toLowerCase()], ['headers', name], ctx('header'))
+      // Old apps look session headers up case-sensitively: a header present must be spelled as the fixture spells it.
+      const spelled = response.headerNames.filter((sent) => sent.toLowerCase() === name.toLowerCase())
+      if (spec.exactHeaderNames && spelled.length > 0 && !spelled.includes(name)) {
+        result.differences.push({ path: `headers.${name}`, message: `expected the name spelled "${name}", got "${spelled[0]}"`, expected: name, actual: spelled[0] })
+      }
     }
     if (result.differences.length === 0) result.outcome = 'pass'
     else result.actual = { status: response.status, headers, body: text.slice(0, MAX_BODY_IN_REPORT) }

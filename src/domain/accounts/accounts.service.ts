@@ -5,11 +5,11 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
-import { isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
+import { derivedToken, isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
 import {
   findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser, upsertDevice,
 } from './accounts.repository.ts'
-import { findLiveToken, insertToken, purgeTokens, revokeToken, revokeUserTokens } from './tokens.repository.ts'
+import { findLiveToken, insertDerivedToken, insertToken, purgeTokens, revokeSession, revokeUserTokens } from './tokens.repository.ts'
 import { platformFromUserAgent } from './platform.ts'
 import { checkEmail, checkMobile, checkUsername } from './rules.ts'
 import type { VerificationService } from './verification.service.ts'
@@ -148,7 +148,7 @@ export class AccountsService {
     if (!isTokenFormat(token)) throw new DomainError('TOKEN_FORMAT')
     const row = await findLiveToken(this.ctx.db, tokenDigest(token))
     const expiresAt = row?.expires_at?.getTime() ?? null
-    if (!row || (expiresAt !== null && expiresAt <= this.ctx.now()) || row.disabled === true) {
+    if (!row || (expiresAt !== null && expiresAt <= this.ctx.now()) || row.disabled === true || !row.parent_live) {
       throw new DomainError('TOKEN_INVALID')
     }
     return {
@@ -157,9 +157,26 @@ export class AccountsService {
       isAdmin: row.kind === 'admin',
       asGroupAdmin: null,
       tokenId: row.id,
+      sessionTokenId: row.parent_id ?? row.id,
       deviceId: row.device_id,
       expiresAt,
     }
+  }
+
+  /**
+   * The facade's key (`GET /api/im/token/`): a token bound to the caller's session. It is derived from the token
+   * the caller presented, so asking again answers the same key and stores nothing new; it expires with the
+   * session and is revoked with it (sign-out, a kick of its device, a password change, disable). Asked with
+   * such a key, the answer is that key.
+   */
+  async sessionKey(actor: Actor & { userId: number }, presentedToken: string): Promise<string> {
+    if (actor.tokenId !== actor.sessionTokenId) return presentedToken
+    const key = derivedToken(presentedToken, 'im-facade-key')
+    await insertDerivedToken(this.ctx.db, {
+      parentId: actor.tokenId, appId: actor.appId, userId: actor.userId, deviceId: actor.deviceId, digest: tokenDigest(key),
+      expiresAt: actor.expiresAt === null ? null : new Date(actor.expiresAt),
+    })
+    return key
   }
 
   /** An admin token acting as a user of its app (header `user_id`) or as an admin of a group (`group_id`). */
@@ -169,9 +186,9 @@ export class AccountsService {
     return { ...actor, userId: userId ?? null, asGroupAdmin: groupId ?? null }
   }
 
+  /** Ends the caller's session: its token and the tokens derived from it, whichever of them signs out. */
   async signOut(actor: Actor): Promise<void> {
-    await revokeToken(this.ctx.db, actor.tokenId)
-    await this.announceRevoked([actor.tokenId])
+    await this.announceRevoked(await revokeSession(this.ctx.db, actor.sessionTokenId))
   }
 
   /** Revokes every token of the user: password change or reset, user disabled. */

@@ -40,7 +40,7 @@ export class DevicesService {
 
   /**
    * Signs a device out (its tokens are revoked, the device stays listed); without a device_sn,
-   * every device of the user except the one making the call.
+   * every session of the user except the one making the call (its token and the tokens derived from it).
    */
   async kick(actor: Actor & { userId: number }, deviceSn: number | undefined): Promise<void> {
     let query = this.ctx.db.updateTable('tokens').set({ revoked_at: sql`now()` })
@@ -49,7 +49,8 @@ export class DevicesService {
       const device = await this.find(actor.userId, deviceSn)
       query = query.where('device_id', '=', device.id)
     } else {
-      query = query.where('id', '!=', actor.tokenId)
+      const session = actor.sessionTokenId
+      query = query.where('id', '!=', session).where((eb) => eb.or([eb('parent_id', 'is', null), eb('parent_id', '!=', session)]))
     }
     const rows = await query.returning('id').execute()
     await this.accounts.announceRevoked(rows.map((r) => r.id))

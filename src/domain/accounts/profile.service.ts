@@ -6,6 +6,8 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { findUserById, findUsersByIds, toUser, updateUser } from './accounts.repository.ts'
 import { checkMobile, checkUsername } from './rules.ts'
+import { checkLegacyProfile } from './legacy-profile.ts'
+import { sameMobile } from './mobile.ts'
 import type { BatchResult, LegacyProfileChanges, ProfileChanges, User } from './accounts.types.ts'
 
 const TEXT_MAX = 4096
@@ -52,18 +54,26 @@ export class ProfileService {
     if (!await updateUser(this.ctx.db, userId, { mobile })) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
   }
 
-  /** Legacy `updateUser`: the extended profile is merged, so fields not sent keep their values. */
+  /**
+   * Legacy `updateUser`: the extended profile is merged, so fields not sent keep their values. The mobile is
+   * the login name: apps send the whole form back, so the number the user already has is accepted (however
+   * it is written) and changes nothing; any other number is refused, since it changes only through a flow that
+   * proves the new number (REST /user/mobile).
+   */
   async updateLegacy(appId: string, userId: number, changes: LegacyProfileChanges): Promise<void> {
     checkText('nickName', changes.nickName, 64)
     for (const [name, value] of Object.entries(changes.profile)) checkText(name, value, 256)
-    if (changes.mobile !== undefined) checkMobile(changes.mobile)
+    const profile = checkLegacyProfile(changes.profile)
     const user = await this.requireUser(appId, userId)
-    const ok = await updateUser(this.ctx.db, userId, {
+    if (changes.mobile !== undefined && (user.mobile === null || !sameMobile(user.mobile, changes.mobile))) {
+      throw new DomainError('NO_PERMISSION', 'the mobile number is the login name and cannot be changed by updateUser', {
+        zh: '手机号是登录账号，不能在修改资料时更改',
+      })
+    }
+    await updateUser(this.ctx.db, userId, {
       nick_name: changes.nickName,
-      mobile: changes.mobile,
-      profile: JSON.stringify({ ...user.profile, ...changes.profile }),
+      profile: JSON.stringify({ ...user.profile, ...profile }),
     })
-    if (!ok) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
   }
 
   /** Stores an uploaded image (jpg, png, bmp by content, at most 3 MB) as the avatar; the old stored one goes. */

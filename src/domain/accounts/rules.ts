@@ -13,7 +13,7 @@ export function checkUsername(username: string): void {
 }
 
 export function checkMobile(mobile: string): void {
-  if (!MOBILE.test(mobile)) throw new DomainError('BAD_PARAMETER', 'mobile must be 5-20 digits, optionally after +')
+  if (!MOBILE.test(mobile)) throw new DomainError('BAD_PARAMETER', 'mobile must be 5-20 digits, optionally after +', { zh: '手机号格式不正确' })
 }
 
 export function checkEmail(email: string): void {

@@ -23,18 +23,42 @@ export async function insertToken(
   return row.id
 }
 
-/** The live token with that digest and whether its user may act; expiry is the caller's to judge. */
+/**
+ * The live token with that digest and whether its user may act; expiry is the caller's to judge. A derived
+ * token lives only while its session token does (`parent_live`).
+ */
 export async function findLiveToken(db: Db, digest: string) {
   return db.selectFrom('tokens as t')
     .leftJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id', 't.app_id', 't.kind', 't.user_id', 't.device_id', 't.expires_at', 't.client', 'u.disabled'])
+    .leftJoin('tokens as p', 'p.id', 't.parent_id')
+    .select(['t.id', 't.app_id', 't.kind', 't.user_id', 't.device_id', 't.expires_at', 't.client', 't.parent_id', 'u.disabled'])
+    .select(sql<boolean>`(t.parent_id is null or p.revoked_at is null)`.as('parent_live'))
     .where('t.digest', '=', digest)
     .where('t.revoked_at', 'is', null)
     .executeTakeFirst()
 }
 
-export async function revokeToken(db: Db, tokenId: number): Promise<void> {
-  await db.updateTable('tokens').set({ revoked_at: sql`now()` }).where('id', '=', tokenId).where('revoked_at', 'is', null).execute()
+/** A token derived from a session token: one row per session and purpose, however often it is asked for. */
+export async function insertDerivedToken(
+  db: Db,
+  token: { parentId: number; appId: string; userId: number; deviceId: number | null; digest: string; expiresAt: Date | null },
+): Promise<void> {
+  await db.insertInto('tokens')
+    .values({
+      app_id: token.appId, kind: 'user', user_id: token.userId, device_id: token.deviceId, digest: token.digest,
+      client: '', expires_at: token.expiresAt, revoked_at: null, parent_id: token.parentId,
+    })
+    .onConflict((c) => c.column('digest').doNothing())
+    .execute()
+}
+
+/** Revokes a session: its token and every token derived from it. Returns the ids revoked (for closing their sockets). */
+export async function revokeSession(db: Db, sessionTokenId: number): Promise<number[]> {
+  const rows = await db.updateTable('tokens').set({ revoked_at: sql`now()` })
+    .where((eb) => eb.or([eb('id', '=', sessionTokenId), eb('parent_id', '=', sessionTokenId)]))
+    .where('revoked_at', 'is', null)
+    .returning('id').execute()
+  return rows.map((r) => r.id)
 }
 
 /** Revokes every live token of the user and returns their ids (for closing their sockets). */

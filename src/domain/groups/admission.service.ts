@@ -1,13 +1,13 @@
 // How users get into a group: applications under apply_approval, invitations under member_invite and group_confirm,
 // signed QR codes, the legacy direct join and the facade's friend add and face-to-face code.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
 import {
   applicationPage, blockedAmong, findApplication, joinedGroupCounts, findInvitation, findMember, findMembers, insertMembers, invitationPage, qrKey,
-  setApplicationStatus, setInvitationStatus, upsertApplication, upsertInvitation, usersOfApp,
+  setApplicationStatus, setInvitationStatus, shareAnotherGroup, upsertApplication, upsertInvitation, usersOfApp,
 } from './groups.repository.ts'
 import {
   actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, parseCursor, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
@@ -17,6 +17,19 @@ import type { Admission, Application, Group, Invitation, ItemResult, Page } from
 
 /** QR codes are valid this long after signing. */
 export const QR_TTL_MS = 7 * 24 * 3600 * 1000
+
+/**
+ * Wrong face-to-face codes one user may try on one group within a window; after that every try, even the
+ * right code, is refused until the window ends (counted in the shared kv store, so across processes).
+ */
+export const FACE_CODE_TRIES = 5
+export const FACE_CODE_WINDOW_SECONDS = 600
+
+/** Whether a face-to-face code matches the group's, in time that does not depend on where they differ. */
+function faceCodeMatches(groupCode: string, given: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest()
+  return timingSafeEqual(digest(groupCode), digest(given)) && groupCode !== ''
+}
 
 /** Whether two users are friends: the roster's answer, injected so groups do not depend on the roster's tables. */
 /** Asked inside the admitting transaction: `db` is that transaction. */
@@ -73,14 +86,14 @@ export class AdmissionService {
     await insertMembers(trx, group.id, [{ userId }])
   }
 
-  /** apply_approval 0 admits at once, 1 waits for an admin, 2 refuses. */
+  /** apply_approval 0 admits at once, 1 waits for an admin, 2 refuses (REST apply, legacy joinGroup). */
   async apply(actor: Actor, groupId: number, reason: string): Promise<Admission> {
     const userId = self(actor)
     return this.tx(async (trx) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       if (await findMember(trx, group.id, userId)) throw new DomainError('ALREADY_MEMBER', `you are already a member of group ${group.id}`)
       await refuseBlocked(trx, group, userId)
-      if (group.applyApproval === 2) throw new DomainError('NO_PERMISSION', `group ${group.id} refuses every application`)
+      if (group.applyApproval === 2) throw new DomainError('NO_PERMISSION', `group ${group.id} refuses every application`, { zh: '该群不接受入群申请' })
       if (group.applyApproval === 0) {
         await this.admit(trx, group, userId)
         await upsertApplication(trx, group.id, userId, reason, new Date(this.ctx.now()), 1)
@@ -185,36 +198,50 @@ export class AdmissionService {
     })
   }
 
-  /** Legacy joinGroup: admitted at once, unless blocked or dismissed. */
-  async join(actor: Actor, groupId: number): Promise<Group> {
-    const userId = self(actor)
-    return this.tx(async (trx) => {
-      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
-      await this.admit(trx, group, userId)
-      return group
-    })
-  }
-
-  /** Facade join/: a member adds one of its friends, at once. */
+  /**
+   * Facade join/: a member adds someone from its address book, at once. An app that speaks only the facade
+   * cannot make friends, so the address book (003 "通讯录") is the caller's friends and the members of the
+   * caller's other live groups; anyone else is refused.
+   */
   async addFriend(actor: Actor, groupId: number, userId: number): Promise<void> {
     const callerId = self(actor)
     await this.tx(async (trx) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       requireMember(await actingIn(trx, actor, group), group)
       if (!(await usersOfApp(trx, actor.appId, [userId])).has(userId)) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
-      if (!(await this.areFriends(actor.appId, callerId, userId, trx))) throw new DomainError('NO_PERMISSION', `user ${userId} is not your friend`)
+      const known = userId !== callerId
+        && (await this.areFriends(actor.appId, callerId, userId, trx) || await shareAnotherGroup(trx, callerId, userId, group.id))
+      if (!known) {
+        throw new DomainError('NO_PERMISSION', `user ${userId} is neither your friend nor a member of another of your groups`, {
+          zh: '只能拉通讯录中的好友或同群成员入群',
+        })
+      }
       await this.admit(trx, group, userId)
     })
   }
 
-  /** Facade invite/: the caller joins by the group's face-to-face code. */
+  /**
+   * Facade invite/: the caller joins by the group's face-to-face code. FACE_CODE_TRIES wrong codes per user
+   * and group within a FACE_CODE_WINDOW_SECONDS window; after that RATE_LIMITED until the window ends.
+   */
   async joinByCode(actor: Actor, groupId: number, code: string): Promise<Group> {
     const userId = self(actor)
+    const now = this.ctx.now()
+    const window = Math.floor(now / (FACE_CODE_WINDOW_SECONDS * 1000))
+    const key = `face-code-failures:${actor.appId}:${groupId}:${userId}:${window}`
+    const retryAfterSeconds = Math.ceil(((window + 1) * FACE_CODE_WINDOW_SECONDS * 1000 - now) / 1000)
+    if (Number(await this.ctx.kv.get(key) ?? 0) >= FACE_CODE_TRIES) {
+      throw new DomainError('RATE_LIMITED', `too many wrong face-to-face codes; try again in ${retryAfterSeconds} s`, { retryAfterSeconds })
+    }
+    const group = await liveGroup(this.ctx.db, actor.appId, groupId)
+    if (!faceCodeMatches(group.code, code)) {
+      await this.ctx.kv.incr(key, FACE_CODE_WINDOW_SECONDS)
+      throw new DomainError('FACE_CODE_MISMATCH')
+    }
     return this.tx(async (trx) => {
-      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
-      if (group.code === '' || group.code !== code) throw new DomainError('FACE_CODE_MISMATCH')
-      await this.admit(trx, group, userId)
-      return group
+      const locked = await liveGroup(trx, actor.appId, groupId, { lock: true })
+      await this.admit(trx, locked, userId)
+      return locked
     })
   }
 

@@ -93,11 +93,12 @@ export async function findGroups(db: Db, appId: string, groupIds: number[]): Pro
 
 export async function insertGroup(db: Db, values: {
   appId: string; ownerId: number; name: string; description: string; avatar: string; type: number; ext: string
-  projectName: string; groupType: number; code: string
+  projectName: string; groupType: number; code: string; applyApproval: number
 }): Promise<Group> {
   const row = await db.insertInto('groups').values({
     app_id: values.appId, owner_id: values.ownerId, name: values.name, description: values.description, avatar: values.avatar,
     type: values.type, ext: values.ext, project_name: values.projectName, group_type: values.groupType, code: values.code,
+    apply_approval: values.applyApproval,
   }).returningAll().executeTakeFirstOrThrow()
   return toGroup(row)
 }
@@ -261,6 +262,18 @@ export async function membersWithUsers(db: Db, groupId: number, page?: { offset:
 }
 
 // ---- users the group operations name
+
+/** Whether the two users are both members of a live group other than `exceptGroupId` (the facade's address book). */
+export async function shareAnotherGroup(db: Db, userId: number, otherId: number, exceptGroupId: number): Promise<boolean> {
+  const row = await db.selectFrom('group_members as a')
+    .innerJoin('group_members as b', 'b.group_id', 'a.group_id')
+    .innerJoin('groups as g', 'g.id', 'a.group_id')
+    .select('a.group_id')
+    .where('a.user_id', '=', userId).where('b.user_id', '=', otherId)
+    .where('g.status', '=', 0).where('g.id', '!=', exceptGroupId)
+    .limit(1).executeTakeFirst()
+  return row !== undefined
+}
 
 /** Of the ids, those that are users of the app, with whether invitations need their confirmation. */
 export async function usersOfApp(db: Db, appId: string, userIds: number[]): Promise<Map<number, { groupConfirm: boolean }>> {

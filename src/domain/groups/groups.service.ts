@@ -29,6 +29,8 @@ export interface CreateGroup {
   ext?: string
   /** The facade's face-to-face code. */
   code?: string
+  /** 0 admit applicants at once, 1 an admin decides (the default, semantics §5), 2 refuse every application. */
+  applyApproval?: number
   /** `avatar` is a path storeCover returned: removed again when the group is not created. */
   uploadedAvatar?: boolean
 }
@@ -64,6 +66,24 @@ export function projectFields(ext: string): { projectName?: string; groupType?: 
   return fields
 }
 
+/**
+ * The ext with its groupType key set to the project kind, so REST reads in `ext` what the legacy surface set
+ * (semantics §6: one fact). A JSON object keeps its other keys and the JSON type its groupType had; an empty ext
+ * becomes `{"groupType":n}`; any other ext is not JSON this service may rewrite and stays as it is.
+ */
+export function extWithGroupType(ext: string, groupType: number): string {
+  if (ext.trim() === '') return JSON.stringify({ groupType })
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(ext)
+  } catch {
+    return ext
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return ext
+  const previous = (parsed as Record<string, unknown>).groupType
+  return JSON.stringify({ ...parsed, groupType: typeof previous === 'string' ? String(groupType) : groupType })
+}
+
 export class GroupsService {
   constructor(private readonly ctx: DomainContext) {}
 
@@ -91,7 +111,9 @@ export class GroupsService {
   }
 
   private async createGroup(actor: Actor, input: CreateGroup): Promise<GroupView> {
-    if (input.name.trim() === '' || input.name.length > 200) throw new DomainError('BAD_PARAMETER', 'name is required (at most 200 characters)')
+    if (input.name.trim() === '' || input.name.length > 200) {
+      throw new DomainError('BAD_PARAMETER', 'name is required (at most 200 characters)', { zh: '群名称 name 不能为空，且不能超过 200 个字符' })
+    }
     const ownerId = self(actor)
     const ext = input.ext ?? ''
     const project = projectFields(ext)
@@ -107,6 +129,7 @@ export class GroupsService {
       let group = await insertGroup(trx, {
         appId: actor.appId, ownerId, name: input.name, description: input.description ?? '', avatar: input.avatar ?? '',
         type: input.type ?? 0, ext, projectName: project.projectName ?? '', groupType: project.groupType ?? 1, code: input.code ?? '',
+        applyApproval: input.applyApproval ?? 1,
       })
       refuseFull(group, 1 + userList.length)
       await insertMembers(trx, group.id, [{ userId: ownerId, role: 'owner' }])
@@ -449,17 +472,27 @@ export class GroupsService {
     return publicGroupIds(this.ctx.db, actor.appId)
   }
 
-  /** The group and its newest announcement (legacy groupInfo). */
-  async withNotice(actor: Actor, groupId: number): Promise<{ group: Group; notice: string; members: MemberWithUser[] }> {
-    const { group, members } = await this.membersWithUsers(actor, groupId)
-    const notice = (await latestAnnouncement(this.ctx.db, group.id))?.content ?? ''
-    return { group, notice, members }
+  /**
+   * The group, its newest announcement and every member with its account (legacy getGroupDetail). Any user of
+   * the app may look; members' mobile numbers are shown to fellow members only.
+   */
+  async detail(actor: Actor, groupId: number): Promise<{ group: Group; notice: string; members: MemberWithUser[] }> {
+    const { group, acting } = await this.open(this.ctx.db, actor, groupId)
+    const [members, notice] = await Promise.all([membersWithUsers(this.ctx.db, group.id), latestAnnouncement(this.ctx.db, group.id)])
+    const shown = acting.member ? members : members.map((m) => ({ ...m, user: { ...m.user, mobile: null } }))
+    return { group, notice: notice?.content ?? '', members: shown }
   }
 
-  /** Legacy updateGroup: admins only; undefined fields stay; a notice publishes a new announcement. */
+  /**
+   * Legacy updateGroup: admins only; undefined fields stay; a notice publishes a new announcement; the project
+   * kind is also written into `ext` (extWithGroupType), where REST shows it.
+   */
   async updateProject(actor: Actor, groupId: number, patch: { name?: string; groupType?: number; description?: string; notice?: string }): Promise<Group> {
     if (patch.groupType !== undefined && patch.groupType !== 1 && patch.groupType !== 2) {
-      throw new DomainError('BAD_PARAMETER', 'type must be 1 (project group) or 2 (shareholder group)')
+      throw new DomainError('BAD_PARAMETER', 'type must be 1 (project group) or 2 (shareholder group)', { zh: '群类别 type 只能是 1（项目群）或 2（股东群）' })
+    }
+    if (patch.name !== undefined && patch.name.length > 200) {
+      throw new DomainError('BAD_PARAMETER', 'name must be at most 200 characters', { zh: '群名称不能超过 200 个字符' })
     }
     return this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
@@ -467,6 +500,7 @@ export class GroupsService {
       await updateGroupRow(trx, group.id, {
         name: patch.name,
         group_type: patch.groupType,
+        ext: patch.groupType === undefined ? undefined : extWithGroupType(group.ext, patch.groupType),
         description: patch.description,
       })
       if (patch.notice !== undefined) await insertAnnouncement(trx, group.id, acting.userId, '', patch.notice)

@@ -1,7 +1,8 @@
-// The IM facade envelope: `{detail}` with Django REST Framework statuses (semantics §1).
+// The IM facade envelope: `{detail}` in Chinese with Django REST Framework statuses (semantics §1), DRF's zh_Hans words for its own errors.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainError, ErrorKey } from '../../domain/errors.ts'
-import { noteUnavailable, toDomainError } from '../errors.ts'
+import { JSON_UTF8, noteUnavailable, toDomainError } from '../errors.ts'
+import { ZH_REASON } from '../zh.ts'
 
 const STATUS: Partial<Record<ErrorKey, number>> = {
   TOKEN_MISSING: 401,
@@ -17,6 +18,7 @@ const STATUS: Partial<Record<ErrorKey, number>> = {
   IN_BLACKLIST: 403,
   IN_GROUP_BLACKLIST: 403,
   ADMIN_CANNOT_LEAVE: 403,
+  FACE_CODE_MISMATCH: 403,
   USER_NOT_FOUND: 404,
   GROUP_NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
@@ -28,16 +30,47 @@ const STATUS: Partial<Record<ErrorKey, number>> = {
   SERVICE_UNAVAILABLE: 503,
 }
 
-/** DRF's own words where DRF has them, so facade clients see what they always saw (auth.ts words header errors). */
-const DETAIL: Partial<Record<ErrorKey, string>> = {
-  TOKEN_MISSING: 'Authentication credentials were not provided.',
-  TOKEN_INVALID: 'Invalid token.',
-  ROUTE_NOT_FOUND: 'Not found.',
-  INTERNAL: 'A server error occurred.',
+/**
+ * The errors DRF raises itself, in the words of its Simplified-Chinese locale (rest_framework/locale/zh_Hans),
+ * as the facade's old server answered them: authentication, not found, permission, server error. An error
+ * that carries its own Chinese reason (a wrong parameter, a specific refusal) shows that instead.
+ */
+const DRF: Partial<Record<ErrorKey, string>> = {
+  TOKEN_MISSING: '身份认证信息未提供。',
+  TOKEN_INVALID: '认证令牌无效。',
+  TOKEN_FORMAT: '认证令牌无效。',
+  USER_DISABLED: '用户未激活或者已删除。',
+  NO_PERMISSION: '您没有执行该操作的权限。',
+  ROUTE_NOT_FOUND: '未找到。',
+  // The group of the URL, looked up as DRF's get_object() does.
+  GROUP_NOT_FOUND: '未找到。',
+  INTERNAL: '服务器出现了错误。',
+}
+
+/**
+ * DRF's Throttled detail: the zh_Hans text of "Request was throttled." followed by its wait sentence, which the
+ * DRF versions of the facade's time left untranslated ("请求超过了限速。 Expected available in 56 seconds.").
+ */
+export function throttledDetail(waitSeconds: number): string {
+  const wait = Math.max(1, Math.ceil(waitSeconds))
+  return `请求超过了限速。 Expected available in ${wait} second${wait === 1 ? '' : 's'}.`
+}
+
+/** DRF's MethodNotAllowed detail. */
+export function methodNotAllowedDetail(method: string): string {
+  return `方法 “${method}” 不被允许。`
 }
 
 export function facadeStatus(error: DomainError): number {
   return STATUS[error.key] ?? 400
+}
+
+/** Always Chinese: the error's own reason when it has one, else DRF's words, else the code's text. */
+export function facadeDetail(error: DomainError): string {
+  if (error.key === 'RATE_LIMITED' && error.retryAfterSeconds !== undefined) return throttledDetail(error.retryAfterSeconds)
+  if (error.zh !== undefined) return error.zh
+  if (error.key === 'BAD_PARAMETER') return '无效的输入。'
+  return DRF[error.key] ?? ZH_REASON[error.key]
 }
 
 export function sendFacadeError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
@@ -46,6 +79,6 @@ export function sendFacadeError(error: unknown, request: FastifyRequest, reply: 
   noteUnavailable(domainError, error, request, reply)
   const status = facadeStatus(domainError)
   if (status === 401) reply.header('www-authenticate', 'Token')
-  return reply.status(status).serializer(JSON.stringify)
-    .send({ detail: DETAIL[domainError.key] ?? domainError.message })
+  if (status === 429 && domainError.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(domainError.retryAfterSeconds))))
+  return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send({ detail: facadeDetail(domainError) })
 }

@@ -5,9 +5,10 @@ import { DomainError } from '../../domain/errors.ts'
 import type { Services } from '../../domain/services.ts'
 import type { Group } from '../../domain/groups/groups.types.ts'
 import { header } from '../request-context.ts'
-import { absoluteUrl } from '../urls.ts'
+import { absoluteUrl, documentedPath, FACADE_PATHS } from '../urls.ts'
+import { requestFields, type Fields } from '../form-fields.ts'
+import { DEFAULT_AVATAR_PATH, DEFAULT_COVER_PATH } from '../documented-files.routes.ts'
 import { authenticateFacade } from './auth.ts'
-import { DEFAULT_AVATAR, DEFAULT_COVER } from '../stored-files.routes.ts'
 
 const GroupData = Type.Object({
   id: Type.Integer({ description: '群组 ID' }),
@@ -49,7 +50,7 @@ const MAX_PAGE_SIZE = 100
 
 function positive(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new DomainError('BAD_PARAMETER', `${name} must be a positive integer`)
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new DomainError('BAD_PARAMETER', `${name} must be a positive integer`, { zh: `${name} 必须是正整数` })
   return Number(value)
 }
 
@@ -76,7 +77,7 @@ function pageOf(request: FastifyRequest, publicUrl: string) {
     offset: (page - 1) * size,
     limit: size,
     answer<T>(count: number, results: T[]) {
-      if (page > 1 && (page - 1) * size >= count) throw new DomainError('ROUTE_NOT_FOUND', 'Invalid page.')
+      if (page > 1 && (page - 1) * size >= count) throw new DomainError('ROUTE_NOT_FOUND', 'Invalid page.', { zh: '无效页面。' })
       return {
         count,
         next: page * size < count ? link(page + 1) : null,
@@ -87,26 +88,20 @@ function pageOf(request: FastifyRequest, publicUrl: string) {
   }
 }
 
-/** The form, JSON or multipart field `name` as a string. */
-function field(body: unknown, name: string): string | undefined {
-  const value = (body as Record<string, unknown> | undefined)?.[name]
+/** A parameter as a string: from the query string, a form, JSON or the text fields of a multipart body. */
+function field(fields: Fields, name: string): string | undefined {
+  const value = fields[name]
   if (value === undefined || value === null) return undefined
   return String(value)
 }
 
 /**
- * The create form: its fields from a form, JSON or multipart body, and the `cover` file stored as it
- * streams in (checked by content and size); a failure midway leaves no stored file behind.
+ * The create form: its fields from the query string and a form, JSON or multipart body, and the `cover`
+ * file stored as it streams in (checked by content and size); a failure midway leaves no stored file behind.
  */
-async function readCreateForm(request: FastifyRequest, groups: Services['groups']): Promise<{ fields: Record<string, string>; cover?: string }> {
-  const fields: Record<string, string> = {}
-  if (!request.isMultipart()) {
-    for (const name of ['name', 'code']) {
-      const value = field(request.body, name)
-      if (value !== undefined) fields[name] = value
-    }
-    return { fields }
-  }
+async function readCreateForm(request: FastifyRequest, groups: Services['groups']): Promise<{ fields: Fields; cover?: string }> {
+  if (!request.isMultipart()) return { fields: await requestFields(request) }
+  const fields: Fields = { ...(request.query as Fields) }
   let cover: string | undefined
   try {
     for await (const part of request.parts()) {
@@ -124,7 +119,9 @@ async function readCreateForm(request: FastifyRequest, groups: Services['groups'
 export function groupFacadeRoutes(app: FastifyInstance): void {
   const { groups, groupAdmission } = app.services
   const publicUrl = app.config.PUBLIC_URL
-  const render = (group: Group) => ({ id: group.id, name: group.name, code: group.code, cover: absoluteUrl(group.avatar || DEFAULT_COVER, publicUrl) })
+  // Pictures at the path shapes 003 prints (…/media/group/…, …/media/assets/media/avatar/default.jpg).
+  const picture = (stored: string, fallback: string) => absoluteUrl(documentedPath(stored, FACADE_PATHS) || fallback, publicUrl)
+  const render = (group: Group) => ({ id: group.id, name: group.name, code: group.code, cover: picture(group.avatar, DEFAULT_COVER_PATH) })
 
   /** POST /api/im/group/ */
   app.post('/api/im/group/', {
@@ -137,8 +134,12 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
   }, async (request, reply) => {
     const actor = request.actor!
     const { fields, cover } = await readCreateForm(request, groups)
+    const code = (field(fields, 'code') ?? '').trim()
     const view = await groups.create(actor, {
-      name: (fields.name ?? '').trim(), code: (fields.code ?? '').trim(), avatar: cover, uploadedAvatar: cover !== undefined,
+      name: (field(fields, 'name') ?? '').trim(), code, avatar: cover, uploadedAvatar: cover !== undefined,
+      // 000's project groups admitted every applicant: so do the facade's, unless a face-to-face code was set,
+      // which then is the way in (an application from another surface waits for an admin instead).
+      applyApproval: code === '' ? 0 : 1,
     })
     return reply.status(201).send(render(view.group))
   })
@@ -163,9 +164,9 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
     },
     preParsing: authenticateFacade,
   }, async (request) => {
-    const raw = field(request.body, 'userid') ?? field(request.query, 'userid')
+    const raw = field(await requestFields(request), 'userid')
     if (raw === undefined || !/^\d{1,10}$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 2 ** 31 - 1) {
-      throw new DomainError('BAD_PARAMETER', 'userid is required: the id of a friend to add')
+      throw new DomainError('BAD_PARAMETER', 'userid is required: the id of a friend to add', { zh: 'userid 必须是通讯录中好友的用户ID' })
     }
     await groupAdmission.addFriend(request.actor!, groupId(request), Number(raw))
     return { userid: String(Number(raw)) }
@@ -176,8 +177,8 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
     schema: { summary: '面对面加组：以群组的面对面号码加入', tags: ['im'], params: IdParams, response: { 200: Detail } },
     preParsing: authenticateFacade,
   }, async (request) => {
-    const code = (field(request.body, 'code') ?? field(request.query, 'code') ?? '').trim()
-    if (code === '') throw new DomainError('BAD_PARAMETER', 'code is required: the face-to-face code of the group')
+    const code = (field(await requestFields(request), 'code') ?? '').trim()
+    if (code === '') throw new DomainError('BAD_PARAMETER', 'code is required: the face-to-face code of the group', { zh: 'code 不能为空：请输入面对面建群的号码' })
     await groupAdmission.joinByCode(request.actor!, groupId(request), code)
     return DONE
   })
@@ -211,7 +212,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
       id: m.userId,
       name: '',
       nick: m.user.nickName,
-      avatar: absoluteUrl(m.user.avatar || DEFAULT_AVATAR, publicUrl),
+      avatar: picture(m.user.avatar, DEFAULT_AVATAR_PATH),
       username: m.user.mobile ?? m.user.username ?? '',
       level: '',
     })))

@@ -1,7 +1,7 @@
 // /api/im/* of 003; routes answer with and without the trailing slash (the router ignores it).
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { authenticateFacade } from './auth.ts'
+import { authenticateFacade, presentedToken } from './auth.ts'
 
 /** URLs of the facade, for the not-found handler. */
 export const FACADE_URL = /^\/api\/im(\/|$|\?)/
@@ -10,14 +10,13 @@ export function imRoutes(app: FastifyInstance): void {
   /** GET /api/im/token/ */
   app.get('/api/im/token/', {
     schema: {
-      summary: '获取令牌：实时连接（/ws）使用的 token',
+      summary: '获取令牌：实时连接（/ws）使用的 token；属于调用者的登录会话，随会话失效，重复获取得到同一个',
       tags: ['im'],
       response: { 200: Type.Object({ key: Type.String({ description: '令牌' }) }) },
     },
     preParsing: authenticateFacade,
   }, async (request) => {
     const actor = request.actor!
-    const issued = await app.services.accounts.issueToken(actor.appId, actor.userId!)
-    return { key: issued.token }
+    return { key: await app.services.accounts.sessionKey({ ...actor, userId: actor.userId! }, presentedToken(request)) }
   })
 }

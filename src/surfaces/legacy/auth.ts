@@ -1,4 +1,4 @@
-// Legacy authentication (semantics §2): uid + accessToken headers, echoed back with client and expire.
+// Legacy authentication (semantics §2): uid + accessToken headers, echoed back with client and expire, spelled as the documents print them.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError } from '../../domain/errors.ts'
 import { header } from '../request-context.ts'
@@ -14,12 +14,25 @@ export async function authenticateLegacy(request: FastifyRequest, reply: Fastify
   }
   request.actor = actor
   request.appId = actor.appId
-  setSessionHeaders(reply, { uid, accessToken: token, client: header(request.headers, 'client') ?? '', expire: actor.expiresAt ?? 0 })
+  setSessionHeaders(reply, { uid, accessToken: token, client: header(request.headers, 'client'), expire: actor.expiresAt ?? 0 })
 }
 
-export function setSessionHeaders(reply: FastifyReply, session: { uid: string; accessToken: string; client: string; expire: number }): void {
-  reply.header('uid', session.uid)
-  reply.header('accessToken', session.accessToken)
-  reply.header('client', session.client)
-  reply.header('expire', String(session.expire))
+const SESSION_HEADERS = ['uid', 'accessToken', 'client', 'expire'] as const
+
+/**
+ * The session headers of a legacy answer, named exactly `uid`, `accessToken`, `client`, `expire`: old apps look
+ * them up in a case-sensitive dictionary. Fastify's reply.header() lowercases names; Node's setHeader keeps them.
+ * `client` goes back only when the request had one.
+ */
+export function setSessionHeaders(reply: FastifyReply, session: { uid: string; accessToken: string; client?: string; expire: number }): void {
+  reply.raw.setHeader('uid', session.uid)
+  reply.raw.setHeader('accessToken', session.accessToken)
+  if (session.client) reply.raw.setHeader('client', session.client)
+  else reply.raw.removeHeader('client')
+  reply.raw.setHeader('expire', String(session.expire))
+}
+
+/** A session that just ended (signOut) is not sent back. */
+export function clearSessionHeaders(reply: FastifyReply): void {
+  for (const name of SESSION_HEADERS) reply.raw.removeHeader(name)
 }

@@ -1,65 +1,12 @@
 // The legacy envelope {success, info, …}: HTTP 200 for every outcome, with a Chinese info and a stable code on failure.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TProperties } from 'typebox'
-import type { DomainError, ErrorKey } from '../../domain/errors.ts'
-import { noteUnavailable, toDomainError } from '../errors.ts'
-
-/** What old apps show their users: one info per error code, in the language of the documents. */
-const INFO: Record<ErrorKey, string> = {
-  TOKEN_INVALID: '登录已失效，请重新登录',
-  USER_NOT_FOUND: '用户不存在',
-  BAD_VERIFICATION_CODE: '验证码错误',
-  BAD_PARAMETER: '参数错误',
-  TOKEN_MISSING: '请先登录',
-  USER_EXISTS: '该用户已注册',
-  ALREADY_FRIEND: '已经是好友',
-  IN_BLACKLIST: '已被对方拉黑',
-  FRIEND_APPLICATION_NOT_FOUND: '好友申请不存在或已过期',
-  TOKEN_FORMAT: '登录已失效，请重新登录',
-  FILE_STORAGE: '文件存储失败',
-  NO_PERMISSION: '没有权限',
-  ALREADY_BOUND: '已经绑定',
-  FRIEND_APPLICATION_DECLINED: '对方拒绝了好友申请',
-  WRONG_CREDENTIALS: '用户名或密码错误',
-  USER_DISABLED: '该用户已被禁用',
-  RATE_LIMITED: '操作过于频繁，请稍后再试',
-  ROUTE_NOT_FOUND: '接口不存在',
-  PAYLOAD_TOO_LARGE: '上传内容过大',
-  BAD_FILE_TYPE: '文件格式不支持',
-  SMS_UNAVAILABLE: '验证码发送失败，请稍后再试',
-  NOT_FRIEND: '对方不是您的好友',
-  INTERNAL: '服务器错误，请稍后再试',
-  GROUP_NOT_FOUND: '群不存在',
-  NOT_GROUP_MEMBER: '您不是该群成员',
-  BAD_MSG_PUSH_MODE: '消息推送模式错误',
-  OWNER_CANNOT_LEAVE: '群主不能退出群，请先转让',
-  TRANSFER_TARGET_NOT_MEMBER: '转让对象不是群成员',
-  QUOTA_GROUPS_PER_APP: '群数量已达上限',
-  QUOTA_GROUPS_CREATED: '创建的群数量已达上限',
-  QUOTA_GROUPS_JOINED: '加入的群数量已达上限',
-  QUOTA_GROUP_MEMBERS: '群成员数量已达上限',
-  NEED_MEMBER: '只有群成员可以执行此操作',
-  NEED_ADMIN: '只有管理员可以执行此操作',
-  NEED_OWNER: '只有群主可以执行此操作',
-  APPLICATION_HANDLED: '申请已过期或已处理',
-  INVITATION_HANDLED: '邀请已过期或已处理',
-  ALREADY_MEMBER: '您已是该群成员',
-  IN_GROUP_BLACKLIST: '您已被该群拉黑',
-  ANNOUNCEMENT_NOT_FOUND: '群公告不存在',
-  SHARED_FILE_NOT_FOUND: '群文件不存在',
-  SHARED_FILE_FORBIDDEN: '没有该群文件的权限',
-  QR_INVALID: '二维码无效',
-  QR_EXPIRED: '二维码已过期',
-  ADMIN_CANNOT_LEAVE: '管理员不允许退出群',
-  FACE_CODE_MISMATCH: '面对面建群号码不正确',
-  SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后再试',
-  APP_NOT_FOUND: '应用不存在',
-}
+import type { DomainError } from '../../domain/errors.ts'
+import { JSON_UTF8, noteUnavailable, toDomainError } from '../errors.ts'
+import { zhReason } from '../zh.ts'
 
 export function legacyErrorBody(error: DomainError) {
-  const info = INFO[error.key]
-  // A parameter error says which parameter: the reason is the developer's, the prefix the user's.
-  return { success: false as const, info: error.key === 'BAD_PARAMETER' ? `${info}：${error.message}` : info, code: error.code }
+  return { success: false as const, info: zhReason(error), code: error.code }
 }
 
 export function sendLegacyError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
@@ -68,7 +15,7 @@ export function sendLegacyError(error: unknown, request: FastifyRequest, reply: 
   noteUnavailable(domainError, error, request, reply)
   // An outage is 503 (the app's "network error, retry"), like a fault is 500; every business outcome is 200.
   const status = internal ? 500 : domainError.key === 'SERVICE_UNAVAILABLE' ? 503 : 200
-  return reply.status(status).serializer(JSON.stringify).send(legacyErrorBody(domainError))
+  return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send(legacyErrorBody(domainError))
 }
 
 /** Response schema of a successful action: `success`, `info`, then the action's own fields in order. */

@@ -12,14 +12,14 @@ const Optional = (description: string) => Type.Optional(Type.String({ descriptio
 function parseId(value: string | undefined, name: string): number {
   const id = value?.trim() ?? ''
   if (!/^\d{1,10}$/.test(id) || Number(id) < 1 || Number(id) > 2 ** 31 - 1) {
-    throw new DomainError('BAD_PARAMETER', `${name} must be an id (a positive 32-bit number)`)
+    throw new DomainError('BAD_PARAMETER', `${name} must be an id (a positive 32-bit number)`, { zh: `${name} 必须是ID（正整数）` })
   }
   return Number(id)
 }
 
 function parseGroupType(value: string): number {
   if (value.trim() === '1' || value.trim() === '2') return Number(value.trim())
-  throw new DomainError('BAD_PARAMETER', 'type must be 1 (project group) or 2 (shareholder group)')
+  throw new DomainError('BAD_PARAMETER', 'type must be 1 (project group) or 2 (shareholder group)', { zh: '群类别 type 只能是 1（项目群）或 2（股东群）' })
 }
 
 /** "您已成功退出悦尚九鲜群": the group's name, with 群 added unless the name already ends in it. */
@@ -33,10 +33,11 @@ export function groupActions(app: FastifyInstance): void {
 
   /** POST /chat/group!joinGroup */
   legacyAction(app, {
-    url: '/chat/group!joinGroup', summary: '用户申请入群（自动允许）', auth: true,
+    url: '/chat/group!joinGroup', summary: '用户申请入群（群的入群审批设置决定：自动允许、等待管理员审批或拒绝）', auth: true,
     params: Type.Object({ groupId: GroupIdParam }),
     handler: async (p, { actor }) => {
-      await groupAdmission.join(actor, parseId(p.groupId, 'groupId'))
+      // An application: in at once where the group admits everyone (000's project groups), otherwise it waits for an admin.
+      await groupAdmission.apply(actor, parseId(p.groupId, 'groupId'), '')
       return { info: '申请入群成功' }
     },
   })
@@ -57,7 +58,8 @@ export function groupActions(app: FastifyInstance): void {
     params: Type.Object({ groupId: GroupIdParam }),
     response: { groupInfo: GroupVO, userList: Type.Array(GroupMemberVO) },
     handler: async (p, { actor }) => {
-      const { group, notice, members } = await groups.withNotice(actor, parseId(p.groupId, 'groupId'))
+      // Anyone may look (000 states no members-only rule); members' phone numbers only reach fellow members.
+      const { group, notice, members } = await groups.detail(actor, parseId(p.groupId, 'groupId'))
       return {
         info: '获取群详情成功',
         groupInfo: renderGroupVO(group, notice),

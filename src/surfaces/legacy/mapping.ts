@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { User } from '../../domain/accounts/accounts.types.ts'
 import type { Group, GroupRole, MemberWithUser } from '../../domain/groups/groups.types.ts'
 import { DomainError } from '../../domain/errors.ts'
-import { absoluteUrl } from '../urls.ts'
+import { absoluteUrl, documentedPath, LEGACY_PATHS } from '../urls.ts'
 
 const S = (description: string) => Type.String({ description })
 
@@ -28,9 +28,13 @@ export const UserVO = Type.Object({
   signature: S('个性签名'),
 })
 
-/** `photo` is 'absolute' in 001 (login, readUser) and 'relative' in 000 (group member lists). */
+/**
+ * `photo` is 'absolute' in 001 (login, readUser) and 'relative' in 000 (group member lists); an uploaded photo
+ * shows at the path the documents print (`upload/images/userPhoto/…`), where it is also served.
+ */
 export function renderUserVO(user: User, options: { publicUrl: string; showMobile: boolean; photo?: 'absolute' | 'relative' }) {
   const p = user.profile
+  const photo = documentedPath(user.avatar, LEGACY_PATHS)
   return {
     userId: user.id,
     sex: p.sex ?? '',
@@ -47,7 +51,7 @@ export function renderUserVO(user: User, options: { publicUrl: string; showMobil
     degrees: p.degrees ?? '',
     school: p.school ?? '',
     nickName: user.nickName,
-    userPhoto: options.photo === 'relative' ? user.avatar : absoluteUrl(user.avatar, options.publicUrl),
+    userPhoto: options.photo === 'relative' ? photo : absoluteUrl(photo, options.publicUrl),
     signature: p.signature ?? '',
   }
 }
@@ -86,7 +90,7 @@ export const GroupMemberVO = Type.Object({
 
 export function renderGroupMemberVO(member: MemberWithUser, publicUrl: string) {
   return {
-    // Fellow members see each other's phone numbers, as 000 prints them.
+    // The domain left the mobile out where the viewer is not a fellow member.
     ...renderUserVO(member.user, { publicUrl, showMobile: true, photo: 'relative' }),
     user_type: USER_TYPE[member.role],
     show_name: member.displayName,
@@ -102,5 +106,7 @@ export function memberName(member: { displayName: string }, user: User): string 
 export function muteModeOf(messageRemainMode: string): number {
   if (messageRemainMode === '1') return 0
   if (messageRemainMode === '2') return 1
-  throw new DomainError('BAD_PARAMETER', 'messageRemainMode must be 1 (receive and notify) or 2 (receive silently)')
+  throw new DomainError('BAD_PARAMETER', 'messageRemainMode must be 1 (receive and notify) or 2 (receive silently)', {
+    zh: 'messageRemainMode 只能是 1（接收并提示）或 2（接收不提示）',
+  })
 }

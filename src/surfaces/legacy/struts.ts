@@ -1,7 +1,8 @@
-// The `namespace/action!method` router: one legacy action per URL, form/JSON/query parameters merged and validated.
+// The `namespace/action!method` router: one legacy action per URL (also `….action`, GET or POST), parameters from anywhere, validated.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static, type TObject, type TProperties } from 'typebox'
 import type { Actor } from '../../domain/actor.ts'
+import { requestFields } from '../form-fields.ts'
 import { authenticateLegacy } from './auth.ts'
 import { LegacyOk } from './envelope.ts'
 
@@ -20,6 +21,8 @@ export interface LegacyAction<Auth extends boolean, P extends TObject, R extends
   summary: string
   auth: Auth
   params?: P
+  /** The action reads a multipart body itself (a file upload): it is left unread for the handler. */
+  takesFile?: boolean
   /** Fields of the success body after `success` and `info`, in the printed order. */
   response?: R
   handler(params: Static<P>, ctx: LegacyContext<Auth>): Promise<{ info: string } & Static<ReturnType<typeof Type.Object<R>>>>
@@ -27,31 +30,43 @@ export interface LegacyAction<Auth extends boolean, P extends TObject, R extends
 
 const NoParams = Type.Object({})
 
+/**
+ * Registers the action the ways Struts served it: POST and GET, at `namespace/action!method` and with the
+ * `.action` suffix. Parameters come from the query string and the body — urlencoded, JSON or multipart text
+ * fields — the body winning, and are validated against `params` before the handler sees them.
+ */
 export function legacyAction<Auth extends boolean, P extends TObject, R extends TProperties>(
   app: FastifyInstance,
   action: LegacyAction<Auth, P, R>,
 ): void {
-  app.route({
-    method: 'POST',
-    url: action.url,
-    schema: {
-      summary: action.summary,
-      tags: ['legacy'],
-      body: action.params ?? NoParams,
-      response: { 200: LegacyOk(action.response) },
-    },
-    // Authentication before body parsing and validation, but after the rate limiter's onRequest hook.
-    ...(action.auth ? { preParsing: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => { await authenticateLegacy(request, reply); return payload } } : {}),
-    // Old apps send form bodies, JSON or query strings: every placement counts, the body wins.
-    preValidation: async (request) => {
-      const body = typeof request.body === 'object' && request.body !== null && !Buffer.isBuffer(request.body) ? request.body : {}
-      request.body = { ...(request.query as object), ...body }
-    },
-    handler: async (request, reply) => {
-      const result = await action.handler(request.body as Static<P>, { request, reply, actor: request.actor } as LegacyContext<Auth>)
-      return { success: true, ...result }
-    },
-  })
+  const params = action.params ?? NoParams
+  for (const url of [action.url, `${action.url}.action`]) {
+    for (const method of ['POST', 'GET'] as const) {
+      // Fastify validates no body on GET: there the merged parameters stand in for the query string and are validated as it.
+      const place = method === 'GET' ? 'query' : 'body'
+      app.route({
+        method,
+        url,
+        schema: {
+          summary: action.summary,
+          tags: ['legacy'],
+          [method === 'GET' ? 'querystring' : 'body']: params,
+          response: { 200: LegacyOk(action.response) },
+          // One documented route per action; the GET and `.action` twins behave the same.
+          ...(method === 'POST' && url === action.url ? {} : { hide: true }),
+        },
+        // Authentication before the body is read, but after the rate limiter's onRequest hook.
+        ...(action.auth ? { preParsing: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => { await authenticateLegacy(request, reply); return payload } } : {}),
+        preValidation: async (request) => {
+          request[place] = await requestFields(request, { readMultipart: !action.takesFile })
+        },
+        handler: async (request, reply) => {
+          const result = await action.handler(request[place] as Static<P>, { request, reply, actor: request.actor } as LegacyContext<Auth>)
+          return { success: true, ...result }
+        },
+      })
+    }
+  }
 }
 
 /** A legacy optional field: empty means "not set" (000, 001). */

@@ -1,31 +1,60 @@
-// user!* actions of 001: login, readUser, signOut.
+// user!* actions of 001: login, readUser, signOut, updateUser, uploadPhoto, passwords, registration codes.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
-import { isMd5Hex } from '../../platform/passwords.ts'
 import { header } from '../request-context.ts'
-import { setSessionHeaders } from './auth.ts'
+import { clearSessionHeaders, setSessionHeaders } from './auth.ts'
 import { renderUserVO, UserVO } from './mapping.ts'
 import { given, legacyAction } from './struts.ts'
 import { AVATAR_MAX_BYTES } from '../../domain/accounts/profile.service.ts'
 
-const Md5Password = (description: string) => Type.String({ description: `${description}（32位MD5十六进制）` })
+const Md5Password = (description: string) => Type.String({ description: `${description}（MD5十六进制，可省略前导0）` })
 const UserData = { data: Type.Object({ userVO: UserVO }) }
 
-function requireMd5(value: string, name: string): string {
-  if (!isMd5Hex(value)) throw new DomainError('BAD_PARAMETER', `${name} must be the 32-character hex MD5 digest of the password`)
-  return value.toLowerCase()
+/**
+ * The password digest an old app sends, as the lowercase 32-character MD5 hex the verifier is made from.
+ * Old apps print the digest with Java's `BigInteger(1, md5).toString(16)`, which drops leading zeros (one
+ * password in sixteen has 31 characters, one in 256 has 30, as the documents' own examples do), so a digest
+ * of 24 to 32 hex characters is left-padded with zeros. Fewer would take eight leading zero digits (one in
+ * four billion) and are far more likely a PIN sent in plain text by mistake: refused, like any other plaintext.
+ */
+export function legacyDigest(value: string, name: string): string {
+  const digest = value.trim()
+  if (!/^[0-9a-fA-F]{24,32}$/.test(digest)) {
+    throw new DomainError('BAD_PARAMETER', `${name} must be the hex MD5 digest of the password`, { zh: `${name} 必须是密码的MD5十六进制摘要` })
+  }
+  return digest.toLowerCase().padStart(32, '0')
 }
 
-function parseUserId(value: string | undefined): number | undefined {
+function parseUserId(value: string | undefined, name: string): number | undefined {
   const id = given(value)?.trim()
   if (id === undefined) return undefined
-  if (!/^\d{1,10}$/.test(id) || Number(id) > 2 ** 31 - 1) throw new DomainError('BAD_PARAMETER', 'userId must be a user id (a positive 32-bit number)')
+  if (!/^\d{1,10}$/.test(id) || Number(id) < 1 || Number(id) > 2 ** 31 - 1) {
+    throw new DomainError('BAD_PARAMETER', `${name} must be a user id (a positive 32-bit number)`, { zh: `${name} 必须是用户ID（正整数）` })
+  }
   return Number(id)
 }
 
 const Mobile = (description: string) => Type.String({ minLength: 1, maxLength: 32, description })
 const PROFILE_FIELDS = ['sex', 'age', 'country', 'province', 'city', 'district', 'street', 'company', 'occupation', 'role', 'degrees', 'school', 'signature'] as const
+
+/** updateUser's fields as 001 prints them (`userVO.sex`, the rest under `userExtendVO.`), and their longest values. */
+const UPDATE_FIELDS: Array<{ name: string; printed: 'userVO' | 'userExtendVO'; maxLength: number; description: string }> = [
+  { name: 'sex', printed: 'userVO', maxLength: 8, description: '性别 1男 2女' },
+  { name: 'age', printed: 'userExtendVO', maxLength: 8, description: '年龄' },
+  { name: 'phoneNumber', printed: 'userExtendVO', maxLength: 32, description: '电话号码（登录手机号，只能原样提交，不能在此修改）' },
+  ...PROFILE_FIELDS.filter((f) => f !== 'sex' && f !== 'age').map((name) => ({ name, printed: 'userExtendVO' as const, maxLength: 256, description: name })),
+  { name: 'nickName', printed: 'userExtendVO', maxLength: 64, description: '昵称' },
+]
+
+/**
+ * Apps send each field under the prefix 001 prints, and some under the other one (login answers every field
+ * in `userVO`): both count, the printed one first, so nothing sent is silently dropped.
+ */
+function updateField(p: Record<string, string | undefined>, field: (typeof UPDATE_FIELDS)[number]): string | undefined {
+  const other = field.printed === 'userVO' ? 'userExtendVO' : 'userVO'
+  return given(p[`${field.printed}.${field.name}`]) ?? given(p[`${other}.${field.name}`])
+}
 
 export function userActions(app: FastifyInstance): void {
   const { accounts, profile, security, verification } = app.services
@@ -41,11 +70,11 @@ export function userActions(app: FastifyInstance): void {
     }),
     response: UserData,
     handler: async (p, { request, reply }) => {
-      const client = header(request.headers, 'client') ?? ''
+      const client = header(request.headers, 'client')
       const { user, issued } = await accounts.login({
         appId,
-        name: { by: 'any', loginName: p['userVO.userName'] },
-        passwordDigest: requireMd5(p['userVO.password'], 'userVO.password'),
+        name: { by: 'any', loginName: p['userVO.userName'].trim() },
+        passwordDigest: legacyDigest(p['userVO.password'], 'userVO.password'),
         device: client ? { guid: client, userAgent: request.headers['user-agent'] } : undefined,
       })
       setSessionHeaders(reply, { uid: String(user.id), accessToken: issued.token, client, expire: issued.expiresAt })
@@ -62,7 +91,7 @@ export function userActions(app: FastifyInstance): void {
     }),
     response: UserData,
     handler: async (p, { actor }) => {
-      const userId = parseUserId(p.userId) ?? parseUserId(p['userVO.userId']) ?? actor.userId
+      const userId = parseUserId(p.userId, 'userId') ?? parseUserId(p['userVO.userId'], 'userVO.userId') ?? actor.userId
       const user = await accounts.getUser(actor.appId, userId)
       // Another user's public view leaves out the mobile number.
       return { info: '获取用户信息成功', data: { userVO: renderUserVO(user, { publicUrl, showMobile: userId === actor.userId }) } }
@@ -72,34 +101,39 @@ export function userActions(app: FastifyInstance): void {
   /** POST /user/user!signOut */
   legacyAction(app, {
     url: '/user/user!signOut', summary: '用户注销', auth: true,
-    handler: async (_p, { actor }) => {
+    handler: async (_p, { actor, reply }) => {
       await accounts.signOut(actor)
+      // The token just revoked is not handed back.
+      clearSessionHeaders(reply)
       return { info: '用户注销成功' }
     },
   })
 
   /** POST /user/user!updateUser */
   legacyAction(app, {
-    url: '/user/user!updateUser', summary: '修改用户信息', auth: true,
+    url: '/user/user!updateUser', summary: '修改用户信息（只改传了值的字段；手机号是登录账号，只能原样提交）', auth: true,
     params: Type.Object({
       'userVO.userId': Type.Optional(Type.String({ description: '用户ID（只能是自己）' })),
-      'userVO.sex': Type.Optional(Type.String({ maxLength: 8, description: '性别 1男 2女' })),
-      'userExtendVO.nickName': Type.Optional(Type.String({ maxLength: 64, description: '昵称' })),
-      'userExtendVO.phoneNumber': Type.Optional(Type.String({ maxLength: 32, description: '电话号码' })),
-      ...Object.fromEntries(PROFILE_FIELDS.filter((f) => f !== 'sex').map((f) => [`userExtendVO.${f}`, Type.Optional(Type.String({ maxLength: 256, description: f }))])),
+      ...Object.fromEntries(UPDATE_FIELDS.flatMap((f) => ['userVO', 'userExtendVO'].map((prefix) => [
+        `${prefix}.${f.name}`,
+        Type.Optional(Type.String({ maxLength: f.maxLength, description: prefix === f.printed ? f.description : `同 ${f.printed}.${f.name}` })),
+      ]))),
     }),
     handler: async (p, { actor }) => {
       const fields = p as Record<string, string | undefined>
-      const target = parseUserId(p['userVO.userId'])
-      if (target !== undefined && target !== actor.userId) throw new DomainError('NO_PERMISSION', 'only your own profile can be changed')
+      const target = parseUserId(p['userVO.userId'], 'userVO.userId')
+      if (target !== undefined && target !== actor.userId) {
+        throw new DomainError('NO_PERMISSION', 'only your own profile can be changed', { zh: '只能修改自己的资料' })
+      }
       // Only the fields sent change, kept as sent; an empty one means "not set" (001).
+      const value = (name: string) => updateField(fields, UPDATE_FIELDS.find((f) => f.name === name)!)
       const changes = Object.fromEntries(PROFILE_FIELDS.flatMap((f) => {
-        const value = given(fields[f === 'sex' ? 'userVO.sex' : `userExtendVO.${f}`])
-        return value === undefined ? [] : [[f, value]]
+        const v = value(f)
+        return v === undefined ? [] : [[f, v]]
       }))
       await profile.updateLegacy(actor.appId, actor.userId, {
-        nickName: given(p['userExtendVO.nickName']),
-        mobile: given(p['userExtendVO.phoneNumber'])?.trim(),
+        nickName: value('nickName'),
+        mobile: value('phoneNumber')?.trim(),
         profile: changes,
       })
       return { info: '修改用户信息成功' }
@@ -108,9 +142,11 @@ export function userActions(app: FastifyInstance): void {
 
   /** POST /user/user!uploadPhoto (multipart, file field userPhoto) */
   legacyAction(app, {
-    url: '/user/user!uploadPhoto', summary: '上传用户头像（jpg、jpeg、bmp、png，不大于3M，按内容识别）', auth: true,
+    url: '/user/user!uploadPhoto', summary: '上传用户头像（jpg、jpeg、bmp、png，不大于3M，按内容识别）', auth: true, takesFile: true,
     handler: async (_p, { actor, request }) => {
-      if (!request.isMultipart()) throw new DomainError('BAD_PARAMETER', 'send the photo as multipart/form-data in the field userPhoto')
+      if (!request.isMultipart()) {
+        throw new DomainError('BAD_PARAMETER', 'send the photo as multipart/form-data in the field userPhoto', { zh: '请以 multipart/form-data 上传头像文件 userPhoto' })
+      }
       // One byte over the limit lets the store see the overflow and say so.
       for await (const part of request.parts({ limits: { fileSize: AVATAR_MAX_BYTES + 1, files: 1 } })) {
         if (part.type === 'file' && part.fieldname === 'userPhoto') {
@@ -119,7 +155,7 @@ export function userActions(app: FastifyInstance): void {
         }
         if (part.type === 'file') part.file.resume()
       }
-      throw new DomainError('BAD_PARAMETER', 'userPhoto is required')
+      throw new DomainError('BAD_PARAMETER', 'userPhoto is required', { zh: '缺少头像文件 userPhoto' })
     },
   })
 
@@ -131,7 +167,7 @@ export function userActions(app: FastifyInstance): void {
       'userVO.password': Md5Password('新密码'),
     }),
     handler: async (p, { actor }) => {
-      await security.changePassword(actor.appId, actor.userId, requireMd5(p.oldPassword, 'oldPassword'), requireMd5(p['userVO.password'], 'userVO.password'))
+      await security.changePassword(actor.appId, actor.userId, legacyDigest(p.oldPassword, 'oldPassword'), legacyDigest(p['userVO.password'], 'userVO.password'))
       return { info: '用户密码修改成功' }
     },
   })
@@ -155,7 +191,7 @@ export function userActions(app: FastifyInstance): void {
       validateCode: Type.String({ minLength: 1, maxLength: 16, description: '重置密码的验证码' }),
     }),
     handler: async (p) => {
-      await security.resetPassword(appId, mobileOf(p['userVO.userMobile']), p.validateCode, requireMd5(p['userVO.password'], 'userVO.password'))
+      await security.resetPassword(appId, mobileOf(p['userVO.userMobile']), p.validateCode.trim(), legacyDigest(p['userVO.password'], 'userVO.password'))
       return { info: '重置密码成功' }
     },
   })
@@ -180,8 +216,8 @@ export function userActions(app: FastifyInstance): void {
     }),
     handler: async (p) => {
       const mobile = mobileOf(p['userVO.userMobile'])
-      const passwordDigest = requireMd5(p['userVO.password'], 'userVO.password')
-      const codeId = await verification.check(appId, mobile, 'register', p.telSecurityCode)
+      const passwordDigest = legacyDigest(p['userVO.password'], 'userVO.password')
+      const codeId = await verification.check(appId, mobile, 'register', p.telSecurityCode.trim())
       await accounts.register({ appId, mobile, passwordDigest, codeId })
       return { info: '用户注册成功' }
     },

@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import type { DomainError } from '../../domain/errors.ts'
-import { noteUnavailable, toDomainError } from '../errors.ts'
+import { JSON_UTF8, noteUnavailable, toDomainError } from '../errors.ts'
 
 export interface Ok<T> { code: 200; message: null; data: T }
 
@@ -39,5 +39,5 @@ export function sendRestError(error: unknown, request: FastifyRequest, reply: Fa
   if (internal) request.log.error({ err: error }, 'request failed')
   noteUnavailable(domainError, error, request, reply)
   // Error bodies bypass the route's success schema.
-  return reply.status(HTTP_STATUS[domainError.key] ?? 200).serializer(JSON.stringify).send(restErrorBody(domainError))
+  return reply.status(HTTP_STATUS[domainError.key] ?? 200).type(JSON_UTF8).serializer(JSON.stringify).send(restErrorBody(domainError))
 }

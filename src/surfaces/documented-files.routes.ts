@@ -1,0 +1,34 @@
+// Pictures at the paths the old documents print: default pictures (003 …/media/avatar/default.jpg) and stored photos (000 upload/images/userPhoto/…).
+import { readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { FileStore } from '../platform/storage.ts'
+import { sendStoredFile } from './stored-files.routes.ts'
+
+/** The facade's picture for a user without an avatar, where 003's member list shows it. */
+export const DEFAULT_AVATAR_PATH = 'media/avatar/default.jpg'
+/** The facade's picture for a group without a cover, where 003's retrieve shows it. */
+export const DEFAULT_COVER_PATH = 'media/assets/media/avatar/default.jpg'
+
+const picture = (name: string) => readFileSync(new URL(`../../assets/${name}`, import.meta.url))
+const DEFAULTS = new Map([[DEFAULT_AVATAR_PATH, picture('default-avatar.jpg')], [DEFAULT_COVER_PATH, picture('default-cover.jpg')]])
+
+/** Each documented folder and the store folder it shows (see LEGACY_PATHS and FACADE_PATHS in urls.ts). */
+const ALIASES = [
+  { url: '/upload/images/userPhoto/:name', folder: 'avatars', summary: '用户头像（000/001 的路径）' },
+  { url: '/media/avatar/:name', folder: 'avatars', summary: '用户头像（003 的路径）' },
+  { url: '/media/group/:name', folder: 'covers', summary: '群组图标（003 的路径）' },
+]
+
+export function documentedFileRoutes(app: FastifyInstance, files: FileStore): void {
+  for (const [path, image] of DEFAULTS) {
+    /** GET /media/avatar/default.jpg, GET /media/assets/media/avatar/default.jpg */
+    app.get(`/${path}`, { schema: { summary: 'default picture at the path 003 prints', tags: ['files'] } }, async (_request, reply) =>
+      reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=86400').send(image))
+  }
+  for (const alias of ALIASES) {
+    app.get(alias.url, {
+      schema: { summary: alias.summary, tags: ['files'], params: Type.Object({ name: Type.String() }) },
+    }, async (request, reply) => sendStoredFile(reply, files, `${alias.folder}/${(request.params as { name: string }).name}`))
+  }
+}
