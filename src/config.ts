@@ -23,8 +23,9 @@ const ConfigSchema = Type.Object({
   SMS_OUTBOX: Type.Optional(Type.String({ minLength: 1, description: 'file provider: JSON lines file; default DATA_DIR/sms-outbox.jsonl' })),
   SMS_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'webhook provider: where each code is POSTed' })),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 1200, description: 'requests per client address per minute; 0 = unlimited' }),
-  LOGIN_FAILURES_MAX: Type.Integer({ minimum: 1, default: 10, description: 'failed logins per account before logins are refused for the window' }),
-  LOGIN_FAILURES_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900, description: 'window of LOGIN_FAILURES_MAX' }),
+  LOGIN_THROTTLE_FREE_FAILURES: Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'failed logins of one account from one client address before each further try waits' }),
+  LOGIN_THROTTLE_BASE_DELAY_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 1, description: 'the first wait; it doubles with each further failure' }),
+  LOGIN_THROTTLE_MAX_DELAY_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 900, description: 'the longest wait' }),
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string; DATA_DIR: string; SMS_OUTBOX: string }>
@@ -46,6 +47,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (value.SMS_PROVIDER === 'webhook' && !value.SMS_WEBHOOK_URL) {
     throw new ConfigError('invalid environment variable SMS_WEBHOOK_URL="": required when SMS_PROVIDER=webhook')
+  }
+  if (value.LOGIN_THROTTLE_MAX_DELAY_SECONDS < value.LOGIN_THROTTLE_BASE_DELAY_SECONDS) {
+    throw new ConfigError(`invalid environment variable LOGIN_THROTTLE_MAX_DELAY_SECONDS=${JSON.stringify(String(value.LOGIN_THROTTLE_MAX_DELAY_SECONDS))}: must be at least LOGIN_THROTTLE_BASE_DELAY_SECONDS (${value.LOGIN_THROTTLE_BASE_DELAY_SECONDS})`)
   }
   const publicUrl = (value.PUBLIC_URL ?? `http://${value.HOST}:${value.PORT}`).replace(/\/+$/, '')
   const dataDir = resolve(value.DATA_DIR)

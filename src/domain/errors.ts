@@ -60,13 +60,16 @@ export type ErrorKey = keyof typeof ERRORS
 export class DomainError extends Error {
   readonly key: ErrorKey
   readonly code: number
+  /** When a refusal ends (RATE_LIMITED): surfaces send it as the Retry-After header. */
+  readonly retryAfterSeconds?: number
 
   /** `reason` replaces the default message when the caller can say more (which field, which id). */
-  constructor(key: ErrorKey, reason?: string) {
+  constructor(key: ErrorKey, reason?: string, options: { retryAfterSeconds?: number } = {}) {
     super(reason ?? ERRORS[key].message)
     this.name = 'DomainError'
     this.key = key
     this.code = ERRORS[key].code
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds
   }
 }
 

@@ -72,7 +72,7 @@ export interface VerificationCodesTable {
   id: Generated<number>
   app_id: string
   target: string
-  purpose: 'register' | 'reset'
+  purpose: 'register' | 'reset' | 'bind'
   code_digest: string
   attempts: Generated<number>
   created_at: CreatedAt

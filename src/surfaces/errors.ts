@@ -1,5 +1,5 @@
 // Turns anything thrown inside a request into a DomainError, so every surface renders one kind of error.
-import type { FastifyError } from 'fastify'
+import type { FastifyError, FastifyReply } from 'fastify'
 import { DomainError, isDomainError } from '../domain/errors.ts'
 
 /** `internal` is true for faults the client did not cause: they are logged and answered as 500. */
@@ -23,4 +23,9 @@ function describeValidation(error: Partial<FastifyError>): string {
   const missing = (first.params as { missingProperty?: string } | undefined)?.missingProperty
   if (missing) return `${missing} is required`
   return field ? `${field} ${first.message ?? 'is invalid'}` : (first.message ?? 'bad parameter')
+}
+
+/** A refusal that says when it ends tells the client in the standard header, whatever the surface's body. */
+export function setRetryAfter(reply: FastifyReply, error: DomainError): void {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
 }

@@ -5,7 +5,8 @@ import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { findUserById, findUsersByIds, toUser, updateUser } from './accounts.repository.ts'
-import { checkMobile, checkUsername } from './rules.ts'
+import { checkUsername } from './rules.ts'
+import { normalizeMobile } from './mobile.ts'
 import type { BatchResult, LegacyProfileChanges, ProfileChanges, User } from './accounts.types.ts'
 
 const TEXT_MAX = 4096
@@ -46,8 +47,8 @@ export class ProfileService {
     if (!await updateUser(this.ctx.db, userId, { username })) throw new DomainError('USER_EXISTS', 'this username is taken')
   }
 
-  async setMobile(appId: string, userId: number, mobile: string): Promise<void> {
-    checkMobile(mobile)
+  async setMobile(appId: string, userId: number, input: string): Promise<void> {
+    const mobile = normalizeMobile(input)
     await this.requireUser(appId, userId)
     if (!await updateUser(this.ctx.db, userId, { mobile })) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
   }
@@ -56,11 +57,11 @@ export class ProfileService {
   async updateLegacy(appId: string, userId: number, changes: LegacyProfileChanges): Promise<void> {
     checkText('nickName', changes.nickName, 64)
     for (const [name, value] of Object.entries(changes.profile)) checkText(name, value, 256)
-    if (changes.mobile !== undefined) checkMobile(changes.mobile)
+    const mobile = changes.mobile === undefined ? undefined : normalizeMobile(changes.mobile, 'phoneNumber')
     const user = await this.requireUser(appId, userId)
     const ok = await updateUser(this.ctx.db, userId, {
       nick_name: changes.nickName,
-      mobile: changes.mobile,
+      mobile,
       profile: JSON.stringify({ ...user.profile, ...changes.profile }),
     })
     if (!ok) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')

@@ -1,7 +1,7 @@
 // The IM facade envelope: `{detail}` with Django REST Framework statuses (semantics §1).
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainError, ErrorKey } from '../../domain/errors.ts'
-import { toDomainError } from '../errors.ts'
+import { setRetryAfter, toDomainError } from '../errors.ts'
 
 const STATUS: Partial<Record<ErrorKey, number>> = {
   TOKEN_MISSING: 401,
@@ -42,6 +42,7 @@ export function facadeStatus(error: DomainError): number {
 export function sendFacadeError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
   if (internal) request.log.error({ err: error }, 'request failed')
+  setRetryAfter(reply, domainError)
   const status = facadeStatus(domainError)
   if (status === 401) reply.header('www-authenticate', 'Token')
   return reply.status(status).serializer(JSON.stringify)

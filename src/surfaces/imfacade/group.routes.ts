@@ -1,4 +1,5 @@
 // /api/im/group/… and /api/im/retrieve/<id>/ of 003 (semantics §7); with or without the trailing slash.
+import { displayMobile } from '../../domain/accounts/mobile.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
@@ -212,7 +213,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
       name: '',
       nick: m.user.nickName,
       avatar: absoluteUrl(m.user.avatar || DEFAULT_AVATAR, publicUrl),
-      username: m.user.mobile ?? m.user.username ?? '',
+      username: displayMobile(m.user.mobile) ?? m.user.username ?? '',
       level: '',
     })))
   })

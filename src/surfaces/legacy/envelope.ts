@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TProperties } from 'typebox'
 import type { DomainError, ErrorKey } from '../../domain/errors.ts'
-import { toDomainError } from '../errors.ts'
+import { setRetryAfter, toDomainError } from '../errors.ts'
 
 /** What old apps show their users: one info per error code, in the language of the documents. */
 const INFO: Record<ErrorKey, string> = {
@@ -64,6 +64,7 @@ export function legacyErrorBody(error: DomainError) {
 export function sendLegacyError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
   if (internal) request.log.error({ err: error }, 'request failed')
+  setRetryAfter(reply, domainError)
   return reply.status(internal ? 500 : 200).serializer(JSON.stringify).send(legacyErrorBody(domainError))
 }
 
