@@ -48,7 +48,7 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
     apps: new AppsService(ctx),
     accounts,
     verification,
-    profile: new ProfileService(ctx),
+    profile: new ProfileService(ctx, verification),
     settings: new SettingsService(ctx),
     devices: new DevicesService(ctx, accounts),
     security: new SecurityService(ctx, accounts, verification),

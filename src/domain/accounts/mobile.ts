@@ -15,9 +15,10 @@ const HOME_PREFIX = '+86'
  * premium-rate or unallocated number is refused: codes are only sent where a phone can read them).
  */
 export function parseMobile(text: string): string | undefined {
-  const input = text.trim()
-  if (!DIALLED.test(input) || !/\d/.test(input)) return undefined
-  const number = parsePhoneNumberFromString(input, { defaultCountry: HOME_COUNTRY, extract: false })
+  if (!DIALLED.test(text.trim())) return undefined
+  // Formatting goes; what is left must be one number from its first character to its last.
+  const digits = text.replace(/[\s().-]/g, '')
+  const number = parsePhoneNumberFromString(digits, { defaultCountry: HOME_COUNTRY, extract: false })
   return number?.isValid() ? number.number : undefined
 }
 

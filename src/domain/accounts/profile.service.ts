@@ -2,11 +2,12 @@
 import type { Readable } from 'node:stream'
 import { DomainError } from '../errors.ts'
 import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
-import type { Actor } from '../actor.ts'
+import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { findUserById, findUsersByIds, toUser, updateUser } from './accounts.repository.ts'
 import { checkUsername } from './rules.ts'
 import { normalizeMobile } from './mobile.ts'
+import type { VerificationService } from './verification.service.ts'
 import type { BatchResult, LegacyProfileChanges, ProfileChanges, User } from './accounts.types.ts'
 
 const TEXT_MAX = 4096
@@ -22,7 +23,7 @@ function requireAdmin(actor: Actor): void {
 }
 
 export class ProfileService {
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(private readonly ctx: DomainContext, private readonly verification: VerificationService) {}
 
   /** Changes the fields given, leaves the others. */
   async update(appId: string, userId: number, changes: ProfileChanges): Promise<void> {
@@ -47,10 +48,23 @@ export class ProfileService {
     if (!await updateUser(this.ctx.db, userId, { username })) throw new DomainError('USER_EXISTS', 'this username is taken')
   }
 
-  async setMobile(appId: string, userId: number, input: string): Promise<void> {
+  /**
+   * Binds or changes the user's mobile. A user proves the new number with a bind code sent to it
+   * (VerificationService.send for 'bind'); the app admin token sets it directly (002 §3.18).
+   */
+  async setMobile(actor: UserActor, input: string, code: string | undefined): Promise<void> {
     const mobile = normalizeMobile(input)
-    await this.requireUser(appId, userId)
-    if (!await updateUser(this.ctx.db, userId, { mobile })) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
+    await this.requireUser(actor.appId, actor.userId)
+    let codeId: number | undefined
+    if (!actor.isAdmin) {
+      if (!code) throw new DomainError('BAD_PARAMETER', 'code is required: the verification code sent to the new number (GET /app/captcha/sms?mobile=)')
+      codeId = await this.verification.check(actor.appId, mobile, 'bind', code)
+    }
+    await this.ctx.db.transaction().execute(async (trx) => {
+      if (codeId !== undefined) await this.verification.consume(trx, codeId)
+      // Last statement: a number taken meanwhile rolls back, and the code stays unused.
+      if (!await updateUser(trx, actor.userId, { mobile })) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
+    })
   }
 
   /** Legacy `updateUser`: the extended profile is merged, so fields not sent keep their values. */
