@@ -1,15 +1,12 @@
 // Migration 0007 turns stored mobiles into E.164; numbers that collide or are not numbers are set aside, not lost.
 import t from 'tap'
 import { sql } from 'kysely'
-import { freshDatabase } from '../helpers/database.ts'
+import { databaseBefore } from '../helpers/database.ts'
 import * as migration from '../../migrations/0007_mobile_numbers.ts'
 
 t.test('stored mobiles become E.164; duplicates and non-numbers are set aside with a reason', async (t) => {
-  const testDatabase = await freshDatabase()
-  t.teardown(() => testDatabase.drop())
-  const db = testDatabase.database.db
-  // Back to the data as it was before the migration, then forward again.
-  await migration.down(db)
+  // The data as it was before the migration, then forward again.
+  const db = await databaseBefore(t, migration)
   await db.insertInto('apps').values([{ id: 'default' }, { id: 'other' }]).onConflict((c) => c.doNothing()).execute()
   const user = async (app_id: string, username: string, mobile: string) =>
     (await db.insertInto('users').values({ app_id, username, mobile, email: null, password_hash: null }).returning('id').executeTakeFirstOrThrow()).id

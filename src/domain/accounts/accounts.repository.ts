@@ -1,5 +1,6 @@
 // Queries on users, user_settings and devices; plain functions over a Kysely instance or transaction.
 import { sql } from 'kysely'
+import { DomainError } from '../errors.ts'
 import type { Db } from '../../platform/db.ts'
 import type { NewUser, UserRow, UserSettingsRow } from '../../platform/tables.ts'
 import type { LoginName, User, UserSettings } from './accounts.types.ts'
@@ -116,6 +117,13 @@ export async function updateUser(
     if ((error as { code?: string }).code === '23505') return false // unique_violation
     throw error
   }
+}
+
+/** The user's avatar, its row locked until the transaction ends (one avatar change at a time); refuses an unknown user. */
+export async function lockUserAvatar(db: Db, appId: string, userId: number): Promise<string> {
+  const row = await db.selectFrom('users').select('avatar').where('id', '=', userId).where('app_id', '=', appId).forUpdate().executeTakeFirst()
+  if (!row) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+  return row.avatar
 }
 
 export async function findUsersByIds(db: Db, appId: string, ids: readonly number[]): Promise<UserRow[]> {

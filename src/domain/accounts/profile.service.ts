@@ -1,10 +1,11 @@
 // Profile use cases: REST profile and single setters, the legacy extended profile, avatars, admin batches.
 import type { Readable } from 'node:stream'
 import { DomainError } from '../errors.ts'
-import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
+import { fileUrlPath } from '../../platform/storage.ts'
+import type { PicturesService } from '../files/pictures.service.ts'
 import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
-import { findUserById, findUsersByIds, toUser, updateUser } from './accounts.repository.ts'
+import { findUserById, findUsersByIds, lockUserAvatar, toUser, updateUser } from './accounts.repository.ts'
 import { checkUsername } from './rules.ts'
 import { normalizeMobile } from './mobile.ts'
 import type { VerificationService } from './verification.service.ts'
@@ -23,23 +24,38 @@ function requireAdmin(actor: Actor): void {
 }
 
 export class ProfileService {
-  constructor(private readonly ctx: DomainContext, private readonly verification: VerificationService) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly verification: VerificationService,
+    private readonly pictures: PicturesService,
+  ) {}
 
-  /** Changes the fields given, leaves the others. */
+  /** Changes the fields given, leaves the others; an avatar must be an external URL or one of the user's uploads. */
   async update(appId: string, userId: number, changes: ProfileChanges): Promise<void> {
     checkText('nick_name', changes.nickName, 64)
     checkText('avatar', changes.avatar, 1024)
     checkText('description', changes.description)
     checkText('public_info', changes.publicInfo)
     checkText('private_info', changes.privateInfo)
-    await this.requireUser(appId, userId)
-    await updateUser(this.ctx.db, userId, {
+    const values = {
       nick_name: changes.nickName,
-      avatar: changes.avatar,
       description: changes.description,
       public_info: changes.publicInfo,
       private_info: changes.privateInfo,
+    }
+    if (changes.avatar === undefined) {
+      await this.requireUser(appId, userId)
+      await updateUser(this.ctx.db, userId, values)
+      return
+    }
+    const avatar = changes.avatar
+    const released = await this.ctx.db.transaction().execute(async (trx) => {
+      const current = await lockUserAvatar(trx, appId, userId)
+      const claimed = await this.pictures.claim(trx, { appId, userId }, avatar, current)
+      await updateUser(trx, userId, { ...values, avatar: claimed })
+      return claimed === current ? undefined : this.pictures.release(trx, { appId, userId }, current)
     })
+    await this.pictures.removeReleased(released)
   }
 
   async setUsername(appId: string, userId: number, username: string): Promise<void> {
@@ -81,15 +97,25 @@ export class ProfileService {
     if (!ok) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
   }
 
-  /** Stores an uploaded image (jpg, png, bmp by content, at most 3 MB) as the avatar; the old stored one goes. */
+  /** Stores an uploaded image (jpg, png, bmp by content, at most 3 MB) as the avatar; the old one goes if it was the user's and nothing else shows it. */
   async uploadAvatar(appId: string, userId: number, image: Readable): Promise<User> {
-    const user = await this.requireUser(appId, userId)
+    await this.requireUser(appId, userId)
     const stored = await this.ctx.files.save(image, { folder: 'avatars', maxBytes: AVATAR_MAX_BYTES, accept: AVATAR_TYPES })
     const avatar = fileUrlPath(stored.path)
-    await updateUser(this.ctx.db, userId, { avatar })
-    const previous = storedPathOf(user.avatar)
-    if (previous) await this.ctx.files.remove(previous)
-    return { ...user, avatar }
+    let released: string | undefined
+    try {
+      released = await this.ctx.db.transaction().execute(async (trx) => {
+        await this.pictures.record(trx, { path: stored.path, appId, ownerUserId: userId, kind: 'picture' })
+        const current = await lockUserAvatar(trx, appId, userId)
+        await updateUser(trx, userId, { avatar })
+        return this.pictures.release(trx, { appId, userId }, current)
+      })
+    } catch (error) {
+      await this.ctx.files.remove(stored.path)
+      throw error
+    }
+    await this.pictures.removeReleased(released)
+    return this.requireUser(appId, userId)
   }
 
   /** Admin: the same update for many users; each line answers on its own. */

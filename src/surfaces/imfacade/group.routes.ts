@@ -112,7 +112,7 @@ async function readCreateForm(request: FastifyRequest, groups: Services['groups'
   try {
     for await (const part of request.parts()) {
       if (part.type === 'field') fields[part.fieldname] = String(part.value)
-      else if (part.fieldname === 'cover' && cover === undefined) cover = await groups.storeCover(part.file)
+      else if (part.fieldname === 'cover' && cover === undefined) cover = await groups.storeCover(request.actor!, part.file)
       else part.file.resume() // another file: read past it
     }
   } catch (error) {
