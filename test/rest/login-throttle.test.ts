@@ -2,6 +2,7 @@
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.ts'
 import { md5, registerUser } from '../helpers/users.ts'
+import { inProcessCluster } from '../helpers/cluster.ts'
 import { passwordVerifications } from '../../src/platform/passwords.ts'
 
 const ATTACKER = '203.0.113.66'
@@ -92,4 +93,15 @@ t.test('the schedule is configurable', async (t) => {
   clock += 11_000
   t.match((await guess()).json(), { code: 10013 })
   t.equal((await guess()).headers['retry-after'], '15', 'capped at the longest delay')
+})
+
+t.test('two gateways on one Redis share the throttle', { skip: !process.env.REDIS_URL && 'needs REDIS_URL (embedded apps each count in-process)' }, async (t) => {
+  const cluster = await inProcessCluster(t)
+  const second = (await cluster.start()).app
+  await registerUser(cluster.first, 'shared_victim', 'right-password')
+  const login = (app: typeof second, password: string, from: string) =>
+    app.inject({ method: 'POST', url: '/token/user', payload: { name: 'shared_victim', password }, remoteAddress: from })
+  for (let i = 0; i < 5; i++) t.match((await login(cluster.first, `guess-${i}`, ATTACKER)).json(), { code: 10013 })
+  t.equal((await login(second, 'right-password', ATTACKER)).statusCode, 429, 'the other gateway refuses the attacker too')
+  t.match((await login(second, 'right-password', OWNER)).json(), { code: 200 }, 'and lets the owner in')
 })
