@@ -70,8 +70,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       settings: {
         defaultAppId: config.DEFAULT_APP_ID,
         tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
-        loginFailuresMax: config.LOGIN_FAILURES_MAX,
-        loginFailuresWindowSeconds: config.LOGIN_FAILURES_WINDOW_SECONDS,
+        publicUrl: config.PUBLIC_URL,
+        loginThrottle: {
+          freeFailures: config.LOGIN_THROTTLE_FREE_FAILURES,
+          baseDelaySeconds: config.LOGIN_THROTTLE_BASE_DELAY_SECONDS,
+          maxDelaySeconds: config.LOGIN_THROTTLE_MAX_DELAY_SECONDS,
+        },
       },
     }, { groups: overrides.groupDirectory, friends: overrides.friendDirectory })
     const { generatedAdminToken } = await services.apps.ensureDefaultApp(config.ADMIN_TOKEN)

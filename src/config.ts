@@ -28,8 +28,9 @@ const ConfigSchema = Type.Object({
   WS_SYNC_CONCURRENCY_PER_USER: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'sync requests of one user answered at once on a process; the rest wait their turn' }),
   WS_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, default: 4 * 1024 * 1024, description: 'bytes waiting for a WebSocket client that does not read before it is closed with 1013' }),
   RETENTION_INTERVAL_SECONDS: Type.Integer({ minimum: 0, default: 3600, description: 'how often each process purges expired tokens, verification codes and send-deduplication records; 0 = never' }),
-  LOGIN_FAILURES_MAX: Type.Integer({ minimum: 1, default: 10, description: 'failed logins per account before logins are refused for the window' }),
-  LOGIN_FAILURES_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900, description: 'window of LOGIN_FAILURES_MAX' }),
+  LOGIN_THROTTLE_FREE_FAILURES: Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'failed logins of one account from one client address before each further try waits' }),
+  LOGIN_THROTTLE_BASE_DELAY_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 1, description: 'the first wait; it doubles with each further failure' }),
+  LOGIN_THROTTLE_MAX_DELAY_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 900, description: 'the longest wait' }),
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string; DATA_DIR: string; SMS_OUTBOX: string }>
@@ -51,6 +52,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (value.SMS_PROVIDER === 'webhook' && !value.SMS_WEBHOOK_URL) {
     throw new ConfigError('invalid environment variable SMS_WEBHOOK_URL="": required when SMS_PROVIDER=webhook')
+  }
+  if (value.LOGIN_THROTTLE_MAX_DELAY_SECONDS < value.LOGIN_THROTTLE_BASE_DELAY_SECONDS) {
+    throw new ConfigError(`invalid environment variable LOGIN_THROTTLE_MAX_DELAY_SECONDS=${JSON.stringify(String(value.LOGIN_THROTTLE_MAX_DELAY_SECONDS))}: must be at least LOGIN_THROTTLE_BASE_DELAY_SECONDS (${value.LOGIN_THROTTLE_BASE_DELAY_SECONDS})`)
   }
   const publicUrl = (value.PUBLIC_URL ?? `http://${value.HOST}:${value.PORT}`).replace(/\/+$/, '')
   const dataDir = resolve(value.DATA_DIR)

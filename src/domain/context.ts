@@ -4,6 +4,7 @@ import type { Bus } from '../platform/bus.ts'
 import type { Kv } from '../platform/kv.ts'
 import type { FileStore } from '../platform/storage.ts'
 import type { SmsSender } from '../platform/sms.ts'
+import type { LoginThrottleSettings } from './accounts/login-throttle.ts'
 
 export interface DomainContext {
   readonly db: Db
@@ -16,7 +17,8 @@ export interface DomainContext {
   readonly settings: {
     readonly defaultAppId: string
     readonly tokenTtlSeconds: number
-    readonly loginFailuresMax: number
-    readonly loginFailuresWindowSeconds: number
+    /** Base of the server's own absolute URLs: a picture URL under it may name one of our stored files. */
+    readonly publicUrl: string
+    readonly loginThrottle: LoginThrottleSettings
   }
 }

@@ -8,6 +8,7 @@ import { SettingsService } from './accounts/settings.service.ts'
 import { VerificationService } from './accounts/verification.service.ts'
 import { AppsService } from './apps/apps.service.ts'
 import { FilesService } from './files/files.service.ts'
+import { PicturesService } from './files/pictures.service.ts'
 import { RosterService } from './roster/roster.service.ts'
 import { GroupsService } from './groups/groups.service.ts'
 import { AdmissionService } from './groups/admission.service.ts'
@@ -47,17 +48,18 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
   const accounts = new AccountsService(ctx, verification)
   const roster = new RosterService(ctx)
   const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(ctx), directories.friends ?? friendDirectory(roster))
+  const pictures = new PicturesService(ctx)
   return {
     apps: new AppsService(ctx),
     accounts,
     verification,
-    profile: new ProfileService(ctx),
+    profile: new ProfileService(ctx, verification, pictures),
     settings: new SettingsService(ctx),
     devices: new DevicesService(ctx, accounts),
     security: new SecurityService(ctx, accounts, verification),
-    uploads: new FilesService(ctx),
+    uploads: new FilesService(ctx, pictures),
     roster,
-    groups: new GroupsService(ctx),
+    groups: new GroupsService(ctx, pictures),
     groupAdmission: new AdmissionService(ctx, (appId, a, b, db) => roster.areFriends(appId, a, b, db)),
     groupContent: new GroupContentService(ctx),
     messages,

@@ -4,9 +4,10 @@ import { dirname } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 
 export interface SmsMessage {
+  /** E.164, e.g. +8613800138000. */
   mobile: string
   code: string
-  purpose: 'register' | 'reset'
+  purpose: 'register' | 'reset' | 'bind'
 }
 
 export interface SmsSender {

@@ -72,7 +72,7 @@ export interface VerificationCodesTable {
   id: Generated<number>
   app_id: string
   target: string
-  purpose: 'register' | 'reset'
+  purpose: 'register' | 'reset' | 'bind'
   code_digest: string
   attempts: Generated<number>
   created_at: CreatedAt
@@ -122,6 +122,29 @@ export interface UploadsTable {
   mime: string | null
   created_at: CreatedAt
   uploaded_at: Date | null
+}
+
+/** Mobiles migration 0007 took off their accounts (not a number, or another account kept it): for an operator. */
+export interface UsersMobileSetAsideTable {
+  id: Generated<number>
+  user_id: number
+  app_id: string
+  mobile: string
+  normalized: string | null
+  reason: string
+  set_aside_at: CreatedAt
+}
+
+/** Who a stored file belongs to (migration 0008): the uploader, or the group it was uploaded for. */
+export interface StoredFilesTable {
+  /** Path in the file store, e.g. `avatars/<32 hex>.png`. */
+  path: string
+  app_id: string
+  owner_user_id: number | null
+  owner_group_id: number | null
+  /** picture: an avatar or a cover, may be shown as one; chat: read by its sign only. */
+  kind: 'picture' | 'chat'
+  created_at: CreatedAt
 }
 
 export interface RosterItemsTable {
@@ -317,6 +340,8 @@ export interface Tables {
   user_push_tags: UserPushTagsTable
   user_open_ids: UserOpenIdsTable
   uploads: UploadsTable
+  users_mobile_set_aside: UsersMobileSetAsideTable
+  stored_files: StoredFilesTable
   roster_items: RosterItemsTable
   roster_applications: RosterApplicationsTable
   roster_versions: RosterVersionsTable

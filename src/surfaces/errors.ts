@@ -5,7 +5,7 @@ import { isDependencyUnavailable } from '../platform/outage.ts'
 import { describeValidationZh } from './validation-zh.ts'
 
 /** What a client is told to wait before retrying a request refused during an outage. */
-const RETRY_AFTER_SECONDS = '2'
+const OUTAGE_RETRY_AFTER_SECONDS = 2
 
 /**
  * The content type of every error answer, set explicitly: a reply with its own serializer, sent from a hook
@@ -17,7 +17,7 @@ export const JSON_UTF8 = 'application/json; charset=utf-8'
 export function toDomainError(error: unknown): { error: DomainError; internal: boolean } {
   if (isDomainError(error)) return { error, internal: error.key === 'INTERNAL' }
   if (isDependencyUnavailable(error)) {
-    return { error: new DomainError('SERVICE_UNAVAILABLE', `${error.dependency === 'database' ? 'the database' : 'Redis'} is unavailable for a moment; retry shortly`), internal: false }
+    return { error: new DomainError('SERVICE_UNAVAILABLE', `${error.dependency === 'database' ? 'the database' : 'Redis'} is unavailable for a moment; retry shortly`, { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS }), internal: false }
   }
   const fastifyError = error as Partial<FastifyError>
   if (fastifyError.validation) {
@@ -32,11 +32,14 @@ export function toDomainError(error: unknown): { error: DomainError; internal: b
   return { error: new DomainError('INTERNAL'), internal: true }
 }
 
-/** An outage is not the client's fault nor a bug: one warning, and a Retry-After for the client. */
-export function noteUnavailable(domainError: DomainError, cause: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  if (domainError.key !== 'SERVICE_UNAVAILABLE') return
-  request.log.warn({ err: cause }, 'request refused: a dependency is unavailable')
-  reply.header('retry-after', RETRY_AFTER_SECONDS)
+/**
+ * What every surface does before it renders an error: log a fault (and an outage, once, as a warning:
+ * neither the client's fault nor a bug), and tell a refused client when to retry in the standard header.
+ */
+export function noteError(domainError: DomainError, cause: unknown, internal: boolean, request: FastifyRequest, reply: FastifyReply): void {
+  if (internal) request.log.error({ err: cause }, 'request failed')
+  else if (domainError.key === 'SERVICE_UNAVAILABLE') request.log.warn({ err: cause }, 'request refused: a dependency is unavailable')
+  if (domainError.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(domainError.retryAfterSeconds))))
 }
 
 function describeValidation(error: Partial<FastifyError>): string {
@@ -47,3 +50,4 @@ function describeValidation(error: Partial<FastifyError>): string {
   if (missing) return `${missing} is required`
   return field ? `${field} ${first.message ?? 'is invalid'}` : (first.message ?? 'bad parameter')
 }
+

@@ -128,6 +128,20 @@ export async function freshDatabase(): Promise<TestDatabase> {
 }
 
 /**
+ * A fresh database with one migration undone, for a test that writes data as it was before the
+ * migration and then runs its up(); closed and dropped in teardown.
+ */
+export async function databaseBefore(t: { teardown(fn: () => unknown): void }, migration: { down(db: Kysely<any>): Promise<void> }): Promise<Kysely<any>> {
+  const testDatabase = await freshDatabase()
+  t.teardown(async () => {
+    await testDatabase.database.close()
+    await testDatabase.drop()
+  })
+  await migration.down(testDatabase.database.db)
+  return testDatabase.database.db
+}
+
+/**
  * Drops a test database once the connections of closed pools are gone. A pool's end() resolves
  * before its sockets have closed; dropping `with (force)` then kills a client that is still
  * closing, and pg reports that as an uncaught error that fails the test file now and then.

@@ -1,4 +1,5 @@
 // Friend shortcuts for tests: a REST client bound to one token, and account settings the REST surface does not set yet.
+import { normalizeMobile } from '../../src/domain/accounts/mobile.ts'
 import type { TestApp } from './app.ts'
 
 export interface Call {
@@ -28,7 +29,8 @@ export async function setAuthMode(app: TestApp, userId: number, mode: number, qu
     .where('user_id', '=', userId).execute()
 }
 
-/** Profile fields the REST surface does not set yet (mobile, public and private info, nick name). */
+/** Profile fields written straight to the database (a mobile in the E.164 form the service stores). */
 export async function setProfile(app: TestApp, userId: number, profile: { mobile?: string; public_info?: string; private_info?: string; nick_name?: string }): Promise<void> {
-  await app.testDatabase.database.db.updateTable('users').set(profile).where('id', '=', userId).execute()
+  const values = profile.mobile === undefined ? profile : { ...profile, mobile: normalizeMobile(profile.mobile) }
+  await app.testDatabase.database.db.updateTable('users').set(values).where('id', '=', userId).execute()
 }

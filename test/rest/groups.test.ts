@@ -191,6 +191,9 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
   })
 
   await t.test('group avatar paths of our own store are absolute URLs', async (t) => {
+    // A picture the owner uploaded (test/rest/picture-ownership.test.ts uploads for real).
+    await app.testDatabase.database.db.insertInto('stored_files')
+      .values({ path: 'covers/0123456789abcdef0123456789abcdef.png', app_id: 'default', owner_user_id: owner.userId, owner_group_id: null, kind: 'picture' }).execute()
     const g = await createGroup(app, owner, { name: 'with stored avatar', avatar: 'files/covers/0123456789abcdef0123456789abcdef.png' })
     t.equal((await rest(owner, 'GET', `/group/info?group_id=${g}`)).data.avatar, `${PUBLIC_URL}/files/covers/0123456789abcdef0123456789abcdef.png`)
   })

@@ -4,7 +4,7 @@ import { ADMIN_TOKEN, buildTestApp } from '../helpers/app.ts'
 import { md5, registerUser } from '../helpers/users.ts'
 
 t.test('devices and security', async (t) => {
-  const app = await buildTestApp(t, { env: { LOGIN_FAILURES_MAX: '3' } })
+  const app = await buildTestApp(t, { env: { LOGIN_THROTTLE_FREE_FAILURES: '3' } })
   const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, token: string | undefined, payload?: unknown, headers: Record<string, string> = {}) =>
     app.inject({ method, url, payload: payload as object, headers: { ...(token ? { 'access-token': token } : {}), ...headers } }).then((r) => r.json())
   const login = (name: string, password: string, device?: string, userAgent?: string) =>
@@ -82,12 +82,13 @@ t.test('devices and security', async (t) => {
     t.equal((await login('ban_user', 'secret1')).code, 200)
   })
 
-  await t.test('failed logins are limited per account (LOGIN_FAILURES_MAX=3 here)', async (t) => {
+  await t.test('failed logins slow down the account from that address only (LOGIN_THROTTLE_FREE_FAILURES=3 here)', async (t) => {
     await registerUser(app, 'brute_user', 'secret1')
-    for (let i = 0; i < 3; i++) t.match(await login('brute_user', 'nope'), { code: 10013 })
-    t.match(await login('brute_user', 'secret1'), { code: 10015, message: /too many failed logins/ }, 'even the right password waits')
-    const legacy = await app.inject({ method: 'POST', url: '/user/user!login', payload: { 'userVO.userName': 'brute_user', 'userVO.password': md5('secret1') } })
-    t.match(legacy.json(), { success: false, info: '操作过于频繁，请稍后再试', code: 10015 }, 'on every surface')
+    const from = (remoteAddress: string, password: string) =>
+      app.inject({ method: 'POST', url: '/token/user', payload: { name: 'brute_user', password }, remoteAddress }).then((r) => r.json())
+    for (let i = 0; i < 3; i++) t.match(await from('192.0.2.1', 'nope'), { code: 10013 })
+    t.match(await from('192.0.2.1', 'secret1'), { code: 10015, message: /too many failed logins/ }, 'even the right password waits, from there')
+    t.match(await from('192.0.2.2', 'secret1'), { code: 200 }, 'the owner elsewhere is not locked out')
     t.equal((await login('kick_user', 'secret1')).code, 200, 'other accounts are not affected')
   })
 })

@@ -1,12 +1,18 @@
 // The `{"$outbox": mobile}` request value: the newest SMS code the `file` SMS provider wrote for that mobile.
 import { existsSync, readFileSync } from 'node:fs'
 import { FixtureError } from './template.ts'
+import { parseMobile } from '../../domain/accounts/mobile.ts'
 
 /** One line of the SMS outbox (env SMS_OUTBOX): `{"mobile","code","purpose","sent_at"}`. */
 interface OutboxLine {
   mobile?: string
   code?: string
   purpose?: string
+}
+
+/** One number however written: the server records E.164 (+86…), a fixture may name 138…. */
+function sameMobile(a: string, b: string): boolean {
+  return a === b || (parseMobile(a) ?? a) === (parseMobile(b) ?? b)
 }
 
 function newestCode(file: string, mobile: string, purpose?: string): string | undefined {
@@ -19,7 +25,7 @@ function newestCode(file: string, mobile: string, purpose?: string): string | un
     } catch {
       continue
     }
-    if (entry.mobile === mobile && (purpose === undefined || entry.purpose === purpose) && typeof entry.code === 'string') return entry.code
+    if (entry.mobile !== undefined && sameMobile(entry.mobile, mobile) && (purpose === undefined || entry.purpose === purpose) && typeof entry.code === 'string') return entry.code
   }
   return undefined
 }

@@ -1,8 +1,10 @@
 // Queries on users, user_settings and devices; plain functions over a Kysely instance or transaction.
 import { sql } from 'kysely'
+import { DomainError } from '../errors.ts'
 import type { Db } from '../../platform/db.ts'
 import type { NewUser, UserRow, UserSettingsRow } from '../../platform/tables.ts'
 import type { LoginName, User, UserSettings } from './accounts.types.ts'
+import { resolveLoginName } from './rules.ts'
 
 export function toUser(row: UserRow): User {
   return {
@@ -48,20 +50,19 @@ export async function findUserById(db: Db, appId: string, userId: number): Promi
   return db.selectFrom('users').selectAll().where('id', '=', userId).where('app_id', '=', appId).executeTakeFirst()
 }
 
-/** Usernames are never all digits and emails always hold '@', so one login name matches one column. */
+/** One login name matches one column: `any` is resolved first (resolveLoginName). */
 export async function findUserByLoginName(db: Db, appId: string, name: LoginName): Promise<UserRow | undefined> {
   const query = db.selectFrom('users').selectAll().where('app_id', '=', appId)
-  switch (name.by) {
+  const resolved = resolveLoginName(name)
+  switch (resolved.by) {
     case 'id':
-      return query.where('id', '=', name.userId).executeTakeFirst()
+      return query.where('id', '=', resolved.userId).executeTakeFirst()
     case 'username':
-      return query.where(sql`lower(username)`, '=', name.username.toLowerCase()).executeTakeFirst()
-    case 'any': {
-      const login = name.loginName.trim()
-      if (login.includes('@')) return query.where(sql`lower(email)`, '=', login.toLowerCase()).executeTakeFirst()
-      if (/^\+?\d+$/.test(login)) return query.where('mobile', '=', login).executeTakeFirst()
-      return query.where(sql`lower(username)`, '=', login.toLowerCase()).executeTakeFirst()
-    }
+      return query.where(sql`lower(username)`, '=', resolved.username.toLowerCase()).executeTakeFirst()
+    case 'email':
+      return query.where(sql`lower(email)`, '=', resolved.email.toLowerCase()).executeTakeFirst()
+    case 'mobile':
+      return query.where('mobile', '=', resolved.mobile).executeTakeFirst()
   }
 }
 
@@ -116,6 +117,13 @@ export async function updateUser(
     if ((error as { code?: string }).code === '23505') return false // unique_violation
     throw error
   }
+}
+
+/** The user's avatar, its row locked until the transaction ends (one avatar change at a time); refuses an unknown user. */
+export async function lockUserAvatar(db: Db, appId: string, userId: number): Promise<string> {
+  const row = await db.selectFrom('users').select('avatar').where('id', '=', userId).where('app_id', '=', appId).forUpdate().executeTakeFirst()
+  if (!row) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+  return row.avatar
 }
 
 export async function findUsersByIds(db: Db, appId: string, ids: readonly number[]): Promise<UserRow[]> {

@@ -11,7 +11,9 @@ import {
 } from './accounts.repository.ts'
 import { findLiveToken, insertDerivedToken, insertToken, purgeTokens, revokeSession, revokeUserTokens } from './tokens.repository.ts'
 import { platformFromUserAgent } from './platform.ts'
-import { checkEmail, checkMobile, checkUsername } from './rules.ts'
+import { checkEmail, checkUsername, resolveLoginName } from './rules.ts'
+import { normalizeMobile } from './mobile.ts'
+import { LoginThrottle } from './login-throttle.ts'
 import type { VerificationService } from './verification.service.ts'
 import type { DeviceInfo, IssuedToken, LoginName, User, UserSettings } from './accounts.types.ts'
 
@@ -30,7 +32,11 @@ export interface Registration {
 }
 
 export class AccountsService {
-  constructor(private readonly ctx: DomainContext, private readonly verification: VerificationService) {}
+  private readonly throttle: LoginThrottle
+
+  constructor(private readonly ctx: DomainContext, private readonly verification: VerificationService) {
+    this.throttle = new LoginThrottle(ctx.kv, ctx.settings.loginThrottle, ctx.now)
+  }
 
   /** `alsoInTransaction` does more in the registering transaction (a device, an alias): all or nothing. */
   async register(input: Registration, alsoInTransaction?: (trx: Db, userId: number) => Promise<void>): Promise<{ user: User; settings: UserSettings }> {
@@ -38,14 +44,14 @@ export class AccountsService {
       throw new DomainError('BAD_PARAMETER', 'one of username, mobile or email is required')
     }
     if (input.username !== undefined) checkUsername(input.username)
-    if (input.mobile !== undefined) checkMobile(input.mobile)
+    const mobile = input.mobile === undefined ? null : normalizeMobile(input.mobile)
     if (input.email !== undefined) checkEmail(input.email)
     const passwordHash = await hashDigest(input.passwordDigest)
     const created = await this.ctx.db.transaction().execute(async (trx) => {
       const inserted = await insertUserWithSettings(trx, {
         app_id: input.appId,
         username: input.username ?? null,
-        mobile: input.mobile ?? null,
+        mobile,
         email: input.email ?? null,
         password_hash: passwordHash,
       })
@@ -96,24 +102,27 @@ export class AccountsService {
 
   /**
    * Checks the password and issues a token; the same answer for an unknown user and a wrong
-   * password. After LOGIN_FAILURES_MAX failures in the window, the account refuses every login
-   * (even a right one) until the window ends.
+   * password. Failures slow down this account from this client address only (LoginThrottle):
+   * a refusal is decided before any password hash is computed.
    */
-  async login(input: { appId: string; name: LoginName; passwordDigest: string; device?: DeviceInfo }): Promise<{ user: User; issued: IssuedToken }> {
-    const row = await findUserByLoginName(this.ctx.db, input.appId, input.name)
-    const failuresKey = `login-failures:${input.appId}:${row ? row.id : JSON.stringify(input.name)}`
-    const { loginFailuresMax, loginFailuresWindowSeconds } = this.ctx.settings
-    if (Number(await this.ctx.kv.get(failuresKey) ?? 0) >= loginFailuresMax) {
-      throw new DomainError('RATE_LIMITED', `too many failed logins; try again in ${Math.ceil(loginFailuresWindowSeconds / 60)} minutes`)
+  async login(input: { appId: string; name: LoginName; passwordDigest: string; clientAddress: string; device?: DeviceInfo }): Promise<{ user: User; issued: IssuedToken }> {
+    const name = resolveLoginName(input.name)
+    const row = await findUserByLoginName(this.ctx.db, input.appId, name)
+    const turn = await this.throttle.admit(input.appId, row ? `user:${row.id}` : `name:${throttleName(name)}`, input.clientAddress)
+    let ok: boolean
+    try {
+      // Verify against a throwaway hash when there is no user, so timing does not tell who exists.
+      ok = await verifyDigest(row?.password_hash ?? UNKNOWN_USER_HASH, input.passwordDigest)
+    } catch (error) {
+      await turn.abandoned()
+      throw error
     }
-    // Verify against a throwaway hash when there is no user, so timing does not tell who exists.
-    const ok = await verifyDigest(row?.password_hash ?? UNKNOWN_USER_HASH, input.passwordDigest)
     if (!row || !row.password_hash || !ok) {
-      await this.ctx.kv.incr(failuresKey, loginFailuresWindowSeconds)
+      await turn.failed()
       throw new DomainError('WRONG_CREDENTIALS')
     }
+    await turn.succeeded()
     if (row.disabled) throw new DomainError('USER_DISABLED', 'this user is disabled; contact the app administrator')
-    await this.ctx.kv.del(failuresKey)
     const issued = await this.issueToken(row.app_id, row.id, input.device)
     return { user: toUser(row), issued }
   }
@@ -211,6 +220,16 @@ export class AccountsService {
   /** Retention: forgets tokens that expired or were revoked before now; returns how many. */
   async purgeExpiredTokens(): Promise<number> {
     return purgeTokens(this.ctx.db, new Date(this.ctx.now()))
+  }
+}
+
+/** An unknown login name is throttled under its resolved, case-folded form, like a real account. */
+function throttleName(name: Exclude<LoginName, { by: 'any' }>): string {
+  switch (name.by) {
+    case 'id': return `id:${name.userId}`
+    case 'username': return `username:${name.username.toLowerCase()}`
+    case 'email': return `email:${name.email.toLowerCase()}`
+    case 'mobile': return `mobile:${name.mobile}`
   }
 }
 

@@ -44,7 +44,11 @@ export interface UserSettings {
 export type LoginName =
   | { by: 'id'; userId: number }
   | { by: 'username'; username: string }
+  /** A username, an email (holds '@') or a mobile number in any usual writing (see mobile.ts). */
   | { by: 'any'; loginName: string }
+  /** Resolved forms: `mobile` in E.164. */
+  | { by: 'mobile'; mobile: string }
+  | { by: 'email'; email: string }
 
 export interface DeviceInfo {
   /** A client-chosen identity of the device: REST `device_guid`, legacy `client`. */

@@ -1,13 +1,15 @@
 // Profile use cases: REST profile and single setters, the legacy extended profile, avatars, admin batches.
 import type { Readable } from 'node:stream'
 import { DomainError } from '../errors.ts'
-import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
-import type { Actor } from '../actor.ts'
+import { fileUrlPath } from '../../platform/storage.ts'
+import type { PicturesService } from '../files/pictures.service.ts'
+import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
-import { findUserById, findUsersByIds, toUser, updateUser } from './accounts.repository.ts'
-import { checkMobile, checkUsername } from './rules.ts'
+import { findUserById, findUsersByIds, lockUserAvatar, toUser, updateUser } from './accounts.repository.ts'
+import { checkUsername } from './rules.ts'
 import { checkLegacyProfile } from './legacy-profile.ts'
-import { sameMobile } from './mobile.ts'
+import { normalizeMobile } from './mobile.ts'
+import type { VerificationService } from './verification.service.ts'
 import type { BatchResult, LegacyProfileChanges, ProfileChanges, User } from './accounts.types.ts'
 
 const TEXT_MAX = 4096
@@ -23,23 +25,38 @@ function requireAdmin(actor: Actor): void {
 }
 
 export class ProfileService {
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly verification: VerificationService,
+    private readonly pictures: PicturesService,
+  ) {}
 
-  /** Changes the fields given, leaves the others. */
+  /** Changes the fields given, leaves the others; an avatar must be an external URL or one of the user's uploads. */
   async update(appId: string, userId: number, changes: ProfileChanges): Promise<void> {
     checkText('nick_name', changes.nickName, 64)
     checkText('avatar', changes.avatar, 1024)
     checkText('description', changes.description)
     checkText('public_info', changes.publicInfo)
     checkText('private_info', changes.privateInfo)
-    await this.requireUser(appId, userId)
-    await updateUser(this.ctx.db, userId, {
+    const values = {
       nick_name: changes.nickName,
-      avatar: changes.avatar,
       description: changes.description,
       public_info: changes.publicInfo,
       private_info: changes.privateInfo,
+    }
+    if (changes.avatar === undefined) {
+      await this.requireUser(appId, userId)
+      await updateUser(this.ctx.db, userId, values)
+      return
+    }
+    const avatar = changes.avatar
+    const released = await this.ctx.db.transaction().execute(async (trx) => {
+      const current = await lockUserAvatar(trx, appId, userId)
+      const claimed = await this.pictures.claim(trx, { appId, userId }, avatar, current)
+      await updateUser(trx, userId, { ...values, avatar: claimed })
+      return claimed === current ? undefined : this.pictures.release(trx, { appId, userId }, current)
     })
+    await this.pictures.removeReleased(released)
   }
 
   async setUsername(appId: string, userId: number, username: string): Promise<void> {
@@ -48,10 +65,23 @@ export class ProfileService {
     if (!await updateUser(this.ctx.db, userId, { username })) throw new DomainError('USER_EXISTS', 'this username is taken')
   }
 
-  async setMobile(appId: string, userId: number, mobile: string): Promise<void> {
-    checkMobile(mobile)
-    await this.requireUser(appId, userId)
-    if (!await updateUser(this.ctx.db, userId, { mobile })) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
+  /**
+   * Binds or changes the user's mobile. A user proves the new number with a bind code sent to it
+   * (VerificationService.send for 'bind'); the app admin token sets it directly (002 §3.18).
+   */
+  async setMobile(actor: UserActor, input: string, code: string | undefined): Promise<void> {
+    const mobile = normalizeMobile(input)
+    await this.requireUser(actor.appId, actor.userId)
+    let codeId: number | undefined
+    if (!actor.isAdmin) {
+      if (!code) throw new DomainError('BAD_PARAMETER', 'code is required: the verification code sent to the new number (GET /app/captcha/sms?mobile=)')
+      codeId = await this.verification.check(actor.appId, mobile, 'bind', code)
+    }
+    await this.ctx.db.transaction().execute(async (trx) => {
+      if (codeId !== undefined) await this.verification.consume(trx, codeId)
+      // Last statement: a number taken meanwhile rolls back, and the code stays unused.
+      if (!await updateUser(trx, actor.userId, { mobile })) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
+    })
   }
 
   /**
@@ -64,8 +94,9 @@ export class ProfileService {
     checkText('nickName', changes.nickName, 64)
     for (const [name, value] of Object.entries(changes.profile)) checkText(name, value, 256)
     const profile = checkLegacyProfile(changes.profile)
+    const mobile = changes.mobile === undefined ? undefined : normalizeMobile(changes.mobile, 'phoneNumber')
     const user = await this.requireUser(appId, userId)
-    if (changes.mobile !== undefined && (user.mobile === null || !sameMobile(user.mobile, changes.mobile))) {
+    if (mobile !== undefined && user.mobile !== mobile) {
       throw new DomainError('NO_PERMISSION', 'the mobile number is the login name and cannot be changed by updateUser', {
         zh: '手机号是登录账号，不能在修改资料时更改',
       })
@@ -76,15 +107,25 @@ export class ProfileService {
     })
   }
 
-  /** Stores an uploaded image (jpg, png, bmp by content, at most 3 MB) as the avatar; the old stored one goes. */
+  /** Stores an uploaded image (jpg, png, bmp by content, at most 3 MB) as the avatar; the old one goes if it was the user's and nothing else shows it. */
   async uploadAvatar(appId: string, userId: number, image: Readable): Promise<User> {
-    const user = await this.requireUser(appId, userId)
+    await this.requireUser(appId, userId)
     const stored = await this.ctx.files.save(image, { folder: 'avatars', maxBytes: AVATAR_MAX_BYTES, accept: AVATAR_TYPES })
     const avatar = fileUrlPath(stored.path)
-    await updateUser(this.ctx.db, userId, { avatar })
-    const previous = storedPathOf(user.avatar)
-    if (previous) await this.ctx.files.remove(previous)
-    return { ...user, avatar }
+    let released: string | undefined
+    try {
+      released = await this.ctx.db.transaction().execute(async (trx) => {
+        await this.pictures.record(trx, { path: stored.path, appId, ownerUserId: userId, kind: 'picture' })
+        const current = await lockUserAvatar(trx, appId, userId)
+        await updateUser(trx, userId, { avatar })
+        return this.pictures.release(trx, { appId, userId }, current)
+      })
+    } catch (error) {
+      await this.ctx.files.remove(stored.path)
+      throw error
+    }
+    await this.pictures.removeReleased(released)
+    return this.requireUser(appId, userId)
   }
 
   /** Admin: the same update for many users; each line answers on its own. */

@@ -1,8 +1,9 @@
-// Field rules of accounts (semantics §5, §9): usernames, mobiles, emails, settings ranges.
+// Field rules of accounts (semantics §5, §9): usernames, emails, login names, settings ranges (mobiles: mobile.ts).
 import { DomainError } from '../errors.ts'
+import { parseMobile } from './mobile.ts'
+import type { LoginName } from './accounts.types.ts'
 
 const USERNAME = /^[A-Za-z0-9_]{1,64}$/
-const MOBILE = /^\+?\d{5,20}$/
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/
 
 /** Letters, digits and underscore, not all digits: so a login name of digits is always a mobile. */
@@ -12,8 +13,18 @@ export function checkUsername(username: string): void {
   }
 }
 
-export function checkMobile(mobile: string): void {
-  if (!MOBILE.test(mobile)) throw new DomainError('BAD_PARAMETER', 'mobile must be 5-20 digits, optionally after +', { zh: '手机号格式不正确' })
+/**
+ * Which column a login name names: an email holds '@', a username is letters, digits and
+ * underscores (never all digits), and anything else must be a mobile number (else 10002).
+ */
+export function resolveLoginName(name: LoginName): Exclude<LoginName, { by: 'any' }> {
+  if (name.by !== 'any') return name
+  const login = name.loginName.trim()
+  if (login.includes('@')) return { by: 'email', email: login }
+  if (USERNAME.test(login) && !/^\d+$/.test(login)) return { by: 'username', username: login }
+  const mobile = parseMobile(login)
+  if (!mobile) throw new DomainError('BAD_PARAMETER', 'the login name must be a username, an email address or a mobile number')
+  return { by: 'mobile', mobile }
 }
 
 export function checkEmail(email: string): void {

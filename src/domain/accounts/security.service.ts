@@ -5,6 +5,7 @@ import type { DomainContext } from '../context.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { findUserById, findUserByLoginName, setPasswordHash } from './accounts.repository.ts'
 import { revokeUserTokens } from './tokens.repository.ts'
+import { normalizeMobile } from './mobile.ts'
 import type { AccountsService } from './accounts.service.ts'
 import type { VerificationService } from './verification.service.ts'
 
@@ -26,8 +27,9 @@ export class SecurityService {
   }
 
   /** Resets a forgotten password with a reset code sent to the user's mobile. */
-  async resetPassword(appId: string, mobile: string, code: string, newDigest: string): Promise<void> {
-    const user = await findUserByLoginName(this.ctx.db, appId, { by: 'any', loginName: mobile })
+  async resetPassword(appId: string, input: string, code: string, newDigest: string): Promise<void> {
+    const mobile = normalizeMobile(input)
+    const user = await findUserByLoginName(this.ctx.db, appId, { by: 'mobile', mobile })
     const codeId = await this.verification.check(appId, mobile, 'reset', code)
     if (!user) throw new DomainError('USER_NOT_FOUND', 'no user has this mobile number')
     await this.replacePassword(user.id, newDigest, codeId)

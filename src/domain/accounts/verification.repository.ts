@@ -2,8 +2,9 @@
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
 import { deleteInBatches } from '../../platform/purge.ts'
+import type { CodePurpose } from './verification.service.ts'
 
-export async function insertCode(db: Db, row: { appId: string; target: string; purpose: 'register' | 'reset'; codeDigest: string; expiresAt: Date }): Promise<number> {
+export async function insertCode(db: Db, row: { appId: string; target: string; purpose: CodePurpose; codeDigest: string; expiresAt: Date }): Promise<number> {
   const inserted = await db.insertInto('verification_codes')
     .values({ app_id: row.appId, target: row.target, purpose: row.purpose, code_digest: row.codeDigest, expires_at: row.expiresAt, used_at: null })
     .returning('id').executeTakeFirstOrThrow()
@@ -15,7 +16,7 @@ export async function deleteCode(db: Db, id: number): Promise<void> {
 }
 
 /** Only the newest code of a target counts: sending a new one retires the older ones. */
-export async function newestCode(db: Db, appId: string, target: string, purpose: 'register' | 'reset') {
+export async function newestCode(db: Db, appId: string, target: string, purpose: CodePurpose) {
   return db.selectFrom('verification_codes').selectAll()
     .where('app_id', '=', appId).where('target', '=', target).where('purpose', '=', purpose)
     .orderBy('id', 'desc').limit(1).executeTakeFirst()

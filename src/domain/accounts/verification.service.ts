@@ -1,17 +1,21 @@
-// SMS verification codes (semantics §9): 6 CSPRNG digits, 10 minutes, single use, 5 wrong tries, 1/min and 10/day per mobile.
+// SMS verification codes (semantics §9): 6 CSPRNG digits, 10 minutes, single use, 5 wrong tries, 1/min and 10/day per mobile (E.164).
 import { createHash, randomInt } from 'node:crypto'
 import { DomainError } from '../errors.ts'
 import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
 import { countWrongTry, deleteCode, insertCode, newestCode, purgeCodes, useCode } from './verification.repository.ts'
 import { findUserByLoginName } from './accounts.repository.ts'
+import { normalizeMobile } from './mobile.ts'
 
-export type CodePurpose = 'register' | 'reset'
+/** register: an unregistered mobile; reset: a registered one; bind: a signed-in user proves a new mobile is theirs. */
+export type CodePurpose = 'register' | 'reset' | 'bind'
 
 export const CODE_TTL_SECONDS = 600
 export const MAX_WRONG_TRIES = 5
 const PER_MINUTE = 1
 const PER_DAY = 10
+/** Bind codes a user may have sent per day, whatever the numbers: one account cannot spray SMS. */
+const BIND_PER_USER_DAY = 10
 
 /** A digest so the codes do not sit in the database in plain text; they live ten minutes. */
 const digest = (target: string, code: string) => createHash('sha256').update(`${target}:${code}`).digest('hex')
@@ -21,16 +25,26 @@ export class VerificationService {
 
   /**
    * Sends a code: a register code only to an unregistered mobile, a reset code only to a
-   * registered one (the legacy messages already tell which, so the answer says so too).
+   * registered one (the legacy messages already tell which, so the answer says so too), a bind
+   * code (for `forUserId`) only to a mobile no other user has. Limits count the E.164 number,
+   * however it was written.
    */
-  async send(appId: string, mobile: string, purpose: CodePurpose): Promise<void> {
-    const user = await findUserByLoginName(this.ctx.db, appId, { by: 'any', loginName: mobile })
+  async send(appId: string, input: string, purpose: CodePurpose, forUserId?: number): Promise<void> {
+    const mobile = normalizeMobile(input)
+    const user = await findUserByLoginName(this.ctx.db, appId, { by: 'mobile', mobile })
     if (purpose === 'register' && user) throw new DomainError('USER_EXISTS', 'this mobile number is already registered')
     if (purpose === 'reset' && !user) throw new DomainError('USER_NOT_FOUND', 'no user has this mobile number')
+    if (purpose === 'bind') {
+      if (forUserId === undefined) throw new DomainError('NO_PERMISSION', 'bind codes are sent to signed-in users')
+      if (user) throw new DomainError('ALREADY_BOUND', user.id === forUserId ? 'this mobile number is already yours' : 'this mobile number is bound to another user')
+    }
     const key = `sms:${appId}:${mobile}`
     // Counted in Redis when configured, so the limits hold across processes.
     if (await this.ctx.kv.incr(`${key}:minute`, 60) > PER_MINUTE) throw new DomainError('RATE_LIMITED', 'a code was sent to this mobile less than a minute ago')
     if (await this.ctx.kv.incr(`${key}:day`, 24 * 3600) > PER_DAY) throw new DomainError('RATE_LIMITED', 'too many codes sent to this mobile today')
+    if (purpose === 'bind' && await this.ctx.kv.incr(`sms-user:${appId}:${forUserId}:day`, 24 * 3600) > BIND_PER_USER_DAY) {
+      throw new DomainError('RATE_LIMITED', 'too many verification codes requested by this user today')
+    }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
     const id = await insertCode(this.ctx.db, {
       appId, target: mobile, purpose, codeDigest: digest(mobile, code),
@@ -48,7 +62,9 @@ export class VerificationService {
    * Checks a code outside any transaction, so a wrong try is counted even though the use case
    * fails; returns the id to `consume` inside the use case's transaction.
    */
-  async check(appId: string, target: string, purpose: CodePurpose, code: string): Promise<number> {
+  async check(appId: string, input: string, purpose: CodePurpose, code: string): Promise<number> {
+    // An email is kept as given; a mobile is looked up in the form its code was sent to.
+    const target = input.includes('@') ? input : normalizeMobile(input)
     const row = await newestCode(this.ctx.db, appId, target, purpose)
     if (!row || row.used_at !== null || row.expires_at.getTime() <= this.ctx.now()) {
       throw new DomainError('BAD_VERIFICATION_CODE', 'no valid verification code for this target; request a new one')

@@ -10,6 +10,7 @@ import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
 import { findUserById } from '../accounts/accounts.repository.ts'
 import { AVATAR_MAX_BYTES } from '../accounts/profile.service.ts'
 import { actingIn, liveGroup, requireAdmin, requireMember } from '../groups/groups.rules.ts'
+import type { PicturesService } from './pictures.service.ts'
 
 const MB = 1024 * 1024
 export const TICKET_TTL_SECONDS = 3600
@@ -40,7 +41,7 @@ export interface StoredUpload {
 }
 
 export class FilesService {
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(private readonly ctx: DomainContext, private readonly pictures: PicturesService) {}
 
   /** A single-use upload ticket, valid an hour; chat files name their conversation. */
   async createTicket(actor: UserActor, purpose: UploadPurpose, target: { fileType?: number; toType?: number; toId?: number } = {}): Promise<string> {
@@ -73,10 +74,22 @@ export class FilesService {
       ? { folder: 'chat', ...CHAT_FILE_TYPES[ticket.file_type]! }
       : { folder: 'avatars', accept: ['jpeg', 'png', 'bmp', 'gif', 'webp'] as const, maxBytes: AVATAR_MAX_BYTES }
     const stored = await this.ctx.files.save(content, limits)
-    const claimed = await this.ctx.db.updateTable('uploads')
-      .set({ stored_path: stored.path, size: stored.size, mime: stored.mime, uploaded_at: sql`now()` })
-      .where('id', '=', ticketId).where('uploaded_at', 'is', null).executeTakeFirst()
-    if (Number(claimed.numUpdatedRows) !== 1) {
+    // The ticket is used and the file recorded as its uploader's (or its group's) in one step.
+    const used = await this.ctx.db.transaction().execute(async (trx) => {
+      const claimed = await trx.updateTable('uploads')
+        .set({ stored_path: stored.path, size: stored.size, mime: stored.mime, uploaded_at: sql`now()` })
+        .where('id', '=', ticketId).where('uploaded_at', 'is', null).executeTakeFirst()
+      if (Number(claimed.numUpdatedRows) !== 1) return false
+      await this.pictures.record(trx, {
+        path: stored.path, appId: ticket.app_id, ownerUserId: ticket.user_id,
+        ownerGroupId: ticket.purpose === 'avatar_group' ? ticket.to_id : null, kind: ticket.purpose === 'chat' ? 'chat' : 'picture',
+      })
+      return true
+    }).catch(async (error: unknown) => {
+      await this.ctx.files.remove(stored.path)
+      throw error
+    })
+    if (!used) {
       await this.ctx.files.remove(stored.path)
       throw new DomainError('BAD_PARAMETER', 'this upload URL was already used; ask for a new one')
     }

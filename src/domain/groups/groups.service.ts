@@ -18,6 +18,7 @@ import {
 import { inviteInto } from './admission.service.ts'
 import type { Blocked, Group, GroupView, ItemResult, Member, MemberWithUser, Page } from './groups.types.ts'
 import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
+import type { PicturesService } from '../files/pictures.service.ts'
 
 export interface CreateGroup {
   name: string
@@ -85,7 +86,7 @@ export function extWithGroupType(ext: string, groupType: number): string {
 }
 
 export class GroupsService {
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(private readonly ctx: DomainContext, private readonly pictures: PicturesService) {}
 
   private nowSeconds(): number {
     return Math.floor(this.ctx.now() / 1000)
@@ -119,6 +120,8 @@ export class GroupsService {
     const project = projectFields(ext)
     const userList = [...new Set(input.userList ?? [])].filter((id) => id !== ownerId)
     return this.tx(async (trx) => {
+      // The caller's own upload or an external URL (a cover the facade just stored is the caller's upload).
+      const avatar = await this.pictures.claim(trx, { appId: actor.appId, userId: ownerId }, input.avatar ?? '')
       if (await ownedGroupCount(trx, ownerId) >= MAX_GROUPS_CREATED_PER_USER) {
         throw new DomainError('QUOTA_GROUPS_CREATED', `you already own ${MAX_GROUPS_CREATED_PER_USER} groups`)
       }
@@ -127,11 +130,12 @@ export class GroupsService {
       const unknown = userList.find((id) => !known.has(id))
       if (unknown !== undefined) throw new DomainError('USER_NOT_FOUND', `user ${unknown} does not exist`)
       let group = await insertGroup(trx, {
-        appId: actor.appId, ownerId, name: input.name, description: input.description ?? '', avatar: input.avatar ?? '',
+        appId: actor.appId, ownerId, name: input.name, description: input.description ?? '', avatar,
         type: input.type ?? 0, ext, projectName: project.projectName ?? '', groupType: project.groupType ?? 1, code: input.code ?? '',
         applyApproval: input.applyApproval ?? 1,
       })
       refuseFull(group, 1 + userList.length)
+      if (input.uploadedAvatar) await this.pictures.giveToGroup(trx, avatar, group.id)
       await insertMembers(trx, group.id, [{ userId: ownerId, role: 'owner' }])
       // The initial members are invited by the owner: each joins at once unless it asked to confirm invitations.
       await inviteInto(trx, { ...group, memberCount: 1 }, ownerId, userList, '', known, this.ctx.now())
@@ -141,18 +145,25 @@ export class GroupsService {
   }
 
   /**
-   * Stores an uploaded group cover (checked by content and size while streaming) and returns its path,
-   * to pass as `avatar` to create with `uploadedAvatar`, which removes it again if the group is not created.
+   * Stores an uploaded group cover (checked by content and size while streaming) as the uploader's and returns its path,
+   * to pass as `avatar` to create with `uploadedAvatar`: the group then owns it, and if the group is not created it goes.
    */
-  async storeCover(stream: Readable): Promise<string> {
+  async storeCover(uploader: Actor, stream: Readable): Promise<string> {
+    const userId = self(uploader)
     const saved = await this.ctx.files.save(stream, { folder: 'covers', maxBytes: COVER_MAX_BYTES, accept: ['png', 'jpeg', 'gif', 'bmp', 'webp'] })
+    try {
+      await this.pictures.record(this.ctx.db, { path: saved.path, appId: uploader.appId, ownerUserId: userId, kind: 'picture' })
+    } catch (error) {
+      await this.ctx.files.remove(saved.path)
+      throw error
+    }
     return fileUrlPath(saved.path)
   }
 
   /** Removes a stored cover no group will use (the request that uploaded it failed). */
   async discardCover(path: string): Promise<void> {
     const stored = storedPathOf(path)
-    if (stored) await this.ctx.files.remove(stored)
+    if (stored) await this.pictures.discard(stored)
   }
 
   /** The facade's public view of a group: anyone may see it; only members see its face-to-face code ('' for others). */
@@ -174,9 +185,10 @@ export class GroupsService {
     return groups.map((group) => ({ group, membership: memberships.get(group.id) ?? null }))
   }
 
-  /** name, description, avatar, ext: admins, or any member while member_modify is on. */
+  /** name, description, avatar, ext: admins, or any member while member_modify is on. An avatar follows PicturesService's rules. */
   async updateInfo(actor: Actor, groupId: number, field: InfoField, value: string): Promise<Group> {
-    return this.tx(async (trx) => {
+    let released: string | undefined
+    const updated = await this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireMember(acting, group)
       if (acting.role === 'member' && !group.memberModify) {
@@ -189,11 +201,17 @@ export class GroupsService {
           project_name: project.projectName,
           group_type: project.groupType,
         })
+      } else if (field === 'avatar') {
+        const avatar = await this.pictures.claim(trx, { appId: actor.appId, userId: actor.userId, groupId: group.id }, value, group.avatar)
+        await updateGroupRow(trx, group.id, { avatar })
+        if (avatar !== group.avatar) released = await this.pictures.release(trx, { appId: actor.appId, groupId: group.id }, group.avatar)
       } else {
         await updateGroupRow(trx, group.id, { [field]: value })
       }
       return liveGroup(trx, actor.appId, group.id)
     })
+    await this.pictures.removeReleased(released)
+    return updated
   }
 
   async updateSettings(actor: Actor, groupId: number, patch: GroupSettingsPatch): Promise<Group> {

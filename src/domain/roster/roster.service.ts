@@ -1,4 +1,5 @@
 // Friend use cases shared by every surface: applications and verification modes, friendship, blacklist, roster lists and searches.
+import { normalizeMobile } from '../accounts/mobile.ts'
 import { DomainError } from '../errors.ts'
 import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
@@ -238,8 +239,7 @@ export class RosterService {
   }
 
   async findByMobile(actor: UserActor, mobile: string): Promise<RosterEntry> {
-    if (!/^\+?\d{5,20}$/.test(mobile)) throw new DomainError('BAD_PARAMETER', 'mobile must be 5-20 digits')
-    return this.findOne(actor, { mobile }, 'no user has that mobile number')
+    return this.findOne(actor, { mobile: normalizeMobile(mobile) }, 'no user has that mobile number')
   }
 
   async findByUsername(actor: UserActor, username: string): Promise<RosterEntry> {

@@ -1,7 +1,7 @@
 // The IM facade envelope: `{detail}` in Chinese with Django REST Framework statuses (semantics §1), DRF's zh_Hans words for its own errors.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainError, ErrorKey } from '../../domain/errors.ts'
-import { JSON_UTF8, noteUnavailable, toDomainError } from '../errors.ts'
+import { JSON_UTF8, noteError, toDomainError } from '../errors.ts'
 import { ZH_REASON } from '../zh.ts'
 
 const STATUS: Partial<Record<ErrorKey, number>> = {
@@ -75,10 +75,8 @@ export function facadeDetail(error: DomainError): string {
 
 export function sendFacadeError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
-  if (internal) request.log.error({ err: error }, 'request failed')
-  noteUnavailable(domainError, error, request, reply)
+  noteError(domainError, error, internal, request, reply)
   const status = facadeStatus(domainError)
   if (status === 401) reply.header('www-authenticate', 'Token')
-  if (status === 429 && domainError.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(domainError.retryAfterSeconds))))
   return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send({ detail: facadeDetail(domainError) })
 }

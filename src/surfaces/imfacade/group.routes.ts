@@ -1,4 +1,5 @@
 // /api/im/group/… and /api/im/retrieve/<id>/ of 003 (semantics §7); with or without the trailing slash.
+import { displayMobile } from '../../domain/accounts/mobile.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
@@ -106,7 +107,7 @@ async function readCreateForm(request: FastifyRequest, groups: Services['groups'
   try {
     for await (const part of request.parts()) {
       if (part.type === 'field') fields[part.fieldname] = String(part.value)
-      else if (part.fieldname === 'cover' && cover === undefined) cover = await groups.storeCover(part.file)
+      else if (part.fieldname === 'cover' && cover === undefined) cover = await groups.storeCover(request.actor!, part.file)
       else part.file.resume() // another file: read past it
     }
   } catch (error) {
@@ -213,7 +214,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
       name: '',
       nick: m.user.nickName,
       avatar: picture(m.user.avatar, DEFAULT_AVATAR_PATH),
-      username: m.user.mobile ?? m.user.username ?? '',
+      username: displayMobile(m.user.mobile) ?? m.user.username ?? '',
       level: '',
     })))
   })

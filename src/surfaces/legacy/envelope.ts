@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TProperties } from 'typebox'
 import type { DomainError } from '../../domain/errors.ts'
-import { JSON_UTF8, noteUnavailable, toDomainError } from '../errors.ts'
+import { JSON_UTF8, noteError, toDomainError } from '../errors.ts'
 import { zhReason } from '../zh.ts'
 
 export function legacyErrorBody(error: DomainError) {
@@ -11,8 +11,7 @@ export function legacyErrorBody(error: DomainError) {
 
 export function sendLegacyError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
-  if (internal) request.log.error({ err: error }, 'request failed')
-  noteUnavailable(domainError, error, request, reply)
+  noteError(domainError, error, internal, request, reply)
   // An outage is 503 (the app's "network error, retry"), like a fault is 500; every business outcome is 200.
   const status = internal ? 500 : domainError.key === 'SERVICE_UNAVAILABLE' ? 503 : 200
   return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send(legacyErrorBody(domainError))

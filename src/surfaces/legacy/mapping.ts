@@ -1,4 +1,5 @@
 // Legacy ⇄ domain fields (semantics §6): the userVO every legacy user response prints, groups and their members.
+import { displayMobile } from '../../domain/accounts/mobile.ts'
 import { Type } from 'typebox'
 import type { User } from '../../domain/accounts/accounts.types.ts'
 import type { Group, GroupRole, MemberWithUser } from '../../domain/groups/groups.types.ts'
@@ -39,7 +40,7 @@ export function renderUserVO(user: User, options: { publicUrl: string; showMobil
     userId: user.id,
     sex: p.sex ?? '',
     age: p.age ?? '',
-    phoneNumber: options.showMobile ? (user.mobile ?? '') : '',
+    phoneNumber: options.showMobile ? (displayMobile(user.mobile) ?? '') : '',
     country: p.country ?? '',
     province: p.province ?? '',
     city: p.city ?? '',
@@ -99,7 +100,7 @@ export function renderGroupMemberVO(member: MemberWithUser, publicUrl: string) {
 
 /** The name a member goes by in messages about it: its group card, else its nickname, username or mobile. */
 export function memberName(member: { displayName: string }, user: User): string {
-  return member.displayName || user.nickName || user.username || user.mobile || String(user.id)
+  return member.displayName || user.nickName || user.username || displayMobile(user.mobile) || String(user.id)
 }
 
 /** messageRemainMode 1 receive and notify / 2 receive silently ⇄ msg_mute_mode 0 / 1 (semantics §6). */

@@ -75,6 +75,7 @@ export function userActions(app: FastifyInstance): void {
         appId,
         name: { by: 'any', loginName: p['userVO.userName'].trim() },
         passwordDigest: legacyDigest(p['userVO.password'], 'userVO.password'),
+        clientAddress: request.ip,
         device: client ? { guid: client, userAgent: request.headers['user-agent'] } : undefined,
       })
       setSessionHeaders(reply, { uid: String(user.id), accessToken: issued.token, client, expire: issued.expiresAt })

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type ErrorKey } from '../../domain/errors.ts'
 import type { Bus } from '../../platform/bus.ts'
-import { noteUnavailable, toDomainError } from '../errors.ts'
+import { JSON_UTF8, noteError, toDomainError } from '../errors.ts'
 import { header } from '../request-context.ts'
 import { restErrorBody } from '../rest/envelope.ts'
 import { Connection } from './connection.ts'
@@ -39,11 +39,10 @@ const HANDSHAKE_STATUS: Partial<Record<ErrorKey, number>> = { NO_PERMISSION: 403
 /** A refused handshake: an HTTP status the WebSocket client reports, and the REST envelope as the body. */
 function sendHandshakeError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
-  if (internal) request.log.error({ err: error }, 'websocket handshake failed')
   const status = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_FORMAT', 'USER_DISABLED'].includes(domainError.key) ? 401
     : HANDSHAKE_STATUS[domainError.key] ?? (internal ? 500 : 400)
-  noteUnavailable(domainError, error, request, reply)
-  return reply.status(status).serializer(JSON.stringify).send(restErrorBody(domainError))
+  noteError(domainError, error, internal, request, reply)
+  return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send(restErrorBody(domainError))
 }
 
 export function realtimeSurface(bus: Bus) {

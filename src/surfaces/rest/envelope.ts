@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import type { DomainError } from '../../domain/errors.ts'
-import { JSON_UTF8, noteUnavailable, toDomainError } from '../errors.ts'
+import { JSON_UTF8, noteError, toDomainError } from '../errors.ts'
 
 export interface Ok<T> { code: 200; message: null; data: T }
 
@@ -36,8 +36,7 @@ export function restErrorBody(error: DomainError) {
 
 export function sendRestError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
-  if (internal) request.log.error({ err: error }, 'request failed')
-  noteUnavailable(domainError, error, request, reply)
+  noteError(domainError, error, internal, request, reply)
   // Error bodies bypass the route's success schema.
   return reply.status(HTTP_STATUS[domainError.key] ?? 200).type(JSON_UTF8).serializer(JSON.stringify).send(restErrorBody(domainError))
 }

@@ -4,6 +4,7 @@ import { sendRestError } from './envelope.ts'
 import { rosterRoutes } from './roster.routes.ts'
 import { tokenRoutes } from './token.routes.ts'
 import { userRoutes } from './user.routes.ts'
+import { appRoutes } from './app.routes.ts'
 import { userSettingsRoutes } from './user-settings.routes.ts'
 import { userDeviceRoutes } from './user-devices.routes.ts'
 import { fileRoutes } from './file.routes.ts'
@@ -14,6 +15,7 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendRestError)
   tokenRoutes(app)
   userRoutes(app)
+  appRoutes(app)
   userSettingsRoutes(app)
   userDeviceRoutes(app)
   fileRoutes(app)

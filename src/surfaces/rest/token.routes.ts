@@ -11,7 +11,7 @@ function device(guid: string | undefined, request: FastifyRequest): DeviceInfo |
 
 async function login(request: FastifyRequest, appId: string, name: LoginName, password: string, guid: string | undefined) {
   const { issued } = await request.server.services.accounts.login({
-    appId, name, passwordDigest: md5Hex(password), device: device(guid, request),
+    appId, name, passwordDigest: md5Hex(password), clientAddress: request.ip, device: device(guid, request),
   })
   return renderToken(issued)
 }

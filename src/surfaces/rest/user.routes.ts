@@ -147,9 +147,13 @@ export function userRoutes(app: FastifyInstance): void {
   /** POST|PUT /user/mobile */
   restOperation(app, {
     method: ['POST', 'PUT'], url: '/user/mobile', summary: '设置手机号码', auth: 'user', in: 'query',
-    params: Type.Object({ mobile: Type.String({ maxLength: 32, description: 'mobile' }) }), data: Ok,
-    handler: async (p, { appId, userId }) => {
-      await profile.setMobile(appId, userId, p.mobile)
+    params: Type.Object({
+      mobile: Type.String({ maxLength: 32, description: 'mobile' }),
+      code: Type.Optional(Type.String({ maxLength: 16, description: '发送到新号码的验证码（GET /app/captcha/sms）；用户 token 必填，管理员 token 可省略' })),
+    }),
+    data: Ok,
+    handler: async (p, { actor, userId }) => {
+      await profile.setMobile({ ...actor, userId }, p.mobile, p.code)
       return true
     },
   })

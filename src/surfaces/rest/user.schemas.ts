@@ -1,4 +1,5 @@
 // Wire shapes of /user/* (002 §3) and their rendering from domain objects.
+import { displayMobile } from '../../domain/accounts/mobile.ts'
 import { Type, type Static } from 'typebox'
 import type { User, UserSettings } from '../../domain/accounts/accounts.types.ts'
 import { absoluteUrl } from '../urls.ts'
@@ -89,7 +90,7 @@ export function renderProfile(user: User, publicUrl: string, self: boolean) {
     nick_name: user.nickName,
     avatar: absoluteUrl(user.avatar, publicUrl),
     description: user.description,
-    mobile: user.mobile,
+    mobile: displayMobile(user.mobile),
     email: user.email,
     public_info: user.publicInfo,
     ...(self ? { private_info: user.privateInfo } : {}),
