@@ -1,7 +1,6 @@
 // buildApp(config): platform, domain services, shared HTTP plugins, then each surface with its own envelope.
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import cors from '@fastify/cors'
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
@@ -27,6 +26,8 @@ import { facadeSurface } from './surfaces/imfacade/index.ts'
 import { sendFacadeError } from './surfaces/imfacade/envelope.ts'
 import { FACADE_URL } from './surfaces/imfacade/im.routes.ts'
 import { realtimeSurface } from './surfaces/realtime/index.ts'
+import { DOCS_CSP, securityPlugins, serverOptions } from './surfaces/hardening.ts'
+import { textGuard } from './surfaces/text-guard.ts'
 
 export interface AppOverrides extends PlatformOverrides {
   /** Clock in epoch ms. */
@@ -43,10 +44,6 @@ export interface AppOverrides extends PlatformOverrides {
   friendDirectory?: FriendDirectory
 }
 
-/** Headers the three surfaces read, and the legacy ones they send back. */
-const REQUEST_HEADERS = ['content-type', 'access-token', 'app_id', 'user_id', 'group_id', 'uid', 'accessToken', 'client', 'expire', 'Authorization', 'x-request-id']
-const EXPOSED_HEADERS = ['uid', 'accessToken', 'client', 'expire', 'x-request-id']
-
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const platform = await openPlatform(config, overrides)
   const app = Fastify({
@@ -55,6 +52,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
+    ...serverOptions(config),
   })
   app.addHook('onClose', () => platform.close())
   try {
@@ -86,7 +84,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       if (!request.raw.complete) reply.header('connection', 'close')
     })
 
-    await app.register(cors, { origin: '*', allowedHeaders: REQUEST_HEADERS, exposedHeaders: EXPOSED_HEADERS })
+    await securityPlugins(app)
     if (config.RATE_LIMIT_PER_MINUTE > 0) {
       await app.register(rateLimit, {
         max: config.RATE_LIMIT_PER_MINUTE,
@@ -115,10 +113,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         },
       },
     })
-    await app.register(swaggerUi, { routePrefix: '/docs' })
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP })
 
     app.setErrorHandler(sendRestError)
     app.setNotFoundHandler(sendNotFound)
+    textGuard(app)
     opsRoutes(app, platform)
     storedFileRoutes(app, platform.files)
     await app.register(restSurface)

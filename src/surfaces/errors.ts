@@ -1,6 +1,7 @@
 // Turns anything thrown inside a request into a DomainError, so every surface renders one kind of error.
 import type { FastifyError } from 'fastify'
 import { DomainError, isDomainError } from '../domain/errors.ts'
+import { DISPLAY_NAME_FORMAT } from './wire.ts'
 
 /** `internal` is true for faults the client did not cause: they are logged and answered as 500. */
 export function toDomainError(error: unknown): { error: DomainError; internal: boolean } {
@@ -22,5 +23,8 @@ function describeValidation(error: Partial<FastifyError>): string {
   const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.')
   const missing = (first.params as { missingProperty?: string } | undefined)?.missingProperty
   if (missing) return `${missing} is required`
+  if (first.keyword === 'format' && (first.params as { format?: string } | undefined)?.format === DISPLAY_NAME_FORMAT) {
+    return `${field} must not contain line breaks, control, invisible or text-direction characters`
+  }
   return field ? `${field} ${first.message ?? 'is invalid'}` : (first.message ?? 'bad parameter')
 }

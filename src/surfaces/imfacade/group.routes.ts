@@ -8,6 +8,7 @@ import { header } from '../request-context.ts'
 import { absoluteUrl } from '../urls.ts'
 import { authenticateFacade } from './auth.ts'
 import { DEFAULT_AVATAR, DEFAULT_COVER } from '../stored-files.routes.ts'
+import { checkDisplayName, checkText } from '../text-guard.ts'
 
 const GroupData = Type.Object({
   id: Type.Integer({ description: '群组 ID' }),
@@ -105,6 +106,7 @@ async function readCreateForm(request: FastifyRequest, groups: Services['groups'
       const value = field(request.body, name)
       if (value !== undefined) fields[name] = value
     }
+    checkFormText(fields)
     return { fields }
   }
   let cover: string | undefined
@@ -114,11 +116,18 @@ async function readCreateForm(request: FastifyRequest, groups: Services['groups'
       else if (part.fieldname === 'cover' && cover === undefined) cover = await groups.storeCover(part.file)
       else part.file.resume() // another file: read past it
     }
+    checkFormText(fields)
   } catch (error) {
     if (cover) await groups.discardCover(cover)
     throw error
   }
   return { fields, cover }
+}
+
+/** Multipart fields pass no schema: the text rules of every other parameter, and `name` is a name people see. */
+function checkFormText(fields: Record<string, string>): void {
+  checkText(fields)
+  if (fields.name !== undefined) checkDisplayName(fields.name.trim(), 'name')
 }
 
 export function groupFacadeRoutes(app: FastifyInstance): void {

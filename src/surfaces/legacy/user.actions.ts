@@ -8,6 +8,7 @@ import { setSessionHeaders } from './auth.ts'
 import { renderUserVO, UserVO } from './mapping.ts'
 import { given, legacyAction } from './struts.ts'
 import { AVATAR_MAX_BYTES } from '../../domain/accounts/profile.service.ts'
+import { DisplayName } from '../wire.ts'
 
 const Md5Password = (description: string) => Type.String({ description: `${description}（32位MD5十六进制）` })
 const UserData = { data: Type.Object({ userVO: UserVO }) }
@@ -84,7 +85,7 @@ export function userActions(app: FastifyInstance): void {
     params: Type.Object({
       'userVO.userId': Type.Optional(Type.String({ description: '用户ID（只能是自己）' })),
       'userVO.sex': Type.Optional(Type.String({ maxLength: 8, description: '性别 1男 2女' })),
-      'userExtendVO.nickName': Type.Optional(Type.String({ maxLength: 64, description: '昵称' })),
+      'userExtendVO.nickName': Type.Optional(DisplayName('昵称', 64)),
       'userExtendVO.phoneNumber': Type.Optional(Type.String({ maxLength: 32, description: '电话号码' })),
       ...Object.fromEntries(PROFILE_FIELDS.filter((f) => f !== 'sex').map((f) => [`userExtendVO.${f}`, Type.Optional(Type.String({ maxLength: 256, description: f }))])),
     }),
