@@ -127,7 +127,7 @@ async function readCreateForm(request: FastifyRequest, groups: Services['groups'
 /** Multipart fields pass no schema: the text rules of every other parameter, and `name` is a name people see. */
 function checkFormText(fields: Record<string, string>): void {
   checkText(fields)
-  if (fields.name !== undefined) checkDisplayName(fields.name.trim(), 'name')
+  if (fields.name !== undefined) checkDisplayName(fields.name, 'name')
 }
 
 export function groupFacadeRoutes(app: FastifyInstance): void {
