@@ -53,6 +53,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     ...serverOptions(config),
+    frameworkErrors: sendFrameworkError,
   })
   app.addHook('onClose', () => platform.close())
   try {
@@ -147,7 +148,16 @@ function acceptEmptyJson(app: FastifyInstance): void {
 
 /** An unknown route answers in the envelope of the surface its URL belongs to. */
 function sendNotFound(request: FastifyRequest, reply: FastifyReply) {
-  const error = new DomainError('ROUTE_NOT_FOUND', `no such operation: ${request.method} ${request.url.split('?')[0]}`)
+  return sendInSurface(new DomainError('ROUTE_NOT_FOUND', `no such operation: ${request.method} ${request.url.split('?')[0]}`), request, reply)
+}
+
+/** A URL the router cannot read (bad percent-encoding, an over-long path parameter) is a bad parameter, in its surface's envelope. */
+function sendFrameworkError(error: { code?: string }, request: FastifyRequest, reply: FastifyReply) {
+  const reason = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the URL is not valid percent-encoded UTF-8'
+  return sendInSurface(new DomainError('BAD_PARAMETER', reason), request, reply)
+}
+
+function sendInSurface(error: DomainError, request: FastifyRequest, reply: FastifyReply) {
   if (LEGACY_URL.test(request.url)) return sendLegacyError(error, request, reply)
   if (FACADE_URL.test(request.url)) return sendFacadeError(error, request, reply)
   return sendRestError(error, request, reply)
