@@ -26,10 +26,6 @@ function seedOf(label: string): number {
   return hash
 }
 
-function isJson(response: LightMyRequestResponse): boolean {
-  return /application\/json/.test(String(response.headers['content-type'] ?? ''))
-}
-
 function body(response: LightMyRequestResponse): any {
   try {
     return JSON.parse(response.body)
