@@ -1,7 +1,6 @@
 // buildApp(config): platform, domain services, shared HTTP plugins, then each surface with its own envelope.
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import cors from '@fastify/cors'
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
@@ -28,6 +27,8 @@ import { facadeSurface } from './surfaces/imfacade/index.ts'
 import { sendFacadeError } from './surfaces/imfacade/envelope.ts'
 import { FACADE_URL } from './surfaces/imfacade/im.routes.ts'
 import { realtimeSurface } from './surfaces/realtime/index.ts'
+import { DOCS_CSP, securityPlugins, serverOptions } from './surfaces/hardening.ts'
+import { textGuard } from './surfaces/text-guard.ts'
 
 export interface AppOverrides extends PlatformOverrides {
   /** Clock in epoch ms. */
@@ -44,10 +45,6 @@ export interface AppOverrides extends PlatformOverrides {
   friendDirectory?: FriendDirectory
 }
 
-/** Headers the three surfaces read, and the legacy ones they send back. */
-const REQUEST_HEADERS = ['content-type', 'access-token', 'app_id', 'user_id', 'group_id', 'uid', 'accessToken', 'client', 'expire', 'Authorization', 'x-request-id']
-const EXPOSED_HEADERS = ['uid', 'accessToken', 'client', 'expire', 'x-request-id']
-
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.LOG_LEVEL, overrides.logStream),
@@ -55,6 +52,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
+    ...serverOptions(config),
+    frameworkErrors: sendFrameworkError,
   })
   // The platform logs through the app's logger: connections lost and restored are operations news.
   const platform = await openPlatform(config, overrides, app.log)
@@ -99,7 +98,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       if (!request.raw.complete) reply.header('connection', 'close')
     })
 
-    await app.register(cors, { origin: '*', allowedHeaders: REQUEST_HEADERS, exposedHeaders: EXPOSED_HEADERS })
+    await securityPlugins(app)
     if (config.RATE_LIMIT_PER_MINUTE > 0) {
       await app.register(rateLimit, {
         max: config.RATE_LIMIT_PER_MINUTE,
@@ -132,10 +131,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         },
       },
     })
-    await app.register(swaggerUi, { routePrefix: '/docs' })
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP })
 
     app.setErrorHandler(sendRestError)
     app.setNotFoundHandler(sendNotFound)
+    textGuard(app)
     opsRoutes(app, platform)
     storedFileRoutes(app, platform.files)
     documentedFileRoutes(app, platform.files)
@@ -166,7 +166,16 @@ function acceptEmptyJson(app: FastifyInstance): void {
 
 /** An unknown route answers in the envelope of the surface its URL belongs to. */
 function sendNotFound(request: FastifyRequest, reply: FastifyReply) {
-  const error = new DomainError('ROUTE_NOT_FOUND', `no such operation: ${request.method} ${request.url.split('?')[0]}`)
+  return sendInSurface(new DomainError('ROUTE_NOT_FOUND', `no such operation: ${request.method} ${request.url.split('?')[0]}`), request, reply)
+}
+
+/** A URL the router cannot read (bad percent-encoding, an over-long path parameter) is a bad parameter, in its surface's envelope. */
+function sendFrameworkError(error: { code?: string }, request: FastifyRequest, reply: FastifyReply) {
+  const reason = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the URL is not valid percent-encoded UTF-8'
+  return sendInSurface(new DomainError('BAD_PARAMETER', reason), request, reply)
+}
+
+function sendInSurface(error: DomainError, request: FastifyRequest, reply: FastifyReply) {
   if (LEGACY_URL.test(request.url)) return sendLegacyError(error, request, reply)
   if (FACADE_URL.test(request.url)) return sendFacadeError(error, request, reply)
   return sendRestError(error, request, reply)

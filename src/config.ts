@@ -1,6 +1,7 @@
 // Environment → typed, frozen Config; a bad variable stops start-up with a message naming it.
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 
 const ConfigSchema = Type.Object({
@@ -31,6 +32,13 @@ const ConfigSchema = Type.Object({
   LOGIN_THROTTLE_FREE_FAILURES: Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'failed logins of one account from one client address before each further try waits' }),
   LOGIN_THROTTLE_BASE_DELAY_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 1, description: 'the first wait; it doubles with each further failure' }),
   LOGIN_THROTTLE_MAX_DELAY_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 900, description: 'the longest wait' }),
+  TRUST_PROXY: Type.String({
+    pattern: '^(true|false|[0-9]{1,2}|[0-9A-Fa-f.:/, ]+)$', default: 'false',
+    description: 'which proxies may name the client in X-Forwarded-For: false, true (any), a hop count, or addresses/CIDRs separated by commas',
+  }),
+  REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 120, description: 'longest time to receive one whole request (uploads included)' }),
+  HEADERS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 20, description: 'longest time to receive the headers of a request' }),
+  KEEP_ALIVE_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 72, description: 'how long an idle keep-alive connection stays open (above a load balancer idle timeout)' }),
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string; DATA_DIR: string; SMS_OUTBOX: string }>
@@ -56,6 +64,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (value.LOGIN_THROTTLE_MAX_DELAY_SECONDS < value.LOGIN_THROTTLE_BASE_DELAY_SECONDS) {
     throw new ConfigError(`invalid environment variable LOGIN_THROTTLE_MAX_DELAY_SECONDS=${JSON.stringify(String(value.LOGIN_THROTTLE_MAX_DELAY_SECONDS))}: must be at least LOGIN_THROTTLE_BASE_DELAY_SECONDS (${value.LOGIN_THROTTLE_BASE_DELAY_SECONDS})`)
   }
+  if (trustProxy(value.TRUST_PROXY) === undefined) {
+    throw new ConfigError(`invalid environment variable TRUST_PROXY=${JSON.stringify(raw.TRUST_PROXY ?? '')}: false, true, a hop count, or IP addresses/CIDRs separated by commas`)
+  }
+  if (value.HEADERS_TIMEOUT_SECONDS > value.REQUEST_TIMEOUT_SECONDS) {
+    throw new ConfigError(`invalid environment variable HEADERS_TIMEOUT_SECONDS=${JSON.stringify(raw.HEADERS_TIMEOUT_SECONDS ?? '')}: must not exceed REQUEST_TIMEOUT_SECONDS (${value.REQUEST_TIMEOUT_SECONDS})`)
+  }
   const publicUrl = (value.PUBLIC_URL ?? `http://${value.HOST}:${value.PORT}`).replace(/\/+$/, '')
   const dataDir = resolve(value.DATA_DIR)
   return Object.freeze({
@@ -64,4 +78,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     DATA_DIR: dataDir,
     SMS_OUTBOX: resolve(value.SMS_OUTBOX ?? `${dataDir}/sms-outbox.jsonl`),
   })
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy`: a boolean, a hop count, or a list of addresses/CIDRs; undefined when malformed. */
+export function trustProxy(setting: string): boolean | number | string[] | undefined {
+  if (setting === 'true' || setting === 'false') return setting === 'true'
+  if (/^\d{1,2}$/.test(setting)) return Number(setting)
+  const entries = setting.split(',').map((entry) => entry.trim())
+  const valid = entries.every((entry) => {
+    const [address = '', prefix, ...rest] = entry.split('/')
+    const family = isIP(address)
+    if (family === 0 || rest.length > 0) return false
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+  })
+  return valid ? entries : undefined
 }

@@ -12,6 +12,7 @@ const OUTAGE_RETRY_AFTER_SECONDS = 2
  * (authentication, the rate limiter), otherwise goes out without one, and iOS clients refuse such a body.
  */
 export const JSON_UTF8 = 'application/json; charset=utf-8'
+import { DISPLAY_NAME_FORMAT } from './wire.ts'
 
 /** `internal` is true for faults the client did not cause: they are logged and answered as 500. */
 export function toDomainError(error: unknown): { error: DomainError; internal: boolean } {
@@ -48,6 +49,9 @@ function describeValidation(error: Partial<FastifyError>): string {
   const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.')
   const missing = (first.params as { missingProperty?: string } | undefined)?.missingProperty
   if (missing) return `${missing} is required`
+  if (first.keyword === 'format' && (first.params as { format?: string } | undefined)?.format === DISPLAY_NAME_FORMAT) {
+    return `${field} must not contain line breaks, control, invisible or text-direction characters`
+  }
   return field ? `${field} ${first.message ?? 'is invalid'}` : (first.message ?? 'bad parameter')
 }
 

@@ -15,12 +15,18 @@ export interface Device {
 export class DevicesService {
   constructor(private readonly ctx: DomainContext, private readonly accounts: AccountsService) {}
 
-  /** Pages by device_sn; `version` changes whenever the list does (a login, a removal). */
-  async list(userId: number, cursor: number, limit: number): Promise<{ devices: Device[]; next?: number; version: number }> {
+  /**
+   * Pages by device_sn (`cursor`: the last device_sn of the previous page). `version` is a 31-bit digest
+   * of the list (each device's sn, platform and user agent): it changes whenever the list does, and —
+   * unlike a sum — cannot overflow however many devices a user has.
+   */
+  async list(userId: number, cursor: string | undefined, limit: number): Promise<{ devices: Device[]; next?: number; version: number }> {
+    const after = cursor === undefined || cursor === '' ? 0 : Number(cursor)
+    if (!/^\d{0,10}$/.test(cursor ?? '') || after > 2 ** 31 - 1) throw new DomainError('BAD_PARAMETER', 'cursor must be the cursor of a previous page')
     const rows = await this.ctx.db.selectFrom('devices').select(['device_sn', 'platform', 'user_agent', 'user_id'])
-      .where('user_id', '=', userId).where('device_sn', '>', cursor).orderBy('device_sn').limit(limit + 1).execute()
+      .where('user_id', '=', userId).where('device_sn', '>', after).orderBy('device_sn').limit(limit + 1).execute()
     const version = await this.ctx.db.selectFrom('devices')
-      .select(sql<number>`coalesce(sum(device_sn) + count(*) * 1000003, 0)::int`.as('v'))
+      .select(sql<number>`coalesce(('x' || left(md5(string_agg(device_sn || ':' || platform || ':' || user_agent, E'\n' order by device_sn)), 8))::bit(32)::int & 2147483647, 0)`.as('v'))
       .where('user_id', '=', userId).executeTakeFirstOrThrow()
     const page = rows.slice(0, limit)
     return {

@@ -6,7 +6,7 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
 import {
-  applicationPage, blockedAmong, findApplication, joinedGroupCounts, findInvitation, findMember, findMembers, insertMembers, invitationPage, qrKey,
+  applicationPage, blockedAmong, findApplication, joinedGroupCounts, findInvitation, findMember, findMembers, insertMembers, invitationPage, findQrKey, qrKey,
   setApplicationStatus, setInvitationStatus, shareAnotherGroup, upsertApplication, upsertInvitation, usersOfApp,
 } from './groups.repository.ts'
 import {
@@ -176,13 +176,15 @@ export class AdmissionService {
     const createdAt = this.ctx.now()
     const expiresAt = createdAt + QR_TTL_MS
     const payload = Buffer.from(JSON.stringify({ g: group.id, u: acting.userId, e: expiresAt })).toString('base64url')
-    return { qrInfo: `${payload}.${await this.qrSignature(actor.appId, payload)}`, createdAt, expiresAt }
+    return { qrInfo: `${payload}.${await this.qrSignature(actor.appId, payload, true)}`, createdAt, expiresAt }
   }
 
   async joinByQr(actor: Actor, qrInfo: string): Promise<Group> {
     const userId = self(actor)
     const [payload, signature] = qrInfo.split('.')
-    const expected = payload ? Buffer.from(await this.qrSignature(actor.appId, payload)) : undefined
+    // Checking a code never creates the app's key: with none, nothing was ever signed.
+    const signed = payload ? await this.qrSignature(actor.appId, payload, false) : undefined
+    const expected = signed === undefined ? undefined : Buffer.from(signed)
     const given = Buffer.from(signature ?? '')
     if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given)) {
       throw new DomainError('QR_INVALID', 'qr_info is not a QR code this service signed')
@@ -245,10 +247,11 @@ export class AdmissionService {
     })
   }
 
-  private async qrSignature(appId: string, payload: string): Promise<string> {
+  private async qrSignature<Create extends boolean>(appId: string, payload: string, create: Create): Promise<Create extends true ? string : string | undefined> {
     let secret = this.#qrKeys.get(appId)
     if (secret === undefined) {
-      secret = await qrKey(this.ctx.db, appId, randomBytes(32).toString('hex'))
+      secret = create ? await qrKey(this.ctx.db, appId, randomBytes(32).toString('hex')) : await findQrKey(this.ctx.db, appId)
+      if (secret === undefined) return undefined as never
       this.#qrKeys.set(appId, secret)
     }
     return createHmac('sha256', secret).update(`${appId}:${payload}`).digest('base64url')

@@ -437,3 +437,9 @@ export async function qrKey(db: Db, appId: string, fresh: string): Promise<strin
   const row = await db.selectFrom('group_qr_keys').select('secret').where('app_id', '=', appId).executeTakeFirstOrThrow()
   return row.secret
 }
+
+/** The app's QR signing key if it has one. */
+export async function findQrKey(db: Db, appId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('group_qr_keys').select('secret').where('app_id', '=', appId).executeTakeFirst()
+  return row?.secret
+}

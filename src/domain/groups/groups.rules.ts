@@ -116,8 +116,8 @@ export function toPage<T>(rows: T[], limit: number, total: number, keyOf: (item:
 }
 
 /** Page cursors are the decimal id of the last item shown; anything else is a bad parameter. */
-export function parseCursor(cursor: string | undefined): number {
+export function parseCursor(cursor: string | undefined, max = Number.MAX_SAFE_INTEGER): number {
   if (cursor === undefined || cursor === '') return 0
-  if (!/^\d{1,15}$/.test(cursor)) throw new DomainError('BAD_PARAMETER', 'cursor must be a value returned by the previous page')
+  if (!/^\d{1,15}$/.test(cursor) || Number(cursor) > max) throw new DomainError('BAD_PARAMETER', 'cursor must be a value returned by the previous page')
   return Number(cursor)
 }

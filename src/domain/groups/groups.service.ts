@@ -471,7 +471,8 @@ export class GroupsService {
   }
 
   async blocked(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Blocked>> {
-    const after = parseCursor(cursor)
+    // This list pages by user id, an int4 column.
+    const after = parseCursor(cursor, 2 ** 31 - 1)
     const { group, acting } = await this.open(this.ctx.db, actor, groupId)
     requireAdmin(acting, group)
     const { rows, total } = await blockedPage(this.ctx.db, group.id, after, limit)

@@ -10,6 +10,7 @@ import { absoluteUrl, documentedPath, FACADE_PATHS } from '../urls.ts'
 import { requestFields, type Fields } from '../form-fields.ts'
 import { DEFAULT_AVATAR_PATH, DEFAULT_COVER_PATH } from '../documented-files.routes.ts'
 import { authenticateFacade } from './auth.ts'
+import { checkDisplayName, checkText } from '../text-guard.ts'
 
 const GroupData = Type.Object({
   id: Type.Integer({ description: '群组 ID' }),
@@ -101,7 +102,11 @@ function field(fields: Fields, name: string): string | undefined {
  * file stored as it streams in (checked by content and size); a failure midway leaves no stored file behind.
  */
 async function readCreateForm(request: FastifyRequest, groups: Services['groups']): Promise<{ fields: Fields; cover?: string }> {
-  if (!request.isMultipart()) return { fields: await requestFields(request) }
+  if (!request.isMultipart()) {
+    const fields = await requestFields(request)
+    checkFormText(fields)
+    return { fields }
+  }
   const fields: Fields = { ...(request.query as Fields) }
   let cover: string | undefined
   try {
@@ -110,11 +115,19 @@ async function readCreateForm(request: FastifyRequest, groups: Services['groups'
       else if (part.fieldname === 'cover' && cover === undefined) cover = await groups.storeCover(request.actor!, part.file)
       else part.file.resume() // another file: read past it
     }
+    checkFormText(fields)
   } catch (error) {
     if (cover) await groups.discardCover(cover)
     throw error
   }
   return { fields, cover }
+}
+
+/** Multipart fields pass no schema: the text rules of every other parameter, and `name` is a name people see. */
+function checkFormText(fields: Fields): void {
+  checkText(fields)
+  const name = field(fields, 'name')
+  if (name !== undefined) checkDisplayName(name, 'name')
 }
 
 export function groupFacadeRoutes(app: FastifyInstance): void {

@@ -4,9 +4,11 @@ import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
 import { GroupMemberVO, GroupVO, memberName, muteModeOf, renderGroupMemberVO, renderGroupVO } from './mapping.ts'
 import { given, legacyAction } from './struts.ts'
+import { DisplayName } from '../wire.ts'
 
 const GroupIdParam = Type.String({ description: '群ID' })
 const Optional = (description: string) => Type.Optional(Type.String({ description }))
+const OptionalName = (description: string) => Type.Optional(DisplayName(description, 200))
 
 /** A legacy id parameter ("22321"): a positive 32-bit number written as a string. */
 function parseId(value: string | undefined, name: string): number {
@@ -71,7 +73,7 @@ export function groupActions(app: FastifyInstance): void {
   /** POST /chat/group!userSetGroup */
   legacyAction(app, {
     url: '/chat/group!userSetGroup', summary: '用户设置在群中显示的名称', auth: true,
-    params: Type.Object({ groupId: GroupIdParam, showName: Optional('在群中显示的名称,可以为空，为空表示不设置') }),
+    params: Type.Object({ groupId: GroupIdParam, showName: OptionalName('在群中显示的名称,可以为空，为空表示不设置') }),
     handler: async (p, { actor }) => {
       const groupId = parseId(p.groupId, 'groupId')
       const showName = given(p.showName)
@@ -105,7 +107,7 @@ export function groupActions(app: FastifyInstance): void {
     url: '/chat/group!updateGroup', summary: '设置群资料（只有管理员）', auth: true,
     params: Type.Object({
       groupId: GroupIdParam,
-      groupName: Optional('新的群名称，如果为空则表示不修改'),
+      groupName: OptionalName('新的群名称，如果为空则表示不修改'),
       type: Optional('群类别 1项目群 2股东群，为空表示不修改'),
       introduction: Optional('群介绍，为空表示不修改'),
       notice: Optional('群公告,为空表示不修改'),
@@ -128,7 +130,7 @@ export function groupActions(app: FastifyInstance): void {
     params: Type.Object({
       groupId: GroupIdParam,
       messageRemainMode: Optional('1接受并提示，2 接收不提示；可以为空，为空表示不设置。只能给自己设置'),
-      showName: Optional('在群中显示的名称,可以为空，为空表示不设置，管理员可以为别人设置，自己可以给自己设置'),
+      showName: OptionalName('在群中显示的名称,可以为空，为空表示不设置，管理员可以为别人设置，自己可以给自己设置'),
       userId: Optional('要设置显示名称的成员ID；为空表示自己（为别人设置需要管理员）'),
     }),
     handler: async (p, { actor }) => {

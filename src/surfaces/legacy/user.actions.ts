@@ -7,6 +7,7 @@ import { clearSessionHeaders, setSessionHeaders } from './auth.ts'
 import { renderUserVO, UserVO } from './mapping.ts'
 import { given, legacyAction } from './struts.ts'
 import { AVATAR_MAX_BYTES } from '../../domain/accounts/profile.service.ts'
+import { DisplayName } from '../wire.ts'
 
 const Md5Password = (description: string) => Type.String({ description: `${description}（MD5十六进制，可省略前导0）` })
 const UserData = { data: Type.Object({ userVO: UserVO }) }
@@ -117,7 +118,9 @@ export function userActions(app: FastifyInstance): void {
       'userVO.userId': Type.Optional(Type.String({ description: '用户ID（只能是自己）' })),
       ...Object.fromEntries(UPDATE_FIELDS.flatMap((f) => ['userVO', 'userExtendVO'].map((prefix) => [
         `${prefix}.${f.name}`,
-        Type.Optional(Type.String({ maxLength: f.maxLength, description: prefix === f.printed ? f.description : `同 ${f.printed}.${f.name}` })),
+        Type.Optional(f.name === 'nickName'
+          ? DisplayName(prefix === f.printed ? f.description : `同 ${f.printed}.${f.name}`, f.maxLength)
+          : Type.String({ maxLength: f.maxLength, description: prefix === f.printed ? f.description : `同 ${f.printed}.${f.name}` })),
       ]))),
     }),
     handler: async (p, { actor }) => {

@@ -8,13 +8,14 @@ import { absoluteUrl } from '../urls.ts'
 import { authenticateRest } from './auth.ts'
 import { Envelope, ok } from './envelope.ts'
 import { restOperation } from './route.ts'
+import { Id32, Int32 } from '../wire.ts'
 
 const UploadUrls = Type.Object({
   upload_url: Type.String({ description: '上传地址：以 multipart/form-data（任一文件字段）POST 或 PUT 文件，一次有效，1小时内' }),
   download_url: Type.String({ description: '上传成功后文件的下载地址' }),
   oss_body_param: Type.Object({}, { additionalProperties: Type.String(), description: '上传时须附带的表单字段（本服务不需要，为空对象）' }),
 })
-const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2147483647, description })
+const Id = Id32
 const ToType = Type.Integer({ minimum: 1, maximum: 2, description: '1: 用户，2: 群组' })
 /** Download parameters of the document this server accepts and ignores: no thumbnails or transcoding here. */
 const IGNORED = {
@@ -48,7 +49,7 @@ export function fileRoutes(app: FastifyInstance): void {
   ticketRoute('/file/upload/avatar/group', '获取上传群头像URL', 'avatar_group', Type.Object({ group_id: Id('group_id') }), (p) => ({ toId: p.group_id }))
   /** GET /file/upload/chat */
   ticketRoute('/file/upload/chat', '获取上传聊天文件的URL', 'chat', Type.Object({
-    file_type: Type.Integer({ description: '文件类型 100: 普通聊天文件, 101: 语音聊天文件(amr格式),102: 图片聊天文件, 103: 视频聊天文件, 104: 语音聊天文件(mp3格式)200: 普通共享文件, 201: 语音共享文件, 202: 图片共享文件, 203: 视频共享文件' }),
+    file_type: Int32({ description: '文件类型 100: 普通聊天文件, 101: 语音聊天文件(amr格式),102: 图片聊天文件, 103: 视频聊天文件, 104: 语音聊天文件(mp3格式)200: 普通共享文件, 201: 语音共享文件, 202: 图片共享文件, 203: 视频共享文件' }),
     to_id: Id('to_id'),
     to_type: ToType,
   }), (p) => ({ fileType: p.file_type, toType: p.to_type, toId: p.to_id }))

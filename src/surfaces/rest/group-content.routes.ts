@@ -3,9 +3,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { restOperation } from './route.ts'
 import { AnnouncementData, FileData, FileResults, GroupId, GroupParams, renderAnnouncement, renderFile } from './group.schemas.ts'
+import { BigId, Id32 } from '../wire.ts'
 
-const AnnouncementId = Type.Integer({ minimum: 1, maximum: 2147483647, description: '公告id' })
-const FileId = Type.Integer({ minimum: 1, maximum: 2147483647, description: '文件id' })
+const AnnouncementId = Id32('公告id')
+const FileId = Id32('文件id')
 
 export function groupContentRoutes(app: FastifyInstance): void {
   const { groupContent } = app.services
@@ -66,7 +67,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
     params: Type.Object({
       group_id: GroupId,
       name: Type.String({ minLength: 1, maxLength: 255, description: '文件名称' }),
-      size: Type.Integer({ minimum: 0, description: '文件大小' }),
+      size: BigId('文件大小（字节）', 0),
       type: Type.Optional(Type.String({ maxLength: 100, description: '文件类型' })),
       url: Type.String({ minLength: 1, maxLength: 2000, description: '文件url' }),
     }),

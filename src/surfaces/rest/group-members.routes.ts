@@ -2,9 +2,10 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { restOperation } from './route.ts'
+import { Id32, Id32List, Int32 } from '../wire.ts'
 import {
-  ApplicationList, BannedList, BlockedList, GroupId, GroupInfoData, GroupParams, GroupTextParams, GroupUsersParams, HandleParams, InvitationList,
-  MemberList, PageExtra, PageParams, renderApplication, renderBanned, renderBlocked, renderGroupInfo, renderInvitation, renderMember, renderPage,
+  ApplicationList, BannedList, BlockedList, GroupId, GroupInfoData, GroupParams, GroupUsersParams, HandleParams, InvitationList,
+  MemberCardParams, MemberList, PageExtra, PageParams, renderApplication, renderBanned, renderBlocked, renderGroupInfo, renderInvitation, renderMember, renderPage,
   renderUserResults, UserList, UserResult, UserResults,
 } from './group.schemas.ts'
 
@@ -34,7 +35,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
   /** POST|PUT /group/display_name */
   restOperation(app, {
     method: ['POST', 'PUT'], url: '/group/display_name', summary: '更新群名片', auth: 'user',
-    params: GroupTextParams, data: Type.Boolean({ description: '结果数据' }),
+    params: MemberCardParams, data: Type.Boolean({ description: '结果数据' }),
     handler: async (p, { actor }) => {
       await groups.configureMember(actor!, p.group_id, { displayName: p.value })
       return true
@@ -49,7 +50,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     /** POST|PUT /group/msg/{mute_mode,push_mode} */
     restOperation(app, {
       method: ['POST', 'PUT'], url: `/group/msg/${mode.path}`, summary: mode.summary, auth: 'user',
-      params: Type.Object({ group_id: GroupId, [mode.field]: Type.Integer({ description: mode.description }) }),
+      params: Type.Object({ group_id: GroupId, [mode.field]: Int32({ description: mode.description }) }),
       data: GroupInfoData,
       handler: async (p, { actor }) => {
         const { group_id: groupId, [mode.field]: value } = p as { group_id: number } & Record<string, number>
@@ -94,7 +95,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     params: Type.Object({
       group_id: GroupId,
       reason: Type.Optional(Type.String({ maxLength: 1000, description: '邀请理由' })),
-      user_list: Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { minItems: 1, maxItems: 1000, description: '受邀请者id，List类型，单次可邀请多个用户入群' }),
+      user_list: Id32List('受邀请者id，List类型，单次可邀请多个用户入群', { minItems: 1 }),
     }),
     data: UserResults,
     handler: async (p, { actor }) => renderUserResults(await groupAdmission.invite(actor!, p.group_id, p.user_list, p.reason ?? '')),
@@ -103,7 +104,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
   /** POST|PUT /group/invite/handle */
   restOperation(app, {
     method: ['POST', 'PUT'], url: '/group/invite/handle', summary: '用户处理入群邀请', auth: 'user',
-    params: Type.Object({ ...HandleParams.properties, user_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: '邀请者的用户id（可选）' })) }),
+    params: Type.Object({ ...HandleParams.properties, user_id: Type.Optional(Id32('邀请者的用户id（可选）')) }),
     data: GroupInfoData,
     handler: async (p, { actor }) => {
       await groupAdmission.handleInvitation(actor!, p.group_id, p.user_id, p.approval)

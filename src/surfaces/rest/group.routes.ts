@@ -4,11 +4,12 @@ import { Type } from 'typebox'
 import type { GroupSettingsPatch, InfoField } from '../../domain/groups/groups.service.ts'
 import { restOperation } from './route.ts'
 import {
-  GroupBatchData, GroupFlagParams, GroupId, GroupInfoData, GroupParams, GroupTextParams, GroupUsersParams, MemberList, renderGroupBatchItem,
+  GroupBatchData, GroupFlagParams, GroupId, GroupInfoData, GroupNameParams, GroupParams, GroupTextParams, GroupUsersParams, MemberList, renderGroupBatchItem,
   renderGroupInfo, renderMember, renderUserResults, UserResult, UserResults,
 } from './group.schemas.ts'
 import { groupMemberRoutes } from './group-members.routes.ts'
 import { groupContentRoutes } from './group-content.routes.ts'
+import { DisplayName, Id32, Id32List } from '../wire.ts'
 
 const GroupIds = Type.Array(Type.Integer({ description: '群id' }), { description: '结果数据：群id列表' })
 
@@ -22,9 +23,9 @@ export function groupRoutes(app: FastifyInstance): void {
     params: Type.Object({
       avatar: Type.Optional(Type.String({ maxLength: 1000, description: '群头像' })),
       description: Type.Optional(Type.String({ maxLength: 4000, description: '群描述' })),
-      name: Type.String({ minLength: 1, maxLength: 200, description: '群名称' }),
+      name: DisplayName('群名称', 200, { minLength: 1 }),
       type: Type.Optional(Type.Integer({ minimum: 0, maximum: 2, description: '群类型 1表示公开群，0表示私有群, 2表示聊天室' })),
-      user_list: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { maxItems: 1000, description: '邀请入群的用户id列表' })),
+      user_list: Type.Optional(Id32List('邀请入群的用户id列表')),
       ext: Type.Optional(Type.String({ maxLength: 4000, description: '群扩展信息（JSON 字符串）；键 projectName、groupType（1 项目群 / 2 股东群）设置旧版项目群字段' })),
     }),
     data: GroupInfoData,
@@ -60,7 +61,7 @@ export function groupRoutes(app: FastifyInstance): void {
     /** POST|PUT /group/info/{name,description,avatar,ext} */
     restOperation(app, {
       method: ['POST', 'PUT'], url: `/group/info/${field}`, summary, auth: 'any',
-      params: GroupTextParams, data: GroupInfoData,
+      params: field === 'name' ? GroupNameParams : GroupTextParams, data: GroupInfoData,
       handler: async (p, { actor }) => {
         await groups.updateInfo(actor!, p.group_id, field, p.value)
         return renderGroupInfo(await groups.info(actor!, p.group_id), publicUrl)
@@ -134,7 +135,7 @@ export function groupRoutes(app: FastifyInstance): void {
   /** POST|PUT /group/transfer */
   restOperation(app, {
     method: ['POST', 'PUT'], url: '/group/transfer', summary: '转让群', auth: 'any',
-    params: Type.Object({ group_id: GroupId, new_owner: Type.Integer({ minimum: 1, maximum: 2147483647, description: '新群主的user_id' }) }),
+    params: Type.Object({ group_id: GroupId, new_owner: Id32('新群主的user_id') }),
     data: UserResult,
     handler: async (p, { actor }) => {
       await groups.transfer(actor!, p.group_id, p.new_owner)

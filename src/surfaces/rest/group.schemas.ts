@@ -4,24 +4,26 @@ import type {
   Announcement, Application, Blocked, GroupView, Invitation, ItemResult, Member, Page, SharedFile,
 } from '../../domain/groups/groups.types.ts'
 import { absoluteUrl } from '../urls.ts'
+import { DisplayName, Id32, Id32List, Int32 } from '../wire.ts'
 
-const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2147483647, description })
-const IdList = (description: string) => Type.Array(Id('id'), { maxItems: 1000, description })
+const Id = Id32
 const Text = (description: string, maxLength = 1000) => Type.String({ maxLength, description })
 
 export const GroupId = Id('群id')
-export const UserList = IdList('用户id列表')
+export const UserList = Id32List('用户id列表')
 
 // ---- request shapes
 
 export const GroupParams = Type.Object({ group_id: GroupId })
 export const GroupUsersParams = Type.Object({ group_id: GroupId, user_list: UserList })
 export const GroupTextParams = Type.Object({ group_id: GroupId, value: Text('更新内容', 4000) })
+export const GroupNameParams = Type.Object({ group_id: GroupId, value: DisplayName('群名称', 200) })
+export const MemberCardParams = Type.Object({ group_id: GroupId, value: DisplayName('群名片', 200) })
 export const GroupFlagParams = Type.Object({ group_id: GroupId, value: Type.Boolean({ description: '更新内容' }) })
 export const PageParams = {
   cursor: Type.Optional(Type.String({ maxLength: 32, description: '游标：从哪开始取（上一页返回的 cursor）' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: '取多少条' })),
-  version: Type.Optional(Type.Integer({ description: '版本，目前没用到，留作扩展' })),
+  version: Type.Optional(Int32({ description: '版本，目前没用到，留作扩展' })),
 }
 export const HandleParams = Type.Object({
   approval: Type.Boolean({ description: '审批，bool类型，true为同意，false为拒绝' }),

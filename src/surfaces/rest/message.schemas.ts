@@ -1,8 +1,9 @@
 // Wire shapes of /message/* (002 §6) and their rendering from domain items.
 import { Type } from 'typebox'
 import { CONTENT_TYPES, type ConversationSummary, type MessageItem } from '../../domain/messages/messages.types.ts'
+import { BigId, Id32, Int32 } from '../wire.ts'
 
-const Id = (description: string) => Type.Integer({ minimum: 1, maximum: 2147483647, description })
+const Id = Id32
 const JsonText = (description: string) => Type.Optional(Type.String({ maxLength: 65536, description }))
 const ContentTypeDoc = '消息类型 TEXT = 0; IMAGE = 1; AUDIO = 2; VIDEO = 3; FILE = 4; LOCATION = 5; COMMAND = 6; FORWARD = 7'
 
@@ -16,13 +17,13 @@ function sendFields(contentTypes: string) {
     config: JsonText('配置（JSON 字符串，原样保存）'),
     ext: JsonText('扩展（JSON 字符串，原样保存）'),
     from_user_id: Type.Optional(Id('发送者的用户ID（管理员 token 代用户发送；普通用户只能是自己）')),
-    transaction_id: Type.Optional(Type.Integer({ minimum: -2147483648, maximum: 2147483647, description: '请求ID，用于消息去重：24 小时内同一发送者重复的 transaction_id 不会再次执行，返回第一次的结果。如果不设置就不会被去重' })),
+    transaction_id: Type.Optional(Int32({ description: '请求ID，用于消息去重：24 小时内同一发送者重复的 transaction_id 不会再次执行，返回第一次的结果。如果不设置就不会被去重' })),
   }
 }
 
 export const SendParams = Type.Object({
   ...sendFields('; READ_ACK = 9; RECALL = 10; APPEND = 11; REPLACE = 12 (these need related_mid)'),
-  related_mid: Type.Optional(Type.Integer({ minimum: 1, description: 'READ_ACK / RECALL / APPEND / REPLACE 所指的消息ID' })),
+  related_mid: Type.Optional(BigId('READ_ACK / RECALL / APPEND / REPLACE 所指的消息ID')),
 })
 export const NotifyParams = Type.Object(sendFields(''))
 
@@ -36,7 +37,7 @@ export const ConversationType = Type.Integer({ minimum: 1, maximum: 2, default: 
 export const HistoryParams = Type.Object({
   opposite_id: Type.Integer({ minimum: 0, maximum: 2147483647, description: '对方用户ID（0 为系统通知）或群ID' }),
   type: ConversationType,
-  msg_id_start: Type.Integer({ minimum: 0, default: 0, description: '从这条消息（含）向前取；0 表示从最新一条开始' }),
+  msg_id_start: BigId('从这条消息（含）向前取；0 表示从最新一条开始', 0, { default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: '每页条数（1–100，默认 20）' }),
 })
 
@@ -69,7 +70,7 @@ export const HistoryData = Type.Object({
 })
 
 export const AckParams = Type.Object({
-  msg_id: Type.Integer({ minimum: 1, description: '已读到的消息ID（含）' }),
+  msg_id: BigId('已读到的消息ID（含）'),
   conversation_id: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: '会话：对方用户ID或群ID（可省略，由 msg_id 确定）' })),
   device_sn: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: '设备序号（接受但不使用：已读状态按用户记录）' })),
 })

@@ -2,8 +2,9 @@
 import { Type } from 'typebox'
 import type { FriendApplication, RosterEntry } from '../../domain/roster/roster.types.ts'
 import { absoluteUrl } from '../urls.ts'
+import { DisplayName, Id32 } from '../wire.ts'
 
-export const UserId = (description: string) => Type.Integer({ minimum: 1, maximum: 2147483647, description })
+export const UserId = (description: string) => Id32(description)
 
 /** Operations that name one other user and nothing else (accept, block, unblock, delete). */
 export const OneUserParams = Type.Object({ user_id: UserId('user_id') })
@@ -18,7 +19,7 @@ export const PageExtra = {
   version: Type.Integer({ description: '版本' }),
 }
 
-const Alias = Type.String({ maxLength: 128, description: '备注名称' })
+const Alias = DisplayName('备注名称', 128)
 const Reason = (description: string) => Type.String({ maxLength: 512, description })
 
 export const ApplyParams = Type.Object({

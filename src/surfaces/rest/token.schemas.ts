@@ -1,12 +1,13 @@
 // Wire shapes of /token/* (002 §5) and their rendering from an issued token.
 import { Type } from 'typebox'
 import type { IssuedToken } from '../../domain/accounts/accounts.types.ts'
+import { Id32 } from '../wire.ts'
 
 const Password = Type.String({ minLength: 1, maxLength: 256, description: '密码（明文）' })
 const DeviceGuid = Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: '设备ID, 如果设置，则返回PushToken' }))
 
 export const TokenByIdParams = Type.Object({
-  user_id: Type.Integer({ minimum: 1, maximum: 2147483647, description: '用户ID，仅用于用户ID登录' }),
+  user_id: Id32('用户ID，仅用于用户ID登录'),
   password: Password,
   device_guid: DeviceGuid,
 })

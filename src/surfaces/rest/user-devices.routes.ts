@@ -4,10 +4,11 @@ import { Type } from 'typebox'
 import { md5Hex } from '../../platform/passwords.ts'
 import { restOperation } from './route.ts'
 import { Password } from './user.schemas.ts'
+import { Id32, Id32List } from '../wire.ts'
 
 const Ok = Type.Boolean({ description: '结果数据' })
-const DeviceSn = (description: string) => Type.Integer({ minimum: 1, maximum: 2147483647, description })
-const UserIds = Type.Object({ list: Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { minItems: 1, maxItems: 1000, description: '用户ID列表' }) })
+const DeviceSn = (description: string) => Id32(description)
+const UserIds = Type.Object({ list: Id32List('用户ID列表', { minItems: 1 }) })
 
 export function userDeviceRoutes(app: FastifyInstance): void {
   const { devices, security } = app.services
@@ -16,7 +17,7 @@ export function userDeviceRoutes(app: FastifyInstance): void {
   restOperation(app, {
     method: 'GET', url: '/user/device/list', summary: '设备列表', auth: 'user',
     params: Type.Object({
-      cursor: Type.Optional(Type.String({ pattern: '^\\d{0,10}$', description: '游标：上一页返回的 cursor' })),
+      cursor: Type.Optional(Type.String({ maxLength: 10, description: '游标：上一页返回的 cursor' })),
       limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: '每页数量' }),
     }),
     data: Type.Array(Type.Object({
@@ -30,7 +31,7 @@ export function userDeviceRoutes(app: FastifyInstance): void {
       version: Type.Integer({ description: '版本：设备列表变化时改变' }),
     },
     handler: async (p, { userId }) => {
-      const page = await devices.list(userId, Number(p.cursor || 0), p.limit)
+      const page = await devices.list(userId, p.cursor, p.limit)
       return {
         data: page.devices.map((d) => ({ device_sn: d.deviceSn, platform: d.platform, user_agent: d.userAgent, user_id: d.userId })),
         ...(page.next !== undefined ? { cursor: String(page.next) } : {}),

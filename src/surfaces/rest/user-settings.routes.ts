@@ -4,6 +4,7 @@ import { Type, type TSchema } from 'typebox'
 import type { SettingsChanges } from '../../domain/accounts/settings.service.ts'
 import { restOperation } from './route.ts'
 import { renderSettings, settingsChanges, UserSettingsData, UserSettingsParams } from './user.schemas.ts'
+import { DisplayName } from '../wire.ts'
 
 const Ok = Type.Boolean({ description: '结果数据' })
 const Tags = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100, description: 'tags' })
@@ -52,7 +53,7 @@ export function userSettingsRoutes(app: FastifyInstance): void {
   /** POST|PUT /user/push/detail */
   setter('/user/push/detail', '设置是否关闭推送详情', Flag('true 不推送详情'), (noPushDetail: boolean) => ({ noPushDetail }))
   /** POST|PUT /user/push/nickname */
-  setter('/user/push/nickname', '设置推送昵称', Type.String({ maxLength: 256, description: '推送昵称' }), (pushNickName: string) => ({ pushNickName }))
+  setter('/user/push/nickname', '设置推送昵称', DisplayName('推送昵称', 256), (pushNickName: string) => ({ pushNickName }))
 
   /** POST|PUT /user/push/limit */
   restOperation(app, {

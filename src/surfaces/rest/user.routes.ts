@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
 import { md5Hex } from '../../platform/passwords.ts'
 import { restOperation } from './route.ts'
+import { DisplayName } from '../wire.ts'
 import {
   BatchResultData, Password, ProfileFields, profileChanges, renderProfile, renderSettings, UserIdParam, UsernameParam,
   UserProfileData, UserSettingsData,
@@ -117,7 +118,7 @@ export function userRoutes(app: FastifyInstance): void {
   /** POST|PUT /user/nickname */
   restOperation(app, {
     method: ['POST', 'PUT'], url: '/user/nickname', summary: '设置昵称', auth: 'user', in: 'query',
-    params: Type.Object({ nick_name: Type.String({ maxLength: 64, description: 'nick_name' }) }), data: Ok,
+    params: Type.Object({ nick_name: DisplayName('nick_name', 64) }), data: Ok,
     handler: async (p, { appId, userId }) => {
       await profile.update(appId, userId, { nickName: p.nick_name })
       return true

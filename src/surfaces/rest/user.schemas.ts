@@ -3,6 +3,7 @@ import { displayMobile } from '../../domain/accounts/mobile.ts'
 import { Type, type Static } from 'typebox'
 import type { User, UserSettings } from '../../domain/accounts/accounts.types.ts'
 import { absoluteUrl } from '../urls.ts'
+import { DisplayName, Id32, Int32 } from '../wire.ts'
 
 const NullableString = (description: string) => Type.Union([Type.String(), Type.Null()], { description })
 
@@ -26,8 +27,27 @@ export const UserSettingsData = Type.Object({
   vibratory: Type.Boolean({ description: '收到消息时否振动' }),
 })
 
-/** POST/PUT /user/settings: any settings field; `id`, `user_id` and `push_token` are read-only and ignored. */
-export const UserSettingsParams = Type.Partial(UserSettingsData)
+const props = UserSettingsData.properties
+const described = (schema: object) => ({ description: (schema as { description?: string }).description ?? '' })
+
+/**
+ * POST/PUT /user/settings: any settings field; `id`, `user_id` and `push_token` are read-only and ignored.
+ * Numbers are bounded to 32 bits here; the settings rules say the real ranges (auth_mode 0–3, hours 0–23).
+ */
+export const UserSettingsParams = Type.Partial(Type.Object({
+  ...props,
+  id: Int32(described(props.id)),
+  user_id: Int32(described(props.user_id)),
+  auth_mode: Int32(described(props.auth_mode)),
+  auth_question: Type.String({ maxLength: 256, ...described(props.auth_question) }),
+  auth_answer: Type.String({ maxLength: 256, ...described(props.auth_answer) }),
+  no_push_start_hour: Int32(described(props.no_push_start_hour)),
+  no_push_end_hour: Int32(described(props.no_push_end_hour)),
+  push_nick_name: DisplayName(described(props.push_nick_name).description, 256),
+  push_token: Type.String({ maxLength: 512, ...described(props.push_token) }),
+  silence_start_time: Int32(described(props.silence_start_time)),
+  silence_end_time: Int32(described(props.silence_end_time)),
+}))
 
 export function settingsChanges(p: Partial<Static<typeof UserSettingsData>>) {
   return {
@@ -99,7 +119,7 @@ export function renderProfile(user: User, publicUrl: string, self: boolean) {
 
 export const Password = Type.String({ minLength: 6, maxLength: 256, description: '密码（明文，至少6位）' })
 export const UsernameParam = Type.String({ minLength: 1, maxLength: 64, description: '用户名：字母、数字、下划线，不能全为数字' })
-export const UserIdParam = Type.Integer({ minimum: 1, maximum: 2147483647, description: '用户ID' })
+export const UserIdParam = Id32('用户ID')
 
 /** Per-line answer of the admin batch operations. */
 export const BatchResultData = Type.Array(Type.Object({
@@ -109,7 +129,7 @@ export const BatchResultData = Type.Array(Type.Object({
 }))
 
 export const ProfileFields = {
-  nick_name: Type.Optional(Type.String({ maxLength: 64, description: '昵称' })),
+  nick_name: Type.Optional(DisplayName('昵称', 64)),
   description: Type.Optional(Type.String({ maxLength: 4096, description: '描述信息' })),
   public_info: Type.Optional(Type.String({ maxLength: 4096, description: '公开信息，好友和陌生人可见' })),
   private_info: Type.Optional(Type.String({ maxLength: 4096, description: '私有信息，仅自己可见' })),
