@@ -1,4 +1,4 @@
-// npm run replay -- [--target URL] [--json FILE] [--outbox FILE] [paths…]: replays compat fixtures; exit 0 only when all pass.
+// npm run replay -- [--target URL] [--json FILE] [--outbox FILE] [--admin-token TOKEN] [paths…]: replays compat fixtures; exit 0 only when all pass.
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { findFixtureFiles } from './replay/fixture.ts'
@@ -6,12 +6,14 @@ import { consoleListener, jsonReport, summarize, summaryLine } from './replay/re
 import { replayFiles, type Target } from './replay/runner.ts'
 import { startInProcessServer, type InProcessServer } from './replay/server.ts'
 
-const USAGE = `usage: npm run replay -- [--target URL] [--json FILE] [--outbox FILE] [paths…]
+const USAGE = `usage: npm run replay -- [--target URL] [--json FILE] [--outbox FILE] [--admin-token TOKEN] [paths…]
 
 Replays the compat fixtures (default: compat-fixtures/, without its pending/ folders).
   --target URL    replay against a running server (default: start one in-process on a fresh embedded database)
   --json FILE     also write a machine-readable report
   --outbox FILE   the SMS outbox of the target (for {"$outbox": mobile}); in-process runs set their own
+  --admin-token TOKEN
+                  the target's admin token (for {{$adminToken}}; default env ADMIN_TOKEN); in-process runs set their own
 Exit code: 0 when every exchange passes, 1 when any fails, 2 on a usage error.`
 
 async function main(): Promise<number> {
@@ -23,6 +25,7 @@ async function main(): Promise<number> {
         target: { type: 'string' },
         json: { type: 'string' },
         outbox: { type: 'string' },
+        'admin-token': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -54,7 +57,7 @@ async function main(): Promise<number> {
   let server: InProcessServer | undefined
   let target: Target
   if (args.values.target) {
-    target = { baseUrl: args.values.target, outboxFile: args.values.outbox ?? process.env.SMS_OUTBOX }
+    target = { baseUrl: args.values.target, outboxFile: args.values.outbox ?? process.env.SMS_OUTBOX, adminToken: args.values['admin-token'] ?? process.env.ADMIN_TOKEN }
   } else {
     process.stdout.write('starting im-gateway in-process on a fresh embedded database…\n')
     server = await startInProcessServer()
@@ -62,7 +65,7 @@ async function main(): Promise<number> {
     const stop = () => { void server?.close().finally(() => process.exit(130)) }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
-    target = { baseUrl: server.baseUrl, outboxFile: args.values.outbox ?? server.outboxFile }
+    target = { baseUrl: server.baseUrl, outboxFile: args.values.outbox ?? server.outboxFile, adminToken: server.adminToken }
   }
 
   const startedAt = new Date()

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildTestApp } from '../helpers/app.ts'
+import { ADMIN_TOKEN, buildTestApp } from '../helpers/app.ts'
 import { findFixtureFiles, loadFixture } from '../../src/cli/replay/fixture.ts'
 import { replayFixture, type Target } from '../../src/cli/replay/runner.ts'
 import { exchangeLines } from '../../src/cli/replay/report.ts'
@@ -27,7 +27,7 @@ async function startTarget(t: Teardown): Promise<Target> {
   const app = await buildTestApp(t, { env: { SMS_PROVIDER: 'file', SMS_OUTBOX: outboxFile } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   // A generous per-request limit: under the full suite a request may wait behind other test files for the CPU.
-  return { baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, outboxFile, timeoutMs: 90_000 }
+  return { baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, outboxFile, adminToken: ADMIN_TOKEN, timeoutMs: 90_000 }
 }
 
 /** A proxy in front of the app that rewrites the JSON body of one path: "the server changed one field". */

@@ -13,6 +13,8 @@ export interface Target {
   baseUrl: string
   /** The file the server's `file` SMS provider appends to, for `{"$outbox": …}`. */
   outboxFile?: string
+  /** The target's admin token, for `{{$adminToken}}`. */
+  adminToken?: string
   /** Per request, in ms (default 30 s). */
   timeoutMs?: number
 }
@@ -115,7 +117,7 @@ function declareVars(vars: Variables, declared: Record<string, unknown> = {}): v
 export async function replayFixture(loaded: LoadedFixture, target: Target, listener: Listener = {}): Promise<FixtureResult> {
   const { fixture } = loaded
   const result: FixtureResult = { file: loaded.file, description: fixture.description, outcome: 'pass', exchanges: [] }
-  const vars = new Variables()
+  const vars = new Variables(target.adminToken)
   let skipRest = false
   try {
     declareVars(vars, fixture.vars)

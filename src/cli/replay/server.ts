@@ -1,4 +1,5 @@
 // The in-process target: the whole app on a fresh embedded database in a temporary directory, logs silent.
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -9,6 +10,7 @@ import { loadConfig } from '../../config.ts'
 export interface InProcessServer {
   baseUrl: string
   outboxFile: string
+  adminToken: string
   close(): Promise<void>
 }
 
@@ -27,6 +29,7 @@ function freePort(): Promise<number> {
 export async function startInProcessServer(): Promise<InProcessServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'im-gateway-replay-'))
   const outboxFile = join(dataDir, 'sms-outbox.jsonl')
+  const adminToken = randomBytes(24).toString('base64url')
   try {
     const port = await freePort()
     const config = loadConfig({
@@ -37,12 +40,14 @@ export async function startInProcessServer(): Promise<InProcessServer> {
       // Read once the SMS providers land; `{"$outbox": mobile}` reads codes from this file.
       SMS_PROVIDER: 'file',
       SMS_OUTBOX: outboxFile,
+      ADMIN_TOKEN: adminToken,
     })
     const app = await buildApp(config, { onGeneratedAdminToken: () => {} })
     await app.listen({ host: config.HOST, port })
     return {
       baseUrl: `http://127.0.0.1:${port}`,
       outboxFile,
+      adminToken,
       async close() {
         await app.close()
         rmSync(dataDir, { recursive: true, force: true })

@@ -1,4 +1,4 @@
-// Variables of one fixture run: `{{name}}` placeholders, generators (`{{$random}}`, `{{$digits:8}}`, `{{$md5:name}}`, `{{$now}}`).
+// Variables of one fixture run: `{{name}}` placeholders, generators (`{{$random}}`, `{{$digits:8}}`, `{{$md5:name}}`, `{{$now}}`), the target's `{{$adminToken}}`.
 import { createHash, randomInt } from 'node:crypto'
 
 /** A fixture problem the author must fix (unknown variable, bad matcher): the exchange fails with this message. */
@@ -19,6 +19,9 @@ function pick(alphabet: string, length: number): string {
 /** Captured and declared values of one fixture run; every run starts empty, so runs never share names. */
 export class Variables {
   private readonly values = new Map<string, unknown>()
+
+  /** `adminToken`: the target's admin token, for setup steps only an admin may take (`{{$adminToken}}`). */
+  constructor(private readonly adminToken?: string) {}
 
   has(name: string): boolean {
     return this.values.has(name)
@@ -47,11 +50,15 @@ export class Variables {
   private resolve(token: string): string {
     if (token === '$random') return pick(LETTERS, 1) + pick(ALPHANUMERIC, 9)
     if (token === '$now') return String(Date.now())
+    if (token === '$adminToken') {
+      if (!this.adminToken) throw new FixtureError('{{$adminToken}} needs the target\'s admin token: run in-process (it sets its own) or pass --admin-token TOKEN')
+      return this.adminToken
+    }
     const digits = token.match(/^\$digits:(\d{1,3})$/)
     if (digits) return pick('0123456789', Number(digits[1]))
     const md5 = token.match(/^\$md5:(.+)$/)
     if (md5) return createHash('md5').update(String(this.get(md5[1]!.trim())), 'utf8').digest('hex')
-    if (token.startsWith('$')) throw new FixtureError(`unknown generator {{${token}}}: use $random, $digits:N, $md5:<variable> or $now`)
+    if (token.startsWith('$')) throw new FixtureError(`unknown generator {{${token}}}: use $random, $digits:N, $md5:<variable>, $now or $adminToken`)
     const value = this.get(token)
     return typeof value === 'string' ? value : JSON.stringify(value)
   }
