@@ -43,6 +43,27 @@ export function storedPathOf(urlPath: string): string | undefined {
   return urlPath.startsWith(FILES_URL_PREFIX) ? urlPath.slice(FILES_URL_PREFIX.length) : undefined
 }
 
+/**
+ * Other URL paths the same stored files are served at: the shapes the old documents print (000/001
+ * user photos, 003 avatars and group covers), each with the store folder it shows.
+ */
+export const DOCUMENTED_FOLDERS = {
+  'upload/images/userPhoto/': 'avatars',
+  'media/avatar/': 'avatars',
+  'media/group/': 'covers',
+} as const satisfies Record<string, string>
+
+/** The stored path a server-relative URL path names, under `files/` or a documented folder (`media/group/x.png` is `covers/x.png`). */
+export function storedPathOfAnyUrl(urlPath: string): string | undefined {
+  const relative = urlPath.replace(/^\/+/, '')
+  const direct = storedPathOf(relative)
+  if (direct !== undefined) return direct
+  for (const [prefix, folder] of Object.entries(DOCUMENTED_FOLDERS)) {
+    if (relative.startsWith(prefix)) return `${folder}/${relative.slice(prefix.length)}`
+  }
+  return undefined
+}
+
 const SAFE_PATH = /^[a-z0-9_-]+\/[0-9a-f]{32}\.[a-z]+$/
 
 export function localFileStore(root: string): FileStore {

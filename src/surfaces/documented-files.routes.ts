@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import type { FileStore } from '../platform/storage.ts'
+import { DOCUMENTED_FOLDERS, type FileStore } from '../platform/storage.ts'
 import { sendStoredFile } from './stored-files.routes.ts'
 
 /** The facade's picture for a user without an avatar, where 003's member list shows it. */
@@ -13,12 +13,11 @@ export const DEFAULT_COVER_PATH = 'media/assets/media/avatar/default.jpg'
 const picture = (name: string) => readFileSync(new URL(`../../assets/${name}`, import.meta.url))
 const DEFAULTS = new Map([[DEFAULT_AVATAR_PATH, picture('default-avatar.jpg')], [DEFAULT_COVER_PATH, picture('default-cover.jpg')]])
 
-/** Each documented folder and the store folder it shows (see LEGACY_PATHS and FACADE_PATHS in urls.ts). */
-const ALIASES = [
-  { url: '/upload/images/userPhoto/:name', folder: 'avatars', summary: '用户头像（000/001 的路径）' },
-  { url: '/media/avatar/:name', folder: 'avatars', summary: '用户头像（003 的路径）' },
-  { url: '/media/group/:name', folder: 'covers', summary: '群组图标（003 的路径）' },
-]
+const SUMMARIES: Record<keyof typeof DOCUMENTED_FOLDERS, string> = {
+  'upload/images/userPhoto/': '用户头像（000/001 的路径）',
+  'media/avatar/': '用户头像（003 的路径）',
+  'media/group/': '群组图标（003 的路径）',
+}
 
 export function documentedFileRoutes(app: FastifyInstance, files: FileStore): void {
   for (const [path, image] of DEFAULTS) {
@@ -26,9 +25,9 @@ export function documentedFileRoutes(app: FastifyInstance, files: FileStore): vo
     app.get(`/${path}`, { schema: { summary: 'default picture at the path 003 prints', tags: ['files'] } }, async (_request, reply) =>
       reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=86400').send(image))
   }
-  for (const alias of ALIASES) {
-    app.get(alias.url, {
-      schema: { summary: alias.summary, tags: ['files'], params: Type.Object({ name: Type.String() }) },
-    }, async (request, reply) => sendStoredFile(reply, files, `${alias.folder}/${(request.params as { name: string }).name}`))
+  for (const [prefix, folder] of Object.entries(DOCUMENTED_FOLDERS)) {
+    app.get(`/${prefix}:name`, {
+      schema: { summary: SUMMARIES[prefix as keyof typeof DOCUMENTED_FOLDERS], tags: ['files'], params: Type.Object({ name: Type.String() }) },
+    }, async (request, reply) => sendStoredFile(reply, files, `${folder}/${(request.params as { name: string }).name}`))
   }
 }

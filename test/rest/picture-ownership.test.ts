@@ -45,12 +45,16 @@ t.test('pictures belong to their uploader', async (t) => {
   const cover = await app.inject({ method: 'POST', url: '/api/im/group/', headers: { authorization: `Token ${alice.token}`, ...multipart('cover', PNG, { name: 'alice group' }).headers }, payload: multipart('cover', PNG, { name: 'alice group' }).payload })
   t.equal(cover.statusCode, 201)
   const aliceGroup = cover.json().id as number
-  const aliceCover = cover.json().cover as string
-  t.equal(await groupAvatar(alice, aliceGroup), aliceCover)
+  const aliceCover = await groupAvatar(alice, aliceGroup)
+  t.equal(cover.json().cover, aliceCover.replace('/files/covers/', '/media/group/'), 'the facade shows the same file at the path 003 prints')
+  /** Every URL path this server shows a stored file at: the store's own and the documents' (000/001, 003). */
+  const documented = (url: string) => [
+    url.replace('/files/avatars/', '/upload/images/userPhoto/'), url.replace('/files/avatars/', '/media/avatar/'), url.replace('/files/covers/', '/media/group/'),
+  ].filter((alias) => alias !== url)
 
   await t.test("someone else's avatar or a group's cover cannot be claimed, in any writing, and so is never deleted", async (t) => {
     for (const [what, url] of [['avatar', aliceAvatar], ['cover', aliceCover]] as const) {
-      for (const writing of [url, relative(url), `/${relative(url)}`, `${PUBLIC_URL}/file/download/avatar?object_name=${relative(url).slice('files/'.length)}`]) {
+      for (const writing of [url, relative(url), `/${relative(url)}`, `${PUBLIC_URL}/file/download/avatar?object_name=${relative(url).slice('files/'.length)}`, ...documented(url), ...documented(url).map(relative)]) {
         t.match(await rest(mallory, 'POST', '/user/avatar', { avatar: writing }), { code: 10010, message: /upload/ }, `${what} as ${writing}`)
         // The attack: replace "one's" avatar with a new upload, which removed the old picture by its path.
         await uploadPhoto(mallory)

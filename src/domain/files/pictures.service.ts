@@ -2,7 +2,7 @@
 import { DomainError } from '../errors.ts'
 import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
-import { fileUrlPath, FILES_URL_PREFIX } from '../../platform/storage.ts'
+import { fileUrlPath, FILES_URL_PREFIX, storedPathOfAnyUrl } from '../../platform/storage.ts'
 import { deleteStoredFile, giveToGroup, insertStoredFile, isShown, lockStoredFile, ticketPicture } from './stored-files.repository.ts'
 
 /** Who sets a picture: a user (null for an admin token acting for a group), for itself or for a group. */
@@ -91,7 +91,7 @@ export class PicturesService {
     let local: string
     if (value.startsWith(`${publicUrl}/`)) local = value.slice(publicUrl.length)
     else if (/^https?:\/\/\S+$/i.test(value)) return { kind: 'external', value }
-    else if (value.startsWith(FILES_URL_PREFIX) || value.startsWith(`/${FILES_URL_PREFIX}`)) local = value.startsWith('/') ? value : `/${value}`
+    else if (storedPathOfAnyUrl(value) !== undefined) local = value.startsWith('/') ? value : `/${value}`
     else throw new DomainError('BAD_PARAMETER', 'a picture must be an http(s) URL, or the download_url of a picture you uploaded')
 
     const download = /^\/file\/download\/avatar\?object_name=([^&#]+)$/.exec(local)
@@ -102,6 +102,9 @@ export class PicturesService {
       return this.stored(path)
     }
     if (local.startsWith(`/${FILES_URL_PREFIX}`)) return this.stored(local.slice(FILES_URL_PREFIX.length + 1))
+    // A stored file at a path an old document prints (media/group/…, upload/images/userPhoto/…) is that file.
+    const path = storedPathOfAnyUrl(local)
+    if (path !== undefined && STORED_PATH.test(path)) return this.stored(path)
     // Another URL of this server (a default picture): shown as given, never removed.
     return { kind: 'external', value }
   }
