@@ -59,7 +59,7 @@ export function routesOf(doc: { paths: Record<string, Record<string, any>> }): R
       // The facade reads its create/join/invite form by hand: give the generator the names it reads.
       if (FACADE_PATH.test(path) && method === 'post') for (const name of ['name', 'code', 'userid']) properties[name] ??= { type: 'string' }
       const surface: Surface = LEGACY_PATH.test(path) ? 'legacy' : FACADE_PATH.test(path) ? 'facade'
-        : /^\/(healthz|readyz|static\/|files\/)/.test(path) ? 'other' : 'rest'
+        : /^\/(healthz|readyz|static\/|files\/|media\/|upload\/images\/)/.test(path) ? 'other' : 'rest'
       routes.push({ method: method.toUpperCase(), path, surface, params: { type: 'object', properties, required }, pathParams, label: `${method.toUpperCase()} ${path}` })
     }
   }
