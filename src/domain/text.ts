@@ -21,20 +21,31 @@ function codePoint(char: string): string {
   return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
 }
 
+/** Why a text is refused: for developers (`reason`) and for the old surfaces' users (`zh`), each after the parameter's name. */
+export interface TextProblem {
+  reason: string
+  zh: string
+}
+
 /** Why `value` is not acceptable text, or undefined when it is. */
-export function textProblem(value: string): string | undefined {
+export function textProblem(value: string): TextProblem | undefined {
   const control = CONTROL.exec(value)
-  if (control) return `must not contain control characters (${codePoint(control[0])})`
-  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text (a lone surrogate was found)'
+  if (control) return { reason: `must not contain control characters (${codePoint(control[0])})`, zh: `不能包含控制字符（${codePoint(control[0])}）` }
+  if (LONE_SURROGATE.test(value)) return { reason: 'must be valid Unicode text (a lone surrogate was found)', zh: '不是有效的 Unicode 文本' }
   return undefined
 }
 
 /** Why `value` is not acceptable as a name people see, or undefined when it is. */
-export function displayNameProblem(value: string): string | undefined {
+export function displayNameProblem(value: string): TextProblem | undefined {
   const text = textProblem(value)
   if (text) return text
   const hidden = NAME_ONLY.exec(value) ?? LONE_JOINER.exec(value)
-  if (hidden) return `must not contain line breaks, invisible or text-direction characters (${codePoint(hidden[0])})`
+  if (hidden) {
+    return {
+      reason: `must not contain line breaks, invisible or text-direction characters (${codePoint(hidden[0])})`,
+      zh: `不能包含换行、不可见字符或文字方向控制字符（${codePoint(hidden[0])}）`,
+    }
+  }
   return undefined
 }
 

@@ -22,14 +22,14 @@ export function checkText(value: unknown): void {
     const [node, path] = stack.pop()!
     if (typeof node === 'string') {
       const problem = textProblem(node)
-      if (problem) throw new DomainError('BAD_PARAMETER', `${path || 'the request body'} ${problem}`)
+      if (problem) throw new DomainError('BAD_PARAMETER', `${path || 'the request body'} ${problem.reason}`, { zh: `${path || '请求内容'} ${problem.zh}` })
     } else if (Array.isArray(node)) {
       node.forEach((item, i) => stack.push([item, `${path}[${i}]`]))
     } else if (typeof node === 'object' && node !== null && !Buffer.isBuffer(node)) {
       for (const [key, item] of Object.entries(node)) {
         const name = path ? `${path}.${key}` : key
         const problem = textProblem(key)
-        if (problem) throw new DomainError('BAD_PARAMETER', `the parameter name ${JSON.stringify(name)} ${problem}`)
+        if (problem) throw new DomainError('BAD_PARAMETER', `the parameter name ${JSON.stringify(name)} ${problem.reason}`, { zh: `参数名 ${JSON.stringify(name)} ${problem.zh}` })
         stack.push([item, name])
       }
     }
@@ -39,6 +39,6 @@ export function checkText(value: unknown): void {
 /** For names read outside a schema (multipart fields): the same rule as the `display-name` format. */
 export function checkDisplayName(value: string, name: string): string {
   const problem = displayNameProblem(value)
-  if (problem) throw new DomainError('BAD_PARAMETER', `${name} ${problem}`)
+  if (problem) throw new DomainError('BAD_PARAMETER', `${name} ${problem.reason}`, { zh: `${name} ${problem.zh}` })
   return value
 }

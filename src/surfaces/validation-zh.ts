@@ -1,5 +1,6 @@
 // Schema validation failures in Chinese, naming the parameter, for the surfaces whose users read Chinese (legacy, facade).
 import type { FastifyError } from 'fastify'
+import { DISPLAY_NAME_FORMAT } from './wire.ts'
 
 type ValidationItem = NonNullable<FastifyError['validation']>[number]
 
@@ -26,6 +27,9 @@ export function describeValidationZh(error: Partial<FastifyError>): string {
     case 'maximum': return `${subject} 不能大于 ${params.limit}`
     case 'minItems': return `${subject} 至少需要 ${params.limit} 项`
     case 'maxItems': return `${subject} 不能超过 ${params.limit} 项`
+    case 'format': return (item.params as { format?: string }).format === DISPLAY_NAME_FORMAT
+      ? `${subject} 不能包含换行、不可见字符或文字方向控制字符`
+      : `${subject} 格式不正确`
     case 'additionalProperties': return `不支持参数 ${(item.params as { additionalProperty?: string }).additionalProperty ?? ''}`.trim()
     default: return `${subject} 取值不正确`
   }

@@ -64,7 +64,7 @@ t.test('control characters in any text field are refused, on every surface', asy
   ] as const) {
     const r = await refused(t, app, { method: 'POST', url: '/api/im/group/', ...request, headers: { ...facade(alice), ...('headers' in request ? request.headers : {}) } }, `facade ${label}`)
     t.equal(r.statusCode, 400, `facade ${label}: 400`)
-    t.match(r.json().detail, /control characters/, `facade ${label}: {detail} says why`)
+    t.match(r.json().detail, /name 不能包含控制字符（U\+0000）/, `facade ${label}: {detail} says why, in Chinese`)
   }
   const code = await refused(t, app, { method: 'POST', url: `/api/im/group/${group}/invite/`, headers: facade(bob), payload: { code: '12\u00003' } }, 'facade invite code')
   t.equal(code.statusCode, 400, 'facade invite code: 400')
