@@ -23,13 +23,14 @@ export interface FakeServer {
 
 export type Handler = (request: Recorded) => Answer | Promise<Answer>
 
-export async function startServer(handler: Handler): Promise<FakeServer> {
+/** `raw`: the body is kept as latin1 text, byte for byte (encrypted payloads). */
+export async function startServer(handler: Handler, options: { raw?: boolean } = {}): Promise<FakeServer> {
   const requests: Recorded[] = []
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', async () => {
-      const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+      const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString(options.raw ? 'latin1' : 'utf8') }
       requests.push(recorded)
       const answer = await handler(recorded)
       const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)
