@@ -19,6 +19,9 @@ export interface ApnsOptions {
 /** Apple asks for a new provider token at most every 20 minutes and refuses one older than an hour. */
 const JWT_LIFETIME_MS = 50 * 60_000
 
+/** How long APNs stores a notification for an unreachable device when the notification names no end. */
+const DEFAULT_EXPIRY_SECONDS = 86_400
+
 /** Reasons that mean the token will never work again for this app. */
 const DEAD_REASONS = new Set(['BadDeviceToken', 'Unregistered', 'ExpiredToken', 'DeviceTokenNotForTopic'])
 /** 403 reasons that are about the provider token or the key, not the device. */
@@ -120,7 +123,8 @@ export function createApnsSender(options: ApnsOptions): PushSender<'apns'> & { c
       'apns-push-type': silent ? 'background' : 'alert',
       // Background pushes must go at priority 5; alerts go at once.
       'apns-priority': silent ? '5' : '10',
-      'apns-expiration': String(n.show_end_time ?? 0),
+      // Without an end time APNs keeps the notification a day for a device that is off, as the other providers do; 0 would mean "now or never".
+      'apns-expiration': String(n.show_end_time ?? Math.floor(options.now() / 1000) + DEFAULT_EXPIRY_SECONDS),
     }
     if (n.id !== undefined) headers['apns-id'] = uuidOf(n.id)
     const collapse = n.ios?.apns_collapse_id ?? n.collapse_id

@@ -54,3 +54,11 @@ export function maskSecret(secret: string | undefined | null): string {
   const text = secret.trim()
   return text.length >= 16 ? `****${text.slice(-4)}` : '****'
 }
+
+/** The box for PUSH_SECRET_KEY, or undefined when the key is not set (then no credentials can be stored). */
+export function secretBoxFromConfig(config: { PUSH_SECRET_KEY?: string }): SecretBox | undefined {
+  if (config.PUSH_SECRET_KEY === undefined) return undefined
+  const key = parseSecretKey(config.PUSH_SECRET_KEY)
+  if (!key) throw new SecretBoxError('PUSH_SECRET_KEY is not 32 bytes in hex or base64')
+  return createSecretBox(key)
+}

@@ -32,7 +32,6 @@ export function xiaomiFields(n: PushNotification, credentials: XiaomiCredentials
   } else {
     fields['extra.notify_effect'] = '1'
   }
-  if (n.badge !== undefined) fields['extra.badge'] = String(n.badge)
   for (const [key, value] of Object.entries(data)) fields[`extra.${key}`] ??= value
   return fields
 }

@@ -47,11 +47,11 @@ t.test('a message notification reaches APNs with the headers and payload Apple d
 })
 
 t.test('hidden details send no body; cmd goes as a background push at priority 5; iOS options win', async (t) => {
-  const { production, sender } = await setup(t)
+  const { production, sender, now } = await setup(t)
   await sender.send({ title: 'New message', badge: 1, collapse_id: 'c', ios: { apns_collapse_id: 'ios-collapse', thread_id: 'ios-thread', sound: 'ping.caf', mutable_content: true } }, credentials, { token })
   t.same(production.requests[0]!.payload, { aps: { alert: { title: 'New message' }, sound: 'ping.caf', badge: 1, 'thread-id': 'ios-thread', 'mutable-content': 1 } })
   t.equal(production.requests[0]!.headers['apns-collapse-id'], 'ios-collapse')
-  t.equal(production.requests[0]!.headers['apns-expiration'], '0', 'no end time: deliver once or drop')
+  t.equal(production.requests[0]!.headers['apns-expiration'], String(Math.floor(now() / 1000) + 86_400), 'no end time: kept a day for a device that is off')
   await sender.send({ type: 'cmd', title: 'ignored', body: 'ignored', data: { op: 'sync' } }, credentials, { token })
   t.match(production.requests[1]!.headers, { 'apns-push-type': 'background', 'apns-priority': '5' })
   t.same(production.requests[1]!.payload, { op: 'sync', aps: { 'content-available': 1 } })

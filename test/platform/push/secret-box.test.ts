@@ -1,7 +1,7 @@
 // Push credentials at rest: AES-256-GCM round trip, tamper and wrong-key detection, key parsing, masking, and PUSH_SECRET_KEY in config.
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
-import { createSecretBox, maskSecret, parseSecretKey, SecretBoxError } from '../../../src/platform/push/secret-box.ts'
+import { createSecretBox, maskSecret, parseSecretKey, secretBoxFromConfig, SecretBoxError } from '../../../src/platform/push/secret-box.ts'
 import { ConfigError, loadConfig } from '../../../src/config.ts'
 
 const key = randomBytes(32)
@@ -52,6 +52,9 @@ t.test('maskSecret shows at most the last four characters of a long secret', asy
 t.test('PUSH_SECRET_KEY is checked at start-up without echoing it', async (t) => {
   t.equal(loadConfig({ PUSH_SECRET_KEY: key.toString('base64') }).PUSH_SECRET_KEY, key.toString('base64'))
   t.equal(loadConfig({}).PUSH_SECRET_KEY, undefined)
+  t.equal(secretBoxFromConfig(loadConfig({})), undefined, 'no key, no box')
+  const fromHex = secretBoxFromConfig(loadConfig({ PUSH_SECRET_KEY: key.toString('hex') }))!
+  t.equal(secretBoxFromConfig(loadConfig({ PUSH_SECRET_KEY: key.toString('base64') }))!.open(fromHex.seal('s3cret')), 's3cret', 'hex and base64 of one key are one key')
   const bad = 'not-a-key-but-a-secret-all-the-same'
   t.throws(() => loadConfig({ PUSH_SECRET_KEY: bad }), { constructor: ConfigError, message: /^invalid environment variable PUSH_SECRET_KEY=\[redacted\]: 32 bytes/ })
   try { loadConfig({ PUSH_SECRET_KEY: bad }) } catch (error) { t.notOk((error as Error).message.includes(bad), 'the value is not in the message') }

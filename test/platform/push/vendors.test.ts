@@ -81,7 +81,7 @@ t.test('Xiaomi: key= authorization and the regid form', async (t) => {
     registration_id: 'mi-regid', restricted_package_name: 'com.example.im', pass_through: '0', title: 'Alice', description: 'Lunch?',
     payload: '{"conversation_id":"42","message_id":"1001"}', time_to_live: '3600000', time_to_send: String(start + 600_000),
     'extra.sound_uri': 'default', 'extra.channel_id': 'mi-chat', 'extra.notify_foreground': '1', 'extra.notify_effect': '2', 'extra.intent_uri': intent,
-    'extra.badge': '3', 'extra.conversation_id': '42', 'extra.message_id': '1001',
+    'extra.conversation_id': '42', 'extra.message_id': '1001',
   })
   fake.dead.add('gone')
   t.same(await sender.send({ title: 'x' }, creds, { token: 'gone' }), { outcome: 'dead-token', status: 200, reason: '20301' })
