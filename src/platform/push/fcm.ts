@@ -1,7 +1,7 @@
 // FCM HTTP v1: POST /v1/projects/{project}/messages:send with an OAuth2 token from a service-account JWT (RS256) assertion.
 import { createPrivateKey } from 'node:crypto'
 import { signJwt } from './jwt.ts'
-import { form, request, retryAfter, settle, transient, PushStop } from './http.ts'
+import { oauthToken, request, retryAfter, settle, PushStop } from './http.ts'
 import { credentialKey, type TokenCache } from './token-cache.ts'
 import { androidOptions, stringData, ttlSeconds, type FcmCredentials, type PushNotification, type PushResult, type PushSender, type PushTarget } from './types.ts'
 
@@ -62,19 +62,7 @@ export function createFcmSender(options: FcmOptions): PushSender<'fcm'> {
       const tokenUri = options.tokenUrl ?? credentials.tokenUri ?? DEFAULT_TOKEN_URI
       const iat = Math.floor(options.now() / 1000)
       const assertion = signJwt('RS256', privateKey, { iss: credentials.clientEmail, scope: SCOPE, aud: tokenUri, iat, exp: iat + 3600 })
-      const answer = await request(tokenUri, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
-      }, options.timeoutMs)
-      const body = answer.json as { access_token?: string; expires_in?: number; error?: string } | undefined
-      const failed = transient(answer, body?.error ? `oauth ${body.error}` : undefined)
-      if (failed) throw new PushStop(failed)
-      if (answer.status !== 200 || !body?.access_token) {
-        throw new PushStop({ outcome: 'bad-credentials', status: answer.status, reason: `oauth ${body?.error ?? answer.status}` })
-      }
-      // Renew five minutes early so that a token never expires between here and Google.
-      return { value: body.access_token, expiresAt: options.now() + Math.max(60, (body.expires_in ?? 3600) - 300) * 1000 }
+      return oauthToken(tokenUri, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }, options.timeoutMs, options.now)
     })
   }
 

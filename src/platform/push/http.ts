@@ -1,4 +1,5 @@
 // The HTTP calls of the provider clients: fetch with a timeout, answers read as JSON, failures turned into results.
+import type { CachedToken } from './token-cache.ts'
 import type { PushResult } from './types.ts'
 
 export interface HttpAnswer {
@@ -66,4 +67,23 @@ export const form = (fields: Record<string, string | number | undefined>) => {
   const body = new URLSearchParams()
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) body.append(key, String(value))
   return body
+}
+
+/**
+ * An OAuth 2.0 token request (RFC 6749 §4.4 / RFC 7523): the token, kept until five minutes before
+ * `expires_in` so that it never expires on its way to the provider; a refusal stops the send as bad credentials.
+ */
+export async function oauthToken(url: string, fields: Record<string, string>, timeoutMs: number, now: () => number): Promise<CachedToken> {
+  const answer = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form(fields),
+  }, timeoutMs)
+  const body = answer.json as { access_token?: string; expires_in?: number; error?: string | number } | undefined
+  const failed = transient(answer, body?.error !== undefined ? `oauth ${body.error}` : undefined)
+  if (failed) throw new PushStop(failed)
+  if (answer.status !== 200 || !body?.access_token) {
+    throw new PushStop({ outcome: 'bad-credentials', status: answer.status, reason: `oauth ${body?.error ?? answer.status}` })
+  }
+  return { value: body.access_token, expiresAt: now() + Math.max(60, (body.expires_in ?? 3600) - 300) * 1000 }
 }

@@ -1,5 +1,5 @@
 // Huawei Push Kit: an OAuth 2.0 client-credentials token, then POST /v1/{appId}/messages:send.
-import { form, request, settle, transient, PushStop } from './http.ts'
+import { oauthToken, request, settle, transient } from './http.ts'
 import { credentialKey, type TokenCache } from './token-cache.ts'
 import { androidOptions, stringData, ttlSeconds, type HuaweiCredentials, type PushNotification, type PushResult, type PushSender, type PushTarget } from './types.ts'
 
@@ -55,20 +55,9 @@ export function createHuaweiSender(options: HuaweiOptions): PushSender<'huawei'>
   const cacheKey = (c: HuaweiCredentials) => credentialKey('huawei', c.appId, c.appSecret)
 
   function accessToken(credentials: HuaweiCredentials): Promise<string> {
-    return options.tokens.get(cacheKey(credentials), async () => {
-      const answer = await request(`${options.authUrl}/oauth2/v3/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form({ grant_type: 'client_credentials', client_id: credentials.appId, client_secret: credentials.appSecret }),
-      }, options.timeoutMs)
-      const body = answer.json as { access_token?: string; expires_in?: number; error?: number | string; sub_error?: number } | undefined
-      const failed = transient(answer)
-      if (failed) throw new PushStop(failed)
-      if (answer.status !== 200 || !body?.access_token) {
-        throw new PushStop({ outcome: 'bad-credentials', status: answer.status, reason: `oauth ${body?.error ?? answer.status}` })
-      }
-      return { value: body.access_token, expiresAt: options.now() + Math.max(60, (body.expires_in ?? 3600) - 300) * 1000 }
-    })
+    return options.tokens.get(cacheKey(credentials), () => oauthToken(`${options.authUrl}/oauth2/v3/token`, {
+      grant_type: 'client_credentials', client_id: credentials.appId, client_secret: credentials.appSecret,
+    }, options.timeoutMs, options.now))
   }
 
   async function attempt(n: PushNotification, credentials: HuaweiCredentials, target: PushTarget, firstTry: boolean): Promise<PushResult> {

@@ -57,5 +57,22 @@ t.test('each sender goes to its configured provider and is accepted there', asyn
   t.equal(fakes.fcm.sends.length, 1)
   for (const name of ['huawei', 'xiaomi', 'oppo', 'vivo', 'meizu'] as const) t.equal(fakes[name].sends.length, 1, name)
   t.equal(fakes.webpush.deliveries.length, 1)
+
+  // Refused credentials come back as bad-credentials, and no result repeats a secret it was given.
+  const secret = 'S3CRET-never-in-a-result-0123456789'
+  const other = apnsKey().privateKeyPem
+  const refused = {
+    apns: await providers.apns.send(n, { ...apns, privateKey: other }, { token: 'c'.repeat(64) }),
+    fcm: await providers.fcm.send(n, { ...fcm, privateKey: serviceAccountKey().privateKeyPem }, { token: 'fcm-token' }),
+    huawei: await providers.huawei.send(n, { ...huawei, appSecret: secret }, { token: 'hw-token' }),
+    xiaomi: await providers.xiaomi.send(n, { ...xiaomi, appSecret: secret }, { token: 'mi-token' }),
+    oppo: await providers.oppo.send(n, { ...oppo, masterSecret: secret }, { token: 'oppo-token' }),
+    vivo: await providers.vivo.send(n, { ...vivo, appSecret: secret }, { token: 'vivo-token' }),
+    meizu: await providers.meizu.send(n, { ...meizu, appSecret: secret }, { token: 'mz-token' }),
+    webpush: await providers.webpush.send(n, { ...vapid, ...webpush.generateVAPIDKeys() }, { token: fakes.webpush.subscribe().subscription }),
+  }
+  for (const [name, result] of Object.entries(refused)) t.equal(result.outcome, 'bad-credentials', `${name} refused`)
+  const text = JSON.stringify(refused)
+  for (const value of [secret, 'PRIVATE KEY', vapid.privateKey]) t.notOk(text.includes(value), 'no secret in the results')
   t.same(Object.keys(providers).sort(), ['apns', 'close', 'fcm', 'huawei', 'meizu', 'oppo', 'vivo', 'webpush', 'xiaomi'])
 })
