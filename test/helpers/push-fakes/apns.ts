@@ -18,6 +18,8 @@ export interface FakeApns {
   requests: ApnsRequest[]
   /** Tokens APNs answers 410 Unregistered for. */
   unregistered: Set<string>
+  /** How many HTTP/2 connections clients opened. */
+  connections(): number
   script: Script
   close(): Promise<void>
 }
@@ -45,7 +47,8 @@ export async function startFakeApns(expect: { publicKey: import('node:crypto').K
   const script = new Script()
   const server = createSecureServer({ key: pems.private, cert: pems.cert })
   const sessions = new Set<import('node:http2').ServerHttp2Session>()
-  server.on('session', (session) => { sessions.add(session); session.on('close', () => sessions.delete(session)) })
+  let opened = 0
+  server.on('session', (session) => { opened++; sessions.add(session); session.on('close', () => sessions.delete(session)) })
   server.on('stream', (stream, headers) => {
     const chunks: Buffer[] = []
     stream.on('data', (c: Buffer) => chunks.push(c))
@@ -84,6 +87,7 @@ export async function startFakeApns(expect: { publicKey: import('node:crypto').K
     ca: pems.cert,
     requests,
     unregistered,
+    connections: () => opened,
     script,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve())

@@ -70,6 +70,14 @@ t.test('the provider token is reused for 50 minutes, then signed anew', async (t
   t.equal(production.requests[2]!.jwt.claims.iat, (production.requests[0]!.jwt.claims.iat as number) + 51 * 60)
 })
 
+t.test('concurrent sends share one HTTP/2 connection', async (t) => {
+  const { production, sender } = await setup(t)
+  const results = await Promise.all(Array.from({ length: 8 }, (_, i) => sender.send({ title: `m${i}` }, credentials, { token })))
+  t.same(results.map((r) => r.outcome), Array(8).fill('ok'))
+  t.equal(production.requests.length, 8)
+  t.equal(production.connections(), 1)
+})
+
 t.test('development credentials go to the sandbox', async (t) => {
   const { production, sandbox, sender } = await setup(t)
   t.equal((await sender.send({ title: 'dev' }, { ...credentials, environment: 'development' }, { token })).outcome, 'ok')
