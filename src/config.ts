@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
+import { parseSecretKey } from './platform/push/secret-box.ts'
 
 const ConfigSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development', description: 'production turns off developer conveniences' }),
@@ -39,6 +40,18 @@ const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 120, description: 'longest time to receive one whole request (uploads included)' }),
   HEADERS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 20, description: 'longest time to receive the headers of a request' }),
   KEEP_ALIVE_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 72, description: 'how long an idle keep-alive connection stays open (above a load balancer idle timeout)' }),
+  PUSH_SECRET_KEY: Type.Optional(Type.String({ description: 'key that encrypts push credentials at rest: 32 bytes as 64 hex digits or base64' })),
+  PUSH_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000, description: 'longest wait for one answer of a push provider' }),
+  PUSH_APNS_URL: Type.String({ pattern: '^https?://', default: 'https://api.push.apple.com', description: 'APNs production (HTTP/2)' }),
+  PUSH_APNS_SANDBOX_URL: Type.String({ pattern: '^https?://', default: 'https://api.sandbox.push.apple.com', description: 'APNs development (HTTP/2)' }),
+  PUSH_FCM_URL: Type.String({ pattern: '^https?://', default: 'https://fcm.googleapis.com', description: 'FCM HTTP v1' }),
+  PUSH_FCM_TOKEN_URL: Type.Optional(Type.String({ pattern: '^https?://', description: "Google OAuth2 token endpoint; unset = the service account's token_uri" })),
+  PUSH_HUAWEI_URL: Type.String({ pattern: '^https?://', default: 'https://push-api.cloud.huawei.com', description: 'Huawei Push Kit' }),
+  PUSH_HUAWEI_AUTH_URL: Type.String({ pattern: '^https?://', default: 'https://oauth-login.cloud.huawei.com', description: 'Huawei OAuth 2.0' }),
+  PUSH_XIAOMI_URL: Type.String({ pattern: '^https?://', default: 'https://api.xmpush.xiaomi.com', description: 'Xiaomi push' }),
+  PUSH_OPPO_URL: Type.String({ pattern: '^https?://', default: 'https://api.push.oppomobile.com', description: 'OPPO push' }),
+  PUSH_VIVO_URL: Type.String({ pattern: '^https?://', default: 'https://api-push.vivo.com.cn', description: 'vivo push' }),
+  PUSH_MEIZU_URL: Type.String({ pattern: '^https?://', default: 'https://server-api-push.meizu.com', description: 'Meizu (Flyme) push' }),
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string; DATA_DIR: string; SMS_OUTBOX: string }>
@@ -69,6 +82,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (value.HEADERS_TIMEOUT_SECONDS > value.REQUEST_TIMEOUT_SECONDS) {
     throw new ConfigError(`invalid environment variable HEADERS_TIMEOUT_SECONDS=${JSON.stringify(raw.HEADERS_TIMEOUT_SECONDS ?? '')}: must not exceed REQUEST_TIMEOUT_SECONDS (${value.REQUEST_TIMEOUT_SECONDS})`)
+  }
+  if (value.PUSH_SECRET_KEY !== undefined && !parseSecretKey(value.PUSH_SECRET_KEY)) {
+    throw new ConfigError('invalid environment variable PUSH_SECRET_KEY=[redacted]: 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)')
   }
   const publicUrl = (value.PUBLIC_URL ?? `http://${value.HOST}:${value.PORT}`).replace(/\/+$/, '')
   const dataDir = resolve(value.DATA_DIR)
