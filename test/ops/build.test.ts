@@ -32,8 +32,10 @@ t.test('npm run build compiles a tree that runs on node alone', async (t) => {
   t.teardown(() => rmSync(out, { recursive: true, force: true }))
   t.match(pkg.scripts.build, /^node scripts\/build\.mjs$/, 'npm run build runs the build script (into dist/ by default)')
   // A clean environment: not tap's NODE_OPTIONS (its loaders), as `npm run build` runs.
+  const buildStarted = Date.now()
   const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), out], { cwd: root, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 120_000 })
   t.equal(build.status, 0, `the build succeeds: ${build.stderr}${build.stdout}`)
+  const buildMs = Date.now() - buildStarted
 
   const entry = pkg.scripts['start:prod']?.match(/^node (dist\/\S+\.js)$/)?.[1]
   t.ok(entry, 'npm run start:prod runs a compiled file of dist/ with node, no loader')
@@ -68,6 +70,7 @@ t.test('npm run build compiles a tree that runs on node alone', async (t) => {
   t.same([...packages].filter((name) => !(name in pkg.dependencies)).sort(), [], 'every package the compiled code imports is a production dependency')
 
   // ---- the compiled server on the embedded default ----
+  const startStarted = Date.now()
   const dataDir = mkdtempSync(join(tmpdir(), 'im-gateway-build-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const child = spawn(process.execPath, [compiledEntry], {
@@ -93,6 +96,7 @@ t.test('npm run build compiles a tree that runs on node alone', async (t) => {
     })
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`the compiled server exited (${code}): ${stderr}`)) })
   })
+  const startMs = Date.now() - startStarted
   const base = `http://127.0.0.1:${port}`
   const ready = await fetch(`${base}/readyz`)
   t.equal(ready.status, 200)
@@ -108,5 +112,5 @@ t.test('npm run build compiles a tree that runs on node alone', async (t) => {
   child.kill('SIGTERM')
   t.equal(await exited, 0, 'SIGTERM closes it cleanly')
   t.notMatch(stderr, /tsx|ExperimentalWarning/, 'no loader involved')
-  t.comment(`compiled ${compiled.length} files into ${relative(root, out)}`)
+  t.comment(`compiled ${compiled.length} files into ${relative(root, out)} in ${buildMs} ms; first start on a new embedded database in ${startMs} ms`)
 })
