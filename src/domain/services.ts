@@ -47,8 +47,9 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
   const verification = new VerificationService(ctx)
   const accounts = new AccountsService(ctx, verification)
   const roster = new RosterService(ctx)
-  const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(ctx), directories.friends ?? friendDirectory(roster))
   const pictures = new PicturesService(ctx)
+  const groups = new GroupsService(ctx, pictures)
+  const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(groups), directories.friends ?? friendDirectory(roster))
   return {
     apps: new AppsService(ctx),
     accounts,
@@ -59,7 +60,7 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
     security: new SecurityService(ctx, accounts, verification),
     uploads: new FilesService(ctx, pictures),
     roster,
-    groups: new GroupsService(ctx, pictures),
+    groups,
     groupAdmission: new AdmissionService(ctx, (appId, a, b, db) => roster.areFriends(appId, a, b, db)),
     groupContent: new GroupContentService(ctx),
     messages,

@@ -14,7 +14,7 @@ import type { BatchResult, LegacyProfileChanges, ProfileChanges, User } from './
 
 const TEXT_MAX = 4096
 export const AVATAR_MAX_BYTES = 3 * 1024 * 1024
-export const AVATAR_TYPES = ['jpeg', 'png', 'bmp'] as const
+const AVATAR_TYPES = ['jpeg', 'png', 'bmp'] as const
 
 function checkText(name: string, value: string | undefined, max = TEXT_MAX): void {
   if (value !== undefined && value.length > max) throw new DomainError('BAD_PARAMETER', `${name} must be at most ${max} characters`)

@@ -13,10 +13,10 @@ import { actingIn, liveGroup, requireAdmin, requireMember } from '../groups/grou
 import type { PicturesService } from './pictures.service.ts'
 
 const MB = 1024 * 1024
-export const TICKET_TTL_SECONDS = 3600
+const TICKET_TTL_SECONDS = 3600
 
 /** file_type of /file/upload/chat: 1xx chat files, 2xx group shared files. */
-export const CHAT_FILE_TYPES: Record<number, { accept: readonly FileKind[] | 'any'; maxBytes: number }> = {
+const CHAT_FILE_TYPES: Record<number, { accept: readonly FileKind[] | 'any'; maxBytes: number }> = {
   100: { accept: 'any', maxBytes: 50 * MB },
   101: { accept: ['amr'], maxBytes: 10 * MB },
   102: { accept: IMAGE_KINDS, maxBytes: 20 * MB },

@@ -16,7 +16,7 @@ import {
 import type { Admission, Application, Group, Invitation, ItemResult, Page } from './groups.types.ts'
 
 /** QR codes are valid this long after signing. */
-export const QR_TTL_MS = 7 * 24 * 3600 * 1000
+const QR_TTL_MS = 7 * 24 * 3600 * 1000
 
 /**
  * Wrong face-to-face codes one user may try on one group within a window; after that every try, even the

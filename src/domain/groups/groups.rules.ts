@@ -101,11 +101,6 @@ export function refuseFull(group: Group, adding: number): void {
   }
 }
 
-/** A ban is in force while forever (-1) or until a later second. */
-export function isBanned(expireSeconds: number, nowSeconds: number): boolean {
-  return expireSeconds === -1 || expireSeconds > nowSeconds
-}
-
 /**
  * A page from `limit` + 1 rows read after the cursor: the first `limit`, and — when the extra row
  * shows that more remain — the cursor to continue after the last one (`keyOf` names its key).

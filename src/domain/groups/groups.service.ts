@@ -6,13 +6,13 @@ import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
 import { findUserById, toUser } from '../accounts/accounts.repository.ts'
 import {
-  bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup,
+  bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup,
   insertAnnouncement, insertMembers, latestAnnouncement, latestAnnouncements, memberPage, membersByRole, membershipsOf, membersWithUsers, ownedGroupCount,
   preferIndexOrder, publicGroupIds, receivingMemberIds,
   updateGroupRow, updateMembers, usersOfApp,
 } from './groups.repository.ts'
 import {
-  actingIn, cannotManage, isBanned, liveGroup, MAX_GROUPS_CREATED_PER_USER, parseCursor, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
+  actingIn, cannotManage, liveGroup, MAX_GROUPS_CREATED_PER_USER, parseCursor, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
   requireOwner, self, toPage, type Acting,
 } from './groups.rules.ts'
 import { inviteInto } from './admission.service.ts'
@@ -39,7 +39,7 @@ export interface CreateGroup {
 /** Stored files are served at /files/<path>: an avatar of our own store is kept as that server-relative path. */
 
 /** Largest group cover upload. */
-export const COVER_MAX_BYTES = 5 * 1024 * 1024
+const COVER_MAX_BYTES = 5 * 1024 * 1024
 
 export type InfoField = 'name' | 'description' | 'avatar' | 'ext'
 export type GroupSettingsPatch = Partial<{ memberInvite: boolean; memberModify: boolean; readAck: boolean; historyVisible: boolean; applyApproval: number }>
@@ -377,22 +377,27 @@ export class GroupsService {
     })
   }
 
-  /**
-   * Whether the user may send to the group now (for the message use cases): a member, not banned, and
-   * while ban_all is in force only the owner and admins.
-   */
-  async canSend(appId: string, groupId: number, userId: number): Promise<boolean> {
-    const group = await findGroups(this.ctx.db, appId, [groupId]).then((g) => g[0])
-    if (!group || group.status !== 0) return false
-    const member = await findMember(this.ctx.db, groupId, userId)
-    if (!member || isBanned(member.banExpire, this.nowSeconds())) return false
-    return member.role !== 'member' || !isBanned(group.banExpireTime, this.nowSeconds())
+  // ---- what messaging asks (directories.ts): plain reads, no permission rules ----
+
+  /** The group, dismissed or not; undefined when the app has no such group. */
+  async find(appId: string, groupId: number): Promise<Group | undefined> {
+    return findGroup(this.ctx.db, appId, groupId)
   }
 
-  /** Who receives the group's messages (for the message use cases): members whose msg_mute_mode is not 2. */
-  async deliveryTargets(appId: string, groupId: number): Promise<number[]> {
-    const group = await liveGroup(this.ctx.db, appId, groupId)
-    return receivingMemberIds(this.ctx.db, group.id)
+  /** The user's membership of a group of the app, if any. */
+  async membershipOf(appId: string, groupId: number, userId: number): Promise<Member | undefined> {
+    if (!await findGroup(this.ctx.db, appId, groupId)) return undefined
+    return findMember(this.ctx.db, groupId, userId)
+  }
+
+  /** Who receives the group's messages: members whose msg_mute_mode is not 2. */
+  async receivingMembers(groupId: number): Promise<number[]> {
+    return receivingMemberIds(this.ctx.db, groupId)
+  }
+
+  /** Ids of the live groups the user is a member of. */
+  async joinedIds(appId: string, userId: number): Promise<number[]> {
+    return (await groupsOfUser(this.ctx.db, appId, userId)).map((g) => g.group.id)
   }
 
   /** The owner cannot leave; `adminsMayLeave` false is the legacy rule that admins cannot either. Returns the group left. */

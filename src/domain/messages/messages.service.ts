@@ -21,13 +21,13 @@ export const MESSAGES_CHANNEL = 'messages.new'
 export const ACKS_CHANNEL = 'messages.ack'
 
 /** A repeated transaction_id within this window returns the first send's result. */
-export const DEDUP_WINDOW_MS = 24 * 3600 * 1000
+const DEDUP_WINDOW_MS = 24 * 3600 * 1000
 /** A sender may recall its own message this long after sending it; group admins and the owner at any time. */
-export const RECALL_WINDOW_MS = 2 * 60 * 1000
-export const HISTORY_LIMIT_MAX = 100
-export const SYNC_LIMIT_MAX = 200
+const RECALL_WINDOW_MS = 2 * 60 * 1000
+const HISTORY_LIMIT_MAX = 100
+const SYNC_LIMIT_MAX = 200
 /** The recent-conversations list shows at most this many. */
-export const RECENT_LIMIT = 200
+const RECENT_LIMIT = 200
 const TARGETS_MAX = 100
 
 export interface MessageDoorbell {
