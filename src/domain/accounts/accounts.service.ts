@@ -14,11 +14,10 @@ import { platformFromUserAgent } from './platform.ts'
 import { checkEmail, checkUsername, resolveLoginName } from './rules.ts'
 import { normalizeMobile } from './mobile.ts'
 import { LoginThrottle } from './login-throttle.ts'
+import { TOKENS_REVOKED_CHANNEL } from '../events.ts'
 import type { VerificationService } from './verification.service.ts'
 import type { DeviceInfo, IssuedToken, LoginName, User, UserSettings } from './accounts.types.ts'
 
-/** Channel on which revoked token ids are announced, so every process can drop their sockets. */
-export const TOKENS_REVOKED_CHANNEL = 'tokens.revoked'
 
 export interface Registration {
   appId: string

@@ -14,11 +14,8 @@ import {
   type GroupDirectory, type GroupMembership, type HistoryPage, type MessageItem, type MessageStatus, type SentMessage, type TargetKind,
 } from './messages.types.ts'
 import { toItem } from './messages.mapping.ts'
-
-/** Doorbell of a stored message: every process delivers it to its sockets of `recipients`. */
-export const MESSAGES_CHANNEL = 'messages.new'
-/** Doorbell of a read receipt. */
-export const ACKS_CHANNEL = 'messages.ack'
+import { conversationFor, groupKey, pairKey } from './conversation.ts'
+import { ACKS_CHANNEL, MESSAGES_CHANNEL, type AckDoorbell, type MessageDoorbell } from '../events.ts'
 
 /** A repeated transaction_id within this window returns the first send's result. */
 const DEDUP_WINDOW_MS = 24 * 3600 * 1000
@@ -29,30 +26,6 @@ const SYNC_LIMIT_MAX = 200
 /** The recent-conversations list shows at most this many. */
 const RECENT_LIMIT = 200
 const TARGETS_MAX = 100
-
-export interface MessageDoorbell {
-  appId: string
-  conversationId: number
-  kind: 1 | 2
-  peerA: number
-  peerB: number
-  seq: number
-  recipients: number[]
-  item: Omit<MessageItem, 'status'>
-}
-
-export interface AckDoorbell {
-  appId: string
-  conversationId: number
-  kind: 1 | 2
-  peerA: number
-  peerB: number
-  /** Who read. */
-  userId: number
-  msgId: number
-  seq: number
-  recipients: number[]
-}
 
 export interface SendInput {
   targetType: TargetKind
@@ -65,19 +38,6 @@ export interface SendInput {
   relatedMid?: number
   transactionId?: number
   fromUserId?: number
-}
-
-/** The conversation as `userId` names it: the other user of a pair, or the group. */
-export function conversationFor(kind: 1 | 2, peerA: number, peerB: number, userId: number): ConversationRef {
-  return kind === 2 ? { type: 2, id: peerA } : { type: 1, id: peerA === userId ? peerB : peerA }
-}
-
-function pairKey(appId: string, a: number, b: number): ConversationKey {
-  return { appId, kind: 1, peerA: Math.min(a, b), peerB: Math.max(a, b) }
-}
-
-function groupKey(appId: string, groupId: number): ConversationKey {
-  return { appId, kind: 2, peerA: groupId, peerB: 0 }
 }
 
 function inForce(untilSeconds: number, nowSeconds: number): boolean {

@@ -1,0 +1,33 @@
+// The doorbells the domain rings on the bus: channel names and payloads, shared by the services that publish and the gateways that listen.
+import type { MessageItem } from './messages/messages.types.ts'
+
+/** Doorbell of a stored message: every process delivers it to its sockets of `recipients`. */
+export const MESSAGES_CHANNEL = 'messages.new'
+/** Doorbell of a read receipt. */
+export const ACKS_CHANNEL = 'messages.ack'
+/** Revoked token ids (a JSON array of numbers), so every process can drop their sockets. */
+export const TOKENS_REVOKED_CHANNEL = 'tokens.revoked'
+
+export interface MessageDoorbell {
+  appId: string
+  conversationId: number
+  kind: 1 | 2
+  peerA: number
+  peerB: number
+  seq: number
+  recipients: number[]
+  item: Omit<MessageItem, 'status'>
+}
+
+export interface AckDoorbell {
+  appId: string
+  conversationId: number
+  kind: 1 | 2
+  peerA: number
+  peerB: number
+  /** Who read. */
+  userId: number
+  msgId: number
+  seq: number
+  recipients: number[]
+}
