@@ -61,7 +61,7 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
     uploads: new FilesService(ctx, pictures),
     roster,
     groups,
-    groupAdmission: new AdmissionService(ctx, (appId, a, b, db) => roster.areFriends(appId, a, b, db)),
+    groupAdmission: new AdmissionService(ctx, (appId, a, b, trx) => roster.areFriendsIn(trx, appId, a, b)),
     groupContent: new GroupContentService(ctx),
     messages,
     presence: new PresenceService(ctx),

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { derivedToken, isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
@@ -46,7 +47,7 @@ export class AccountsService {
     const mobile = input.mobile === undefined ? null : normalizeMobile(input.mobile)
     if (input.email !== undefined) checkEmail(input.email)
     const passwordHash = await hashDigest(input.passwordDigest)
-    const created = await this.ctx.db.transaction().execute(async (trx) => {
+    const created = await inTransaction(this.ctx.db, async (trx) => {
       const inserted = await insertUserWithSettings(trx, {
         app_id: input.appId,
         username: input.username ?? null,
@@ -130,7 +131,7 @@ export class AccountsService {
   async issueToken(appId: string, userId: number, device?: DeviceInfo): Promise<IssuedToken> {
     const token = newToken()
     const expiresAt = this.ctx.now() + this.ctx.settings.tokenTtlSeconds * 1000
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return inTransaction(this.ctx.db, async (trx) => {
       const deviceRow = device
         ? await upsertDevice(trx, {
           userId,

@@ -2,6 +2,7 @@
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { findUserById, findUserByLoginName, setPasswordHash } from './accounts.repository.ts'
 import { revokeUserTokens } from './tokens.repository.ts'
@@ -39,7 +40,7 @@ export class SecurityService {
   async setDisabled(actor: Actor, userIds: number[], disabled: boolean): Promise<void> {
     if (!actor.isAdmin) throw new DomainError('NO_PERMISSION', 'this operation needs the app admin token')
     if (userIds.length === 0) return
-    const revoked = await this.ctx.db.transaction().execute(async (trx) => {
+    const revoked = await inTransaction(this.ctx.db, async (trx) => {
       const rows = await trx.updateTable('users').set({ disabled, updated_at: new Date() })
         .where('app_id', '=', actor.appId).where('id', 'in', userIds).returning('id').execute()
       const missing = userIds.filter((id) => !rows.some((r) => r.id === id))
@@ -52,7 +53,7 @@ export class SecurityService {
 
   private async replacePassword(userId: number, newDigest: string, codeId?: number): Promise<void> {
     const hash = await hashDigest(newDigest)
-    const revoked = await this.ctx.db.transaction().execute(async (trx) => {
+    const revoked = await inTransaction(this.ctx.db, async (trx) => {
       if (codeId !== undefined) await this.verification.consume(trx, codeId)
       await setPasswordHash(trx, userId, hash)
       return revokeUserTokens(trx, userId)

@@ -1,6 +1,7 @@
 // User settings and push preferences: the settings object, single setters, alias, badge, tags, bound open ids.
 import { DomainError } from '../errors.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import type { UserSettingsTable } from '../../platform/tables.ts'
 import { findSettings, toSettings } from './accounts.repository.ts'
 import { checkRange } from './rules.ts'
@@ -89,7 +90,7 @@ export class SettingsService {
     const bad = clean.find((t) => !TAG.test(t))
     if (bad !== undefined) throw new DomainError('BAD_PARAMETER', `tag ${JSON.stringify(bad)} must be 1-64 characters without spaces or commas`)
     if (clean.length === 0) return
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await trx.insertInto('user_push_tags').values(clean.map((tag) => ({ user_id: userId, tag }))).onConflict((c) => c.doNothing()).execute()
       const { n } = await trx.selectFrom('user_push_tags').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow()
       if (Number(n) > MAX_TAGS) throw new DomainError('BAD_PARAMETER', `a user has at most ${MAX_TAGS} tags`)

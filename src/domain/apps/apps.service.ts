@@ -1,6 +1,7 @@
 // Tenants: the default app and its admin token at first start, and the check that an app exists.
 import { DomainError } from '../errors.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import { newToken, tokenDigest } from '../../platform/tokens.ts'
 import { hasAdminToken, insertToken } from '../accounts/tokens.repository.ts'
 import { sql } from 'kysely'
@@ -17,7 +18,7 @@ export class AppsService {
    */
   async ensureDefaultApp(adminToken: string | undefined): Promise<{ generatedAdminToken?: string }> {
     const appId = this.ctx.settings.defaultAppId
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return inTransaction(this.ctx.db, async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtext('im-gateway:default-app'))`.execute(trx)
       await trx.insertInto('apps').values({ id: appId, name: appId }).onConflict((c) => c.doNothing()).execute()
       if (adminToken) {

@@ -5,6 +5,7 @@ import { sql } from 'kysely'
 import { DomainError } from '../errors.ts'
 import type { UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import { IMAGE_KINDS, type FileKind } from '../../platform/filetype.ts'
 import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
 import { findUserById } from '../accounts/accounts.repository.ts'
@@ -75,7 +76,7 @@ export class FilesService {
       : { folder: 'avatars', accept: ['jpeg', 'png', 'bmp', 'gif', 'webp'] as const, maxBytes: AVATAR_MAX_BYTES }
     const stored = await this.ctx.files.save(content, limits)
     // The ticket is used and the file recorded as its uploader's (or its group's) in one step.
-    const used = await this.ctx.db.transaction().execute(async (trx) => {
+    const used = await inTransaction(this.ctx.db, async (trx) => {
       const claimed = await trx.updateTable('uploads')
         .set({ stored_path: stored.path, size: stored.size, mime: stored.mime, uploaded_at: sql`now()` })
         .where('id', '=', ticketId).where('uploaded_at', 'is', null).executeTakeFirst()

@@ -4,6 +4,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import {
   applicationPage, blockedAmong, findApplication, joinedGroupCounts, findInvitation, findMember, findMembers, insertMembers, invitationPage, findQrKey, qrKey,
@@ -74,7 +75,7 @@ export class AdmissionService {
   constructor(private readonly ctx: DomainContext, private readonly areFriends: AreFriends) {}
 
   private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
-    return this.ctx.db.transaction().execute(fn)
+    return inTransaction(this.ctx.db, fn)
   }
 
   /** Adds one user at once, after the checks every way in shares: not a member, not blocked, room left. */

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import { findUserById, toUser } from '../accounts/accounts.repository.ts'
 import {
@@ -93,7 +94,7 @@ export class GroupsService {
   }
 
   private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
-    return this.ctx.db.transaction().execute(fn)
+    return inTransaction(this.ctx.db, fn)
   }
 
   /** Opens the group for a use case: the group (locked when it changes membership) and who acts in it. */

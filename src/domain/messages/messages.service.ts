@@ -2,6 +2,7 @@
 import { DomainError } from '../errors.ts'
 import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import type { MessageRow } from '../../platform/tables.ts'
 import {
@@ -221,7 +222,7 @@ export class MessagesService {
     // A single message without dedup is one statement: atomic on its own, and one round trip.
     const result = plans.length === 1 && input.transactionId === undefined && !CONTROL_TYPES.includes(input.contentType)
       ? await work(this.ctx.db)
-      : await this.ctx.db.transaction().execute(work)
+      : await inTransaction(this.ctx.db, work)
     if (result.first) return { msgIds: result.first, created: false }
 
     // Committed: now tell every process. The send has succeeded whatever happens to the doorbells

@@ -3,6 +3,7 @@ import { normalizeMobile } from '../accounts/mobile.ts'
 import { DomainError } from '../errors.ts'
 import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import type { RosterApplicationRow } from '../../platform/tables.ts'
 import { findSettings, findUserById } from '../accounts/accounts.repository.ts'
@@ -61,14 +62,19 @@ export class RosterService {
   // ---- for other features (groups' facade join rule, messaging) ----
 
   /** True when the two users are friends (both records say so). */
-  /** `db` is the caller's transaction when it asks from inside one (PGlite has a single connection). */
-  async areFriends(appId: string, userA: number, userB: number, db: Db = this.ctx.db): Promise<boolean> {
+  async areFriends(appId: string, userA: number, userB: number): Promise<boolean> {
+    return this.areFriendsIn(this.ctx.db, appId, userA, userB)
+  }
+
+  /** areFriends asked from inside the caller's transaction `trx`. */
+  async areFriendsIn(trx: Db, appId: string, userA: number, userB: number): Promise<boolean> {
     if (userA === userB) return false
-    return areFriends(db, appId, userA, userB)
+    return areFriends(trx, appId, userA, userB)
   }
 
   /** True unless `to` has `from` in its blacklist; false when either user is not in the app. */
-  async mayMessage(appId: string, from: number, to: number, db: Db = this.ctx.db): Promise<boolean> {
+  async mayMessage(appId: string, from: number, to: number): Promise<boolean> {
+    const db = this.ctx.db
     const [sender, recipient] = await Promise.all([findUserById(db, appId, from), findUserById(db, appId, to)])
     if (!sender || !recipient) return false
     return !(await isBlocked(db, to, from))
@@ -85,7 +91,7 @@ export class RosterService {
     const me = actor.userId
     const target = input.userId
     notSelf(actor, target)
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await this.requireUser(trx, actor.appId, target)
       await lockPair(trx, me, target)
       await this.refuseBlocked(trx, me, target)
@@ -129,7 +135,7 @@ export class RosterService {
     if (input.userIds.length === 0) throw new DomainError('BAD_PARAMETER', 'user_id or user_ids must name at least one user')
     const reason = input.reason ?? ''
     const alias = input.alias ?? ''
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return inTransaction(this.ctx.db, async (trx) => {
       const now = new Date(this.ctx.now())
       const result: BatchResult = { success: [], fails: [] }
       const targets = [...new Set(input.userIds)]
@@ -179,7 +185,7 @@ export class RosterService {
   /** Ends the friendship for both: the actor's record says deleted friend (1), the other's stranger (2). */
   async remove(actor: UserActor, friendId: number): Promise<void> {
     notSelf(actor, friendId)
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await this.requireUser(trx, actor.appId, friendId)
       await lockPair(trx, actor.userId, friendId)
       if (!(await areFriends(trx, actor.appId, actor.userId, friendId))) throw new DomainError('NOT_FRIEND', `user ${friendId} is not your friend`)
@@ -193,7 +199,7 @@ export class RosterService {
   /** The actor's alias, ext and notification setting for a friend; only the fields given change. */
   async updateExt(actor: UserActor, friendId: number, update: ExtUpdate): Promise<void> {
     notSelf(actor, friendId)
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await this.requireUser(trx, actor.appId, friendId)
       const updated = await updateFriendExt(trx, actor.userId, friendId, update, new Date(this.ctx.now()))
       if (!updated) throw new DomainError('NOT_FRIEND', `user ${friendId} is not your friend`)
@@ -304,7 +310,7 @@ export class RosterService {
     applicantId: number,
     answer: (trx: Db, pending: RosterApplicationRow, now: Date) => Promise<void>,
   ): Promise<void> {
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await this.requireUser(trx, actor.appId, applicantId)
       await lockPair(trx, actor.userId, applicantId)
       const now = new Date(this.ctx.now())
@@ -316,7 +322,7 @@ export class RosterService {
 
   private async setBlock(actor: UserActor, userId: number, blocked: boolean): Promise<void> {
     notSelf(actor, userId)
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await this.requireUser(trx, actor.appId, userId)
       await lockPair(trx, actor.userId, userId)
       const changed = await setBlocked(trx, actor.appId, actor.userId, userId, blocked, new Date(this.ctx.now()))
