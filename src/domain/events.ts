@@ -1,4 +1,5 @@
 // The doorbells the domain rings on the bus: channel names and payloads, shared by the services that publish and the gateways that listen.
+import type { Bus } from '../platform/bus.ts'
 import type { MessageItem } from './messages/messages.types.ts'
 
 /** Doorbell of a stored message: every process delivers it to its sockets of `recipients`. */
@@ -30,4 +31,16 @@ export interface AckDoorbell {
   msgId: number
   seq: number
   recipients: number[]
+}
+
+/** What each channel carries. */
+interface Doorbells {
+  [MESSAGES_CHANNEL]: MessageDoorbell
+  [ACKS_CHANNEL]: AckDoorbell
+  [TOKENS_REVOKED_CHANNEL]: number[]
+}
+
+/** Rings a doorbell: the payload, as JSON, to every process. */
+export async function ring<C extends keyof Doorbells>(bus: Bus, channel: C, payload: Doorbells[C]): Promise<void> {
+  await bus.publish(channel, JSON.stringify(payload))
 }

@@ -12,6 +12,8 @@ import { PicturesService } from './files/pictures.service.ts'
 import { RosterService } from './roster/roster.service.ts'
 import { GroupsService } from './groups/groups.service.ts'
 import { AdmissionService } from './groups/admission.service.ts'
+import { FacadeGroupsService } from './groups/facade-groups.service.ts'
+import { ProjectGroupsService } from './groups/project-groups.service.ts'
 import { GroupContentService } from './groups/content.service.ts'
 import { MessagesService } from './messages/messages.service.ts'
 import { PresenceService } from './messages/presence.service.ts'
@@ -30,6 +32,10 @@ export interface Services {
   readonly uploads: FilesService
   readonly roster: RosterService
   readonly groups: GroupsService
+  /** Group rules of the legacy surface only. */
+  readonly projectGroups: ProjectGroupsService
+  /** Group rules of the facade only. */
+  readonly facadeGroups: FacadeGroupsService
   readonly groupAdmission: AdmissionService
   readonly groupContent: GroupContentService
   readonly messages: MessagesService
@@ -48,8 +54,9 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
   const accounts = new AccountsService(ctx, verification)
   const roster = new RosterService(ctx)
   const pictures = new PicturesService(ctx)
-  const groups = new GroupsService(ctx, pictures)
-  const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(groups), directories.friends ?? friendDirectory(roster))
+  const facadeGroups = new FacadeGroupsService(ctx, pictures)
+  const groups = new GroupsService(ctx, pictures, facadeGroups)
+  const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(groups), directories.friends ?? friendDirectory(roster), accounts)
   return {
     apps: new AppsService(ctx),
     accounts,
@@ -61,6 +68,8 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
     uploads: new FilesService(ctx, pictures),
     roster,
     groups,
+    projectGroups: new ProjectGroupsService(ctx, accounts),
+    facadeGroups,
     groupAdmission: new AdmissionService(ctx, (appId, a, b, trx) => roster.areFriendsIn(trx, appId, a, b)),
     groupContent: new GroupContentService(ctx),
     messages,

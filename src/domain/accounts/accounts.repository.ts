@@ -134,3 +134,15 @@ export async function findUsersByIds(db: Db, appId: string, ids: readonly number
 export async function setPasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', userId).execute()
 }
+
+export async function deviceSnOf(db: Db, deviceId: number): Promise<number> {
+  const row = await db.selectFrom('devices').select('device_sn').where('id', '=', deviceId).executeTakeFirst()
+  return row?.device_sn ?? 0
+}
+
+/** Which of the ids are users of the app. */
+export async function existingUserIds(db: Db, appId: string, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db.selectFrom('users').select('id').where('app_id', '=', appId).where('id', 'in', ids).execute()
+  return new Set(rows.map((r) => r.id))
+}

@@ -8,14 +8,14 @@ import type { Db } from '../../platform/db.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { derivedToken, isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
 import {
-  findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser, upsertDevice,
+  deviceSnOf, existingUserIds, findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser, upsertDevice,
 } from './accounts.repository.ts'
 import { findLiveToken, insertDerivedToken, insertToken, purgeTokens, revokeSession, revokeUserTokens } from './tokens.repository.ts'
 import { platformFromUserAgent } from './platform.ts'
 import { checkEmail, checkUsername, resolveLoginName } from './rules.ts'
 import { normalizeMobile } from './mobile.ts'
 import { LoginThrottle } from './login-throttle.ts'
-import { TOKENS_REVOKED_CHANNEL } from '../events.ts'
+import { ring, TOKENS_REVOKED_CHANNEL } from '../events.ts'
 import type { VerificationService } from './verification.service.ts'
 import type { DeviceInfo, IssuedToken, LoginName, User, UserSettings } from './accounts.types.ts'
 
@@ -206,6 +206,22 @@ export class AccountsService {
     await this.announceRevoked(ids)
   }
 
+  /** The user, read inside the caller's transaction `trx`; undefined when the app has no such user. */
+  async userIn(trx: Db, appId: string, userId: number): Promise<User | undefined> {
+    const row = await findUserById(trx, appId, userId)
+    return row && toUser(row)
+  }
+
+  /** Which of the ids are users of the app. */
+  async existingIds(appId: string, ids: number[]): Promise<Set<number>> {
+    return existingUserIds(this.ctx.db, appId, ids)
+  }
+
+  /** The device's number within its user (0 for an unknown device). */
+  async deviceSn(deviceId: number): Promise<number> {
+    return deviceSnOf(this.ctx.db, deviceId)
+  }
+
   async getUser(appId: string, userId: number): Promise<User> {
     const row = await findUserById(this.ctx.db, appId, userId)
     if (!row) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
@@ -214,7 +230,7 @@ export class AccountsService {
 
   /** Tells every process that these tokens are revoked (their sockets close). */
   async announceRevoked(tokenIds: number[]): Promise<void> {
-    if (tokenIds.length > 0) await this.ctx.bus.publish(TOKENS_REVOKED_CHANNEL, JSON.stringify(tokenIds))
+    if (tokenIds.length > 0) await ring(this.ctx.bus, TOKENS_REVOKED_CHANNEL, tokenIds)
   }
 
   /** Retention: forgets tokens that expired or were revoked before now; returns how many. */

@@ -6,10 +6,8 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
-import {
-  applicationPage, blockedAmong, findApplication, joinedGroupCounts, findInvitation, findMember, findMembers, insertMembers, invitationPage, findQrKey, qrKey,
-  setApplicationStatus, setInvitationStatus, shareAnotherGroup, upsertApplication, upsertInvitation, usersOfApp,
-} from './groups.repository.ts'
+import { blockedAmong, joinedGroupCounts, findMember, findMembers, insertMembers, shareAnotherGroup, usersOfApp } from './groups.repository.ts'
+import { applicationPage, findApplication, findInvitation, invitationPage, findQrKey, qrKey, setApplicationStatus, setInvitationStatus, upsertApplication, upsertInvitation } from './admission.repository.ts'
 import {
   actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, parseCursor, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
   requireMember, self, toPage,

@@ -48,6 +48,12 @@ export async function actingIn(db: Db, actor: Actor, group: Group): Promise<Acti
   return { userId: actor.userId, role, member }
 }
 
+/** Opens the group for a use case: the group (locked when it changes membership) and who acts in it. */
+export async function openGroup(db: Db, actor: Actor, groupId: number, options: { lock?: boolean; dismissedToo?: boolean } = {}) {
+  const group = await liveGroup(db, actor.appId, groupId, options)
+  return { group, acting: await actingIn(db, actor, group) }
+}
+
 export function requireMember(acting: Acting, group: Group): void {
   if (acting.role === null) throw new DomainError('NOT_GROUP_MEMBER', `you are not a member of group ${group.id}`)
 }

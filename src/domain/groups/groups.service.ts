@@ -1,25 +1,20 @@
-// Group use cases of every surface: create, read, settings, roles, members, kick/leave, bans, blocklist, dismiss.
-import type { Readable } from 'node:stream'
+// Group use cases of every surface: create, read, settings, roles, members, kick/leave, bans, blocklist, dismiss (legacy-only rules: project-groups.service.ts; facade-only: facade-groups.service.ts).
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
-import { findUserById, toUser } from '../accounts/accounts.repository.ts'
+import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, membersWithUsers, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, updateGroupRow, updateMembers, usersOfApp } from './groups.repository.ts'
+import { insertAnnouncement, latestAnnouncement, latestAnnouncements } from './content.repository.ts'
 import {
-  bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup,
-  insertAnnouncement, insertMembers, latestAnnouncement, latestAnnouncements, memberPage, membersByRole, membershipsOf, membersWithUsers, ownedGroupCount,
-  preferIndexOrder, publicGroupIds, receivingMemberIds,
-  updateGroupRow, updateMembers, usersOfApp,
-} from './groups.repository.ts'
-import {
-  actingIn, cannotManage, liveGroup, MAX_GROUPS_CREATED_PER_USER, parseCursor, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
+  cannotManage, liveGroup, openGroup, MAX_GROUPS_CREATED_PER_USER, parseCursor, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
   requireOwner, self, toPage, type Acting,
 } from './groups.rules.ts'
 import { inviteInto } from './admission.service.ts'
 import type { Blocked, Group, GroupView, ItemResult, Member, MemberWithUser, Page } from './groups.types.ts'
-import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
 import type { PicturesService } from '../files/pictures.service.ts'
+import type { FacadeGroupsService } from './facade-groups.service.ts'
+import { projectFields } from './project-fields.ts'
 
 export interface CreateGroup {
   name: string
@@ -37,57 +32,11 @@ export interface CreateGroup {
   uploadedAvatar?: boolean
 }
 
-/** Stored files are served at /files/<path>: an avatar of our own store is kept as that server-relative path. */
-
-/** Largest group cover upload. */
-const COVER_MAX_BYTES = 5 * 1024 * 1024
-
 export type InfoField = 'name' | 'description' | 'avatar' | 'ext'
 export type GroupSettingsPatch = Partial<{ memberInvite: boolean; memberModify: boolean; readAck: boolean; historyVisible: boolean; applyApproval: number }>
 
-/** The project fields an `ext` JSON object names; anything but a JSON object names none. */
-export function projectFields(ext: string): { projectName?: string; groupType?: number } {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(ext)
-  } catch {
-    return {}
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
-  const { projectName, groupType } = parsed as Record<string, unknown>
-  const fields: { projectName?: string; groupType?: number } = {}
-  if (projectName !== undefined) {
-    if (typeof projectName !== 'string') throw new DomainError('BAD_PARAMETER', 'ext.projectName must be a string')
-    fields.projectName = projectName
-  }
-  if (groupType !== undefined) {
-    const kind = Number(groupType)
-    if (kind !== 1 && kind !== 2) throw new DomainError('BAD_PARAMETER', 'ext.groupType must be 1 (project group) or 2 (shareholder group)')
-    fields.groupType = kind
-  }
-  return fields
-}
-
-/**
- * The ext with its groupType key set to the project kind, so REST reads in `ext` what the legacy surface set
- * (semantics §6: one fact). A JSON object keeps its other keys and the JSON type its groupType had; an empty ext
- * becomes `{"groupType":n}`; any other ext is not JSON this service may rewrite and stays as it is.
- */
-export function extWithGroupType(ext: string, groupType: number): string {
-  if (ext.trim() === '') return JSON.stringify({ groupType })
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(ext)
-  } catch {
-    return ext
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return ext
-  const previous = (parsed as Record<string, unknown>).groupType
-  return JSON.stringify({ ...parsed, groupType: typeof previous === 'string' ? String(groupType) : groupType })
-}
-
 export class GroupsService {
-  constructor(private readonly ctx: DomainContext, private readonly pictures: PicturesService) {}
+  constructor(private readonly ctx: DomainContext, private readonly pictures: PicturesService, private readonly covers: FacadeGroupsService) {}
 
   private nowSeconds(): number {
     return Math.floor(this.ctx.now() / 1000)
@@ -97,17 +46,15 @@ export class GroupsService {
     return inTransaction(this.ctx.db, fn)
   }
 
-  /** Opens the group for a use case: the group (locked when it changes membership) and who acts in it. */
-  private async open(trx: Db, actor: Actor, groupId: number, options: { lock?: boolean; dismissedToo?: boolean } = {}) {
-    const group = await liveGroup(trx, actor.appId, groupId, options)
-    return { group, acting: await actingIn(trx, actor, group) }
+  private open(db: Db, actor: Actor, groupId: number, options: { lock?: boolean; dismissedToo?: boolean } = {}) {
+    return openGroup(db, actor, groupId, options)
   }
 
   async create(actor: Actor, input: CreateGroup): Promise<GroupView> {
     try {
       return await this.createGroup(actor, input)
     } catch (error) {
-      if (input.uploadedAvatar && input.avatar) await this.discardCover(input.avatar)
+      if (input.uploadedAvatar && input.avatar) await this.covers.discardCover(input.avatar)
       throw error
     }
   }
@@ -143,35 +90,6 @@ export class GroupsService {
       group = await liveGroup(trx, actor.appId, group.id)
       return { group, membership: (await findMember(trx, group.id, ownerId)) ?? null }
     })
-  }
-
-  /**
-   * Stores an uploaded group cover (checked by content and size while streaming) as the uploader's and returns its path,
-   * to pass as `avatar` to create with `uploadedAvatar`: the group then owns it, and if the group is not created it goes.
-   */
-  async storeCover(uploader: Actor, stream: Readable): Promise<string> {
-    const userId = self(uploader)
-    const saved = await this.ctx.files.save(stream, { folder: 'covers', maxBytes: COVER_MAX_BYTES, accept: ['png', 'jpeg', 'gif', 'bmp', 'webp'] })
-    try {
-      await this.pictures.record(this.ctx.db, { path: saved.path, appId: uploader.appId, ownerUserId: userId, kind: 'picture' })
-    } catch (error) {
-      await this.ctx.files.remove(saved.path)
-      throw error
-    }
-    return fileUrlPath(saved.path)
-  }
-
-  /** Removes a stored cover no group will use (the request that uploaded it failed). */
-  async discardCover(path: string): Promise<void> {
-    const stored = storedPathOf(path)
-    if (stored) await this.pictures.discard(stored)
-  }
-
-  /** The facade's public view of a group: anyone may see it; only members see its face-to-face code ('' for others). */
-  async publicView(appId: string, groupId: number, userId: number | null): Promise<Group> {
-    const group = await liveGroup(this.ctx.db, appId, groupId)
-    const isMember = userId !== null && (await findMember(this.ctx.db, group.id, userId)) !== undefined
-    return isMember ? group : { ...group, code: '' }
   }
 
   /** Any user of the app may read a group; a dismissed one shows status 1. */
@@ -315,13 +233,6 @@ export class GroupsService {
     return toPage(rows, limit, group.memberCount, (m) => m.seq)
   }
 
-  /** Every member with its account, in join order (legacy detail, facade users). */
-  async membersWithUsers(actor: Actor, groupId: number, page?: { offset: number; limit: number }): Promise<{ group: Group; members: MemberWithUser[] }> {
-    const { group, acting } = await this.open(this.ctx.db, actor, groupId)
-    requireMember(acting, group)
-    return { group, members: await membersWithUsers(this.ctx.db, group.id, page) }
-  }
-
   async displayNames(actor: Actor, groupId: number, userIds: number[]): Promise<Member[]> {
     const { group, acting } = await this.open(this.ctx.db, actor, groupId)
     requireMember(acting, group)
@@ -360,21 +271,6 @@ export class GroupsService {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       return this.eachMember(trx, group, acting, userIds, options.protectAdmins ?? false, async (ids) => { await deleteMembers(trx, group.id, ids) })
-    })
-  }
-
-  /** Legacy deleteUser: one member, never the owner or an admin; refusals are errors. Returns who was removed. */
-  async kickOne(actor: Actor, groupId: number, userId: number): Promise<{ group: Group; removed: MemberWithUser }> {
-    return this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
-      requireAdmin(acting, group)
-      const member = await findMember(trx, group.id, userId)
-      if (!member) throw new DomainError('NOT_GROUP_MEMBER', `user ${userId} is not a member of group ${group.id}`)
-      const refusal = cannotManage(acting, member.role, true)
-      if (refusal) throw new DomainError('NO_PERMISSION', refusal)
-      const user = await findUserById(trx, actor.appId, userId)
-      await deleteMembers(trx, group.id, [userId])
-      return { group, removed: { ...member, user: toUser(user!) } }
     })
   }
 
@@ -495,42 +391,6 @@ export class GroupsService {
 
   async publicGroups(actor: Actor): Promise<number[]> {
     return publicGroupIds(this.ctx.db, actor.appId)
-  }
-
-  /**
-   * The group, its newest announcement and every member with its account (legacy getGroupDetail). Any user of
-   * the app may look; members' mobile numbers are shown to fellow members only.
-   */
-  async detail(actor: Actor, groupId: number): Promise<{ group: Group; notice: string; members: MemberWithUser[] }> {
-    const { group, acting } = await this.open(this.ctx.db, actor, groupId)
-    const [members, notice] = await Promise.all([membersWithUsers(this.ctx.db, group.id), latestAnnouncement(this.ctx.db, group.id)])
-    const shown = acting.member ? members : members.map((m) => ({ ...m, user: { ...m.user, mobile: null } }))
-    return { group, notice: notice?.content ?? '', members: shown }
-  }
-
-  /**
-   * Legacy updateGroup: admins only; undefined fields stay; a notice publishes a new announcement; the project
-   * kind is also written into `ext` (extWithGroupType), where REST shows it.
-   */
-  async updateProject(actor: Actor, groupId: number, patch: { name?: string; groupType?: number; description?: string; notice?: string }): Promise<Group> {
-    if (patch.groupType !== undefined && patch.groupType !== 1 && patch.groupType !== 2) {
-      throw new DomainError('BAD_PARAMETER', 'type must be 1 (project group) or 2 (shareholder group)', { zh: '群类别 type 只能是 1（项目群）或 2（股东群）' })
-    }
-    if (patch.name !== undefined && patch.name.length > 200) {
-      throw new DomainError('BAD_PARAMETER', 'name must be at most 200 characters', { zh: '群名称不能超过 200 个字符' })
-    }
-    return this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
-      requireAdmin(acting, group)
-      await updateGroupRow(trx, group.id, {
-        name: patch.name,
-        group_type: patch.groupType,
-        ext: patch.groupType === undefined ? undefined : extWithGroupType(group.ext, patch.groupType),
-        description: patch.description,
-      })
-      if (patch.notice !== undefined) await insertAnnouncement(trx, group.id, acting.userId, '', patch.notice)
-      return liveGroup(trx, actor.appId, group.id)
-    })
   }
 
   /**
