@@ -52,25 +52,25 @@ export interface Directories {
 export function createServices(ctx: DomainContext, directories: Directories = {}): Services {
   const verification = new VerificationService(ctx)
   const accounts = new AccountsService(ctx, verification)
-  const roster = new RosterService(ctx)
+  const roster = new RosterService(ctx, accounts)
   const pictures = new PicturesService(ctx)
   const facadeGroups = new FacadeGroupsService(ctx, pictures)
-  const groups = new GroupsService(ctx, pictures, facadeGroups)
+  const groups = new GroupsService(ctx, pictures, facadeGroups, accounts)
   const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(groups), directories.friends ?? friendDirectory(roster), accounts)
   return {
-    apps: new AppsService(ctx),
+    apps: new AppsService(ctx, accounts),
     accounts,
     verification,
     profile: new ProfileService(ctx, verification, pictures),
     settings: new SettingsService(ctx),
     devices: new DevicesService(ctx, accounts),
     security: new SecurityService(ctx, accounts, verification),
-    uploads: new FilesService(ctx, pictures),
+    uploads: new FilesService(ctx, pictures, accounts, groups),
     roster,
     groups,
     projectGroups: new ProjectGroupsService(ctx, accounts),
     facadeGroups,
-    groupAdmission: new AdmissionService(ctx, (appId, a, b, trx) => roster.areFriendsIn(trx, appId, a, b)),
+    groupAdmission: new AdmissionService(ctx, (appId, a, b, trx) => roster.areFriendsIn(trx, appId, a, b), accounts),
     groupContent: new GroupContentService(ctx),
     messages,
     presence: new PresenceService(ctx),

@@ -3,26 +3,11 @@ import { sql } from 'kysely'
 import { DomainError } from '../errors.ts'
 import type { Db } from '../../platform/db.ts'
 import type { NewUser, UserRow, UserSettingsRow } from '../../platform/tables.ts'
-import type { LoginName, User, UserSettings } from './accounts.types.ts'
+import { toUser, type LoginName, type User, type UserSettings } from './accounts.types.ts'
+
+export { toUser }
 import { resolveLoginName } from './rules.ts'
 
-export function toUser(row: UserRow): User {
-  return {
-    id: row.id,
-    appId: row.app_id,
-    username: row.username,
-    mobile: row.mobile,
-    email: row.email,
-    nickName: row.nick_name,
-    avatar: row.avatar,
-    description: row.description,
-    publicInfo: row.public_info,
-    privateInfo: row.private_info,
-    profile: row.profile ?? {},
-    disabled: row.disabled,
-    createdAt: row.created_at.getTime(),
-  }
-}
 
 export function toSettings(row: UserSettingsRow, pushToken: string): UserSettings {
   return {
@@ -145,4 +130,12 @@ export async function existingUserIds(db: Db, appId: string, ids: number[]): Pro
   if (ids.length === 0) return new Set()
   const rows = await db.selectFrom('users').select('id').where('app_id', '=', appId).where('id', 'in', ids).execute()
   return new Set(rows.map((r) => r.id))
+}
+
+/** Of the ids, those that are users of the app, with whether invitations need their confirmation. */
+export async function usersWithGroupConfirm(db: Db, appId: string, userIds: number[]): Promise<Map<number, { groupConfirm: boolean }>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db.selectFrom('users as u').leftJoin('user_settings as s', 's.user_id', 'u.id')
+    .select(['u.id', 's.group_confirm']).where('u.app_id', '=', appId).where('u.id', 'in', userIds).execute()
+  return new Map(rows.map((r) => [r.id, { groupConfirm: r.group_confirm === true }]))
 }

@@ -8,9 +8,11 @@ import type { Db } from '../../platform/db.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { derivedToken, isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
 import {
-  deviceSnOf, existingUserIds, findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser, upsertDevice,
+  deviceSnOf, existingUserIds, usersWithGroupConfirm, findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser, upsertDevice,
 } from './accounts.repository.ts'
-import { findLiveToken, insertDerivedToken, insertToken, purgeTokens, revokeSession, revokeUserTokens } from './tokens.repository.ts'
+import {
+  findLiveToken, hasAdminToken, insertDerivedToken, insertToken, purgeTokens, revokeTokens, upsertAdminToken, type Revocation,
+} from './tokens.repository.ts'
 import { platformFromUserAgent } from './platform.ts'
 import { checkEmail, checkUsername, resolveLoginName } from './rules.ts'
 import { normalizeMobile } from './mobile.ts'
@@ -197,19 +199,51 @@ export class AccountsService {
 
   /** Ends the caller's session: its token and the tokens derived from it, whichever of them signs out. */
   async signOut(actor: Actor): Promise<void> {
-    await this.announceRevoked(await revokeSession(this.ctx.db, actor.sessionTokenId))
+    await this.revokeNow({ session: actor.sessionTokenId })
   }
 
-  /** Revokes every token of the user: password change or reset, user disabled. */
-  async revokeAll(userId: number): Promise<void> {
-    const ids = await revokeUserTokens(this.ctx.db, userId)
-    await this.announceRevoked(ids)
+  /** Revokes tokens at once and tells every process (their sockets close). */
+  async revokeNow(which: Revocation): Promise<void> {
+    await this.announceRevoked(await revokeTokens(this.ctx.db, which))
+  }
+
+  /** Revokes tokens inside the caller's transaction `trx`; announce the ids it returns once that commits. */
+  async revokeIn(trx: Db, which: Revocation): Promise<number[]> {
+    return revokeTokens(trx, which)
+  }
+
+  /**
+   * Inside the caller's transaction: makes `adminToken` the app's one admin token (any other stops working), or — with
+   * none configured — makes sure the app has one, returning a generated token to show once.
+   */
+  async ensureAdminToken(trx: Db, appId: string, adminToken: string | undefined): Promise<{ generatedAdminToken?: string }> {
+    if (adminToken) {
+      const digest = tokenDigest(adminToken)
+      await revokeTokens(trx, { adminOf: appId, exceptDigest: digest })
+      await upsertAdminToken(trx, appId, digest)
+      return {}
+    }
+    if (await hasAdminToken(trx, appId)) return {}
+    const token = newToken()
+    await insertToken(trx, { appId, kind: 'admin', userId: null, deviceId: null, digest: tokenDigest(token), client: '', expiresAt: null })
+    return { generatedAdminToken: token }
   }
 
   /** The user, read inside the caller's transaction `trx`; undefined when the app has no such user. */
   async userIn(trx: Db, appId: string, userId: number): Promise<User | undefined> {
     const row = await findUserById(trx, appId, userId)
     return row && toUser(row)
+  }
+
+  /** How the user takes friend applications (auth_mode and the answer to its question), inside the caller's transaction. */
+  async friendPolicyIn(trx: Db, userId: number): Promise<{ authMode: number; authAnswer: string } | undefined> {
+    const row = await findSettings(trx, userId)
+    return row && { authMode: row.auth_mode, authAnswer: row.auth_answer }
+  }
+
+  /** Of the ids, those that are users of the app, with whether group invitations need their confirmation (inside `trx`). */
+  async groupInviteesIn(trx: Db, appId: string, userIds: number[]): Promise<Map<number, { groupConfirm: boolean }>> {
+    return usersWithGroupConfirm(trx, appId, userIds)
   }
 
   /** Which of the ids are users of the app. */

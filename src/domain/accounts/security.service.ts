@@ -5,7 +5,6 @@ import type { DomainContext } from '../context.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { findUserById, findUserByLoginName, setPasswordHash } from './accounts.repository.ts'
-import { revokeUserTokens } from './tokens.repository.ts'
 import { normalizeMobile } from './mobile.ts'
 import type { AccountsService } from './accounts.service.ts'
 import type { VerificationService } from './verification.service.ts'
@@ -46,7 +45,7 @@ export class SecurityService {
       const missing = userIds.filter((id) => !rows.some((r) => r.id === id))
       if (missing.length > 0) throw new DomainError('USER_NOT_FOUND', `users ${missing.join(', ')} do not exist`)
       if (!disabled) return []
-      return (await Promise.all(userIds.map((id) => revokeUserTokens(trx, id)))).flat()
+      return (await Promise.all(userIds.map((id) => this.accounts.revokeIn(trx, { userId: id })))).flat()
     })
     await this.accounts.announceRevoked(revoked)
   }
@@ -56,7 +55,7 @@ export class SecurityService {
     const revoked = await inTransaction(this.ctx.db, async (trx) => {
       if (codeId !== undefined) await this.verification.consume(trx, codeId)
       await setPasswordHash(trx, userId, hash)
-      return revokeUserTokens(trx, userId)
+      return this.accounts.revokeIn(trx, { userId })
     })
     await this.accounts.announceRevoked(revoked)
   }

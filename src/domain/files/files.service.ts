@@ -8,9 +8,9 @@ import type { DomainContext } from '../context.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import { IMAGE_KINDS, type FileKind } from '../../platform/filetype.ts'
 import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
-import { findUserById } from '../accounts/accounts.repository.ts'
+import type { AccountsService } from '../accounts/accounts.service.ts'
 import { AVATAR_MAX_BYTES } from '../accounts/profile.service.ts'
-import { actingIn, liveGroup, requireAdmin, requireMember } from '../groups/groups.rules.ts'
+import type { GroupsService } from '../groups/groups.service.ts'
 import type { PicturesService } from './pictures.service.ts'
 
 const MB = 1024 * 1024
@@ -42,7 +42,12 @@ export interface StoredUpload {
 }
 
 export class FilesService {
-  constructor(private readonly ctx: DomainContext, private readonly pictures: PicturesService) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly pictures: PicturesService,
+    private readonly accounts: AccountsService,
+    private readonly groups: GroupsService,
+  ) {}
 
   /** A single-use upload ticket, valid an hour; chat files name their conversation. */
   async createTicket(actor: UserActor, purpose: UploadPurpose, target: { fileType?: number; toType?: number; toId?: number } = {}): Promise<string> {
@@ -54,8 +59,7 @@ export class FilesService {
     }
     if (purpose === 'avatar_group') {
       if (!target.toId) throw new DomainError('BAD_PARAMETER', 'group_id is required')
-      const group = await liveGroup(this.ctx.db, actor.appId, target.toId)
-      requireAdmin(await actingIn(this.ctx.db, actor, group), group)
+      await this.groups.requireRole(actor, target.toId, 'admin')
     }
     const id = randomBytes(16).toString('hex')
     await this.ctx.db.insertInto('uploads').values({
@@ -144,10 +148,9 @@ export class FilesService {
   private async checkTarget(actor: UserActor, toType: number | undefined, toId: number | undefined): Promise<void> {
     if (toType !== 1 && toType !== 2) throw new DomainError('BAD_PARAMETER', 'to_type must be 1 (user) or 2 (group)')
     if (!toId) throw new DomainError('BAD_PARAMETER', 'to_id is required')
-    if (toType === 1 && !await findUserById(this.ctx.db, actor.appId, toId)) throw new DomainError('USER_NOT_FOUND', `user ${toId} does not exist`)
+    if (toType === 1 && !await this.accounts.userIn(this.ctx.db, actor.appId, toId)) throw new DomainError('USER_NOT_FOUND', `user ${toId} does not exist`)
     if (toType === 2) {
-      const group = await liveGroup(this.ctx.db, actor.appId, toId)
-      requireMember(await actingIn(this.ctx.db, actor, group), group)
+      await this.groups.requireRole(actor, toId, 'member')
     }
   }
 }

@@ -4,9 +4,10 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import type { AccountsService } from '../accounts/accounts.service.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
-import { blockedAmong, joinedGroupCounts, findMember, findMembers, insertMembers, shareAnotherGroup, usersOfApp } from './groups.repository.ts'
+import { blockedAmong, joinedGroupCounts, findMember, findMembers, insertMembers, shareAnotherGroup } from './groups.repository.ts'
 import { applicationPage, findApplication, findInvitation, invitationPage, findQrKey, qrKey, setApplicationStatus, setInvitationStatus, upsertApplication, upsertInvitation } from './admission.repository.ts'
 import {
   actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, parseCursor, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
@@ -70,7 +71,7 @@ export class AdmissionService {
   /** QR signing keys by app: created once, never changed, so a process may keep them. */
   readonly #qrKeys = new Map<string, string>()
 
-  constructor(private readonly ctx: DomainContext, private readonly areFriends: AreFriends) {}
+  constructor(private readonly ctx: DomainContext, private readonly areFriends: AreFriends, private readonly accounts: AccountsService) {}
 
   private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
     return inTransaction(this.ctx.db, fn)
@@ -138,7 +139,7 @@ export class AdmissionService {
       if (acting.role === 'member' && !group.memberInvite) {
         throw new DomainError('NEED_ADMIN', `member_invite is off in group ${group.id}: only the owner and admins may invite`)
       }
-      const users = await usersOfApp(trx, actor.appId, userIds)
+      const users = await this.accounts.groupInviteesIn(trx, actor.appId, userIds)
       return inviteInto(trx, group, acting.userId, userIds, reason, users, this.ctx.now())
     })
   }
@@ -209,7 +210,7 @@ export class AdmissionService {
     await this.tx(async (trx) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       requireMember(await actingIn(trx, actor, group), group)
-      if (!(await usersOfApp(trx, actor.appId, [userId])).has(userId)) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+      if (!(await this.accounts.groupInviteesIn(trx, actor.appId, [userId])).has(userId)) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
       const known = userId !== callerId
         && (await this.areFriends(actor.appId, callerId, userId, trx) || await shareAnotherGroup(trx, callerId, userId, group.id))
       if (!known) {

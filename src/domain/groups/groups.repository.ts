@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
 import type { GroupMemberRow, GroupRole, GroupRow, GroupsTable } from '../../platform/tables.ts'
 import type { Updateable } from 'kysely'
-import { toUser } from '../accounts/accounts.repository.ts'
+import { toUser } from '../accounts/accounts.types.ts'
 import type { Blocked, Group, Member, MemberWithUser } from './groups.types.ts'
 
 /** Members per group (code 20010 beyond it); also the `capacity` the REST info shows. */
@@ -234,8 +234,6 @@ export async function membersWithUsers(db: Db, groupId: number, page?: { offset:
   }))
 }
 
-// ---- users the group operations name
-
 /** Whether the two users are both members of a live group other than `exceptGroupId` (the facade's address book). */
 export async function shareAnotherGroup(db: Db, userId: number, otherId: number, exceptGroupId: number): Promise<boolean> {
   const row = await db.selectFrom('group_members as a')
@@ -246,14 +244,6 @@ export async function shareAnotherGroup(db: Db, userId: number, otherId: number,
     .where('g.status', '=', 0).where('g.id', '!=', exceptGroupId)
     .limit(1).executeTakeFirst()
   return row !== undefined
-}
-
-/** Of the ids, those that are users of the app, with whether invitations need their confirmation. */
-export async function usersOfApp(db: Db, appId: string, userIds: number[]): Promise<Map<number, { groupConfirm: boolean }>> {
-  if (userIds.length === 0) return new Map()
-  const rows = await db.selectFrom('users as u').leftJoin('user_settings as s', 's.user_id', 'u.id')
-    .select(['u.id', 's.group_confirm']).where('u.app_id', '=', appId).where('u.id', 'in', userIds).execute()
-  return new Map(rows.map((r) => [r.id, { groupConfirm: r.group_confirm === true }]))
 }
 
 // ---- blocklist

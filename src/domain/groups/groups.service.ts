@@ -2,9 +2,10 @@
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import type { AccountsService } from '../accounts/accounts.service.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
-import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, membersWithUsers, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, updateGroupRow, updateMembers, usersOfApp } from './groups.repository.ts'
+import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, membersWithUsers, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, updateGroupRow, updateMembers } from './groups.repository.ts'
 import { insertAnnouncement, latestAnnouncement, latestAnnouncements } from './content.repository.ts'
 import {
   cannotManage, liveGroup, openGroup, MAX_GROUPS_CREATED_PER_USER, parseCursor, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
@@ -36,7 +37,12 @@ export type InfoField = 'name' | 'description' | 'avatar' | 'ext'
 export type GroupSettingsPatch = Partial<{ memberInvite: boolean; memberModify: boolean; readAck: boolean; historyVisible: boolean; applyApproval: number }>
 
 export class GroupsService {
-  constructor(private readonly ctx: DomainContext, private readonly pictures: PicturesService, private readonly covers: FacadeGroupsService) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly pictures: PicturesService,
+    private readonly covers: FacadeGroupsService,
+    private readonly accounts: AccountsService,
+  ) {}
 
   private nowSeconds(): number {
     return Math.floor(this.ctx.now() / 1000)
@@ -74,7 +80,7 @@ export class GroupsService {
         throw new DomainError('QUOTA_GROUPS_CREATED', `you already own ${MAX_GROUPS_CREATED_PER_USER} groups`)
       }
       await refuseTooManyJoined(trx, ownerId)
-      const known = await usersOfApp(trx, actor.appId, userList)
+      const known = await this.accounts.groupInviteesIn(trx, actor.appId, userList)
       const unknown = userList.find((id) => !known.has(id))
       if (unknown !== undefined) throw new DomainError('USER_NOT_FOUND', `user ${unknown} does not exist`)
       let group = await insertGroup(trx, {
@@ -274,6 +280,13 @@ export class GroupsService {
     })
   }
 
+  /** Refuses unless the actor is a member (or, with 'admin', an admin or the owner) of the live group: for other modules' rules. */
+  async requireRole(actor: Actor, groupId: number, role: 'member' | 'admin'): Promise<void> {
+    const { group, acting } = await this.open(this.ctx.db, actor, groupId)
+    if (role === 'admin') requireAdmin(acting, group)
+    else requireMember(acting, group)
+  }
+
   // ---- what messaging asks (directories.ts): plain reads, no permission rules ----
 
   /** The group, dismissed or not; undefined when the app has no such group. */
@@ -348,7 +361,7 @@ export class GroupsService {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       const ids = [...new Set(userIds)]
-      const [members, users] = await Promise.all([findMembers(trx, group.id, ids), usersOfApp(trx, actor.appId, ids)])
+      const [members, users] = await Promise.all([findMembers(trx, group.id, ids), this.accounts.groupInviteesIn(trx, actor.appId, ids)])
       const results = ids.map((id): ItemResult => {
         if (!users.has(id)) return { id, result: 'fail', reason: 'user does not exist' }
         const member = members.get(id)

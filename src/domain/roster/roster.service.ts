@@ -6,7 +6,7 @@ import type { DomainContext } from '../context.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import type { RosterApplicationRow } from '../../platform/tables.ts'
-import { findSettings, findUserById } from '../accounts/accounts.repository.ts'
+import type { AccountsService } from '../accounts/accounts.service.ts'
 import {
   acceptPendingBetween, applicationsBefore, areFriends, blockedIds, bumpVersions, findLivePending,
   friendIdsAfter, hasLiveDecline, insertAccepted, isBlocked, lockPair, readVersion, rosterEntries, setApplicationStatus,
@@ -57,7 +57,7 @@ function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => number): { items:
 }
 
 export class RosterService {
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(private readonly ctx: DomainContext, private readonly accounts: AccountsService) {}
 
   // ---- for other features (groups' facade join rule, messaging) ----
 
@@ -75,7 +75,7 @@ export class RosterService {
   /** True unless `to` has `from` in its blacklist; false when either user is not in the app. */
   async mayMessage(appId: string, from: number, to: number): Promise<boolean> {
     const db = this.ctx.db
-    const [sender, recipient] = await Promise.all([findUserById(db, appId, from), findUserById(db, appId, to)])
+    const [sender, recipient] = await Promise.all([this.accounts.userIn(db, appId, from), this.accounts.userIn(db, appId, to)])
     if (!sender || !recipient) return false
     return !(await isBlocked(db, to, from))
   }
@@ -105,10 +105,10 @@ export class RosterService {
         await this.befriend(trx, actor.appId, me, target, alias, now)
         return
       }
-      const settings = await findSettings(trx, target)
-      const mode = settings?.auth_mode ?? AuthMode.ANYONE
+      const settings = await this.accounts.friendPolicyIn(trx, target)
+      const mode = settings?.authMode ?? AuthMode.ANYONE
       if (mode === AuthMode.NOBODY) throw new DomainError('FRIEND_APPLICATION_DECLINED', `user ${target} refuses every friend application`)
-      if (mode === AuthMode.QUESTION && !sameAnswer(input.authAnswer ?? '', settings?.auth_answer ?? '')) {
+      if (mode === AuthMode.QUESTION && !sameAnswer(input.authAnswer ?? '', settings?.authAnswer ?? '')) {
         throw new DomainError('FRIEND_APPLICATION_DECLINED', `wrong auth_answer to user ${target}'s question`)
       }
       if (mode === AuthMode.APPROVAL) {
@@ -270,7 +270,7 @@ export class RosterService {
   // ---- helpers ----
 
   private async requireUser(db: Db, appId: string, userId: number): Promise<void> {
-    if (!(await findUserById(db, appId, userId))) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+    if (!(await this.accounts.userIn(db, appId, userId))) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
   }
 
   /** A blacklist either way stops an application: the target's, and the applicant's own until it unblocks. */
@@ -282,7 +282,7 @@ export class RosterService {
   /** Why the admin's batch cannot befriend `target`, or undefined when it can. */
   private async batchRefusal(db: Db, appId: string, me: number, target: number): Promise<string | undefined> {
     if (target === me) return 'cannot befriend oneself'
-    if (!(await findUserById(db, appId, target))) return 'user does not exist'
+    if (!(await this.accounts.userIn(db, appId, target))) return 'user does not exist'
     if (await isBlocked(db, target, me) || await isBlocked(db, me, target)) return 'in blacklist'
     if (await areFriends(db, appId, me, target)) return 'already in friend list'
     return undefined
