@@ -1,5 +1,7 @@
 // The domain core every surface calls: one instance of each service over one context.
 import type { DomainContext } from './context.ts'
+import { DomainError } from './errors.ts'
+import { FileRefusedError, type FileStore } from '../platform/storage.ts'
 import { AccountsService } from './accounts/accounts.service.ts'
 import { DevicesService } from './accounts/devices.service.ts'
 import { ProfileService } from './accounts/profile.service.ts'
@@ -49,7 +51,19 @@ export interface Directories {
   friends?: FriendDirectory
 }
 
-export function createServices(ctx: DomainContext, directories: Directories = {}): Services {
+/** The file store as the domain sees it: the store's refusals are the domain errors of the same name. */
+function refusalsAsDomainErrors(files: FileStore): FileStore {
+  return {
+    save: (source, options) => files.save(source, options).catch((error: unknown) => {
+      throw error instanceof FileRefusedError ? new DomainError(error.key, error.message) : error
+    }),
+    open: (path) => files.open(path),
+    remove: (path) => files.remove(path),
+  }
+}
+
+export function createServices(platformCtx: DomainContext, directories: Directories = {}): Services {
+  const ctx: DomainContext = { ...platformCtx, files: refusalsAsDomainErrors(platformCtx.files) }
   const verification = new VerificationService(ctx)
   const accounts = new AccountsService(ctx, verification)
   const roster = new RosterService(ctx, accounts)
