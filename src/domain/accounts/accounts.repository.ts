@@ -96,7 +96,7 @@ export async function updateUser(
   values: Partial<Pick<UserRow, 'username' | 'mobile' | 'email' | 'nick_name' | 'avatar' | 'description' | 'public_info' | 'private_info' | 'disabled'>> & { profile?: string },
 ): Promise<boolean> {
   try {
-    await db.updateTable('users').set({ ...values, updated_at: new Date() }).where('id', '=', userId).execute()
+    await db.updateTable('users').set({ ...values, updated_at: sql`now()` }).where('id', '=', userId).execute()
     return true
   } catch (error) {
     if ((error as { code?: string }).code === '23505') return false // unique_violation
@@ -117,7 +117,7 @@ export async function findUsersByIds(db: Db, appId: string, ids: readonly number
 }
 
 export async function setPasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', userId).execute()
+  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: sql`now()` }).where('id', '=', userId).execute()
 }
 
 export async function deviceSnOf(db: Db, deviceId: number): Promise<number> {
@@ -138,4 +138,11 @@ export async function usersWithGroupConfirm(db: Db, appId: string, userIds: numb
   const rows = await db.selectFrom('users as u').leftJoin('user_settings as s', 's.user_id', 'u.id')
     .select(['u.id', 's.group_confirm']).where('u.app_id', '=', appId).where('u.id', 'in', userIds).execute()
   return new Map(rows.map((r) => [r.id, { groupConfirm: r.group_confirm === true }]))
+}
+
+/** Disables or enables the app's users among the ids; returns the ids found. */
+export async function setDisabled(db: Db, appId: string, userIds: number[], disabled: boolean): Promise<number[]> {
+  const rows = await db.updateTable('users').set({ disabled, updated_at: sql`now()` })
+    .where('app_id', '=', appId).where('id', 'in', userIds).returning('id').execute()
+  return rows.map((r) => r.id)
 }

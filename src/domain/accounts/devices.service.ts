@@ -3,6 +3,7 @@ import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { AccountsService } from './accounts.service.ts'
+import { INT4_MAX, pageOf, parseCursor } from '../paging.ts'
 import { deleteDevice, deviceListVersion, devicePage, findDevice, setVendorToken } from './devices.repository.ts'
 
 export interface Device {
@@ -21,14 +22,13 @@ export class DevicesService {
    * unlike a sum — cannot overflow however many devices a user has.
    */
   async list(userId: number, cursor: string | undefined, limit: number): Promise<{ devices: Device[]; next?: number; version: number }> {
-    const after = cursor === undefined || cursor === '' ? 0 : Number(cursor)
-    if (!/^\d{0,10}$/.test(cursor ?? '') || after > 2 ** 31 - 1) throw new DomainError('BAD_PARAMETER', 'cursor must be the cursor of a previous page')
+    const after = parseCursor(cursor, INT4_MAX) ?? 0
     const rows = await devicePage(this.ctx.db, userId, after, limit)
     const version = await deviceListVersion(this.ctx.db, userId)
-    const page = rows.slice(0, limit)
+    const page = pageOf(rows, limit, (r) => r.device_sn)
     return {
-      devices: page.map((r) => ({ deviceSn: r.device_sn, platform: r.platform, userAgent: r.user_agent, userId: r.user_id })),
-      next: rows.length > limit ? page[page.length - 1]!.device_sn : undefined,
+      devices: page.items.map((r) => ({ deviceSn: r.device_sn, platform: r.platform, userAgent: r.user_agent, userId: r.user_id })),
+      next: page.cursor === undefined ? undefined : Number(page.cursor),
       version,
     }
   }

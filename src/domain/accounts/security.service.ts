@@ -4,7 +4,7 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
-import { findUserById, findUserByLoginName, setPasswordHash } from './accounts.repository.ts'
+import { findUserById, findUserByLoginName, setDisabled, setPasswordHash } from './accounts.repository.ts'
 import { normalizeMobile } from './mobile.ts'
 import type { AccountsService } from './accounts.service.ts'
 import type { VerificationService } from './verification.service.ts'
@@ -40,9 +40,8 @@ export class SecurityService {
     if (!actor.isAdmin) throw new DomainError('NO_PERMISSION', 'this operation needs the app admin token')
     if (userIds.length === 0) return
     const revoked = await inTransaction(this.ctx.db, async (trx) => {
-      const rows = await trx.updateTable('users').set({ disabled, updated_at: new Date() })
-        .where('app_id', '=', actor.appId).where('id', 'in', userIds).returning('id').execute()
-      const missing = userIds.filter((id) => !rows.some((r) => r.id === id))
+      const found = await setDisabled(trx, actor.appId, userIds, disabled)
+      const missing = userIds.filter((id) => !found.includes(id))
       if (missing.length > 0) throw new DomainError('USER_NOT_FOUND', `users ${missing.join(', ')} do not exist`)
       if (!disabled) return []
       return (await Promise.all(userIds.map((id) => this.accounts.revokeIn(trx, { userId: id })))).flat()

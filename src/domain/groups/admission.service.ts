@@ -4,13 +4,14 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { parseCursor } from '../paging.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import { blockedAmong, joinedGroupCounts, findMember, findMembers, insertMembers, shareAnotherGroup } from './groups.repository.ts'
 import { applicationPage, findApplication, findInvitation, invitationPage, findQrKey, qrKey, setApplicationStatus, setInvitationStatus, upsertApplication, upsertInvitation } from './admission.repository.ts'
 import {
-  actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, parseCursor, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
+  actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
   requireMember, self, toPage,
 } from './groups.rules.ts'
 import type { Admission, Application, Group, Invitation, ItemResult, Page } from './groups.types.ts'
@@ -119,7 +120,7 @@ export class AdmissionService {
 
   /** Applications to the listed groups, all of which the actor must administer. */
   async applications(actor: Actor, groupIds: number[], cursor: string | undefined, limit: number): Promise<Page<Application>> {
-    const after = parseCursor(cursor)
+    const after = parseCursor(cursor) ?? 0
     const ids = [...new Set(groupIds)]
     if (ids.length === 0) throw new DomainError('BAD_PARAMETER', 'group_list must name at least one group')
     for (const id of ids) {
@@ -160,7 +161,7 @@ export class AdmissionService {
   }
 
   async invitations(actor: Actor, cursor: string | undefined, limit: number): Promise<Page<Invitation>> {
-    const after = parseCursor(cursor)
+    const after = parseCursor(cursor) ?? 0
     const { rows, total } = await invitationPage(this.ctx.db, actor.appId, self(actor), after, limit)
     return toPage(rows, limit, total, (i) => i.id)
   }

@@ -2,13 +2,14 @@
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { INT4_MAX, parseCursor } from '../paging.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, membersWithUsers, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, updateGroupRow, updateMembers } from './groups.repository.ts'
 import { insertAnnouncement, latestAnnouncement, latestAnnouncements } from './content.repository.ts'
 import {
-  cannotManage, liveGroup, openGroup, MAX_GROUPS_CREATED_PER_USER, parseCursor, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
+  cannotManage, liveGroup, openGroup, MAX_GROUPS_CREATED_PER_USER, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
   requireOwner, self, toPage, type Acting,
 } from './groups.rules.ts'
 import { inviteInto } from './admission.service.ts'
@@ -16,6 +17,7 @@ import type { Blocked, Group, GroupView, ItemResult, Member, MemberWithUser, Pag
 import type { PicturesService } from '../files/pictures.service.ts'
 import type { FacadeGroupsService } from './facade-groups.service.ts'
 import { projectFields } from './project-fields.ts'
+import { epochSeconds } from '../time.ts'
 
 export interface CreateGroup {
   name: string
@@ -43,10 +45,6 @@ export class GroupsService {
     private readonly covers: FacadeGroupsService,
     private readonly accounts: AccountsService,
   ) {}
-
-  private nowSeconds(): number {
-    return Math.floor(this.ctx.now() / 1000)
-  }
 
   private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
     return inTransaction(this.ctx.db, fn)
@@ -163,7 +161,7 @@ export class GroupsService {
     return this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
-      const expire = minutes === -1 ? -1 : this.nowSeconds() + minutes * 60
+      const expire = minutes === -1 ? -1 : epochSeconds(this.ctx.now()) + minutes * 60
       await updateGroupRow(trx, group.id, { ban_expire_time: expire })
       return expire
     })
@@ -229,7 +227,7 @@ export class GroupsService {
 
   /** Members in join order, one keyset page at a time: the same cost at any depth, stable while members come and go. */
   async members(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Member>> {
-    const after = parseCursor(cursor)
+    const after = parseCursor(cursor) ?? 0
     const { group, rows } = await this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId)
       requireMember(acting, group)
@@ -326,7 +324,7 @@ export class GroupsService {
   /** Bans members for `minutes` (semantics §5); stored as the epoch second the ban ends. */
   async ban(actor: Actor, groupId: number, userIds: number[], minutes: number): Promise<ItemResult[]> {
     if (!Number.isInteger(minutes) || minutes < 1) throw new DomainError('BAD_PARAMETER', 'duration must be a number of minutes ≥ 1')
-    const until = this.nowSeconds() + minutes * 60
+    const until = epochSeconds(this.ctx.now()) + minutes * 60
     return this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
@@ -348,10 +346,10 @@ export class GroupsService {
   }
 
   async banned(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Member>> {
-    const after = parseCursor(cursor)
+    const after = parseCursor(cursor) ?? 0
     const { group, acting } = await this.open(this.ctx.db, actor, groupId)
     requireMember(acting, group)
-    const { rows, total } = await bannedPage(this.ctx.db, group.id, this.nowSeconds(), after, limit)
+    const { rows, total } = await bannedPage(this.ctx.db, group.id, epochSeconds(this.ctx.now()), after, limit)
     return toPage(rows, limit, total, (m) => m.seq)
   }
 
@@ -387,7 +385,7 @@ export class GroupsService {
 
   async blocked(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Blocked>> {
     // This list pages by user id, an int4 column.
-    const after = parseCursor(cursor, 2 ** 31 - 1)
+    const after = parseCursor(cursor, INT4_MAX) ?? 0
     const { group, acting } = await this.open(this.ctx.db, actor, groupId)
     requireAdmin(acting, group)
     const { rows, total } = await blockedPage(this.ctx.db, group.id, after, limit)

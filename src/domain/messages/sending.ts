@@ -15,6 +15,7 @@ import {
 } from './messages.types.ts'
 import { toItem } from './messages.mapping.ts'
 import { groupKey, pairKey } from './conversation.ts'
+import { banInForce, epochSeconds } from '../time.ts'
 import { MESSAGES_CHANNEL, ring } from '../events.ts'
 import type { KnownUsers } from './known-users.ts'
 import type { Receipts } from './receipts.ts'
@@ -38,10 +39,6 @@ export interface SendInput {
   fromUserId?: number
 }
 
-function inForce(untilSeconds: number, nowSeconds: number): boolean {
-  return untilSeconds === -1 || untilSeconds > nowSeconds
-}
-
 interface Planned {
   key: ConversationKey
   message: NewMessage
@@ -60,10 +57,6 @@ export class Sending {
     private readonly users: KnownUsers,
     private readonly receipts: Receipts,
   ) {}
-
-  private nowSeconds(): number {
-    return Math.floor(this.ctx.now() / 1000)
-  }
 
   /** A user sends (a user token, or the admin token as `from_user_id` / header user_id); every rule applies. */
   async send(actor: Actor, input: SendInput): Promise<SentMessage> {
@@ -126,14 +119,14 @@ export class Sending {
 
   private async planGroupSends(appId: string, senderId: number, targets: number[], input: SendInput): Promise<Planned[]> {
     const plans: Planned[] = []
-    const now = this.nowSeconds()
+    const now = epochSeconds(this.ctx.now())
     for (const groupId of targets) {
       const group = await this.groups.group(appId, groupId)
       if (!group || group.status !== 0) throw new DomainError('GROUP_NOT_FOUND', `group ${groupId} does not exist`)
       const member = await this.groups.membership(appId, groupId, senderId)
       if (!member) throw new DomainError('NOT_GROUP_MEMBER', `you are not a member of group ${groupId}`)
-      if (inForce(member.bannedUntil, now)) throw new DomainError('NO_PERMISSION', `you are banned in group ${groupId}`)
-      if (member.role === 'member' && inForce(group.banAll, now)) {
+      if (banInForce(member.bannedUntil, now)) throw new DomainError('NO_PERMISSION', `you are banned in group ${groupId}`)
+      if (member.role === 'member' && banInForce(group.banAll, now)) {
         throw new DomainError('NEED_ADMIN', `group ${groupId} is muted (ban_all): only admins and the owner may send`)
       }
       if (input.contentType === READ_ACK && !group.readAck) throw new DomainError('BAD_PARAMETER', `group ${groupId} does not use read receipts (read_ack is off)`)

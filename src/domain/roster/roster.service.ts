@@ -7,6 +7,7 @@ import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import type { RosterApplicationRow } from '../../platform/tables.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
+import { INT4_MAX, pageOf, parseCursor } from '../paging.ts'
 import {
   acceptPendingBetween, applicationsBefore, areFriends, blockedIds, bumpVersions, findLivePending,
   friendIdsAfter, hasLiveDecline, insertAccepted, isBlocked, lockPair, readVersion, rosterEntries, setApplicationStatus,
@@ -37,23 +38,9 @@ function sameAnswer(given: string, expected: string): boolean {
   return given.trim().toLocaleLowerCase() === expected.trim().toLocaleLowerCase()
 }
 
-/** A cursor is the last id of the previous page, as a string; anything else is a bad parameter. */
-function parseCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined || cursor === '') return undefined
-  if (!/^\d{1,10}$/.test(cursor) || Number(cursor) > 2 ** 31 - 1) throw new DomainError('BAD_PARAMETER', 'cursor must be the cursor of a previous page')
-  return Number(cursor)
-}
-
 /** Roster operations name another user: oneself is a bad parameter. */
 function notSelf(actor: UserActor, userId: number): void {
   if (userId === actor.userId) throw new DomainError('BAD_PARAMETER', 'user_id is yourself: name another user')
-}
-
-/** Cuts the extra row a query fetched to learn whether another page exists. */
-function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => number): { items: T[]; cursor?: string } {
-  if (rows.length <= limit) return { items: rows }
-  const items = rows.slice(0, limit)
-  return { items, cursor: String(idOf(items[items.length - 1]!)) }
 }
 
 export class RosterService {
@@ -158,7 +145,7 @@ export class RosterService {
 
   /** Applications the actor sent and received, newest first, pending ones with their expiry. */
   async applications(actor: UserActor, page: PageRequest): Promise<Page<FriendApplication>> {
-    const before = parseCursor(page.cursor) ?? 2 ** 31 - 1
+    const before = parseCursor(page.cursor, INT4_MAX) ?? INT4_MAX
     const rows = await applicationsBefore(this.ctx.db, actor.userId, before, page.limit)
     const { items, cursor } = pageOf(rows, page.limit, (row) => row.id)
     const version = await readVersion(this.ctx.db, 'apply_version', actor.userId)
@@ -209,7 +196,7 @@ export class RosterService {
 
   /** One page of the actor's friend ids, in id order, with the list's version. */
   async friendIds(actor: UserActor, page: PageRequest): Promise<Page<number>> {
-    const after = parseCursor(page.cursor) ?? 0
+    const after = parseCursor(page.cursor, INT4_MAX) ?? 0
     const rows = await friendIdsAfter(this.ctx.db, actor.userId, after, page.limit)
     const { items, cursor } = pageOf(rows, page.limit, (id) => id)
     const version = await readVersion(this.ctx.db, 'roster_version', actor.userId)
