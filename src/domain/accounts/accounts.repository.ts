@@ -1,4 +1,4 @@
-// Queries on users, user_settings and devices; plain functions over a Kysely instance or transaction.
+// Queries on users and user_settings rows; plain functions over a Kysely instance or transaction.
 import { sql } from 'kysely'
 import { DomainError } from '../errors.ts'
 import type { Db } from '../../platform/db.ts'
@@ -63,29 +63,6 @@ export async function findSettings(db: Db, userId: number): Promise<UserSettings
   return db.selectFrom('user_settings').selectAll().where('user_id', '=', userId).executeTakeFirst()
 }
 
-/** Records a login from a device: a new guid gets the user's next device_sn and a fresh push token. */
-export async function upsertDevice(
-  db: Db,
-  device: { userId: number; guid: string; platform: number; userAgent: string; pushToken: string },
-) {
-  return db.insertInto('devices')
-    .values({
-      user_id: device.userId,
-      device_guid: device.guid,
-      platform: device.platform,
-      user_agent: device.userAgent,
-      push_token: device.pushToken,
-      device_sn: sql<number>`(select coalesce(max(device_sn), 0) + 1 from devices where user_id = ${device.userId})`,
-    })
-    .onConflict((c) => c.columns(['user_id', 'device_guid']).doUpdateSet((eb) => ({
-      last_login_at: sql`now()`,
-      platform: sql<number>`case when ${eb.ref('excluded.platform')} = 0 then devices.platform else ${eb.ref('excluded.platform')} end`,
-      user_agent: eb.ref('excluded.user_agent'),
-    })))
-    .returning(['id', 'device_sn', 'push_token'])
-    .executeTakeFirstOrThrow()
-}
-
 /**
  * Updates the user's own columns; a unique column already taken by another user yields false.
  * A failed statement aborts a transaction: call it outside one, or as its last statement.
@@ -118,11 +95,6 @@ export async function findUsersByIds(db: Db, appId: string, ids: readonly number
 
 export async function setPasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: passwordHash, updated_at: sql`now()` }).where('id', '=', userId).execute()
-}
-
-export async function deviceSnOf(db: Db, deviceId: number): Promise<number> {
-  const row = await db.selectFrom('devices').select('device_sn').where('id', '=', deviceId).executeTakeFirst()
-  return row?.device_sn ?? 0
 }
 
 /** Which of the ids are users of the app. */

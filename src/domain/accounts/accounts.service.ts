@@ -8,11 +8,13 @@ import type { Db } from '../../platform/db.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { derivedToken, isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
 import {
-  deviceSnOf, existingUserIds, usersWithGroupConfirm, findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser, upsertDevice,
+  existingUserIds, usersWithGroupConfirm, findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser,
 } from './accounts.repository.ts'
 import {
   findLiveToken, hasAdminToken, insertDerivedToken, insertToken, purgeTokens, revokeTokens, upsertAdminToken, type Revocation,
 } from './tokens.repository.ts'
+import { deviceSnOf, upsertDevice } from './devices.repository.ts'
+import { updateSettings } from './settings.repository.ts'
 import { platformFromUserAgent } from './platform.ts'
 import { checkEmail, checkUsername, resolveLoginName } from './rules.ts'
 import { normalizeMobile } from './mobile.ts'
@@ -96,7 +98,7 @@ export class AccountsService {
           userId, guid: input.device.guid, platform: input.device.platform ?? platformFromUserAgent(input.device.userAgent),
           userAgent: input.device.userAgent ?? '', pushToken,
         })
-        await trx.updateTable('user_settings').set({ push_alias: input.alias ?? '' }).where('user_id', '=', userId).execute()
+        await updateSettings(trx, userId, { push_alias: input.alias ?? '' })
       },
     )
     return { user, settings: { ...settings, pushToken } }
