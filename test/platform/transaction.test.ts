@@ -35,14 +35,15 @@ t.test(`inTransaction on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`,
   })
 
   await t.test('after the transaction, the outer db works again, also from work it left behind', async (t) => {
+    let over!: () => void
+    const transactionOver = new Promise<void>((resolve) => { over = resolve })
     let leftBehind!: Promise<unknown>
     await inTransaction(db, async (trx) => {
       await sql`insert into tx_probe values ('committed')`.execute(trx)
-      // Runs in the transaction's async context, but only once the transaction is over.
-      leftBehind = new Promise((resolve, reject) => {
-        setTimeout(() => { sql`insert into tx_probe values ('afterwards')`.execute(db).then(resolve, reject) }, 50)
-      })
+      // Registered in the transaction's async context, run only once the transaction is over.
+      leftBehind = transactionOver.then(() => sql`insert into tx_probe values ('afterwards')`.execute(db))
     })
+    over()
     await within(5_000, leftBehind)
     t.same(await names(), ['afterwards', 'committed'])
   })
