@@ -1,5 +1,7 @@
 // The domain core every surface calls: one instance of each service over one context.
 import type { DomainContext } from './context.ts'
+import { DomainError } from './errors.ts'
+import { FileRefusedError, type FileStore } from '../platform/storage.ts'
 import { AccountsService } from './accounts/accounts.service.ts'
 import { DevicesService } from './accounts/devices.service.ts'
 import { ProfileService } from './accounts/profile.service.ts'
@@ -12,6 +14,8 @@ import { PicturesService } from './files/pictures.service.ts'
 import { RosterService } from './roster/roster.service.ts'
 import { GroupsService } from './groups/groups.service.ts'
 import { AdmissionService } from './groups/admission.service.ts'
+import { FacadeGroupsService } from './groups/facade-groups.service.ts'
+import { ProjectGroupsService } from './groups/project-groups.service.ts'
 import { GroupContentService } from './groups/content.service.ts'
 import { MessagesService } from './messages/messages.service.ts'
 import { PresenceService } from './messages/presence.service.ts'
@@ -30,6 +34,10 @@ export interface Services {
   readonly uploads: FilesService
   readonly roster: RosterService
   readonly groups: GroupsService
+  /** Group rules of the legacy surface only. */
+  readonly projectGroups: ProjectGroupsService
+  /** Group rules of the facade only. */
+  readonly facadeGroups: FacadeGroupsService
   readonly groupAdmission: AdmissionService
   readonly groupContent: GroupContentService
   readonly messages: MessagesService
@@ -43,24 +51,40 @@ export interface Directories {
   friends?: FriendDirectory
 }
 
-export function createServices(ctx: DomainContext, directories: Directories = {}): Services {
+/** The file store as the domain sees it: the store's refusals are the domain errors of the same name. */
+function refusalsAsDomainErrors(files: FileStore): FileStore {
+  return {
+    save: (source, options) => files.save(source, options).catch((error: unknown) => {
+      throw error instanceof FileRefusedError ? new DomainError(error.key, error.message) : error
+    }),
+    open: (path) => files.open(path),
+    remove: (path) => files.remove(path),
+  }
+}
+
+export function createServices(platformCtx: DomainContext, directories: Directories = {}): Services {
+  const ctx: DomainContext = { ...platformCtx, files: refusalsAsDomainErrors(platformCtx.files) }
   const verification = new VerificationService(ctx)
   const accounts = new AccountsService(ctx, verification)
-  const roster = new RosterService(ctx)
-  const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(ctx), directories.friends ?? friendDirectory(roster))
+  const roster = new RosterService(ctx, accounts)
   const pictures = new PicturesService(ctx)
+  const facadeGroups = new FacadeGroupsService(ctx, pictures)
+  const groups = new GroupsService(ctx, pictures, facadeGroups, accounts)
+  const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(groups), directories.friends ?? friendDirectory(roster), accounts)
   return {
-    apps: new AppsService(ctx),
+    apps: new AppsService(ctx, accounts),
     accounts,
     verification,
     profile: new ProfileService(ctx, verification, pictures),
     settings: new SettingsService(ctx),
     devices: new DevicesService(ctx, accounts),
     security: new SecurityService(ctx, accounts, verification),
-    uploads: new FilesService(ctx, pictures),
+    uploads: new FilesService(ctx, pictures, accounts, groups),
     roster,
-    groups: new GroupsService(ctx, pictures),
-    groupAdmission: new AdmissionService(ctx, (appId, a, b, db) => roster.areFriends(appId, a, b, db)),
+    groups,
+    projectGroups: new ProjectGroupsService(ctx, accounts),
+    facadeGroups,
+    groupAdmission: new AdmissionService(ctx, (appId, a, b, trx) => roster.areFriendsIn(trx, appId, a, b), accounts),
     groupContent: new GroupContentService(ctx),
     messages,
     presence: new PresenceService(ctx),

@@ -6,12 +6,17 @@ import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
 import { PGliteDialect } from './pglite-dialect.ts'
 import type { Tables } from './tables.ts'
+import { refuseInsideTransaction } from './transaction.ts'
 import { DependencyUnavailableError, isPostgresConnectionError, silentLog, type PlatformLog } from './outage.ts'
 
-export type Db = Kysely<Tables>
+/**
+ * What domain code queries through: the database or a transaction. It cannot open a transaction itself
+ * (inTransaction in transaction.ts does, and guards it).
+ */
+export type Db = Omit<Kysely<Tables>, 'transaction' | 'connection'>
 
 export interface Database {
-  readonly db: Db
+  readonly db: Kysely<Tables>
   readonly kind: 'postgres' | 'pglite'
   ping(): Promise<void>
   close(): Promise<void>
@@ -42,6 +47,7 @@ function guarded(pool: pg.Pool): PostgresPool {
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>()
   return {
     async connect() {
+      refuseInsideTransaction()
       const client = await pool.connect().catch((error) => { throw tag(error) })
       let wrapped = clients.get(client)
       if (!wrapped) {
@@ -74,7 +80,7 @@ export async function openDatabase(config: { DATABASE_URL?: string; DATA_DIR: st
     : openPglite({ dataDir: join(config.DATA_DIR, 'pglite') })
 }
 
-function wrap(db: Db, kind: Database['kind']): Database {
+function wrap(db: Kysely<Tables>, kind: Database['kind']): Database {
   return {
     db,
     kind,

@@ -28,7 +28,7 @@ export function redactUrl(url: string): string {
 const VALUE_FIELDS = ['params', 'parameters', 'values', 'bindings', 'detail', 'where', 'hint', 'internalQuery']
 
 /** An error as pino's standard serializer shows it, without the values it was given; causes likewise. */
-export function serializeError(error: unknown): { type: string; message: string; stack: string; [key: string]: unknown } {
+function serializeError(error: unknown): { type: string; message: string; stack: string; [key: string]: unknown } {
   return scrub(stdSerializers.err(error as Error) as unknown as Record<string, unknown>, 0) as { type: string; message: string; stack: string }
 }
 

@@ -4,6 +4,7 @@ import {
   CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, type TransactionSettings,
 } from 'kysely'
+import { refuseInsideTransaction } from './transaction.ts'
 
 /** A FIFO lock: PGlite has one session, so a transaction must own it from BEGIN to COMMIT. */
 class Mutex {
@@ -45,6 +46,8 @@ class PGliteDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    // Inside a transaction the one session is held by it: waiting for it here would wait forever.
+    refuseInsideTransaction()
     const release = await this.#mutex.lock()
     this.#releases.set(this.#connection, release)
     return this.#connection

@@ -3,7 +3,7 @@ import { sql, type RawBuilder } from 'kysely'
 import type { Db } from './db.ts'
 
 /** Rows per statement: each batch is its own short transaction, so purging never holds many locks for long. */
-export const PURGE_BATCH = 1000
+const PURGE_BATCH = 1000
 
 /**
  * Deletes every row of `table` matching `condition`, `batch` rows per statement, and returns how many

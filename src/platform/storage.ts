@@ -5,8 +5,15 @@ import { dirname, join, normalize, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { once } from 'node:events'
 import type { Readable } from 'node:stream'
-import { DomainError } from '../domain/errors.ts'
 import { MIME, sniff, SNIFF_BYTES, type FileKind } from './filetype.ts'
+
+/** The store refused a file: larger than allowed, or content that is not an accepted kind. Callers translate it. */
+export class FileRefusedError extends Error {
+  constructor(readonly key: 'PAYLOAD_TOO_LARGE' | 'BAD_FILE_TYPE', message: string) {
+    super(message)
+    this.name = 'FileRefusedError'
+  }
+}
 
 export interface StoredFile {
   /** Relative to the store, e.g. `avatars/3f…9a.png`; also the URL path under /files/. */
@@ -25,7 +32,7 @@ export interface SaveOptions {
 }
 
 export interface FileStore {
-  /** Stores the stream or refuses it (BAD_FILE_TYPE, PAYLOAD_TOO_LARGE) leaving nothing behind. */
+  /** Stores the stream or refuses it (FileRefusedError: BAD_FILE_TYPE, PAYLOAD_TOO_LARGE) leaving nothing behind. */
   save(source: Readable, options: SaveOptions): Promise<StoredFile>
   open(path: string): Promise<{ stream: Readable; size: number; mime: string } | null>
   remove(path: string): Promise<void>
@@ -85,7 +92,7 @@ export function localFileStore(root: string): FileStore {
         await pipeline(source, async function* (chunks: AsyncIterable<Buffer>) {
           for await (const chunk of chunks) {
             size += chunk.length
-            if (size > options.maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
+            if (size > options.maxBytes) throw new FileRefusedError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
             if (!kind && head.length < SNIFF_BYTES) {
               head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES)
               if (head.length >= SNIFF_BYTES) kind = decide(head, options.accept)
@@ -95,7 +102,7 @@ export function localFileStore(root: string): FileStore {
           kind ??= decide(head, options.accept)
         }, out)
         // The multipart parser marks a file cut at its size limit instead of failing the stream.
-        if ((source as Readable & { truncated?: boolean }).truncated) throw new DomainError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
+        if ((source as Readable & { truncated?: boolean }).truncated) throw new FileRefusedError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
         const finalKind = kind ?? decide(head, options.accept) // set inside the stream; TypeScript cannot see that
         const path = `${options.folder}/${name}.${finalKind}`
         const final = join(root, path)
@@ -129,6 +136,6 @@ export function localFileStore(root: string): FileStore {
 function decide(head: Buffer, accept: readonly FileKind[] | 'any'): FileKind {
   const kind = sniff(head)
   if (accept === 'any') return kind ?? 'bin'
-  if (!kind || !accept.includes(kind)) throw new DomainError('BAD_FILE_TYPE', `file content is not one of: ${accept.join(', ')}`)
+  if (!kind || !accept.includes(kind)) throw new FileRefusedError('BAD_FILE_TYPE', `file content is not one of: ${accept.join(', ')}`)
   return kind
 }

@@ -362,14 +362,10 @@ export interface Tables {
 }
 
 export type MessageRow = Selectable<MessagesTable>
-export type ConversationRow = Selectable<ConversationsTable>
 
 export type UserRow = Selectable<UsersTable>
 export type NewUser = Insertable<UsersTable>
 export type UserSettingsRow = Selectable<UserSettingsTable>
-export type DeviceRow = Selectable<DevicesTable>
-export type TokenRow = Selectable<TokensTable>
-export type RosterItemRow = Selectable<RosterItemsTable>
 export type RosterApplicationRow = Selectable<RosterApplicationsTable>
 export type GroupRow = Selectable<GroupsTable>
 export type GroupMemberRow = Selectable<GroupMembersTable>

@@ -1,7 +1,7 @@
 // GET /ws through real sockets: auth, message/ack/recall frames once per socket in seq order, sync, ping, kick on revocation, online status.
 import t from 'tap'
 import { memoryBus, type Bus } from '../../src/platform/bus.ts'
-import { MESSAGES_CHANNEL } from '../../src/domain/messages/messages.service.ts'
+import { MESSAGES_CHANNEL } from '../../src/domain/events.ts'
 import { ADMIN_TOKEN, buildTestApp } from '../helpers/app.ts'
 import { registerUser } from '../helpers/users.ts'
 import { ack, send, sendText } from '../helpers/messages.ts'

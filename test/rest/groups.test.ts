@@ -139,7 +139,7 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
     t.match(await rest(member, 'POST', '/group/msg/mute_mode', { group_id: groupId, msg_mute_mode: 3 }), { code: 10002 })
     t.match(await rest(outsider, 'POST', '/group/msg/mute_mode', { group_id: groupId, msg_mute_mode: 1 }), { code: 20002 })
     t.equal((await rest(admin, 'GET', `/group/info?group_id=${groupId}`)).data.msg_push_mode, 0, 'modes are per member')
-    const receiving = await app.services.groups.deliveryTargets('default', groupId)
+    const receiving = await app.services.groups.receivingMembers(groupId)
     t.ok(receiving.includes(admin.userId) && !receiving.includes(member.userId), 'msg_mute_mode 2 receives nothing')
   })
 

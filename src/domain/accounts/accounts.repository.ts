@@ -1,28 +1,13 @@
-// Queries on users, user_settings and devices; plain functions over a Kysely instance or transaction.
+// Queries on users and user_settings rows; plain functions over a Kysely instance or transaction.
 import { sql } from 'kysely'
 import { DomainError } from '../errors.ts'
 import type { Db } from '../../platform/db.ts'
 import type { NewUser, UserRow, UserSettingsRow } from '../../platform/tables.ts'
-import type { LoginName, User, UserSettings } from './accounts.types.ts'
+import { toUser, type LoginName, type User, type UserSettings } from './accounts.types.ts'
+
+export { toUser }
 import { resolveLoginName } from './rules.ts'
 
-export function toUser(row: UserRow): User {
-  return {
-    id: row.id,
-    appId: row.app_id,
-    username: row.username,
-    mobile: row.mobile,
-    email: row.email,
-    nickName: row.nick_name,
-    avatar: row.avatar,
-    description: row.description,
-    publicInfo: row.public_info,
-    privateInfo: row.private_info,
-    profile: row.profile ?? {},
-    disabled: row.disabled,
-    createdAt: row.created_at.getTime(),
-  }
-}
 
 export function toSettings(row: UserSettingsRow, pushToken: string): UserSettings {
   return {
@@ -78,29 +63,6 @@ export async function findSettings(db: Db, userId: number): Promise<UserSettings
   return db.selectFrom('user_settings').selectAll().where('user_id', '=', userId).executeTakeFirst()
 }
 
-/** Records a login from a device: a new guid gets the user's next device_sn and a fresh push token. */
-export async function upsertDevice(
-  db: Db,
-  device: { userId: number; guid: string; platform: number; userAgent: string; pushToken: string },
-) {
-  return db.insertInto('devices')
-    .values({
-      user_id: device.userId,
-      device_guid: device.guid,
-      platform: device.platform,
-      user_agent: device.userAgent,
-      push_token: device.pushToken,
-      device_sn: sql<number>`(select coalesce(max(device_sn), 0) + 1 from devices where user_id = ${device.userId})`,
-    })
-    .onConflict((c) => c.columns(['user_id', 'device_guid']).doUpdateSet((eb) => ({
-      last_login_at: sql`now()`,
-      platform: sql<number>`case when ${eb.ref('excluded.platform')} = 0 then devices.platform else ${eb.ref('excluded.platform')} end`,
-      user_agent: eb.ref('excluded.user_agent'),
-    })))
-    .returning(['id', 'device_sn', 'push_token'])
-    .executeTakeFirstOrThrow()
-}
-
 /**
  * Updates the user's own columns; a unique column already taken by another user yields false.
  * A failed statement aborts a transaction: call it outside one, or as its last statement.
@@ -111,7 +73,7 @@ export async function updateUser(
   values: Partial<Pick<UserRow, 'username' | 'mobile' | 'email' | 'nick_name' | 'avatar' | 'description' | 'public_info' | 'private_info' | 'disabled'>> & { profile?: string },
 ): Promise<boolean> {
   try {
-    await db.updateTable('users').set({ ...values, updated_at: new Date() }).where('id', '=', userId).execute()
+    await db.updateTable('users').set({ ...values, updated_at: sql`now()` }).where('id', '=', userId).execute()
     return true
   } catch (error) {
     if ((error as { code?: string }).code === '23505') return false // unique_violation
@@ -132,5 +94,27 @@ export async function findUsersByIds(db: Db, appId: string, ids: readonly number
 }
 
 export async function setPasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', userId).execute()
+  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: sql`now()` }).where('id', '=', userId).execute()
+}
+
+/** Which of the ids are users of the app. */
+export async function existingUserIds(db: Db, appId: string, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db.selectFrom('users').select('id').where('app_id', '=', appId).where('id', 'in', ids).execute()
+  return new Set(rows.map((r) => r.id))
+}
+
+/** Of the ids, those that are users of the app, with whether invitations need their confirmation. */
+export async function usersWithGroupConfirm(db: Db, appId: string, userIds: number[]): Promise<Map<number, { groupConfirm: boolean }>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db.selectFrom('users as u').leftJoin('user_settings as s', 's.user_id', 'u.id')
+    .select(['u.id', 's.group_confirm']).where('u.app_id', '=', appId).where('u.id', 'in', userIds).execute()
+  return new Map(rows.map((r) => [r.id, { groupConfirm: r.group_confirm === true }]))
+}
+
+/** Disables or enables the app's users among the ids; returns the ids found. */
+export async function setDisabled(db: Db, appId: string, userIds: number[], disabled: boolean): Promise<number[]> {
+  const rows = await db.updateTable('users').set({ disabled, updated_at: sql`now()` })
+    .where('app_id', '=', appId).where('id', 'in', userIds).returning('id').execute()
+  return rows.map((r) => r.id)
 }

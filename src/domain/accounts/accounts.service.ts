@@ -3,22 +3,26 @@ import { randomBytes } from 'node:crypto'
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { derivedToken, isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
 import {
-  findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser, upsertDevice,
+  existingUserIds, usersWithGroupConfirm, findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser,
 } from './accounts.repository.ts'
-import { findLiveToken, insertDerivedToken, insertToken, purgeTokens, revokeSession, revokeUserTokens } from './tokens.repository.ts'
+import {
+  findLiveToken, hasAdminToken, insertDerivedToken, insertToken, purgeTokens, revokeTokens, upsertAdminToken, type Revocation,
+} from './tokens.repository.ts'
+import { deviceSnOf, upsertDevice } from './devices.repository.ts'
+import { updateSettings } from './settings.repository.ts'
 import { platformFromUserAgent } from './platform.ts'
 import { checkEmail, checkUsername, resolveLoginName } from './rules.ts'
 import { normalizeMobile } from './mobile.ts'
 import { LoginThrottle } from './login-throttle.ts'
+import { ring, TOKENS_REVOKED_CHANNEL } from '../events.ts'
 import type { VerificationService } from './verification.service.ts'
 import type { DeviceInfo, IssuedToken, LoginName, User, UserSettings } from './accounts.types.ts'
 
-/** Channel on which revoked token ids are announced, so every process can drop their sockets. */
-export const TOKENS_REVOKED_CHANNEL = 'tokens.revoked'
 
 export interface Registration {
   appId: string
@@ -47,7 +51,7 @@ export class AccountsService {
     const mobile = input.mobile === undefined ? null : normalizeMobile(input.mobile)
     if (input.email !== undefined) checkEmail(input.email)
     const passwordHash = await hashDigest(input.passwordDigest)
-    const created = await this.ctx.db.transaction().execute(async (trx) => {
+    const created = await inTransaction(this.ctx.db, async (trx) => {
       const inserted = await insertUserWithSettings(trx, {
         app_id: input.appId,
         username: input.username ?? null,
@@ -94,7 +98,7 @@ export class AccountsService {
           userId, guid: input.device.guid, platform: input.device.platform ?? platformFromUserAgent(input.device.userAgent),
           userAgent: input.device.userAgent ?? '', pushToken,
         })
-        await trx.updateTable('user_settings').set({ push_alias: input.alias ?? '' }).where('user_id', '=', userId).execute()
+        await updateSettings(trx, userId, { push_alias: input.alias ?? '' })
       },
     )
     return { user, settings: { ...settings, pushToken } }
@@ -131,7 +135,7 @@ export class AccountsService {
   async issueToken(appId: string, userId: number, device?: DeviceInfo): Promise<IssuedToken> {
     const token = newToken()
     const expiresAt = this.ctx.now() + this.ctx.settings.tokenTtlSeconds * 1000
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return inTransaction(this.ctx.db, async (trx) => {
       const deviceRow = device
         ? await upsertDevice(trx, {
           userId,
@@ -197,13 +201,61 @@ export class AccountsService {
 
   /** Ends the caller's session: its token and the tokens derived from it, whichever of them signs out. */
   async signOut(actor: Actor): Promise<void> {
-    await this.announceRevoked(await revokeSession(this.ctx.db, actor.sessionTokenId))
+    await this.revokeNow({ session: actor.sessionTokenId })
   }
 
-  /** Revokes every token of the user: password change or reset, user disabled. */
-  async revokeAll(userId: number): Promise<void> {
-    const ids = await revokeUserTokens(this.ctx.db, userId)
-    await this.announceRevoked(ids)
+  /** Revokes tokens at once and tells every process (their sockets close). */
+  async revokeNow(which: Revocation): Promise<void> {
+    await this.announceRevoked(await revokeTokens(this.ctx.db, which))
+  }
+
+  /** Revokes tokens inside the caller's transaction `trx`; announce the ids it returns once that commits. */
+  async revokeIn(trx: Db, which: Revocation): Promise<number[]> {
+    return revokeTokens(trx, which)
+  }
+
+  /**
+   * Inside the caller's transaction: makes `adminToken` the app's one admin token (any other stops working), or — with
+   * none configured — makes sure the app has one, returning a generated token to show once.
+   */
+  async ensureAdminToken(trx: Db, appId: string, adminToken: string | undefined): Promise<{ generatedAdminToken?: string }> {
+    if (adminToken) {
+      const digest = tokenDigest(adminToken)
+      await revokeTokens(trx, { adminOf: appId, exceptDigest: digest })
+      await upsertAdminToken(trx, appId, digest)
+      return {}
+    }
+    if (await hasAdminToken(trx, appId)) return {}
+    const token = newToken()
+    await insertToken(trx, { appId, kind: 'admin', userId: null, deviceId: null, digest: tokenDigest(token), client: '', expiresAt: null })
+    return { generatedAdminToken: token }
+  }
+
+  /** The user, read inside the caller's transaction `trx`; undefined when the app has no such user. */
+  async userIn(trx: Db, appId: string, userId: number): Promise<User | undefined> {
+    const row = await findUserById(trx, appId, userId)
+    return row && toUser(row)
+  }
+
+  /** How the user takes friend applications (auth_mode and the answer to its question), inside the caller's transaction. */
+  async friendPolicyIn(trx: Db, userId: number): Promise<{ authMode: number; authAnswer: string } | undefined> {
+    const row = await findSettings(trx, userId)
+    return row && { authMode: row.auth_mode, authAnswer: row.auth_answer }
+  }
+
+  /** Of the ids, those that are users of the app, with whether group invitations need their confirmation (inside `trx`). */
+  async groupInviteesIn(trx: Db, appId: string, userIds: number[]): Promise<Map<number, { groupConfirm: boolean }>> {
+    return usersWithGroupConfirm(trx, appId, userIds)
+  }
+
+  /** Which of the ids are users of the app. */
+  async existingIds(appId: string, ids: number[]): Promise<Set<number>> {
+    return existingUserIds(this.ctx.db, appId, ids)
+  }
+
+  /** The device's number within its user (0 for an unknown device). */
+  async deviceSn(deviceId: number): Promise<number> {
+    return deviceSnOf(this.ctx.db, deviceId)
   }
 
   async getUser(appId: string, userId: number): Promise<User> {
@@ -214,7 +266,7 @@ export class AccountsService {
 
   /** Tells every process that these tokens are revoked (their sockets close). */
   async announceRevoked(tokenIds: number[]): Promise<void> {
-    if (tokenIds.length > 0) await this.ctx.bus.publish(TOKENS_REVOKED_CHANNEL, JSON.stringify(tokenIds))
+    if (tokenIds.length > 0) await ring(this.ctx.bus, TOKENS_REVOKED_CHANNEL, tokenIds)
   }
 
   /** Retention: forgets tokens that expired or were revoked before now; returns how many. */

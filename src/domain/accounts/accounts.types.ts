@@ -1,4 +1,5 @@
 // Domain objects of accounts: users, their settings and legacy profile, devices, issued tokens.
+import type { UserRow } from '../../platform/tables.ts'
 import type { LegacyProfile } from '../../platform/tables.ts'
 
 export type { LegacyProfile }
@@ -87,4 +88,23 @@ export interface BatchResult {
   user_id: number
   success: boolean
   reason: string
+}
+
+/** A users row as the domain object every module shows (modules that join users read it through this). */
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    username: row.username,
+    mobile: row.mobile,
+    email: row.email,
+    nickName: row.nick_name,
+    avatar: row.avatar,
+    description: row.description,
+    publicInfo: row.public_info,
+    privateInfo: row.private_info,
+    profile: row.profile ?? {},
+    disabled: row.disabled,
+    createdAt: row.created_at.getTime(),
+  }
 }

@@ -1,9 +1,10 @@
 // Devices of a user: the list, removal, kicking (revoking their tokens) and vendor push tokens.
-import { sql } from 'kysely'
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { AccountsService } from './accounts.service.ts'
+import { INT4_MAX, pageOf, parseCursor } from '../paging.ts'
+import { deleteDevice, deviceListVersion, devicePage, findDevice, setVendorToken } from './devices.repository.ts'
 
 export interface Device {
   deviceSn: number
@@ -21,26 +22,22 @@ export class DevicesService {
    * unlike a sum — cannot overflow however many devices a user has.
    */
   async list(userId: number, cursor: string | undefined, limit: number): Promise<{ devices: Device[]; next?: number; version: number }> {
-    const after = cursor === undefined || cursor === '' ? 0 : Number(cursor)
-    if (!/^\d{0,10}$/.test(cursor ?? '') || after > 2 ** 31 - 1) throw new DomainError('BAD_PARAMETER', 'cursor must be the cursor of a previous page')
-    const rows = await this.ctx.db.selectFrom('devices').select(['device_sn', 'platform', 'user_agent', 'user_id'])
-      .where('user_id', '=', userId).where('device_sn', '>', after).orderBy('device_sn').limit(limit + 1).execute()
-    const version = await this.ctx.db.selectFrom('devices')
-      .select(sql<number>`coalesce(('x' || left(md5(string_agg(device_sn || ':' || platform || ':' || user_agent, E'\n' order by device_sn)), 8))::bit(32)::int & 2147483647, 0)`.as('v'))
-      .where('user_id', '=', userId).executeTakeFirstOrThrow()
-    const page = rows.slice(0, limit)
+    const after = parseCursor(cursor, INT4_MAX) ?? 0
+    const rows = await devicePage(this.ctx.db, userId, after, limit)
+    const version = await deviceListVersion(this.ctx.db, userId)
+    const page = pageOf(rows, limit, (r) => r.device_sn)
     return {
-      devices: page.map((r) => ({ deviceSn: r.device_sn, platform: r.platform, userAgent: r.user_agent, userId: r.user_id })),
-      next: rows.length > limit ? page[page.length - 1]!.device_sn : undefined,
-      version: Number(version.v),
+      devices: page.items.map((r) => ({ deviceSn: r.device_sn, platform: r.platform, userAgent: r.user_agent, userId: r.user_id })),
+      next: page.cursor === undefined ? undefined : Number(page.cursor),
+      version,
     }
   }
 
   /** Forgets the device and revokes its tokens. */
   async remove(userId: number, deviceSn: number): Promise<void> {
     const device = await this.find(userId, deviceSn)
-    const revoked = await this.revokeDevice(device.id)
-    await this.ctx.db.deleteFrom('devices').where('id', '=', device.id).execute()
+    const revoked = await this.accounts.revokeIn(this.ctx.db, { deviceId: device.id })
+    await deleteDevice(this.ctx.db, device.id)
     await this.accounts.announceRevoked(revoked)
   }
 
@@ -49,40 +46,28 @@ export class DevicesService {
    * every session of the user except the one making the call (its token and the tokens derived from it).
    */
   async kick(actor: Actor & { userId: number }, deviceSn: number | undefined): Promise<void> {
-    let query = this.ctx.db.updateTable('tokens').set({ revoked_at: sql`now()` })
-      .where('user_id', '=', actor.userId).where('revoked_at', 'is', null)
-    if (deviceSn !== undefined) {
-      const device = await this.find(actor.userId, deviceSn)
-      query = query.where('device_id', '=', device.id)
-    } else {
-      const session = actor.sessionTokenId
-      query = query.where('id', '!=', session).where((eb) => eb.or([eb('parent_id', 'is', null), eb('parent_id', '!=', session)]))
-    }
-    const rows = await query.returning('id').execute()
-    await this.accounts.announceRevoked(rows.map((r) => r.id))
+    const which = deviceSn !== undefined
+      ? { userId: actor.userId, deviceId: (await this.find(actor.userId, deviceSn)).id }
+      : { userId: actor.userId, exceptSession: actor.sessionTokenId }
+    await this.accounts.revokeNow(which)
   }
 
   async bindDeviceToken(userId: number, deviceSn: number, deviceToken: string, notifierName: string): Promise<void> {
     if (deviceToken.length < 1 || deviceToken.length > 512) throw new DomainError('BAD_PARAMETER', 'device_token must be 1-512 characters')
     if (notifierName.length > 128) throw new DomainError('BAD_PARAMETER', 'notifier_name must be at most 128 characters')
     const device = await this.find(userId, deviceSn)
-    await this.ctx.db.updateTable('devices').set({ device_token: deviceToken, notifier_name: notifierName }).where('id', '=', device.id).execute()
+    await setVendorToken(this.ctx.db, device.id, deviceToken, notifierName)
   }
 
   async unbindDeviceToken(userId: number, deviceSn: number): Promise<void> {
     const device = await this.find(userId, deviceSn)
-    await this.ctx.db.updateTable('devices').set({ device_token: '', notifier_name: '' }).where('id', '=', device.id).execute()
+    await setVendorToken(this.ctx.db, device.id, '', '')
   }
 
   private async find(userId: number, deviceSn: number): Promise<{ id: number }> {
-    const device = await this.ctx.db.selectFrom('devices').select('id').where('user_id', '=', userId).where('device_sn', '=', deviceSn).executeTakeFirst()
+    const device = await findDevice(this.ctx.db, userId, deviceSn)
     if (!device) throw new DomainError('BAD_PARAMETER', `the user has no device with device_sn ${deviceSn}`)
     return device
   }
 
-  private async revokeDevice(deviceId: number): Promise<number[]> {
-    const rows = await this.ctx.db.updateTable('tokens').set({ revoked_at: sql`now()` })
-      .where('device_id', '=', deviceId).where('revoked_at', 'is', null).returning('id').execute()
-    return rows.map((r) => r.id)
-  }
 }

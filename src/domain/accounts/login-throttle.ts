@@ -28,7 +28,7 @@ export interface LoginTurn {
  * The address part of the key: an IPv4 address, or the /64 of an IPv6 one (a single host usually
  * holds a whole /64, so counting single IPv6 addresses would let it rotate past the throttle).
  */
-export function clientKey(address: string): string {
+function clientKey(address: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
   if (mapped) return mapped[1]!
   if (!isIPv6(address)) return address

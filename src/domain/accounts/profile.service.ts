@@ -5,6 +5,7 @@ import { fileUrlPath } from '../../platform/storage.ts'
 import type { PicturesService } from '../files/pictures.service.ts'
 import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import { findUserById, findUsersByIds, lockUserAvatar, toUser, updateUser } from './accounts.repository.ts'
 import { checkUsername } from './rules.ts'
 import { checkLegacyProfile } from './legacy-profile.ts'
@@ -14,7 +15,7 @@ import type { BatchResult, LegacyProfileChanges, ProfileChanges, User } from './
 
 const TEXT_MAX = 4096
 export const AVATAR_MAX_BYTES = 3 * 1024 * 1024
-export const AVATAR_TYPES = ['jpeg', 'png', 'bmp'] as const
+const AVATAR_TYPES = ['jpeg', 'png', 'bmp'] as const
 
 function checkText(name: string, value: string | undefined, max = TEXT_MAX): void {
   if (value !== undefined && value.length > max) throw new DomainError('BAD_PARAMETER', `${name} must be at most ${max} characters`)
@@ -50,7 +51,7 @@ export class ProfileService {
       return
     }
     const avatar = changes.avatar
-    const released = await this.ctx.db.transaction().execute(async (trx) => {
+    const released = await inTransaction(this.ctx.db, async (trx) => {
       const current = await lockUserAvatar(trx, appId, userId)
       const claimed = await this.pictures.claim(trx, { appId, userId }, avatar, current)
       await updateUser(trx, userId, { ...values, avatar: claimed })
@@ -77,7 +78,7 @@ export class ProfileService {
       if (!code) throw new DomainError('BAD_PARAMETER', 'code is required: the verification code sent to the new number (GET /app/captcha/sms?mobile=)')
       codeId = await this.verification.check(actor.appId, mobile, 'bind', code)
     }
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       if (codeId !== undefined) await this.verification.consume(trx, codeId)
       // Last statement: a number taken meanwhile rolls back, and the code stays unused.
       if (!await updateUser(trx, actor.userId, { mobile })) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
@@ -114,7 +115,7 @@ export class ProfileService {
     const avatar = fileUrlPath(stored.path)
     let released: string | undefined
     try {
-      released = await this.ctx.db.transaction().execute(async (trx) => {
+      released = await inTransaction(this.ctx.db, async (trx) => {
         await this.pictures.record(trx, { path: stored.path, appId, ownerUserId: userId, kind: 'picture' })
         const current = await lockUserAvatar(trx, appId, userId)
         await updateUser(trx, userId, { avatar })

@@ -2,9 +2,9 @@
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
-import { findUserById, findUserByLoginName, setPasswordHash } from './accounts.repository.ts'
-import { revokeUserTokens } from './tokens.repository.ts'
+import { findUserById, findUserByLoginName, setDisabled, setPasswordHash } from './accounts.repository.ts'
 import { normalizeMobile } from './mobile.ts'
 import type { AccountsService } from './accounts.service.ts'
 import type { VerificationService } from './verification.service.ts'
@@ -39,23 +39,22 @@ export class SecurityService {
   async setDisabled(actor: Actor, userIds: number[], disabled: boolean): Promise<void> {
     if (!actor.isAdmin) throw new DomainError('NO_PERMISSION', 'this operation needs the app admin token')
     if (userIds.length === 0) return
-    const revoked = await this.ctx.db.transaction().execute(async (trx) => {
-      const rows = await trx.updateTable('users').set({ disabled, updated_at: new Date() })
-        .where('app_id', '=', actor.appId).where('id', 'in', userIds).returning('id').execute()
-      const missing = userIds.filter((id) => !rows.some((r) => r.id === id))
+    const revoked = await inTransaction(this.ctx.db, async (trx) => {
+      const found = await setDisabled(trx, actor.appId, userIds, disabled)
+      const missing = userIds.filter((id) => !found.includes(id))
       if (missing.length > 0) throw new DomainError('USER_NOT_FOUND', `users ${missing.join(', ')} do not exist`)
       if (!disabled) return []
-      return (await Promise.all(userIds.map((id) => revokeUserTokens(trx, id)))).flat()
+      return (await Promise.all(userIds.map((id) => this.accounts.revokeIn(trx, { userId: id })))).flat()
     })
     await this.accounts.announceRevoked(revoked)
   }
 
   private async replacePassword(userId: number, newDigest: string, codeId?: number): Promise<void> {
     const hash = await hashDigest(newDigest)
-    const revoked = await this.ctx.db.transaction().execute(async (trx) => {
+    const revoked = await inTransaction(this.ctx.db, async (trx) => {
       if (codeId !== undefined) await this.verification.consume(trx, codeId)
       await setPasswordHash(trx, userId, hash)
-      return revokeUserTokens(trx, userId)
+      return this.accounts.revokeIn(trx, { userId })
     })
     await this.accounts.announceRevoked(revoked)
   }

@@ -52,21 +52,41 @@ export async function insertDerivedToken(
     .execute()
 }
 
-/** Revokes a session: its token and every token derived from it. Returns the ids revoked (for closing their sockets). */
-export async function revokeSession(db: Db, sessionTokenId: number): Promise<number[]> {
-  const rows = await db.updateTable('tokens').set({ revoked_at: sql`now()` })
-    .where((eb) => eb.or([eb('id', '=', sessionTokenId), eb('parent_id', '=', sessionTokenId)]))
-    .where('revoked_at', 'is', null)
-    .returning('id').execute()
+/**
+ * Which live tokens to revoke: a session (its token and every token derived from it); a user's tokens, narrowed to
+ * one device or to all but one session; or an app's admin tokens but the one with `exceptDigest`.
+ */
+export type Revocation =
+  | { session: number }
+  | { userId?: number; deviceId?: number; exceptSession?: number }
+  | { adminOf: string; exceptDigest: string }
+
+/** The one way tokens are revoked; returns the ids revoked (for closing their sockets). */
+export async function revokeTokens(db: Db, which: Revocation): Promise<number[]> {
+  let query = db.updateTable('tokens').set({ revoked_at: sql`now()` }).where('revoked_at', 'is', null)
+  if ('session' in which) {
+    query = query.where((eb) => eb.or([eb('id', '=', which.session), eb('parent_id', '=', which.session)]))
+  } else if ('adminOf' in which) {
+    query = query.where('app_id', '=', which.adminOf).where('kind', '=', 'admin').where('digest', '!=', which.exceptDigest)
+  } else {
+    if (which.userId === undefined && which.deviceId === undefined) throw new Error('revokeTokens: name a user or a device')
+    if (which.userId !== undefined) query = query.where('user_id', '=', which.userId)
+    if (which.deviceId !== undefined) query = query.where('device_id', '=', which.deviceId)
+    const session = which.exceptSession
+    if (session !== undefined) {
+      query = query.where('id', '!=', session).where((eb) => eb.or([eb('parent_id', 'is', null), eb('parent_id', '!=', session)]))
+    }
+  }
+  const rows = await query.returning('id').execute()
   return rows.map((r) => r.id)
 }
 
-/** Revokes every live token of the user and returns their ids (for closing their sockets). */
-export async function revokeUserTokens(db: Db, userId: number): Promise<number[]> {
-  const rows = await db.updateTable('tokens').set({ revoked_at: sql`now()` })
-    .where('user_id', '=', userId).where('revoked_at', 'is', null)
-    .returning('id').execute()
-  return rows.map((r) => r.id)
+/** The app's admin token with this digest, live again if it was revoked. */
+export async function upsertAdminToken(db: Db, appId: string, digest: string): Promise<void> {
+  await db.insertInto('tokens')
+    .values({ app_id: appId, kind: 'admin', user_id: null, device_id: null, digest, expires_at: null, revoked_at: null })
+    .onConflict((c) => c.column('digest').doUpdateSet({ revoked_at: null }))
+    .execute()
 }
 
 export async function hasAdminToken(db: Db, appId: string): Promise<boolean> {

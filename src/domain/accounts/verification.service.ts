@@ -10,8 +10,8 @@ import { normalizeMobile } from './mobile.ts'
 /** register: an unregistered mobile; reset: a registered one; bind: a signed-in user proves a new mobile is theirs. */
 export type CodePurpose = 'register' | 'reset' | 'bind'
 
-export const CODE_TTL_SECONDS = 600
-export const MAX_WRONG_TRIES = 5
+const CODE_TTL_SECONDS = 600
+const MAX_WRONG_TRIES = 5
 const PER_MINUTE = 1
 const PER_DAY = 10
 /** Bind codes a user may have sent per day, whatever the numbers: one account cannot spray SMS. */

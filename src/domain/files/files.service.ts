@@ -1,22 +1,23 @@
 // Uploads through tickets (002 §9): a ticket says who may store what where; chat files are read by their sign.
 import { randomBytes } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import { sql } from 'kysely'
 import { DomainError } from '../errors.ts'
 import type { UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import { IMAGE_KINDS, type FileKind } from '../../platform/filetype.ts'
 import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
-import { findUserById } from '../accounts/accounts.repository.ts'
+import type { AccountsService } from '../accounts/accounts.service.ts'
 import { AVATAR_MAX_BYTES } from '../accounts/profile.service.ts'
-import { actingIn, liveGroup, requireAdmin, requireMember } from '../groups/groups.rules.ts'
+import type { GroupsService } from '../groups/groups.service.ts'
 import type { PicturesService } from './pictures.service.ts'
+import { claimUpload, findChatUpload, findPictureUpload, findUpload, insertUpload } from './uploads.repository.ts'
 
 const MB = 1024 * 1024
-export const TICKET_TTL_SECONDS = 3600
+const TICKET_TTL_SECONDS = 3600
 
 /** file_type of /file/upload/chat: 1xx chat files, 2xx group shared files. */
-export const CHAT_FILE_TYPES: Record<number, { accept: readonly FileKind[] | 'any'; maxBytes: number }> = {
+const CHAT_FILE_TYPES: Record<number, { accept: readonly FileKind[] | 'any'; maxBytes: number }> = {
   100: { accept: 'any', maxBytes: 50 * MB },
   101: { accept: ['amr'], maxBytes: 10 * MB },
   102: { accept: IMAGE_KINDS, maxBytes: 20 * MB },
@@ -41,7 +42,12 @@ export interface StoredUpload {
 }
 
 export class FilesService {
-  constructor(private readonly ctx: DomainContext, private readonly pictures: PicturesService) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly pictures: PicturesService,
+    private readonly accounts: AccountsService,
+    private readonly groups: GroupsService,
+  ) {}
 
   /** A single-use upload ticket, valid an hour; chat files name their conversation. */
   async createTicket(actor: UserActor, purpose: UploadPurpose, target: { fileType?: number; toType?: number; toId?: number } = {}): Promise<string> {
@@ -53,21 +59,20 @@ export class FilesService {
     }
     if (purpose === 'avatar_group') {
       if (!target.toId) throw new DomainError('BAD_PARAMETER', 'group_id is required')
-      const group = await liveGroup(this.ctx.db, actor.appId, target.toId)
-      requireAdmin(await actingIn(this.ctx.db, actor, group), group)
+      await this.groups.requireRole(actor, target.toId, 'admin')
     }
     const id = randomBytes(16).toString('hex')
-    await this.ctx.db.insertInto('uploads').values({
+    await insertUpload(this.ctx.db, {
       id, app_id: actor.appId, user_id: actor.userId, purpose,
       file_type: target.fileType ?? 0, to_type: target.toType ?? 0, to_id: target.toId ?? 0,
       expires_at: new Date(this.ctx.now() + TICKET_TTL_SECONDS * 1000), stored_path: null, size: null, mime: null, uploaded_at: null,
-    }).execute()
+    })
     return id
   }
 
   /** Stores the upload a ticket allows, once; refused content leaves nothing behind. */
   async upload(ticketId: string, content: Readable): Promise<StoredUpload> {
-    const ticket = await this.ctx.db.selectFrom('uploads').selectAll().where('id', '=', ticketId).executeTakeFirst()
+    const ticket = await findUpload(this.ctx.db, ticketId)
     if (!ticket || ticket.expires_at.getTime() <= this.ctx.now()) throw new DomainError('BAD_PARAMETER', 'this upload URL is unknown or has expired; ask for a new one')
     if (ticket.uploaded_at) throw new DomainError('BAD_PARAMETER', 'this upload URL was already used; ask for a new one')
     const limits = ticket.purpose === 'chat'
@@ -75,11 +80,8 @@ export class FilesService {
       : { folder: 'avatars', accept: ['jpeg', 'png', 'bmp', 'gif', 'webp'] as const, maxBytes: AVATAR_MAX_BYTES }
     const stored = await this.ctx.files.save(content, limits)
     // The ticket is used and the file recorded as its uploader's (or its group's) in one step.
-    const used = await this.ctx.db.transaction().execute(async (trx) => {
-      const claimed = await trx.updateTable('uploads')
-        .set({ stored_path: stored.path, size: stored.size, mime: stored.mime, uploaded_at: sql`now()` })
-        .where('id', '=', ticketId).where('uploaded_at', 'is', null).executeTakeFirst()
-      if (Number(claimed.numUpdatedRows) !== 1) return false
+    const used = await inTransaction(this.ctx.db, async (trx) => {
+      if (!await claimUpload(trx, ticketId, stored)) return false
       await this.pictures.record(trx, {
         path: stored.path, appId: ticket.app_id, ownerUserId: ticket.user_id,
         ownerGroupId: ticket.purpose === 'avatar_group' ? ticket.to_id : null, kind: ticket.purpose === 'chat' ? 'chat' : 'picture',
@@ -102,7 +104,7 @@ export class FilesService {
    */
   async chatFile(appId: string, fileSign: string): Promise<{ storedPath: string; mime: string }> {
     const row = /^[0-9a-f]{32}$/.test(fileSign)
-      ? await this.ctx.db.selectFrom('uploads').select(['stored_path', 'mime']).where('id', '=', fileSign).where('app_id', '=', appId).where('purpose', '=', 'chat').executeTakeFirst()
+      ? await findChatUpload(this.ctx.db, appId, fileSign)
       : undefined
     if (!row?.stored_path) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no chat file has this file_sign')
     return { storedPath: row.stored_path, mime: row.mime ?? 'application/octet-stream' }
@@ -111,7 +113,7 @@ export class FilesService {
   /** An avatar by the object name of its download URL: a ticket id, a store path or a /files/ URL path. */
   async avatarFile(objectName: string): Promise<string> {
     if (/^[0-9a-f]{32}$/.test(objectName)) {
-      const row = await this.ctx.db.selectFrom('uploads').select('stored_path').where('id', '=', objectName).where('purpose', '!=', 'chat').executeTakeFirst()
+      const row = await findPictureUpload(this.ctx.db, objectName)
       if (!row?.stored_path) throw new DomainError('SHARED_FILE_NOT_FOUND', 'nothing was uploaded with this ticket yet')
       return row.stored_path
     }
@@ -131,22 +133,21 @@ export class FilesService {
   async forward(actor: UserActor, fileSign: string, toType: number | undefined, toId: number | undefined): Promise<string> {
     const source = await this.chatFile(actor.appId, fileSign)
     await this.checkTarget(actor, toType, toId)
-    const original = await this.ctx.db.selectFrom('uploads').select(['file_type', 'size']).where('id', '=', fileSign).executeTakeFirstOrThrow()
+    const original = (await findUpload(this.ctx.db, fileSign))!
     const id = randomBytes(16).toString('hex')
-    await this.ctx.db.insertInto('uploads').values({
+    await insertUpload(this.ctx.db, {
       id, app_id: actor.appId, user_id: actor.userId, purpose: 'chat', file_type: original.file_type, to_type: toType!, to_id: toId!,
       expires_at: new Date(this.ctx.now()), stored_path: source.storedPath, size: original.size, mime: source.mime, uploaded_at: new Date(this.ctx.now()),
-    }).execute()
+    })
     return id
   }
 
   private async checkTarget(actor: UserActor, toType: number | undefined, toId: number | undefined): Promise<void> {
     if (toType !== 1 && toType !== 2) throw new DomainError('BAD_PARAMETER', 'to_type must be 1 (user) or 2 (group)')
     if (!toId) throw new DomainError('BAD_PARAMETER', 'to_id is required')
-    if (toType === 1 && !await findUserById(this.ctx.db, actor.appId, toId)) throw new DomainError('USER_NOT_FOUND', `user ${toId} does not exist`)
+    if (toType === 1 && !await this.accounts.userIn(this.ctx.db, actor.appId, toId)) throw new DomainError('USER_NOT_FOUND', `user ${toId} does not exist`)
     if (toType === 2) {
-      const group = await liveGroup(this.ctx.db, actor.appId, toId)
-      requireMember(await actingIn(this.ctx.db, actor, group), group)
+      await this.groups.requireRole(actor, toId, 'member')
     }
   }
 }

@@ -4,19 +4,20 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { parseCursor } from '../paging.ts'
+import type { AccountsService } from '../accounts/accounts.service.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
+import { blockedAmong, joinedGroupCounts, findMember, findMembers, insertMembers, shareAnotherGroup } from './groups.repository.ts'
+import { applicationPage, findApplication, findInvitation, invitationPage, findQrKey, qrKey, setApplicationStatus, setInvitationStatus, upsertApplication, upsertInvitation } from './admission.repository.ts'
 import {
-  applicationPage, blockedAmong, findApplication, joinedGroupCounts, findInvitation, findMember, findMembers, insertMembers, invitationPage, findQrKey, qrKey,
-  setApplicationStatus, setInvitationStatus, shareAnotherGroup, upsertApplication, upsertInvitation, usersOfApp,
-} from './groups.repository.ts'
-import {
-  actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, parseCursor, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
+  actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
   requireMember, self, toPage,
 } from './groups.rules.ts'
 import type { Admission, Application, Group, Invitation, ItemResult, Page } from './groups.types.ts'
 
 /** QR codes are valid this long after signing. */
-export const QR_TTL_MS = 7 * 24 * 3600 * 1000
+const QR_TTL_MS = 7 * 24 * 3600 * 1000
 
 /**
  * Wrong face-to-face codes one user may try on one group within a window; after that every try, even the
@@ -71,10 +72,10 @@ export class AdmissionService {
   /** QR signing keys by app: created once, never changed, so a process may keep them. */
   readonly #qrKeys = new Map<string, string>()
 
-  constructor(private readonly ctx: DomainContext, private readonly areFriends: AreFriends) {}
+  constructor(private readonly ctx: DomainContext, private readonly areFriends: AreFriends, private readonly accounts: AccountsService) {}
 
   private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
-    return this.ctx.db.transaction().execute(fn)
+    return inTransaction(this.ctx.db, fn)
   }
 
   /** Adds one user at once, after the checks every way in shares: not a member, not blocked, room left. */
@@ -119,7 +120,7 @@ export class AdmissionService {
 
   /** Applications to the listed groups, all of which the actor must administer. */
   async applications(actor: Actor, groupIds: number[], cursor: string | undefined, limit: number): Promise<Page<Application>> {
-    const after = parseCursor(cursor)
+    const after = parseCursor(cursor) ?? 0
     const ids = [...new Set(groupIds)]
     if (ids.length === 0) throw new DomainError('BAD_PARAMETER', 'group_list must name at least one group')
     for (const id of ids) {
@@ -139,7 +140,7 @@ export class AdmissionService {
       if (acting.role === 'member' && !group.memberInvite) {
         throw new DomainError('NEED_ADMIN', `member_invite is off in group ${group.id}: only the owner and admins may invite`)
       }
-      const users = await usersOfApp(trx, actor.appId, userIds)
+      const users = await this.accounts.groupInviteesIn(trx, actor.appId, userIds)
       return inviteInto(trx, group, acting.userId, userIds, reason, users, this.ctx.now())
     })
   }
@@ -160,7 +161,7 @@ export class AdmissionService {
   }
 
   async invitations(actor: Actor, cursor: string | undefined, limit: number): Promise<Page<Invitation>> {
-    const after = parseCursor(cursor)
+    const after = parseCursor(cursor) ?? 0
     const { rows, total } = await invitationPage(this.ctx.db, actor.appId, self(actor), after, limit)
     return toPage(rows, limit, total, (i) => i.id)
   }
@@ -210,7 +211,7 @@ export class AdmissionService {
     await this.tx(async (trx) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       requireMember(await actingIn(trx, actor, group), group)
-      if (!(await usersOfApp(trx, actor.appId, [userId])).has(userId)) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+      if (!(await this.accounts.groupInviteesIn(trx, actor.appId, [userId])).has(userId)) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
       const known = userId !== callerId
         && (await this.areFriends(actor.appId, callerId, userId, trx) || await shareAnotherGroup(trx, callerId, userId, group.id))
       if (!known) {

@@ -2,10 +2,7 @@
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
-import {
-  deleteAnnouncement, deleteSharedFiles, findAnnouncement, findSharedFiles, insertAnnouncement, insertSharedFile, latestAnnouncement,
-  listAnnouncements, listSharedFiles, renameSharedFile,
-} from './groups.repository.ts'
+import { deleteAnnouncement, deleteSharedFiles, findAnnouncement, findSharedFiles, insertAnnouncement, insertSharedFile, latestAnnouncement, listAnnouncements, listSharedFiles, renameSharedFile } from './content.repository.ts'
 import { actingIn, liveGroup, rankOf, requireAdmin, requireMember, type Acting } from './groups.rules.ts'
 import type { Announcement, Group, ItemResult, SharedFile } from './groups.types.ts'
 

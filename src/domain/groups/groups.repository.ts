@@ -1,12 +1,10 @@
-// Queries on groups and everything that hangs off them; plain functions over a Kysely instance or transaction.
+// Queries on groups, their members and blocklists; plain functions over a Kysely instance or transaction.
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
-import type {
-  GroupAnnouncementRow, GroupApplicationRow, GroupFileRow, GroupInvitationRow, GroupMemberRow, GroupRole, GroupRow, GroupsTable,
-} from '../../platform/tables.ts'
+import type { GroupMemberRow, GroupRole, GroupRow, GroupsTable } from '../../platform/tables.ts'
 import type { Updateable } from 'kysely'
-import { toUser } from '../accounts/accounts.repository.ts'
-import type { Announcement, Application, Blocked, Group, Invitation, Member, MemberWithUser, SharedFile } from './groups.types.ts'
+import { toUser } from '../accounts/accounts.types.ts'
+import type { Blocked, Group, Member, MemberWithUser } from './groups.types.ts'
 
 /** Members per group (code 20010 beyond it); also the `capacity` the REST info shows. */
 export const GROUP_CAPACITY = 10_000
@@ -47,31 +45,6 @@ export function toMember(row: GroupMemberRow): Member {
     msgPushMode: row.msg_push_mode,
     banExpire: Number(row.ban_expire),
     joinedAt: row.joined_at.getTime(),
-  }
-}
-
-function toApplication(row: GroupApplicationRow): Application {
-  return {
-    id: row.id, groupId: row.group_id, applicantId: row.applicant_id, reason: row.reason, status: row.status,
-    expiresAt: row.expires_at.getTime(), createdAt: row.created_at.getTime(), updatedAt: row.updated_at.getTime(),
-  }
-}
-
-function toInvitation(row: GroupInvitationRow): Invitation {
-  return {
-    id: row.id, groupId: row.group_id, inviterId: row.inviter_id, inviteeId: row.invitee_id, reason: row.reason, status: row.status,
-    expiresAt: row.expires_at.getTime(), createdAt: row.created_at.getTime(), updatedAt: row.updated_at.getTime(),
-  }
-}
-
-function toAnnouncement(row: GroupAnnouncementRow): Announcement {
-  return { id: row.id, groupId: row.group_id, authorId: row.author_id, title: row.title, content: row.content, createdAt: row.created_at.getTime() }
-}
-
-function toSharedFile(row: GroupFileRow): SharedFile {
-  return {
-    id: row.id, groupId: row.group_id, uploaderId: row.uploader_id, name: row.name, size: Number(row.size), type: row.type, url: row.url,
-    createdAt: row.created_at.getTime(), updatedAt: row.updated_at.getTime(),
   }
 }
 
@@ -261,8 +234,6 @@ export async function membersWithUsers(db: Db, groupId: number, page?: { offset:
   }))
 }
 
-// ---- users the group operations name
-
 /** Whether the two users are both members of a live group other than `exceptGroupId` (the facade's address book). */
 export async function shareAnotherGroup(db: Db, userId: number, otherId: number, exceptGroupId: number): Promise<boolean> {
   const row = await db.selectFrom('group_members as a')
@@ -273,14 +244,6 @@ export async function shareAnotherGroup(db: Db, userId: number, otherId: number,
     .where('g.status', '=', 0).where('g.id', '!=', exceptGroupId)
     .limit(1).executeTakeFirst()
   return row !== undefined
-}
-
-/** Of the ids, those that are users of the app, with whether invitations need their confirmation. */
-export async function usersOfApp(db: Db, appId: string, userIds: number[]): Promise<Map<number, { groupConfirm: boolean }>> {
-  if (userIds.length === 0) return new Map()
-  const rows = await db.selectFrom('users as u').leftJoin('user_settings as s', 's.user_id', 'u.id')
-    .select(['u.id', 's.group_confirm']).where('u.app_id', '=', appId).where('u.id', 'in', userIds).execute()
-  return new Map(rows.map((r) => [r.id, { groupConfirm: r.group_confirm === true }]))
 }
 
 // ---- blocklist
@@ -309,137 +272,4 @@ export async function blockedPage(db: Db, groupId: number, afterUserId: number, 
     .orderBy('user_id').limit(limit + 1).execute()
   const { total } = await db.selectFrom('group_blocks').select(sql<number>`count(*)::int`.as('total')).where('group_id', '=', groupId).executeTakeFirstOrThrow()
   return { rows: rows.map((r) => ({ groupId: r.group_id, userId: r.user_id, createdAt: r.created_at.getTime() })), total }
-}
-
-// ---- applications
-
-/** A new pending application, or the user's earlier one made pending again with the new reason. */
-export async function upsertApplication(db: Db, groupId: number, applicantId: number, reason: string, expiresAt: Date, status = 0): Promise<Application> {
-  const row = await db.insertInto('group_applications')
-    .values({ group_id: groupId, applicant_id: applicantId, reason, status, expires_at: expiresAt })
-    .onConflict((c) => c.columns(['group_id', 'applicant_id']).doUpdateSet({ reason, status, expires_at: expiresAt, updated_at: sql`now()` }))
-    .returningAll().executeTakeFirstOrThrow()
-  return toApplication(row)
-}
-
-export async function findApplication(db: Db, groupId: number, applicantId: number): Promise<Application | undefined> {
-  const row = await db.selectFrom('group_applications').selectAll().where('group_id', '=', groupId).where('applicant_id', '=', applicantId).forUpdate().executeTakeFirst()
-  return row && toApplication(row)
-}
-
-export async function setApplicationStatus(db: Db, id: number, status: number): Promise<void> {
-  await db.updateTable('group_applications').set({ status, updated_at: sql`now()` }).where('id', '=', id).execute()
-}
-
-export async function applicationPage(db: Db, groupIds: number[], afterId: number, limit: number): Promise<{ rows: Application[]; total: number }> {
-  const rows = await db.selectFrom('group_applications').selectAll().where('group_id', 'in', groupIds).where('id', '>', afterId)
-    .orderBy('id').limit(limit + 1).execute()
-  const { total } = await db.selectFrom('group_applications').select(sql<number>`count(*)::int`.as('total')).where('group_id', 'in', groupIds).executeTakeFirstOrThrow()
-  return { rows: rows.map(toApplication), total }
-}
-
-// ---- invitations
-
-export async function upsertInvitation(db: Db, groupId: number, inviterId: number | null, inviteeId: number, reason: string, expiresAt: Date): Promise<void> {
-  await db.insertInto('group_invitations')
-    .values({ group_id: groupId, inviter_id: inviterId, invitee_id: inviteeId, reason, expires_at: expiresAt })
-    .onConflict((c) => c.columns(['group_id', 'invitee_id']).doUpdateSet({ inviter_id: inviterId, reason, status: 0, expires_at: expiresAt, updated_at: sql`now()` }))
-    .execute()
-}
-
-export async function findInvitation(db: Db, groupId: number, inviteeId: number): Promise<Invitation | undefined> {
-  const row = await db.selectFrom('group_invitations').selectAll().where('group_id', '=', groupId).where('invitee_id', '=', inviteeId).forUpdate().executeTakeFirst()
-  return row && toInvitation(row)
-}
-
-export async function setInvitationStatus(db: Db, id: number, status: number): Promise<void> {
-  await db.updateTable('group_invitations').set({ status, updated_at: sql`now()` }).where('id', '=', id).execute()
-}
-
-/** Invitations addressed to the user, in groups of the app that still exist. */
-export async function invitationPage(db: Db, appId: string, inviteeId: number, afterId: number, limit: number): Promise<{ rows: Invitation[]; total: number }> {
-  const base = () => db.selectFrom('group_invitations as i').innerJoin('groups as g', 'g.id', 'i.group_id')
-    .where('i.invitee_id', '=', inviteeId).where('g.app_id', '=', appId).where('g.status', '=', 0)
-  const rows = await base().selectAll('i').where('i.id', '>', afterId).orderBy('i.id').limit(limit + 1).execute()
-  const { total } = await base().select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow()
-  return { rows: rows.map(toInvitation), total }
-}
-
-// ---- announcements
-
-export async function insertAnnouncement(db: Db, groupId: number, authorId: number | null, title: string, content: string): Promise<Announcement> {
-  const row = await db.insertInto('group_announcements').values({ group_id: groupId, author_id: authorId, title, content }).returningAll().executeTakeFirstOrThrow()
-  return toAnnouncement(row)
-}
-
-export async function findAnnouncement(db: Db, groupId: number, id: number): Promise<Announcement | undefined> {
-  const row = await db.selectFrom('group_announcements').selectAll().where('group_id', '=', groupId).where('id', '=', id).executeTakeFirst()
-  return row && toAnnouncement(row)
-}
-
-export async function latestAnnouncement(db: Db, groupId: number): Promise<Announcement | undefined> {
-  const row = await db.selectFrom('group_announcements').selectAll().where('group_id', '=', groupId).orderBy('id', 'desc').limit(1).executeTakeFirst()
-  return row && toAnnouncement(row)
-}
-
-/** The newest announcement of each group, for lists that print a `notice` per group. */
-export async function latestAnnouncements(db: Db, groupIds: number[]): Promise<Map<number, Announcement>> {
-  if (groupIds.length === 0) return new Map()
-  const rows = await db.selectFrom('group_announcements').selectAll().distinctOn('group_id')
-    .where('group_id', 'in', groupIds).orderBy('group_id').orderBy('id', 'desc').execute()
-  return new Map(rows.map((r) => [r.group_id, toAnnouncement(r)]))
-}
-
-export async function listAnnouncements(db: Db, groupId: number): Promise<Announcement[]> {
-  const rows = await db.selectFrom('group_announcements').selectAll().where('group_id', '=', groupId).orderBy('id', 'desc').execute()
-  return rows.map(toAnnouncement)
-}
-
-export async function deleteAnnouncement(db: Db, groupId: number, id: number): Promise<boolean> {
-  const rows = await db.deleteFrom('group_announcements').where('group_id', '=', groupId).where('id', '=', id).returning('id').execute()
-  return rows.length > 0
-}
-
-// ---- shared files
-
-export async function insertSharedFile(db: Db, file: { groupId: number; uploaderId: number | null; name: string; size: number; type: string; url: string }): Promise<SharedFile> {
-  const row = await db.insertInto('group_files').values({
-    group_id: file.groupId, uploader_id: file.uploaderId, name: file.name, size: file.size, type: file.type, url: file.url,
-  }).returningAll().executeTakeFirstOrThrow()
-  return toSharedFile(row)
-}
-
-export async function findSharedFiles(db: Db, groupId: number, ids: number[]): Promise<Map<number, SharedFile>> {
-  if (ids.length === 0) return new Map()
-  const rows = await db.selectFrom('group_files').selectAll().where('group_id', '=', groupId).where('id', 'in', ids).execute()
-  return new Map(rows.map((r) => [r.id, toSharedFile(r)]))
-}
-
-export async function listSharedFiles(db: Db, groupId: number): Promise<SharedFile[]> {
-  const rows = await db.selectFrom('group_files').selectAll().where('group_id', '=', groupId).orderBy('id').execute()
-  return rows.map(toSharedFile)
-}
-
-export async function renameSharedFile(db: Db, id: number, name: string): Promise<void> {
-  await db.updateTable('group_files').set({ name, updated_at: sql`now()` }).where('id', '=', id).execute()
-}
-
-export async function deleteSharedFiles(db: Db, groupId: number, ids: number[]): Promise<void> {
-  if (ids.length === 0) return
-  await db.deleteFrom('group_files').where('group_id', '=', groupId).where('id', 'in', ids).execute()
-}
-
-// ---- QR signing key
-
-/** The app's QR signing key, created on first use; concurrent first uses agree on one key. */
-export async function qrKey(db: Db, appId: string, fresh: string): Promise<string> {
-  await db.insertInto('group_qr_keys').values({ app_id: appId, secret: fresh }).onConflict((c) => c.column('app_id').doNothing()).execute()
-  const row = await db.selectFrom('group_qr_keys').select('secret').where('app_id', '=', appId).executeTakeFirstOrThrow()
-  return row.secret
-}
-
-/** The app's QR signing key if it has one. */
-export async function findQrKey(db: Db, appId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('group_qr_keys').select('secret').where('app_id', '=', appId).executeTakeFirst()
-  return row?.secret
 }

@@ -1,5 +1,6 @@
 // The permission rules of semantics §5 as small functions every group use case calls inside its transaction.
 import { DomainError } from '../errors.ts'
+import { pageOf } from '../paging.ts'
 import type { Actor } from '../actor.ts'
 import type { Db } from '../../platform/db.ts'
 import { blockedAmong, findGroup, findMember, joinedGroupCounts } from './groups.repository.ts'
@@ -46,6 +47,12 @@ export async function actingIn(db: Db, actor: Actor, group: Group): Promise<Acti
   let role = member?.role ?? null
   if (adminOfThis && actor.asGroupAdmin !== null && (role === null || RANK[role] < RANK.admin)) role = 'admin'
   return { userId: actor.userId, role, member }
+}
+
+/** Opens the group for a use case: the group (locked when it changes membership) and who acts in it. */
+export async function openGroup(db: Db, actor: Actor, groupId: number, options: { lock?: boolean; dismissedToo?: boolean } = {}) {
+  const group = await liveGroup(db, actor.appId, groupId, options)
+  return { group, acting: await actingIn(db, actor, group) }
 }
 
 export function requireMember(acting: Acting, group: Group): void {
@@ -101,23 +108,7 @@ export function refuseFull(group: Group, adding: number): void {
   }
 }
 
-/** A ban is in force while forever (-1) or until a later second. */
-export function isBanned(expireSeconds: number, nowSeconds: number): boolean {
-  return expireSeconds === -1 || expireSeconds > nowSeconds
-}
-
-/**
- * A page from `limit` + 1 rows read after the cursor: the first `limit`, and — when the extra row
- * shows that more remain — the cursor to continue after the last one (`keyOf` names its key).
- */
+/** A page of a groups list: a keyset page and the list's total. */
 export function toPage<T>(rows: T[], limit: number, total: number, keyOf: (item: T) => number): Page<T> {
-  const items = rows.slice(0, limit)
-  return { items, total, ...(rows.length > limit ? { cursor: String(keyOf(items[items.length - 1]!)) } : {}) }
-}
-
-/** Page cursors are the decimal id of the last item shown; anything else is a bad parameter. */
-export function parseCursor(cursor: string | undefined, max = Number.MAX_SAFE_INTEGER): number {
-  if (cursor === undefined || cursor === '') return 0
-  if (!/^\d{1,15}$/.test(cursor) || Number(cursor) > max) throw new DomainError('BAD_PARAMETER', 'cursor must be a value returned by the previous page')
-  return Number(cursor)
+  return { ...pageOf(rows, limit, keyOf), total }
 }

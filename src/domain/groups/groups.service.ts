@@ -1,24 +1,23 @@
-// Group use cases of every surface: create, read, settings, roles, members, kick/leave, bans, blocklist, dismiss.
-import type { Readable } from 'node:stream'
+// Group use cases of every surface: create, read, settings, roles, members, kick/leave, bans, blocklist, dismiss (legacy-only rules: project-groups.service.ts; facade-only: facade-groups.service.ts).
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { INT4_MAX, parseCursor } from '../paging.ts'
+import type { AccountsService } from '../accounts/accounts.service.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
-import { findUserById, toUser } from '../accounts/accounts.repository.ts'
+import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, membersWithUsers, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, updateGroupRow, updateMembers } from './groups.repository.ts'
+import { insertAnnouncement, latestAnnouncement, latestAnnouncements } from './content.repository.ts'
 import {
-  bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup,
-  insertAnnouncement, insertMembers, latestAnnouncement, latestAnnouncements, memberPage, membersByRole, membershipsOf, membersWithUsers, ownedGroupCount,
-  preferIndexOrder, publicGroupIds, receivingMemberIds,
-  updateGroupRow, updateMembers, usersOfApp,
-} from './groups.repository.ts'
-import {
-  actingIn, cannotManage, isBanned, liveGroup, MAX_GROUPS_CREATED_PER_USER, parseCursor, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
+  cannotManage, liveGroup, openGroup, MAX_GROUPS_CREATED_PER_USER, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
   requireOwner, self, toPage, type Acting,
 } from './groups.rules.ts'
 import { inviteInto } from './admission.service.ts'
 import type { Blocked, Group, GroupView, ItemResult, Member, MemberWithUser, Page } from './groups.types.ts'
-import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
 import type { PicturesService } from '../files/pictures.service.ts'
+import type { FacadeGroupsService } from './facade-groups.service.ts'
+import { projectFields } from './project-fields.ts'
+import { epochSeconds } from '../time.ts'
 
 export interface CreateGroup {
   name: string
@@ -36,77 +35,30 @@ export interface CreateGroup {
   uploadedAvatar?: boolean
 }
 
-/** Stored files are served at /files/<path>: an avatar of our own store is kept as that server-relative path. */
-
-/** Largest group cover upload. */
-export const COVER_MAX_BYTES = 5 * 1024 * 1024
-
 export type InfoField = 'name' | 'description' | 'avatar' | 'ext'
 export type GroupSettingsPatch = Partial<{ memberInvite: boolean; memberModify: boolean; readAck: boolean; historyVisible: boolean; applyApproval: number }>
 
-/** The project fields an `ext` JSON object names; anything but a JSON object names none. */
-export function projectFields(ext: string): { projectName?: string; groupType?: number } {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(ext)
-  } catch {
-    return {}
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
-  const { projectName, groupType } = parsed as Record<string, unknown>
-  const fields: { projectName?: string; groupType?: number } = {}
-  if (projectName !== undefined) {
-    if (typeof projectName !== 'string') throw new DomainError('BAD_PARAMETER', 'ext.projectName must be a string')
-    fields.projectName = projectName
-  }
-  if (groupType !== undefined) {
-    const kind = Number(groupType)
-    if (kind !== 1 && kind !== 2) throw new DomainError('BAD_PARAMETER', 'ext.groupType must be 1 (project group) or 2 (shareholder group)')
-    fields.groupType = kind
-  }
-  return fields
-}
-
-/**
- * The ext with its groupType key set to the project kind, so REST reads in `ext` what the legacy surface set
- * (semantics §6: one fact). A JSON object keeps its other keys and the JSON type its groupType had; an empty ext
- * becomes `{"groupType":n}`; any other ext is not JSON this service may rewrite and stays as it is.
- */
-export function extWithGroupType(ext: string, groupType: number): string {
-  if (ext.trim() === '') return JSON.stringify({ groupType })
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(ext)
-  } catch {
-    return ext
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return ext
-  const previous = (parsed as Record<string, unknown>).groupType
-  return JSON.stringify({ ...parsed, groupType: typeof previous === 'string' ? String(groupType) : groupType })
-}
-
 export class GroupsService {
-  constructor(private readonly ctx: DomainContext, private readonly pictures: PicturesService) {}
-
-  private nowSeconds(): number {
-    return Math.floor(this.ctx.now() / 1000)
-  }
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly pictures: PicturesService,
+    private readonly covers: FacadeGroupsService,
+    private readonly accounts: AccountsService,
+  ) {}
 
   private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
-    return this.ctx.db.transaction().execute(fn)
+    return inTransaction(this.ctx.db, fn)
   }
 
-  /** Opens the group for a use case: the group (locked when it changes membership) and who acts in it. */
-  private async open(trx: Db, actor: Actor, groupId: number, options: { lock?: boolean; dismissedToo?: boolean } = {}) {
-    const group = await liveGroup(trx, actor.appId, groupId, options)
-    return { group, acting: await actingIn(trx, actor, group) }
+  private open(db: Db, actor: Actor, groupId: number, options: { lock?: boolean; dismissedToo?: boolean } = {}) {
+    return openGroup(db, actor, groupId, options)
   }
 
   async create(actor: Actor, input: CreateGroup): Promise<GroupView> {
     try {
       return await this.createGroup(actor, input)
     } catch (error) {
-      if (input.uploadedAvatar && input.avatar) await this.discardCover(input.avatar)
+      if (input.uploadedAvatar && input.avatar) await this.covers.discardCover(input.avatar)
       throw error
     }
   }
@@ -126,7 +78,7 @@ export class GroupsService {
         throw new DomainError('QUOTA_GROUPS_CREATED', `you already own ${MAX_GROUPS_CREATED_PER_USER} groups`)
       }
       await refuseTooManyJoined(trx, ownerId)
-      const known = await usersOfApp(trx, actor.appId, userList)
+      const known = await this.accounts.groupInviteesIn(trx, actor.appId, userList)
       const unknown = userList.find((id) => !known.has(id))
       if (unknown !== undefined) throw new DomainError('USER_NOT_FOUND', `user ${unknown} does not exist`)
       let group = await insertGroup(trx, {
@@ -142,35 +94,6 @@ export class GroupsService {
       group = await liveGroup(trx, actor.appId, group.id)
       return { group, membership: (await findMember(trx, group.id, ownerId)) ?? null }
     })
-  }
-
-  /**
-   * Stores an uploaded group cover (checked by content and size while streaming) as the uploader's and returns its path,
-   * to pass as `avatar` to create with `uploadedAvatar`: the group then owns it, and if the group is not created it goes.
-   */
-  async storeCover(uploader: Actor, stream: Readable): Promise<string> {
-    const userId = self(uploader)
-    const saved = await this.ctx.files.save(stream, { folder: 'covers', maxBytes: COVER_MAX_BYTES, accept: ['png', 'jpeg', 'gif', 'bmp', 'webp'] })
-    try {
-      await this.pictures.record(this.ctx.db, { path: saved.path, appId: uploader.appId, ownerUserId: userId, kind: 'picture' })
-    } catch (error) {
-      await this.ctx.files.remove(saved.path)
-      throw error
-    }
-    return fileUrlPath(saved.path)
-  }
-
-  /** Removes a stored cover no group will use (the request that uploaded it failed). */
-  async discardCover(path: string): Promise<void> {
-    const stored = storedPathOf(path)
-    if (stored) await this.pictures.discard(stored)
-  }
-
-  /** The facade's public view of a group: anyone may see it; only members see its face-to-face code ('' for others). */
-  async publicView(appId: string, groupId: number, userId: number | null): Promise<Group> {
-    const group = await liveGroup(this.ctx.db, appId, groupId)
-    const isMember = userId !== null && (await findMember(this.ctx.db, group.id, userId)) !== undefined
-    return isMember ? group : { ...group, code: '' }
   }
 
   /** Any user of the app may read a group; a dismissed one shows status 1. */
@@ -238,7 +161,7 @@ export class GroupsService {
     return this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
-      const expire = minutes === -1 ? -1 : this.nowSeconds() + minutes * 60
+      const expire = minutes === -1 ? -1 : epochSeconds(this.ctx.now()) + minutes * 60
       await updateGroupRow(trx, group.id, { ban_expire_time: expire })
       return expire
     })
@@ -304,7 +227,7 @@ export class GroupsService {
 
   /** Members in join order, one keyset page at a time: the same cost at any depth, stable while members come and go. */
   async members(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Member>> {
-    const after = parseCursor(cursor)
+    const after = parseCursor(cursor) ?? 0
     const { group, rows } = await this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId)
       requireMember(acting, group)
@@ -312,13 +235,6 @@ export class GroupsService {
       return { group, rows: await memberPage(trx, group.id, after, limit) }
     })
     return toPage(rows, limit, group.memberCount, (m) => m.seq)
-  }
-
-  /** Every member with its account, in join order (legacy detail, facade users). */
-  async membersWithUsers(actor: Actor, groupId: number, page?: { offset: number; limit: number }): Promise<{ group: Group; members: MemberWithUser[] }> {
-    const { group, acting } = await this.open(this.ctx.db, actor, groupId)
-    requireMember(acting, group)
-    return { group, members: await membersWithUsers(this.ctx.db, group.id, page) }
   }
 
   async displayNames(actor: Actor, groupId: number, userIds: number[]): Promise<Member[]> {
@@ -362,37 +278,34 @@ export class GroupsService {
     })
   }
 
-  /** Legacy deleteUser: one member, never the owner or an admin; refusals are errors. Returns who was removed. */
-  async kickOne(actor: Actor, groupId: number, userId: number): Promise<{ group: Group; removed: MemberWithUser }> {
-    return this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
-      requireAdmin(acting, group)
-      const member = await findMember(trx, group.id, userId)
-      if (!member) throw new DomainError('NOT_GROUP_MEMBER', `user ${userId} is not a member of group ${group.id}`)
-      const refusal = cannotManage(acting, member.role, true)
-      if (refusal) throw new DomainError('NO_PERMISSION', refusal)
-      const user = await findUserById(trx, actor.appId, userId)
-      await deleteMembers(trx, group.id, [userId])
-      return { group, removed: { ...member, user: toUser(user!) } }
-    })
+  /** Refuses unless the actor is a member (or, with 'admin', an admin or the owner) of the live group: for other modules' rules. */
+  async requireRole(actor: Actor, groupId: number, role: 'member' | 'admin'): Promise<void> {
+    const { group, acting } = await this.open(this.ctx.db, actor, groupId)
+    if (role === 'admin') requireAdmin(acting, group)
+    else requireMember(acting, group)
   }
 
-  /**
-   * Whether the user may send to the group now (for the message use cases): a member, not banned, and
-   * while ban_all is in force only the owner and admins.
-   */
-  async canSend(appId: string, groupId: number, userId: number): Promise<boolean> {
-    const group = await findGroups(this.ctx.db, appId, [groupId]).then((g) => g[0])
-    if (!group || group.status !== 0) return false
-    const member = await findMember(this.ctx.db, groupId, userId)
-    if (!member || isBanned(member.banExpire, this.nowSeconds())) return false
-    return member.role !== 'member' || !isBanned(group.banExpireTime, this.nowSeconds())
+  // ---- what messaging asks (directories.ts): plain reads, no permission rules ----
+
+  /** The group, dismissed or not; undefined when the app has no such group. */
+  async find(appId: string, groupId: number): Promise<Group | undefined> {
+    return findGroup(this.ctx.db, appId, groupId)
   }
 
-  /** Who receives the group's messages (for the message use cases): members whose msg_mute_mode is not 2. */
-  async deliveryTargets(appId: string, groupId: number): Promise<number[]> {
-    const group = await liveGroup(this.ctx.db, appId, groupId)
-    return receivingMemberIds(this.ctx.db, group.id)
+  /** The user's membership of a group of the app, if any. */
+  async membershipOf(appId: string, groupId: number, userId: number): Promise<Member | undefined> {
+    if (!await findGroup(this.ctx.db, appId, groupId)) return undefined
+    return findMember(this.ctx.db, groupId, userId)
+  }
+
+  /** Who receives the group's messages: members whose msg_mute_mode is not 2. */
+  async receivingMembers(groupId: number): Promise<number[]> {
+    return receivingMemberIds(this.ctx.db, groupId)
+  }
+
+  /** Ids of the live groups the user is a member of. */
+  async joinedIds(appId: string, userId: number): Promise<number[]> {
+    return (await groupsOfUser(this.ctx.db, appId, userId)).map((g) => g.group.id)
   }
 
   /** The owner cannot leave; `adminsMayLeave` false is the legacy rule that admins cannot either. Returns the group left. */
@@ -411,7 +324,7 @@ export class GroupsService {
   /** Bans members for `minutes` (semantics §5); stored as the epoch second the ban ends. */
   async ban(actor: Actor, groupId: number, userIds: number[], minutes: number): Promise<ItemResult[]> {
     if (!Number.isInteger(minutes) || minutes < 1) throw new DomainError('BAD_PARAMETER', 'duration must be a number of minutes ≥ 1')
-    const until = this.nowSeconds() + minutes * 60
+    const until = epochSeconds(this.ctx.now()) + minutes * 60
     return this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
@@ -433,10 +346,10 @@ export class GroupsService {
   }
 
   async banned(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Member>> {
-    const after = parseCursor(cursor)
+    const after = parseCursor(cursor) ?? 0
     const { group, acting } = await this.open(this.ctx.db, actor, groupId)
     requireMember(acting, group)
-    const { rows, total } = await bannedPage(this.ctx.db, group.id, this.nowSeconds(), after, limit)
+    const { rows, total } = await bannedPage(this.ctx.db, group.id, epochSeconds(this.ctx.now()), after, limit)
     return toPage(rows, limit, total, (m) => m.seq)
   }
 
@@ -446,7 +359,7 @@ export class GroupsService {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       const ids = [...new Set(userIds)]
-      const [members, users] = await Promise.all([findMembers(trx, group.id, ids), usersOfApp(trx, actor.appId, ids)])
+      const [members, users] = await Promise.all([findMembers(trx, group.id, ids), this.accounts.groupInviteesIn(trx, actor.appId, ids)])
       const results = ids.map((id): ItemResult => {
         if (!users.has(id)) return { id, result: 'fail', reason: 'user does not exist' }
         const member = members.get(id)
@@ -472,7 +385,7 @@ export class GroupsService {
 
   async blocked(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Blocked>> {
     // This list pages by user id, an int4 column.
-    const after = parseCursor(cursor, 2 ** 31 - 1)
+    const after = parseCursor(cursor, INT4_MAX) ?? 0
     const { group, acting } = await this.open(this.ctx.db, actor, groupId)
     requireAdmin(acting, group)
     const { rows, total } = await blockedPage(this.ctx.db, group.id, after, limit)
@@ -489,42 +402,6 @@ export class GroupsService {
 
   async publicGroups(actor: Actor): Promise<number[]> {
     return publicGroupIds(this.ctx.db, actor.appId)
-  }
-
-  /**
-   * The group, its newest announcement and every member with its account (legacy getGroupDetail). Any user of
-   * the app may look; members' mobile numbers are shown to fellow members only.
-   */
-  async detail(actor: Actor, groupId: number): Promise<{ group: Group; notice: string; members: MemberWithUser[] }> {
-    const { group, acting } = await this.open(this.ctx.db, actor, groupId)
-    const [members, notice] = await Promise.all([membersWithUsers(this.ctx.db, group.id), latestAnnouncement(this.ctx.db, group.id)])
-    const shown = acting.member ? members : members.map((m) => ({ ...m, user: { ...m.user, mobile: null } }))
-    return { group, notice: notice?.content ?? '', members: shown }
-  }
-
-  /**
-   * Legacy updateGroup: admins only; undefined fields stay; a notice publishes a new announcement; the project
-   * kind is also written into `ext` (extWithGroupType), where REST shows it.
-   */
-  async updateProject(actor: Actor, groupId: number, patch: { name?: string; groupType?: number; description?: string; notice?: string }): Promise<Group> {
-    if (patch.groupType !== undefined && patch.groupType !== 1 && patch.groupType !== 2) {
-      throw new DomainError('BAD_PARAMETER', 'type must be 1 (project group) or 2 (shareholder group)', { zh: '群类别 type 只能是 1（项目群）或 2（股东群）' })
-    }
-    if (patch.name !== undefined && patch.name.length > 200) {
-      throw new DomainError('BAD_PARAMETER', 'name must be at most 200 characters', { zh: '群名称不能超过 200 个字符' })
-    }
-    return this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
-      requireAdmin(acting, group)
-      await updateGroupRow(trx, group.id, {
-        name: patch.name,
-        group_type: patch.groupType,
-        ext: patch.groupType === undefined ? undefined : extWithGroupType(group.ext, patch.groupType),
-        description: patch.description,
-      })
-      if (patch.notice !== undefined) await insertAnnouncement(trx, group.id, acting.userId, '', patch.notice)
-      return liveGroup(trx, actor.appId, group.id)
-    })
   }
 
   /**

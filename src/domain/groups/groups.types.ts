@@ -1,6 +1,7 @@
 // Domain objects of groups: the group, its members, applications, invitations, announcements, shared files and pages.
 import type { GroupRole } from '../../platform/tables.ts'
 import type { User } from '../accounts/accounts.types.ts'
+import type { KeysetPage } from '../paging.ts'
 
 export type { GroupRole }
 
@@ -109,10 +110,8 @@ export interface Blocked {
   createdAt: number
 }
 
-/** One item of a keyset-paged list; `cursor` continues after the last item and is absent at the end. */
-export interface Page<T> {
-  items: T[]
-  cursor?: string
+/** A keyset page of a groups list, with the list's total. */
+export interface Page<T> extends KeysetPage<T> {
   total: number
 }
 

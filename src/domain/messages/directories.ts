@@ -1,26 +1,22 @@
-// The directories messaging reads, answered by the groups and roster of this domain.
-import type { DomainContext } from '../context.ts'
+// The directories messaging reads, answered by the groups and roster services of this domain.
+import type { GroupsService } from '../groups/groups.service.ts'
 import type { RosterService } from '../roster/roster.service.ts'
-import { findGroup, findMember, groupsOfUser, receivingMemberIds } from '../groups/groups.repository.ts'
 import type { FriendDirectory, GroupDirectory } from './messages.types.ts'
 
-export function groupDirectory(ctx: DomainContext): GroupDirectory {
+export function groupDirectory(groups: GroupsService): GroupDirectory {
   return {
     async group(appId, groupId) {
-      const group = await findGroup(ctx.db, appId, groupId)
+      const group = await groups.find(appId, groupId)
       return group ? { status: group.status === 1 ? 1 : 0, banAll: group.banExpireTime, historyVisible: group.historyVisible, readAck: group.readAck } : null
     },
     async membership(appId, groupId, userId) {
-      if (!await findGroup(ctx.db, appId, groupId)) return null
-      const member = await findMember(ctx.db, groupId, userId)
+      const member = await groups.membershipOf(appId, groupId, userId)
       return member
         ? { role: member.role, muteMode: member.msgMuteMode as 0 | 1 | 2, bannedUntil: member.banExpire, joinedAt: member.joinedAt }
         : null
     },
-    deliveryMembers: (_appId, groupId) => receivingMemberIds(ctx.db, groupId),
-    async groupsOf(appId, userId) {
-      return (await groupsOfUser(ctx.db, appId, userId)).map((g) => g.group.id)
-    },
+    deliveryMembers: (_appId, groupId) => groups.receivingMembers(groupId),
+    groupsOf: (appId, userId) => groups.joinedIds(appId, userId),
   }
 }
 

@@ -179,18 +179,6 @@ export async function recordTransaction(db: Db, appId: string, senderId: number,
     .execute()
 }
 
-export async function deviceSn(db: Db, deviceId: number): Promise<number> {
-  const row = await db.selectFrom('devices').select('device_sn').where('id', '=', deviceId).executeTakeFirst()
-  return row?.device_sn ?? 0
-}
-
-/** Which of the ids are users of the app. */
-export async function existingUsers(db: Db, appId: string, ids: number[]): Promise<Set<number>> {
-  if (ids.length === 0) return new Set()
-  const rows = await db.selectFrom('users').select('id').where('app_id', '=', appId).where('id', 'in', ids).execute()
-  return new Set(rows.map((r) => r.id))
-}
-
 /** transaction_id records older than `before` (epoch ms): a repeat of them is a new send anyway. */
 export async function purgeTransactions(db: Db, before: number): Promise<number> {
   return deleteInBatches(db, 'message_transactions', sql`created_at < ${before}`)

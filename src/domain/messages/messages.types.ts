@@ -6,7 +6,6 @@ export const CONTENT_TYPES = {
   9: 'READ_ACK', 10: 'RECALL', 11: 'APPEND', 12: 'REPLACE',
 } as const satisfies Record<number, string>
 
-export type ContentType = keyof typeof CONTENT_TYPES
 export const READ_ACK = 9
 export const RECALL = 10
 export const APPEND = 11
@@ -72,7 +71,7 @@ export interface SentMessage {
   created: boolean
 }
 
-// ---- what messaging needs from groups and rosters (their services implement these at merge) ----
+// ---- what messaging needs from groups and rosters (directories.ts answers from their services) ----
 
 export interface GroupFacts {
   /** 0 normal, 1 dismissed. */
@@ -105,17 +104,4 @@ export interface GroupDirectory {
 export interface FriendDirectory {
   /** False when `to` does not accept messages from `from` (blacklist). */
   mayMessage(appId: string, from: number, to: number): Promise<boolean>
-}
-
-/** Until groups land on this branch: every group is unknown (20001). */
-export const NO_GROUPS: GroupDirectory = {
-  group: async () => null,
-  membership: async () => null,
-  deliveryMembers: async () => [],
-  groupsOf: async () => [],
-}
-
-/** Until the roster lands on this branch: there is no blacklist, everyone may message everyone. */
-export const EVERYONE_MAY_MESSAGE: FriendDirectory = {
-  mayMessage: async () => true,
 }

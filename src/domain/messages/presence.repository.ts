@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
 
 /** A process is believed while its heartbeat is younger than this. */
-export const PROCESS_STALE_SECONDS = 15
+const PROCESS_STALE_SECONDS = 15
 
 /** True when the process's row had to be created: new, or forgotten by others after a long silence (a database outage). */
 export async function heartbeat(db: Db, processId: string): Promise<boolean> {

@@ -23,10 +23,6 @@ export async function lockPair(db: Db, a: number, b: number): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(db)
 }
 
-export async function findRosterItem(db: Db, userId: number, rosterId: number) {
-  return db.selectFrom('roster_items').selectAll().where('user_id', '=', userId).where('roster_id', '=', rosterId).executeTakeFirst()
-}
-
 /** True when both records of the pair say friend. */
 export async function areFriends(db: Db, appId: string, a: number, b: number): Promise<boolean> {
   const row = await db.selectFrom('roster_items')

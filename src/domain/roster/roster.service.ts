@@ -3,9 +3,11 @@ import { normalizeMobile } from '../accounts/mobile.ts'
 import { DomainError } from '../errors.ts'
 import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
+import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import type { RosterApplicationRow } from '../../platform/tables.ts'
-import { findSettings, findUserById } from '../accounts/accounts.repository.ts'
+import type { AccountsService } from '../accounts/accounts.service.ts'
+import { INT4_MAX, pageOf, parseCursor } from '../paging.ts'
 import {
   acceptPendingBetween, applicationsBefore, areFriends, blockedIds, bumpVersions, findLivePending,
   friendIdsAfter, hasLiveDecline, insertAccepted, isBlocked, lockPair, readVersion, rosterEntries, setApplicationStatus,
@@ -36,40 +38,31 @@ function sameAnswer(given: string, expected: string): boolean {
   return given.trim().toLocaleLowerCase() === expected.trim().toLocaleLowerCase()
 }
 
-/** A cursor is the last id of the previous page, as a string; anything else is a bad parameter. */
-function parseCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined || cursor === '') return undefined
-  if (!/^\d{1,10}$/.test(cursor) || Number(cursor) > 2 ** 31 - 1) throw new DomainError('BAD_PARAMETER', 'cursor must be the cursor of a previous page')
-  return Number(cursor)
-}
-
 /** Roster operations name another user: oneself is a bad parameter. */
 function notSelf(actor: UserActor, userId: number): void {
   if (userId === actor.userId) throw new DomainError('BAD_PARAMETER', 'user_id is yourself: name another user')
 }
 
-/** Cuts the extra row a query fetched to learn whether another page exists. */
-function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => number): { items: T[]; cursor?: string } {
-  if (rows.length <= limit) return { items: rows }
-  const items = rows.slice(0, limit)
-  return { items, cursor: String(idOf(items[items.length - 1]!)) }
-}
-
 export class RosterService {
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(private readonly ctx: DomainContext, private readonly accounts: AccountsService) {}
 
   // ---- for other features (groups' facade join rule, messaging) ----
 
   /** True when the two users are friends (both records say so). */
-  /** `db` is the caller's transaction when it asks from inside one (PGlite has a single connection). */
-  async areFriends(appId: string, userA: number, userB: number, db: Db = this.ctx.db): Promise<boolean> {
+  async areFriends(appId: string, userA: number, userB: number): Promise<boolean> {
+    return this.areFriendsIn(this.ctx.db, appId, userA, userB)
+  }
+
+  /** areFriends asked from inside the caller's transaction `trx`. */
+  async areFriendsIn(trx: Db, appId: string, userA: number, userB: number): Promise<boolean> {
     if (userA === userB) return false
-    return areFriends(db, appId, userA, userB)
+    return areFriends(trx, appId, userA, userB)
   }
 
   /** True unless `to` has `from` in its blacklist; false when either user is not in the app. */
-  async mayMessage(appId: string, from: number, to: number, db: Db = this.ctx.db): Promise<boolean> {
-    const [sender, recipient] = await Promise.all([findUserById(db, appId, from), findUserById(db, appId, to)])
+  async mayMessage(appId: string, from: number, to: number): Promise<boolean> {
+    const db = this.ctx.db
+    const [sender, recipient] = await Promise.all([this.accounts.userIn(db, appId, from), this.accounts.userIn(db, appId, to)])
     if (!sender || !recipient) return false
     return !(await isBlocked(db, to, from))
   }
@@ -85,7 +78,7 @@ export class RosterService {
     const me = actor.userId
     const target = input.userId
     notSelf(actor, target)
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await this.requireUser(trx, actor.appId, target)
       await lockPair(trx, me, target)
       await this.refuseBlocked(trx, me, target)
@@ -99,10 +92,10 @@ export class RosterService {
         await this.befriend(trx, actor.appId, me, target, alias, now)
         return
       }
-      const settings = await findSettings(trx, target)
-      const mode = settings?.auth_mode ?? AuthMode.ANYONE
+      const settings = await this.accounts.friendPolicyIn(trx, target)
+      const mode = settings?.authMode ?? AuthMode.ANYONE
       if (mode === AuthMode.NOBODY) throw new DomainError('FRIEND_APPLICATION_DECLINED', `user ${target} refuses every friend application`)
-      if (mode === AuthMode.QUESTION && !sameAnswer(input.authAnswer ?? '', settings?.auth_answer ?? '')) {
+      if (mode === AuthMode.QUESTION && !sameAnswer(input.authAnswer ?? '', settings?.authAnswer ?? '')) {
         throw new DomainError('FRIEND_APPLICATION_DECLINED', `wrong auth_answer to user ${target}'s question`)
       }
       if (mode === AuthMode.APPROVAL) {
@@ -129,7 +122,7 @@ export class RosterService {
     if (input.userIds.length === 0) throw new DomainError('BAD_PARAMETER', 'user_id or user_ids must name at least one user')
     const reason = input.reason ?? ''
     const alias = input.alias ?? ''
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return inTransaction(this.ctx.db, async (trx) => {
       const now = new Date(this.ctx.now())
       const result: BatchResult = { success: [], fails: [] }
       const targets = [...new Set(input.userIds)]
@@ -152,7 +145,7 @@ export class RosterService {
 
   /** Applications the actor sent and received, newest first, pending ones with their expiry. */
   async applications(actor: UserActor, page: PageRequest): Promise<Page<FriendApplication>> {
-    const before = parseCursor(page.cursor) ?? 2 ** 31 - 1
+    const before = parseCursor(page.cursor, INT4_MAX) ?? INT4_MAX
     const rows = await applicationsBefore(this.ctx.db, actor.userId, before, page.limit)
     const { items, cursor } = pageOf(rows, page.limit, (row) => row.id)
     const version = await readVersion(this.ctx.db, 'apply_version', actor.userId)
@@ -179,7 +172,7 @@ export class RosterService {
   /** Ends the friendship for both: the actor's record says deleted friend (1), the other's stranger (2). */
   async remove(actor: UserActor, friendId: number): Promise<void> {
     notSelf(actor, friendId)
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await this.requireUser(trx, actor.appId, friendId)
       await lockPair(trx, actor.userId, friendId)
       if (!(await areFriends(trx, actor.appId, actor.userId, friendId))) throw new DomainError('NOT_FRIEND', `user ${friendId} is not your friend`)
@@ -193,7 +186,7 @@ export class RosterService {
   /** The actor's alias, ext and notification setting for a friend; only the fields given change. */
   async updateExt(actor: UserActor, friendId: number, update: ExtUpdate): Promise<void> {
     notSelf(actor, friendId)
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await this.requireUser(trx, actor.appId, friendId)
       const updated = await updateFriendExt(trx, actor.userId, friendId, update, new Date(this.ctx.now()))
       if (!updated) throw new DomainError('NOT_FRIEND', `user ${friendId} is not your friend`)
@@ -203,7 +196,7 @@ export class RosterService {
 
   /** One page of the actor's friend ids, in id order, with the list's version. */
   async friendIds(actor: UserActor, page: PageRequest): Promise<Page<number>> {
-    const after = parseCursor(page.cursor) ?? 0
+    const after = parseCursor(page.cursor, INT4_MAX) ?? 0
     const rows = await friendIdsAfter(this.ctx.db, actor.userId, after, page.limit)
     const { items, cursor } = pageOf(rows, page.limit, (id) => id)
     const version = await readVersion(this.ctx.db, 'roster_version', actor.userId)
@@ -264,7 +257,7 @@ export class RosterService {
   // ---- helpers ----
 
   private async requireUser(db: Db, appId: string, userId: number): Promise<void> {
-    if (!(await findUserById(db, appId, userId))) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+    if (!(await this.accounts.userIn(db, appId, userId))) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
   }
 
   /** A blacklist either way stops an application: the target's, and the applicant's own until it unblocks. */
@@ -276,7 +269,7 @@ export class RosterService {
   /** Why the admin's batch cannot befriend `target`, or undefined when it can. */
   private async batchRefusal(db: Db, appId: string, me: number, target: number): Promise<string | undefined> {
     if (target === me) return 'cannot befriend oneself'
-    if (!(await findUserById(db, appId, target))) return 'user does not exist'
+    if (!(await this.accounts.userIn(db, appId, target))) return 'user does not exist'
     if (await isBlocked(db, target, me) || await isBlocked(db, me, target)) return 'in blacklist'
     if (await areFriends(db, appId, me, target)) return 'already in friend list'
     return undefined
@@ -304,7 +297,7 @@ export class RosterService {
     applicantId: number,
     answer: (trx: Db, pending: RosterApplicationRow, now: Date) => Promise<void>,
   ): Promise<void> {
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await this.requireUser(trx, actor.appId, applicantId)
       await lockPair(trx, actor.userId, applicantId)
       const now = new Date(this.ctx.now())
@@ -316,7 +309,7 @@ export class RosterService {
 
   private async setBlock(actor: UserActor, userId: number, blocked: boolean): Promise<void> {
     notSelf(actor, userId)
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await inTransaction(this.ctx.db, async (trx) => {
       await this.requireUser(trx, actor.appId, userId)
       await lockPair(trx, actor.userId, userId)
       const changed = await setBlocked(trx, actor.appId, actor.userId, userId, blocked, new Date(this.ctx.now()))

@@ -1,4 +1,5 @@
 // Domain objects of friends: another user as a roster shows them, friend applications, pages of lists.
+import type { KeysetPage } from '../paging.ts'
 
 /** Roster `relation` (semantics §5), from the viewer's side. */
 export const Relation = { FRIEND: 0, DELETED: 1, STRANGER: 2, BLACKLISTED: 3 } as const
@@ -39,10 +40,8 @@ export interface FriendApplication {
   createdAt: number
 }
 
-/** One page of a list: `cursor` continues it and is absent on the last page; `version` changes with the list. */
-export interface Page<T> {
-  items: T[]
-  cursor?: string
+/** A keyset page of a roster list; `version` changes with the list. */
+export interface Page<T> extends KeysetPage<T> {
   version: number
 }
 

@@ -101,7 +101,7 @@ function field(fields: Fields, name: string): string | undefined {
  * The create form: its fields from the query string and a form, JSON or multipart body, and the `cover`
  * file stored as it streams in (checked by content and size); a failure midway leaves no stored file behind.
  */
-async function readCreateForm(request: FastifyRequest, groups: Services['groups']): Promise<{ fields: Fields; cover?: string }> {
+async function readCreateForm(request: FastifyRequest, groups: Services['facadeGroups']): Promise<{ fields: Fields; cover?: string }> {
   if (!request.isMultipart()) {
     const fields = await requestFields(request)
     checkFormText(fields)
@@ -131,7 +131,7 @@ function checkFormText(fields: Fields): void {
 }
 
 export function groupFacadeRoutes(app: FastifyInstance): void {
-  const { groups, groupAdmission } = app.services
+  const { groups, facadeGroups, groupAdmission } = app.services
   const publicUrl = app.config.PUBLIC_URL
   // Pictures at the path shapes 003 prints (…/media/group/…, …/media/assets/media/avatar/default.jpg).
   const picture = (stored: string, fallback: string) => absoluteUrl(documentedPath(stored, FACADE_PATHS) || fallback, publicUrl)
@@ -147,7 +147,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
     preParsing: authenticateFacade,
   }, async (request, reply) => {
     const actor = request.actor!
-    const { fields, cover } = await readCreateForm(request, groups)
+    const { fields, cover } = await readCreateForm(request, facadeGroups)
     const code = (field(fields, 'code') ?? '').trim()
     const view = await groups.create(actor, {
       name: (field(fields, 'name') ?? '').trim(), code, avatar: cover, uploadedAvatar: cover !== undefined,
@@ -221,7 +221,7 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
     preParsing: authenticateFacade,
   }, async (request) => {
     const page = pageOf(request, publicUrl)
-    const { group, members } = await groups.membersWithUsers(request.actor!, groupId(request), { offset: page.offset, limit: page.limit })
+    const { group, members } = await facadeGroups.membersWithUsers(request.actor!, groupId(request), { offset: page.offset, limit: page.limit })
     return page.answer(group.memberCount, members.map((m) => ({
       id: m.userId,
       name: '',
@@ -238,6 +238,6 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
   }, async (request) => {
     // Anyone may look; a caller who sends a token must send a good one, and a member sees the code.
     const userId = header(request.headers, 'authorization') ? await authenticateFacade(request, undefined, undefined).then(() => request.actor!.userId) : null
-    return render(await groups.publicView(app.config.DEFAULT_APP_ID, groupId(request), userId))
+    return render(await facadeGroups.publicView(app.config.DEFAULT_APP_ID, groupId(request), userId))
   })
 }

@@ -30,7 +30,7 @@ function leftMessage(name: string): string {
 }
 
 export function groupActions(app: FastifyInstance): void {
-  const { groups, groupAdmission } = app.services
+  const { groups, projectGroups, groupAdmission } = app.services
   const publicUrl = app.config.PUBLIC_URL
 
   /** POST /chat/group!joinGroup */
@@ -61,7 +61,7 @@ export function groupActions(app: FastifyInstance): void {
     response: { groupInfo: GroupVO, userList: Type.Array(GroupMemberVO) },
     handler: async (p, { actor }) => {
       // Anyone may look (000 states no members-only rule); members' phone numbers only reach fellow members.
-      const { group, notice, members } = await groups.detail(actor, parseId(p.groupId, 'groupId'))
+      const { group, notice, members } = await projectGroups.detail(actor, parseId(p.groupId, 'groupId'))
       return {
         info: '获取群详情成功',
         groupInfo: renderGroupVO(group, notice),
@@ -97,7 +97,7 @@ export function groupActions(app: FastifyInstance): void {
     url: '/chat/group!deleteUser', summary: '踢出群成员（群主或管理员；不能踢出群主或者管理员）', auth: true,
     params: Type.Object({ groupId: GroupIdParam, groupUserId: Type.String({ description: '要删除群成员ID' }) }),
     handler: async (p, { actor }) => {
-      const { removed } = await groups.kickOne(actor, parseId(p.groupId, 'groupId'), parseId(p.groupUserId, 'groupUserId'))
+      const { removed } = await projectGroups.kickOne(actor, parseId(p.groupId, 'groupId'), parseId(p.groupUserId, 'groupUserId'))
       return { info: `已成功踢出成员${memberName(removed, removed.user)}` }
     },
   })
@@ -114,7 +114,7 @@ export function groupActions(app: FastifyInstance): void {
     }),
     handler: async (p, { actor }) => {
       const type = given(p.type)
-      await groups.updateProject(actor, parseId(p.groupId, 'groupId'), {
+      await projectGroups.updateProject(actor, parseId(p.groupId, 'groupId'), {
         name: given(p.groupName),
         groupType: type === undefined ? undefined : parseGroupType(type),
         description: given(p.introduction),

@@ -1,7 +1,8 @@
 // One WebSocket of one user: frames in seq order per conversation, each message once, gaps filled from the database.
 import type { WebSocket } from 'ws'
 import type { Actor } from '../../domain/actor.ts'
-import { conversationFor, type MessageDoorbell } from '../../domain/messages/messages.service.ts'
+import type { MessageDoorbell } from '../../domain/events.ts'
+import { conversationFor } from '../../domain/messages/conversation.ts'
 import type { Services } from '../../domain/services.ts'
 import { ERRORS } from '../../domain/errors.ts'
 import { toDomainError } from '../errors.ts'

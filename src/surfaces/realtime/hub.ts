@@ -1,9 +1,9 @@
 // The sockets of this process: doorbells from the bus to the right sockets, revoked tokens kicked, presence kept.
 import type { FastifyBaseLogger } from 'fastify'
-import { TOKENS_REVOKED_CHANNEL } from '../../domain/accounts/accounts.service.ts'
 import {
-  ACKS_CHANNEL, conversationFor, MESSAGES_CHANNEL, type AckDoorbell, type MessageDoorbell,
-} from '../../domain/messages/messages.service.ts'
+  ACKS_CHANNEL, MESSAGES_CHANNEL, TOKENS_REVOKED_CHANNEL, type AckDoorbell, type MessageDoorbell,
+} from '../../domain/events.ts'
+import { conversationFor } from '../../domain/messages/conversation.ts'
 import type { MessageItem } from '../../domain/messages/messages.types.ts'
 import type { Services } from '../../domain/services.ts'
 import type { Bus } from '../../platform/bus.ts'

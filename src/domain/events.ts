@@ -1,0 +1,46 @@
+// The doorbells the domain rings on the bus: channel names and payloads, shared by the services that publish and the gateways that listen.
+import type { Bus } from '../platform/bus.ts'
+import type { MessageItem } from './messages/messages.types.ts'
+
+/** Doorbell of a stored message: every process delivers it to its sockets of `recipients`. */
+export const MESSAGES_CHANNEL = 'messages.new'
+/** Doorbell of a read receipt. */
+export const ACKS_CHANNEL = 'messages.ack'
+/** Revoked token ids (a JSON array of numbers), so every process can drop their sockets. */
+export const TOKENS_REVOKED_CHANNEL = 'tokens.revoked'
+
+export interface MessageDoorbell {
+  appId: string
+  conversationId: number
+  kind: 1 | 2
+  peerA: number
+  peerB: number
+  seq: number
+  recipients: number[]
+  item: Omit<MessageItem, 'status'>
+}
+
+export interface AckDoorbell {
+  appId: string
+  conversationId: number
+  kind: 1 | 2
+  peerA: number
+  peerB: number
+  /** Who read. */
+  userId: number
+  msgId: number
+  seq: number
+  recipients: number[]
+}
+
+/** What each channel carries. */
+interface Doorbells {
+  [MESSAGES_CHANNEL]: MessageDoorbell
+  [ACKS_CHANNEL]: AckDoorbell
+  [TOKENS_REVOKED_CHANNEL]: number[]
+}
+
+/** Rings a doorbell: the payload, as JSON, to every process. */
+export async function ring<C extends keyof Doorbells>(bus: Bus, channel: C, payload: Doorbells[C]): Promise<void> {
+  await bus.publish(channel, JSON.stringify(payload))
+}
