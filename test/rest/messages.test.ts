@@ -202,7 +202,7 @@ t.test('notify: admin system notifications to users', async (t) => {
   const bad = await app.inject({ method: 'POST', url: '/message/notify', headers: { 'access-token': ADMIN_TOKEN }, payload: { type: 1, targets: [alice.userId], content_type: 10, related_mid: 1 } })
   t.match(bad.json(), { code: 10002 }, 'notifications are content types 0–7')
   const noGroup = await app.inject({ method: 'POST', url: '/message/notify', headers: { 'access-token': ADMIN_TOKEN }, payload: { type: 2, targets: [1] } })
-  t.match(noGroup.json(), { code: 20001 }, 'groups come from the groups service (none on this branch)')
+  t.match(noGroup.json(), { code: 20001 }, 'no such group')
   const userToken = await app.inject({ method: 'POST', url: '/message/notify', headers: { 'access-token': alice.token }, payload: { type: 1, targets: [bob.userId] } })
   t.match(userToken.json(), { code: 10010 })
 })
