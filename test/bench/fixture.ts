@@ -9,7 +9,6 @@ import { loadConfig } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/platform/db.ts'
 import { migrateToLatest } from '../../src/platform/migrate.ts'
 import { registerUser, type TestUser } from '../helpers/users.ts'
-import { TestGroups } from '../helpers/directories.ts'
 import { bareServer } from './bare.ts'
 
 /** A fixed admin token, so the app does not generate and print one. */
@@ -26,8 +25,6 @@ export interface Fixture {
   databaseKind: Database['kind']
   /** The database both servers use, for fixtures that are cheaper written directly (a 5,000-member group). */
   db: Database['db']
-  /** The groups messaging sees (the bench fills them). */
-  groups: TestGroups
   /** The conversation the bare INSERT writes to. */
   bareConversation: { id: number }
   close(): Promise<void>
@@ -74,8 +71,7 @@ export async function openFixture(): Promise<Fixture> {
       throw error
     }
     // From here the app owns the database: it closes it on close, or on a failed build.
-    const groups = new TestGroups()
-    const app = await buildApp(config, { database, groupDirectory: groups })
+    const app = await buildApp(config, { database })
     servers.push(app)
     await app.listen({ host: '127.0.0.1', port: 0 })
     const bareConversation = { id: 0 }
@@ -86,7 +82,7 @@ export async function openFixture(): Promise<Fixture> {
     const user = await registerUser(app, `bench_${randomBytes(6).toString('hex')}`)
     const peer = await registerUser(app, `bench_${randomBytes(6).toString('hex')}`)
     return {
-      appUrl: baseUrl(app), bareUrl: baseUrl(bare), user, peer, databaseKind: database.kind, db: database.db, groups, bareConversation, close,
+      appUrl: baseUrl(app), bareUrl: baseUrl(bare), user, peer, databaseKind: database.kind, db: database.db, bareConversation, close,
     }
   } catch (error) {
     await close()

@@ -13,18 +13,29 @@ export interface BigGroup {
   lastCursor: string
 }
 
-/** A group of the fixture's user with 4,999 more members, written in two statements; then the cursor of its last page. */
-export async function bigGroup(f: Fixture): Promise<BigGroup> {
+/**
+ * A real group owned by the fixture's user, created through the API, with `memberIds` (existing users) added in one
+ * statement: messaging then asks the real groups, as in production.
+ */
+export async function groupOf(f: Fixture, memberIds: number[], name = 'bench group'): Promise<number> {
   const headers = { 'access-token': f.user.token, 'content-type': 'application/json' }
-  const created = await fetch(`${f.appUrl}/group/create`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench big group' }) })
+  const created = await fetch(`${f.appUrl}/group/create`, { method: 'POST', headers, body: JSON.stringify({ name }) })
     .then((r) => r.json() as Promise<{ code: number; data: { group_id: number } }>)
   if (created.code !== 200) throw new Error(`create group failed: ${JSON.stringify(created)}`)
   const groupId: number = created.data.group_id
+  const others = memberIds.filter((id) => id !== f.user.userId)
+  await f.db.transaction().execute((trx) => insertMembers(trx, groupId, others.map((userId) => ({ userId }))))
+  return groupId
+}
+
+/** A group of the fixture's user with 4,999 more members, written in two statements; then the cursor of its last page. */
+export async function bigGroup(f: Fixture): Promise<BigGroup> {
+  const headers = { 'access-token': f.user.token, 'content-type': 'application/json' }
   const tag = randomBytes(4).toString('hex')
   const users = await f.db.insertInto('users')
     .values(Array.from({ length: BIG_GROUP_SIZE - 1 }, (_, i) => ({ app_id: 'default', username: `bench_${tag}_${i}`, password_hash: null })))
     .returning('id').execute()
-  await f.db.transaction().execute((trx) => insertMembers(trx, groupId, users.map((u) => ({ userId: u.id }))))
+  const groupId = await groupOf(f, users.map((u) => u.id), 'bench big group')
 
   let cursor: string | undefined
   let lastCursor = ''

@@ -4,6 +4,7 @@ import { WebSocket, WebSocketServer } from 'ws'
 import { newToken, tokenDigest } from '../../src/platform/tokens.ts'
 import type { Fixture } from './fixture.ts'
 import { BARE_INSERT_PATH } from './bare.ts'
+import { groupOf } from './groups.ts'
 import { httpTarget, type LoadOptions, type Measurement, type Target } from './target.ts'
 
 const PAYLOAD = { content_type: 0, content: 'a benchmark message of ordinary length, about sixty characters' }
@@ -55,9 +56,11 @@ export async function oneToOneVsInsert(f: Fixture, conversations = 100) {
 }
 
 /** A group of 1,000 receiving members (the user and 999 others); nobody is connected, so this is the send alone. */
-export function groupVsOneToOne(f: Fixture) {
-  const members = [f.user.userId, ...Array.from({ length: 999 }, (_, i) => 2_000_000_000 + i)]
-  const group = f.groups.create(members)
+export async function groupVsOneToOne(f: Fixture) {
+  const stamp = Date.now().toString(36)
+  const others = await sql<{ id: number }>`
+    insert into users (app_id, username) select 'default', ${`member_${stamp}_`} || g from generate_series(1, 999) g returning id`.execute(f.db)
+  const group = await groupOf(f, others.rows.map((r) => r.id))
   return { a: sendTarget(f, 2, group), b: sendTarget(f, 1, f.peer.userId) }
 }
 
@@ -130,7 +133,7 @@ export async function fanOut(f: Fixture, count = 1000) {
   await f.db.insertInto('tokens').values(users.rows.map((u, i) => ({
     app_id: 'default', kind: 'user' as const, user_id: u.id, device_id: null, digest: tokenDigest(tokens[i]!), client: '', expires_at: null, revoked_at: null,
   }))).execute()
-  const group = f.groups.create([f.user.userId, ...users.rows.map((u) => u.id)])
+  const group = await groupOf(f, users.rows.map((u) => u.id))
   const wsUrl = f.appUrl.replace(/^http/, 'ws')
   // Each waits for `ready`: the socket is registered.
   const ours = await openAll(count, (i) => openClient(`${wsUrl}/ws`, { 'access-token': tokens[i]! }, true))

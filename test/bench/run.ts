@@ -104,8 +104,8 @@ const comparisons: Entry[] = [
   {
     label: 'send to a 1,000-member group vs one-to-one',
     goal: 0.5,
-    run: (f, o) => {
-      const { a, b } = groupVsOneToOne(f)
+    run: async (f, o) => {
+      const { a, b } = await groupVsOneToOne(f)
       return compare('POST /message/send (group)', a, 'POST /message/send (user)', b, o)
     },
   },

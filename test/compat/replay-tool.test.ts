@@ -75,7 +75,7 @@ t.test('matchers: $any, $regex, $same, $capture, $contains, $absent, $literal', 
 t.test('fixture checks name the problem', async (t) => {
   const exchange = { name: 'x', request: { method: 'POST', path: '/a' }, response: { status: 200, body: {} } }
   const fixture = (patch: Record<string, unknown>) => ({ description: 'd', exchanges: [{ ...exchange, ...patch }] })
-  t.ok(checkFixture(fixture({})))
+  t.same(checkFixture(fixture({})), fixture({}), 'a good fixture is answered as it is')
   t.throws(() => checkFixture({ description: 'd', exchanges: [] }), /exchanges: a non-empty array/)
   t.throws(() => checkFixture({ ...fixture({}), extra: 1 }), /unknown key "extra"/)
   t.throws(() => checkFixture(fixture({ request: { method: 'POST', path: '/a', form: {}, json: {} } })), /one body only, not form and json/)

@@ -89,7 +89,6 @@ t.test('legacy user slice', async (t) => {
   })
 
   await t.test('the avatar is an absolute URL under PUBLIC_URL', async (t) => {
-    await app.services.accounts.getUser('default', alice.userId) // exists
     await app.testDatabase.database.db.updateTable('users').set({ avatar: 'files/avatars/a.png' }).where('id', '=', alice.userId).execute()
     const r = await login('alice', md5('secret1'))
     t.equal(r.json().data.userVO.userPhoto, `${PUBLIC_URL}/upload/images/userPhoto/a.png`, 'a stored photo at the path 001 prints')

@@ -31,5 +31,5 @@ t.test('existing stored files get their owners; a picture shown by several gets 
     { path: path(5, 'chat'), owner_user_id: bob, owner_group_id: null, kind: 'chat' },
     { path: path(3, 'covers'), owner_user_id: null, owner_group_id: group, kind: 'picture' },
   ].sort((a, b) => (a.path < b.path ? -1 : 1)))
-  t.ok(mallory)
+  t.notOk(rows.some((row) => row.owner_user_id === mallory), 'mallory, who showed bob\'s picture as an avatar, owns no file')
 })

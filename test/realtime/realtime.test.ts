@@ -31,7 +31,7 @@ t.test('handshake: a user token in a header, Authorization or the query; refusal
   t.match(await refusal(url, ADMIN_TOKEN), { status: 403, body: /"code":10010/ }, 'the admin token has no socket')
   const facade = await app.inject({ method: 'GET', url: '/api/im/token/', headers: { authorization: `Token ${alice.token}` } })
   const viaFacade = await openSocket(url, facade.json().key, 'token')
-  t.ok(viaFacade, 'the facade token opens a socket')
+  t.match(viaFacade.frames[0], { type: 'ready', user_id: alice.userId }, 'the facade token opens a socket as its user')
   await viaFacade.close()
 })
 

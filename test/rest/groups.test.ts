@@ -3,6 +3,8 @@ import t from 'tap'
 import { ADMIN_TOKEN, buildTestApp, PUBLIC_URL } from '../helpers/app.ts'
 import { registerUser } from '../helpers/users.ts'
 import { createGroup, restAs } from '../helpers/groups.ts'
+import { sendText } from '../helpers/messages.ts'
+import { framesOf, listen, openSocket, pause } from '../helpers/sockets.ts'
 
 t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
   const app = await buildTestApp(t)
@@ -139,8 +141,14 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
     t.match(await rest(member, 'POST', '/group/msg/mute_mode', { group_id: groupId, msg_mute_mode: 3 }), { code: 10002 })
     t.match(await rest(outsider, 'POST', '/group/msg/mute_mode', { group_id: groupId, msg_mute_mode: 1 }), { code: 20002 })
     t.equal((await rest(admin, 'GET', `/group/info?group_id=${groupId}`)).data.msg_push_mode, 0, 'modes are per member')
-    const receiving = await app.services.groups.receivingMembers(groupId)
-    t.ok(receiving.includes(admin.userId) && !receiving.includes(member.userId), 'msg_mute_mode 2 receives nothing')
+    // What mode 2 means to a client: the member's socket is not sent the group's messages.
+    const url = await listen(app)
+    const [adminSocket, memberSocket] = [await openSocket(url, admin.token), await openSocket(url, member.token)]
+    const msgId = await sendText(app, owner.token, groupId, 'to the receiving members', 2)
+    t.match(await adminSocket.next((f) => f.type === 'message'), { msg_id: msgId, conversation: { type: 2, id: groupId } }, 'mode 0 receives')
+    await pause(200)
+    t.same(framesOf(memberSocket, 'message'), [], 'msg_mute_mode 2 receives nothing')
+    for (const s of [adminSocket, memberSocket]) await s.close()
   })
 
   await t.test('user_joined and public_list', async (t) => {

@@ -2,7 +2,6 @@
 import t from 'tap'
 import { ADMIN_TOKEN, buildTestApp } from '../helpers/app.ts'
 import { registerUser } from '../helpers/users.ts'
-import { TestFriends } from '../helpers/directories.ts'
 import { ack, history, send, sendText, unread } from '../helpers/messages.ts'
 
 t.test('one-to-one: send, history both ways, fields kept as sent', async (t) => {
@@ -117,8 +116,7 @@ t.test('unread, ack and status; deleting a conversation hides it for the caller 
 })
 
 t.test('send: targets, content types, senders and the blacklist', async (t) => {
-  const friends = new TestFriends()
-  const app = await buildTestApp(t, { overrides: { friendDirectory: friends } })
+  const app = await buildTestApp(t)
   const [alice, bob] = [await registerUser(app), await registerUser(app)]
   t.match(await send(app, alice.token, { targets: [] }), { code: 10002 })
   t.match(await send(app, alice.token, { targets: [bob.userId], content_type: 8 }), { code: 10002 }, '8 is no content type')
@@ -131,13 +129,19 @@ t.test('send: targets, content types, senders and the blacklist', async (t) => {
   const ctypes = (await history(app, bob.token, { opposite_id: alice.userId, limit: 8 })).data.messages.map((m: { ctype: string }) => m.ctype)
   t.same(ctypes, ['FORWARD', 'COMMAND', 'LOCATION', 'FILE', 'VIDEO', 'AUDIO', 'IMAGE', 'TEXT'])
 
-  friends.block(bob.userId, alice.userId)
-  t.match(await send(app, alice.token, { targets: [bob.userId] }), { code: 10006 }, 'blacklisted by the recipient')
-  t.match(await send(app, bob.token, { targets: [alice.userId] }), { code: 200 }, 'the other way is open')
+  const block = (owner: typeof bob, other: typeof bob, how: 'block' | 'unblock') =>
+    app.inject({ method: 'POST', url: `/roster/${how}?user_id=${other.userId}`, headers: { 'access-token': owner.token } }).then((r) => r.json())
+  t.match(await block(bob, alice, 'block'), { code: 200, data: true })
+  t.match(await send(app, alice.token, { targets: [bob.userId], content: 'blocked' }), { code: 10006 }, 'blacklisted by the recipient')
+  t.match(await send(app, bob.token, { targets: [alice.userId], content: 'bob writes' }), { code: 200 }, 'the other way is open')
   const carol = await registerUser(app)
   const before = (await history(app, carol.token, { opposite_id: alice.userId })).data.messages.length
   t.match(await send(app, alice.token, { targets: [carol.userId, bob.userId] }), { code: 10006 }, 'one refused target refuses the send')
   t.equal((await history(app, carol.token, { opposite_id: alice.userId })).data.messages.length, before, 'and nothing was stored')
+  t.notOk((await history(app, bob.token, { opposite_id: alice.userId })).data.messages.some((m: { content: string }) => m.content === 'blocked'), 'the refused message is nowhere')
+  t.match(await block(bob, alice, 'unblock'), { code: 200, data: true })
+  t.match(await send(app, alice.token, { targets: [bob.userId], content: 'friends again' }), { code: 200 }, 'unblocked: the send goes through')
+  t.equal((await history(app, bob.token, { opposite_id: alice.userId, limit: 1 })).data.messages[0].content, 'friends again')
 
   // The admin token sends as a user.
   t.match(await send(app, ADMIN_TOKEN, { targets: [carol.userId], content: 'as bob', from_user_id: bob.userId }), { code: 200 })
@@ -198,7 +202,7 @@ t.test('notify: admin system notifications to users', async (t) => {
   const bad = await app.inject({ method: 'POST', url: '/message/notify', headers: { 'access-token': ADMIN_TOKEN }, payload: { type: 1, targets: [alice.userId], content_type: 10, related_mid: 1 } })
   t.match(bad.json(), { code: 10002 }, 'notifications are content types 0–7')
   const noGroup = await app.inject({ method: 'POST', url: '/message/notify', headers: { 'access-token': ADMIN_TOKEN }, payload: { type: 2, targets: [1] } })
-  t.match(noGroup.json(), { code: 20001 }, 'groups come from the groups service (none on this branch)')
+  t.match(noGroup.json(), { code: 20001 }, 'no such group')
   const userToken = await app.inject({ method: 'POST', url: '/message/notify', headers: { 'access-token': alice.token }, payload: { type: 1, targets: [bob.userId] } })
   t.match(userToken.json(), { code: 10010 })
 })

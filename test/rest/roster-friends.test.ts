@@ -3,6 +3,7 @@ import t from 'tap'
 import { ADMIN_TOKEN, PUBLIC_URL, buildTestApp } from '../helpers/app.ts'
 import { registerUser } from '../helpers/users.ts'
 import { restClient, setProfile } from '../helpers/roster.ts'
+import { send } from '../helpers/messages.ts'
 
 t.test('friends', async (t) => {
   const app = await buildTestApp(t)
@@ -36,11 +37,10 @@ t.test('friends', async (t) => {
     t.equal((await entry(bob, alice)).relation, 2, 'the other side sees a stranger')
     t.match(await alice.call('DELETE', '/roster/delete', { query: { user_id: bob.userId } }), { code: 10020, data: null }, 'not a friend any more')
     t.match(await bob.call('POST', '/roster/delete', { query: { user_id: alice.userId } }), { code: 10020 })
-    t.equal(await app.services.roster.areFriends(app.config.DEFAULT_APP_ID, alice.userId, bob.userId), false)
     await befriend(bob, alice)
     t.equal((await entry(alice, bob)).relation, 0, 'friends again')
-    t.equal(await app.services.roster.areFriends(app.config.DEFAULT_APP_ID, alice.userId, bob.userId), true)
-    t.equal(await app.services.roster.areFriends(app.config.DEFAULT_APP_ID, bob.userId, alice.userId), true)
+    t.same(await friendIds(alice), [bob.userId], 'in both friend lists')
+    t.same(await friendIds(bob), [alice.userId])
   })
 
   await t.test('DELETE /roster/delete with the id in the query string', async (t) => {
@@ -105,8 +105,8 @@ t.test('friends', async (t) => {
     t.equal(await mayMessage(mallory, eve, mallory), true, 'eve may still message mallory')
     t.equal(await mayMessage(eve, mallory, eve), false, 'asked by either side')
     t.equal((await mallory.call('GET', '/roster/may_message', { query: { roster_id: eve.userId } })).data, false, 'user_id defaults to the caller')
-    t.equal(await app.services.roster.mayMessage(app.config.DEFAULT_APP_ID, mallory.userId, eve.userId), false)
-    t.equal(await app.services.roster.mayMessage(app.config.DEFAULT_APP_ID, eve.userId, mallory.userId), true)
+    t.match(await send(app, mallory.token, { targets: [eve.userId], content: 'hi eve' }), { code: 10006 }, 'and a send says so')
+    t.match(await send(app, eve.token, { targets: [mallory.userId], content: 'hi mallory' }), { code: 200 }, 'the blocker\'s send goes through')
 
     t.equal((await eve.call('PUT', '/roster/block', { query: { user_id: mallory.userId } })).code, 200, 'blocking twice is harmless')
     t.same((await eve.call('GET', '/roster/blocked_list')).data, [mallory.userId])
@@ -130,8 +130,9 @@ t.test('friends', async (t) => {
     t.not((await fred.call('GET', '/roster/list')).version, version)
     t.equal((await entry(fred, gus)).relation, 3)
     t.equal((await entry(gus, fred)).relation, 0)
-    t.equal(await app.services.roster.areFriends(app.config.DEFAULT_APP_ID, fred.userId, gus.userId), true)
     t.equal(await mayMessage(gus, gus, fred), false)
+    t.match(await send(app, gus.token, { targets: [fred.userId], content: 'blocked friend' }), { code: 10006 }, 'a blocked friend\'s send is refused')
+    t.match(await send(app, fred.token, { targets: [gus.userId], content: 'still mine' }), { code: 200 })
     t.equal(await mayMessage(fred, fred, gus), true)
     t.match(await gus.call('POST', '/roster/apply', { body: { user_id: fred.userId } }), { code: 10006 })
     t.equal((await fred.call('DELETE', '/roster/unblock', { query: { user_id: gus.userId } })).code, 200)
@@ -146,6 +147,6 @@ t.test('friends', async (t) => {
     t.same(await admin('GET', '/roster/may_message', { query: { user_id: alice.userId, roster_id: bob.userId } }), { code: 200, message: null, data: true })
     t.match(await admin('GET', '/roster/may_message', { query: { roster_id: bob.userId } }), { code: 10002, message: /user_id/ })
     t.match(await hal.call('GET', '/roster/may_message', { query: { roster_id: 99999 } }), { code: 10000 })
-    t.equal(await app.services.roster.mayMessage(app.config.DEFAULT_APP_ID, hal.userId, 99999), false, 'unknown users may not be messaged')
+    t.match(await send(app, hal.token, { targets: [99999], content: 'anyone?' }), { code: 10000 }, 'unknown users may not be messaged')
   })
 })

@@ -21,7 +21,7 @@ t.test('security headers on every surface, errors included; /docs gets a CSP tha
     t.equal(r.headers['x-content-type-options'], 'nosniff', `${label}: nosniff`)
     t.match(r.headers['content-security-policy'], /default-src 'none'/, `${label}: a CSP that loads nothing`)
     t.match(r.headers['content-security-policy'], /frame-ancestors 'none'/, `${label}: never framed`)
-    t.ok(r.headers['strict-transport-security'], `${label}: HSTS`)
+    t.match(r.headers['strict-transport-security'], /^max-age=[1-9]\d*/, `${label}: HSTS with a lifetime`)
     t.equal(r.headers['referrer-policy'], 'no-referrer', `${label}: no referrer`)
     t.equal(r.headers['cross-origin-resource-policy'], 'cross-origin', `${label}: readable by web apps of other origins (avatars in <img>)`)
   }
