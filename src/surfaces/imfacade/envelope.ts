@@ -1,8 +1,8 @@
 // The IM facade envelope: `{detail}` in Chinese with Django REST Framework statuses (semantics §1), DRF's zh_Hans words for its own errors.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainError, ErrorKey } from '../../domain/errors.ts'
-import { JSON_UTF8, noteError, toDomainError } from '../errors.ts'
-import { ZH_REASON } from '../zh.ts'
+import { JSON_UTF8, noteError, toDomainError } from '../shared/errors.ts'
+import { ZH_REASON } from '../shared/zh.ts'
 
 const STATUS: Partial<Record<ErrorKey, number>> = {
   TOKEN_MISSING: 401,

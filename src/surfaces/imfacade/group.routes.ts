@@ -5,12 +5,11 @@ import { Type, type TSchema } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
 import type { Services } from '../../domain/services.ts'
 import type { Group } from '../../domain/groups/groups.types.ts'
-import { header } from '../request-context.ts'
-import { absoluteUrl, documentedPath, FACADE_PATHS } from '../urls.ts'
-import { requestFields, type Fields } from '../form-fields.ts'
-import { DEFAULT_AVATAR_PATH, DEFAULT_COVER_PATH } from '../documented-files.routes.ts'
+import { header } from '../shared/request-context.ts'
+import { absoluteUrl, DEFAULT_AVATAR_PATH, DEFAULT_COVER_PATH, documentedPath, FACADE_PATHS } from '../shared/urls.ts'
+import { requestFields, type Fields } from '../shared/form-fields.ts'
 import { authenticateFacade } from './auth.ts'
-import { checkDisplayName, checkText } from '../text-guard.ts'
+import { checkDisplayName, checkText } from '../shared/text-guard.ts'
 
 const GroupData = Type.Object({
   id: Type.Integer({ description: '群组 ID' }),

@@ -2,8 +2,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TProperties } from 'typebox'
 import type { DomainError } from '../../domain/errors.ts'
-import { JSON_UTF8, noteError, toDomainError } from '../errors.ts'
-import { zhReason } from '../zh.ts'
+import { JSON_UTF8, noteError, toDomainError } from '../shared/errors.ts'
+import { zhReason } from '../shared/zh.ts'
 
 export function legacyErrorBody(error: DomainError) {
   return { success: false as const, info: zhReason(error), code: error.code }

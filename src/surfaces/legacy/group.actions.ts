@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
 import { GroupMemberVO, GroupVO, memberName, muteModeOf, renderGroupMemberVO, renderGroupVO } from './mapping.ts'
 import { given, legacyAction } from './struts.ts'
-import { DisplayName } from '../wire.ts'
+import { DisplayName } from '../shared/wire.ts'
 
 const GroupIdParam = Type.String({ description: '群ID' })
 const Optional = (description: string) => Type.Optional(Type.String({ description }))

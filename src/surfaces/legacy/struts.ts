@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static, type TObject, type TProperties } from 'typebox'
 import type { Actor } from '../../domain/actor.ts'
-import { requestFields } from '../form-fields.ts'
+import { requestFields } from '../shared/form-fields.ts'
 import { authenticateLegacy } from './auth.ts'
 import { LegacyOk } from './envelope.ts'
 

@@ -2,12 +2,12 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
-import { header } from '../request-context.ts'
+import { header } from '../shared/request-context.ts'
 import { clearSessionHeaders, setSessionHeaders } from './auth.ts'
 import { renderUserVO, UserVO } from './mapping.ts'
 import { given, legacyAction } from './struts.ts'
 import { AVATAR_MAX_BYTES } from '../../domain/accounts/profile.service.ts'
-import { DisplayName } from '../wire.ts'
+import { DisplayName } from '../shared/wire.ts'
 
 const Md5Password = (description: string) => Type.String({ description: `${description}（MD5十六进制，可省略前导0）` })
 const UserData = { data: Type.Object({ userVO: UserVO }) }

@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/actor.ts'
 import { conversationFor, type MessageDoorbell } from '../../domain/messages/messages.service.ts'
 import type { Services } from '../../domain/services.ts'
 import { ERRORS } from '../../domain/errors.ts'
-import { toDomainError } from '../errors.ts'
+import { toDomainError } from '../shared/errors.ts'
 import { conversationsFrame, errorFrame, messageFrame, parseClientFrame, syncFrame, type ClientFrame } from './frames.ts'
 import { FrameBucket, type SyncBudgets } from './limits.ts'
 

@@ -2,9 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type ErrorKey } from '../../domain/errors.ts'
 import type { Bus } from '../../platform/bus.ts'
-import { JSON_UTF8, noteError, toDomainError } from '../errors.ts'
-import { header } from '../request-context.ts'
-import { restErrorBody } from '../rest/envelope.ts'
+import { codedErrorBody, JSON_UTF8, noteError, toDomainError } from '../shared/errors.ts'
+import { header } from '../shared/request-context.ts'
 import { Connection } from './connection.ts'
 import { Hub } from './hub.ts'
 import { SyncBudgets } from './limits.ts'
@@ -42,7 +41,7 @@ function sendHandshakeError(error: unknown, request: FastifyRequest, reply: Fast
   const status = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_FORMAT', 'USER_DISABLED'].includes(domainError.key) ? 401
     : HANDSHAKE_STATUS[domainError.key] ?? (internal ? 500 : 400)
   noteError(domainError, error, internal, request, reply)
-  return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send(restErrorBody(domainError))
+  return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send(codedErrorBody(domainError))
 }
 
 export function realtimeSurface(bus: Bus) {

@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import type { DomainError } from '../../domain/errors.ts'
-import { JSON_UTF8, noteError, toDomainError } from '../errors.ts'
+import { codedErrorBody, JSON_UTF8, noteError, toDomainError } from '../shared/errors.ts'
 
 export interface Ok<T> { code: 200; message: null; data: T }
 
@@ -30,13 +30,9 @@ export const HTTP_STATUS: Partial<Record<DomainError['key'], number>> = {
   SERVICE_UNAVAILABLE: 503,
 }
 
-export function restErrorBody(error: DomainError) {
-  return { code: error.code, message: error.message, data: null }
-}
-
 export function sendRestError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
   noteError(domainError, error, internal, request, reply)
   // Error bodies bypass the route's success schema.
-  return reply.status(HTTP_STATUS[domainError.key] ?? 200).type(JSON_UTF8).serializer(JSON.stringify).send(restErrorBody(domainError))
+  return reply.status(HTTP_STATUS[domainError.key] ?? 200).type(JSON_UTF8).serializer(JSON.stringify).send(codedErrorBody(domainError))
 }

@@ -4,11 +4,11 @@ import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
 import type { UploadPurpose } from '../../domain/files/files.service.ts'
 import { UPLOAD_MAX_BYTES } from '../../domain/files/files.service.ts'
-import { absoluteUrl } from '../urls.ts'
+import { absoluteUrl } from '../shared/urls.ts'
 import { authenticateRest } from './auth.ts'
 import { Envelope, ok } from './envelope.ts'
 import { restOperation } from './route.ts'
-import { Id32, Int32 } from '../wire.ts'
+import { Id32, Int32 } from '../shared/wire.ts'
 
 const UploadUrls = Type.Object({
   upload_url: Type.String({ description: '上传地址：以 multipart/form-data（任一文件字段）POST 或 PUT 文件，一次有效，1小时内' }),

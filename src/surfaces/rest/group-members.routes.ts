@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { restOperation } from './route.ts'
-import { Id32, Id32List, Int32 } from '../wire.ts'
+import { Id32, Id32List, Int32 } from '../shared/wire.ts'
 import {
   ApplicationList, BannedList, BlockedList, GroupId, GroupInfoData, GroupParams, GroupUsersParams, HandleParams, InvitationList,
   MemberCardParams, MemberList, PageExtra, PageParams, renderApplication, renderBanned, renderBlocked, renderGroupInfo, renderInvitation, renderMember, renderPage,

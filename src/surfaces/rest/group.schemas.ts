@@ -3,8 +3,8 @@ import { Type, type TProperties } from 'typebox'
 import type {
   Announcement, Application, Blocked, GroupView, Invitation, ItemResult, Member, Page, SharedFile,
 } from '../../domain/groups/groups.types.ts'
-import { absoluteUrl } from '../urls.ts'
-import { DisplayName, Id32, Id32List, Int32 } from '../wire.ts'
+import { absoluteUrl } from '../shared/urls.ts'
+import { DisplayName, Id32, Id32List, Int32 } from '../shared/wire.ts'
 
 const Id = Id32
 const Text = (description: string, maxLength = 1000) => Type.String({ maxLength, description })

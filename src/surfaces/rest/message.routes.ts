@@ -6,9 +6,10 @@ import type { TargetKind } from '../../domain/messages/messages.types.ts'
 import type { SendInput } from '../../domain/messages/messages.service.ts'
 import { restOperation } from './route.ts'
 import {
-  AckParams, DeleteConversationParams, HistoryData, HistoryParams, NotifyParams, renderItem, renderSummary, SendData, SendExtra,
+  AckParams, DeleteConversationParams, HistoryData, HistoryParams, NotifyParams, renderSummary, SendData, SendExtra,
   SendParams, UnreadData,
 } from './message.schemas.ts'
+import { renderItem } from '../shared/message-item.ts'
 
 const Ok = Type.Boolean({ description: '结果数据' })
 

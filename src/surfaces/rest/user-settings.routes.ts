@@ -4,7 +4,7 @@ import { Type, type TSchema } from 'typebox'
 import type { SettingsChanges } from '../../domain/accounts/settings.service.ts'
 import { restOperation } from './route.ts'
 import { renderSettings, settingsChanges, UserSettingsData, UserSettingsParams } from './user.schemas.ts'
-import { DisplayName } from '../wire.ts'
+import { DisplayName } from '../shared/wire.ts'
 
 const Ok = Type.Boolean({ description: '结果数据' })
 const Tags = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100, description: 'tags' })

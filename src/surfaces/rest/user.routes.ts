@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
 import { md5Hex } from '../../platform/passwords.ts'
 import { restOperation } from './route.ts'
-import { DisplayName } from '../wire.ts'
+import { DisplayName } from '../shared/wire.ts'
 import {
   BatchResultData, Password, ProfileFields, profileChanges, renderProfile, renderSettings, UserIdParam, UsernameParam,
   UserProfileData, UserSettingsData,

@@ -4,13 +4,13 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
-import { DomainError } from '../domain/errors.ts'
-import type { FileStore } from '../platform/storage.ts'
+import { DomainError } from '../../domain/errors.ts'
+import type { FileStore } from '../../platform/storage.ts'
 
 /** The earlier URLs of the default pictures, still served for clients that kept them (the facade now shows documented-files.routes.ts's). */
 const DEFAULT_AVATAR = 'static/default-avatar.png'
 const DEFAULT_COVER = 'static/default-cover.png'
-const ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url))
+const ASSETS = fileURLToPath(new URL('../../../assets/', import.meta.url))
 const STATIC = new Map([DEFAULT_AVATAR, DEFAULT_COVER].map((path) => [path.slice('static/'.length), readFileSync(join(ASSETS, path.slice('static/'.length)))]))
 
 export function storedFileRoutes(app: FastifyInstance, files: FileStore): void {
