@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { DOCUMENTED_FOLDERS, type FileStore } from '../../platform/storage.ts'
 import { DEFAULT_AVATAR_PATH, DEFAULT_COVER_PATH } from '../shared/urls.ts'
 import { sendStoredFile } from './stored-files.routes.ts'
@@ -22,9 +23,10 @@ export function documentedFileRoutes(app: FastifyInstance, files: FileStore): vo
     app.get(`/${path}`, { schema: { summary: 'default picture at the path 003 prints', tags: ['files'] } }, async (_request, reply) =>
       reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=86400').send(image))
   }
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   for (const [prefix, folder] of Object.entries(DOCUMENTED_FOLDERS)) {
-    app.get(`/${prefix}:name`, {
+    typed.get(`/${prefix}:name`, {
       schema: { summary: SUMMARIES[prefix as keyof typeof DOCUMENTED_FOLDERS], tags: ['files'], params: Type.Object({ name: Type.String() }) },
-    }, async (request, reply) => sendStoredFile(reply, files, `${folder}/${(request.params as { name: string }).name}`))
+    }, async (request, reply) => sendStoredFile(reply, files, `${folder}/${request.params.name}`))
   }
 }

@@ -4,6 +4,7 @@ import { DomainError, type ErrorKey } from '../../domain/errors.ts'
 import type { Bus } from '../../platform/bus.ts'
 import { codedErrorBody, JSON_UTF8, noteError, toDomainError } from '../shared/errors.ts'
 import { header } from '../shared/request-context.ts'
+import { isFields } from '../shared/form-fields.ts'
 import { Connection } from './connection.ts'
 import { Hub } from './hub.ts'
 import { SyncBudgets } from './limits.ts'
@@ -18,7 +19,7 @@ function socketToken(request: FastifyRequest): string | undefined {
   if (direct) return direct.trim()
   const authorization = header(request.headers, 'authorization')?.match(/^(?:Bearer|Token)\s+(\S+)\s*$/i)?.[1]
   if (authorization) return authorization
-  const query = (request.query ?? {}) as Record<string, unknown>
+  const query = isFields(request.query) ? request.query : {}
   return typeof query.token === 'string' && query.token !== '' ? query.token : undefined
 }
 
