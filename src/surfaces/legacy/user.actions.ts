@@ -115,7 +115,7 @@ export function userActions(app: FastifyInstance): void {
       ]))),
     }),
     handler: async (p, { actor }) => {
-      const fields = p as Record<string, string | undefined>
+      const fields: Record<string, string | undefined> = p
       const target = optionalLegacyId(p['userVO.userId'], 'userVO.userId', 'user id')
       if (target !== undefined && target !== actor.userId) {
         throw new DomainError('NO_PERMISSION', 'only your own profile can be changed', { zh: '只能修改自己的资料' })
