@@ -1,6 +1,6 @@
 // The REST envelope {code, message, data}: HTTP 200 for every business outcome (semantics §1).
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type TSchema } from 'typebox'
+import { Type, type TProperties, type TSchema } from 'typebox'
 import type { ErrorKey } from '../../domain/errors.ts'
 import { codedErrorBody, JSON_UTF8, noteError, toDomainError } from '../shared/errors.ts'
 
@@ -11,13 +11,13 @@ export function ok<T>(data: T): Ok<T> {
 }
 
 /** Response schema of a successful call: also how the OpenAPI document shows it. */
-export function Envelope<T extends TSchema>(data: T, extra: Record<string, TSchema> = {}) {
-  return Type.Object({
+export function Envelope<T extends TSchema, E extends TProperties = {}>(data: T, extra?: E) {
+  // Object.assign keeps the extra fields' own types (a spread of an optional generic would erase them).
+  return Type.Object(Object.assign({
     code: Type.Integer({ description: '返回码，200是成功' }),
     message: Type.Null({ description: '错误信息，如果成功，该项为null' }),
     data,
-    ...extra,
-  })
+  }, extra))
 }
 
 /**
