@@ -6,7 +6,7 @@ import type { Group, MemberWithUser } from '../../src/domain/groups/groups.types
 import {
   GroupMemberVO, GroupVO, memberName, muteModeOf, renderGroupMemberVO, renderGroupVO, renderUserVO, UserVO,
 } from '../../src/surfaces/legacy/mapping.ts'
-import { absoluteUrl, documentedPath, FACADE_PATHS, LEGACY_PATHS } from '../../src/surfaces/urls.ts'
+import { absoluteUrl, documentedPath, FACADE_PATHS, LEGACY_PATHS } from '../../src/surfaces/shared/urls.ts'
 
 const PUBLIC = 'https://im.example'
 const user = (patch: Partial<User> = {}): User => ({

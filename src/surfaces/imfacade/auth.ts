@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify'
 import { DomainError } from '../../domain/errors.ts'
 import { isTokenFormat } from '../../platform/tokens.ts'
-import { header } from '../request-context.ts'
+import { header } from '../shared/request-context.ts'
 
 /**
  * A preParsing hook: after the rate limiter, before the body is read; hands the payload on.

@@ -1,34 +1,63 @@
 // The IM facade envelope: `{detail}` in Chinese with Django REST Framework statuses (semantics §1), DRF's zh_Hans words for its own errors.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainError, ErrorKey } from '../../domain/errors.ts'
-import { JSON_UTF8, noteError, toDomainError } from '../errors.ts'
-import { ZH_REASON } from '../zh.ts'
+import { JSON_UTF8, noteError, toDomainError } from '../shared/errors.ts'
+import { ZH_REASON } from '../shared/zh.ts'
 
-const STATUS: Partial<Record<ErrorKey, number>> = {
-  TOKEN_MISSING: 401,
+/**
+ * DRF's HTTP status of each error code: 401 for authentication, 403 for a refusal, 404 for what does not exist,
+ * 400 for every other client error (DRF's ValidationError). A new code must be placed here to compile.
+ */
+const STATUS = {
   TOKEN_INVALID: 401,
-  TOKEN_FORMAT: 401,
-  USER_DISABLED: 401,
-  NO_PERMISSION: 403,
-  NOT_GROUP_MEMBER: 403,
-  NEED_MEMBER: 403,
-  NEED_ADMIN: 403,
-  NEED_OWNER: 403,
-  OWNER_CANNOT_LEAVE: 403,
-  IN_BLACKLIST: 403,
-  IN_GROUP_BLACKLIST: 403,
-  ADMIN_CANNOT_LEAVE: 403,
-  FACE_CODE_MISMATCH: 403,
   USER_NOT_FOUND: 404,
-  GROUP_NOT_FOUND: 404,
+  BAD_VERIFICATION_CODE: 400,
+  BAD_PARAMETER: 400,
+  TOKEN_MISSING: 401,
+  USER_EXISTS: 400,
+  ALREADY_FRIEND: 400,
+  IN_BLACKLIST: 403,
+  FRIEND_APPLICATION_NOT_FOUND: 400,
+  TOKEN_FORMAT: 401,
+  FILE_STORAGE: 400,
+  NO_PERMISSION: 403,
+  ALREADY_BOUND: 400,
+  FRIEND_APPLICATION_DECLINED: 400,
+  WRONG_CREDENTIALS: 400,
+  USER_DISABLED: 401,
+  RATE_LIMITED: 429,
   ROUTE_NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   BAD_FILE_TYPE: 415,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
   SMS_UNAVAILABLE: 503,
+  NOT_FRIEND: 400,
+  INTERNAL: 500,
+  GROUP_NOT_FOUND: 404,
+  NOT_GROUP_MEMBER: 403,
+  BAD_MSG_PUSH_MODE: 400,
+  OWNER_CANNOT_LEAVE: 403,
+  TRANSFER_TARGET_NOT_MEMBER: 400,
+  QUOTA_GROUPS_PER_APP: 400,
+  QUOTA_GROUPS_CREATED: 400,
+  QUOTA_GROUPS_JOINED: 400,
+  QUOTA_GROUP_MEMBERS: 400,
+  NEED_MEMBER: 403,
+  NEED_ADMIN: 403,
+  NEED_OWNER: 403,
+  APPLICATION_HANDLED: 400,
+  INVITATION_HANDLED: 400,
+  ALREADY_MEMBER: 400,
+  IN_GROUP_BLACKLIST: 403,
+  ANNOUNCEMENT_NOT_FOUND: 400,
+  SHARED_FILE_NOT_FOUND: 400,
+  SHARED_FILE_FORBIDDEN: 400,
+  QR_INVALID: 400,
+  QR_EXPIRED: 400,
+  ADMIN_CANNOT_LEAVE: 403,
+  FACE_CODE_MISMATCH: 403,
   SERVICE_UNAVAILABLE: 503,
-}
+  APP_NOT_FOUND: 400,
+} as const satisfies Record<ErrorKey, 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500 | 503>
 
 /**
  * The errors DRF raises itself, in the words of its Simplified-Chinese locale (rest_framework/locale/zh_Hans),
@@ -62,7 +91,7 @@ export function methodNotAllowedDetail(method: string): string {
 }
 
 export function facadeStatus(error: DomainError): number {
-  return STATUS[error.key] ?? 400
+  return STATUS[error.key]
 }
 
 /** Always Chinese: the error's own reason when it has one, else DRF's words, else the code's text. */

@@ -1,16 +1,15 @@
 // /api/im/group/… and /api/im/retrieve/<id>/ of 003 (semantics §7); with or without the trailing slash.
 import { displayMobile } from '../../domain/accounts/mobile.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { Type, type TSchema } from 'typebox'
+import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
 import type { Services } from '../../domain/services.ts'
 import type { Group } from '../../domain/groups/groups.types.ts'
-import { header } from '../request-context.ts'
-import { absoluteUrl, documentedPath, FACADE_PATHS } from '../urls.ts'
-import { requestFields, type Fields } from '../form-fields.ts'
-import { DEFAULT_AVATAR_PATH, DEFAULT_COVER_PATH } from '../documented-files.routes.ts'
-import { authenticateFacade } from './auth.ts'
-import { checkDisplayName, checkText } from '../text-guard.ts'
+import type { UserActor } from '../../domain/actor.ts'
+import { absoluteUrl, DEFAULT_AVATAR_PATH, DEFAULT_COVER_PATH, documentedPath, FACADE_PATHS } from '../shared/urls.ts'
+import { isFields, requestFields, type Fields } from '../shared/form-fields.ts'
+import { facadeOperation, Paged } from './route.ts'
+import { checkDisplayName, checkText } from '../shared/text-guard.ts'
 
 const GroupData = Type.Object({
   id: Type.Integer({ description: '群组 ID' }),
@@ -31,65 +30,6 @@ const UserData = Type.Object({
 const Detail = Type.Object({ detail: Type.String({ description: '提示消息' }) })
 const DONE = { detail: '操作成功' }
 
-const IdParams = Type.Object({ id: Type.String({ description: '群组 ID' }) })
-const PageQuery = Type.Object({
-  page: Type.Optional(Type.String({ description: '页码，从 1 开始' })),
-  page_size: Type.Optional(Type.String({ description: '每页条数（默认 20，最多 100）' })),
-})
-
-/** A DRF page: count, absolute next/previous links, results. */
-function Paged(item: TSchema) {
-  return Type.Object({
-    count: Type.Integer({ description: '总数' }),
-    next: Type.Union([Type.String(), Type.Null()], { description: '下一页的 URL' }),
-    previous: Type.Union([Type.String(), Type.Null()], { description: '上一页的 URL' }),
-    results: Type.Array(item),
-  })
-}
-
-const PAGE_SIZE = 20
-const MAX_PAGE_SIZE = 100
-
-function positive(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined || value === '') return fallback
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new DomainError('BAD_PARAMETER', `${name} must be a positive integer`, { zh: `${name} 必须是正整数` })
-  return Number(value)
-}
-
-function groupId(request: FastifyRequest): number {
-  const { id } = request.params as { id: string }
-  if (!/^\d{1,10}$/.test(id) || Number(id) < 1 || Number(id) > 2 ** 31 - 1) throw new DomainError('GROUP_NOT_FOUND', `group ${id} does not exist`)
-  return Number(id)
-}
-
-/** page / page_size of a request, and how to answer that page with DRF's absolute links. */
-function pageOf(request: FastifyRequest, publicUrl: string) {
-  const query = request.query as { page?: string; page_size?: string }
-  const page = positive(query.page, 'page', 1)
-  const size = Math.min(positive(query.page_size, 'page_size', PAGE_SIZE), MAX_PAGE_SIZE)
-  const link = (target: number) => {
-    const url = new URL(request.url, publicUrl)
-    const absolute = new URL(`${publicUrl}${url.pathname}${url.search}`)
-    // DRF leaves page=1 out of the previous link of page 2.
-    if (target === 1) absolute.searchParams.delete('page')
-    else absolute.searchParams.set('page', String(target))
-    return absolute.toString()
-  }
-  return {
-    offset: (page - 1) * size,
-    limit: size,
-    answer<T>(count: number, results: T[]) {
-      if (page > 1 && (page - 1) * size >= count) throw new DomainError('ROUTE_NOT_FOUND', 'Invalid page.', { zh: '无效页面。' })
-      return {
-        count,
-        next: page * size < count ? link(page + 1) : null,
-        previous: page > 1 ? link(page - 1) : null,
-        results,
-      }
-    },
-  }
-}
-
 /** A parameter as a string: from the query string, a form, JSON or the text fields of a multipart body. */
 function field(fields: Fields, name: string): string | undefined {
   const value = fields[name]
@@ -101,18 +41,18 @@ function field(fields: Fields, name: string): string | undefined {
  * The create form: its fields from the query string and a form, JSON or multipart body, and the `cover`
  * file stored as it streams in (checked by content and size); a failure midway leaves no stored file behind.
  */
-async function readCreateForm(request: FastifyRequest, groups: Services['facadeGroups']): Promise<{ fields: Fields; cover?: string }> {
+async function readCreateForm(request: FastifyRequest, actor: UserActor, groups: Services['facadeGroups']): Promise<{ fields: Fields; cover?: string }> {
   if (!request.isMultipart()) {
     const fields = await requestFields(request)
     checkFormText(fields)
     return { fields }
   }
-  const fields: Fields = { ...(request.query as Fields) }
+  const fields: Fields = { ...(isFields(request.query) ? request.query : {}) }
   let cover: string | undefined
   try {
     for await (const part of request.parts()) {
       if (part.type === 'field') fields[part.fieldname] = String(part.value)
-      else if (part.fieldname === 'cover' && cover === undefined) cover = await groups.storeCover(request.actor!, part.file)
+      else if (part.fieldname === 'cover' && cover === undefined) cover = await groups.storeCover(actor, part.file)
       else part.file.resume() // another file: read past it
     }
     checkFormText(fields)
@@ -138,106 +78,98 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
   const render = (group: Group) => ({ id: group.id, name: group.name, code: group.code, cover: picture(group.avatar, DEFAULT_COVER_PATH) })
 
   /** POST /api/im/group/ */
-  app.post('/api/im/group/', {
-    schema: {
-      summary: '创建群组（创建人自动入群）：name, code（面对面建群号码，可空）, cover（群组图标，multipart 文件）',
-      tags: ['im'],
-      response: { 201: GroupData },
+  facadeOperation(app, {
+    method: 'POST', url: '/api/im/group/', auth: 'user', status: 201, response: GroupData,
+    summary: '创建群组（创建人自动入群）：name, code（面对面建群号码，可空）, cover（群组图标，multipart 文件）',
+    handler: async ({ request, user }) => {
+      const actor = user()
+      const { fields, cover } = await readCreateForm(request, actor, facadeGroups)
+      const code = (field(fields, 'code') ?? '').trim()
+      const view = await groups.create(actor, {
+        name: (field(fields, 'name') ?? '').trim(), code, avatar: cover, uploadedAvatar: cover !== undefined,
+        // 000's project groups admitted every applicant: so do the facade's, unless a face-to-face code was set,
+        // which then is the way in (an application from another surface waits for an admin instead).
+        applyApproval: code === '' ? 0 : 1,
+      })
+      return render(view.group)
     },
-    preParsing: authenticateFacade,
-  }, async (request, reply) => {
-    const actor = request.actor!
-    const { fields, cover } = await readCreateForm(request, facadeGroups)
-    const code = (field(fields, 'code') ?? '').trim()
-    const view = await groups.create(actor, {
-      name: (field(fields, 'name') ?? '').trim(), code, avatar: cover, uploadedAvatar: cover !== undefined,
-      // 000's project groups admitted every applicant: so do the facade's, unless a face-to-face code was set,
-      // which then is the way in (an application from another surface waits for an admin instead).
-      applyApproval: code === '' ? 0 : 1,
-    })
-    return reply.status(201).send(render(view.group))
   })
 
   /** GET /api/im/group/ */
-  app.get('/api/im/group/', {
-    schema: { summary: '我加入的群组列表', tags: ['im'], querystring: PageQuery, response: { 200: Paged(GroupData) } },
-    preParsing: authenticateFacade,
-  }, async (request) => {
-    const page = pageOf(request, publicUrl)
-    const joined = await groups.joined(request.actor!)
-    return page.answer(joined.length, joined.slice(page.offset, page.offset + page.limit).map((v) => render(v.group)))
+  facadeOperation(app, {
+    method: 'GET', url: '/api/im/group/', summary: '我加入的群组列表', auth: 'user', paged: true, response: Paged(GroupData),
+    handler: async ({ user, page }) => {
+      const at = page()
+      const joined = await groups.joined(user())
+      return at.answer(joined.length, joined.slice(at.offset, at.offset + at.limit).map((v) => render(v.group)))
+    },
   })
 
   /** POST /api/im/group/<id>/join/ */
-  app.post('/api/im/group/:id/join/', {
-    schema: {
-      summary: '拉人进组：把自己的好友加入群组（调用者须为成员）',
-      tags: ['im'],
-      params: IdParams,
-      response: { 200: Type.Object({ userid: Type.String({ description: '被邀请的好友用户的 ID' }) }) },
+  facadeOperation(app, {
+    method: 'POST', url: '/api/im/group/:id/join/', summary: '拉人进组：把自己的好友加入群组（调用者须为成员）', auth: 'user', groupInPath: true,
+    response: Type.Object({ userid: Type.String({ description: '被邀请的好友用户的 ID' }) }),
+    handler: async ({ user, groupId, fields }) => {
+      const raw = field(await fields(), 'userid')
+      if (raw === undefined || !/^\d{1,10}$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 2 ** 31 - 1) {
+        throw new DomainError('BAD_PARAMETER', 'userid is required: the id of a friend to add', { zh: 'userid 必须是通讯录中好友的用户ID' })
+      }
+      await groupAdmission.addFriend(user(), groupId(), Number(raw))
+      return { userid: String(Number(raw)) }
     },
-    preParsing: authenticateFacade,
-  }, async (request) => {
-    const raw = field(await requestFields(request), 'userid')
-    if (raw === undefined || !/^\d{1,10}$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 2 ** 31 - 1) {
-      throw new DomainError('BAD_PARAMETER', 'userid is required: the id of a friend to add', { zh: 'userid 必须是通讯录中好友的用户ID' })
-    }
-    await groupAdmission.addFriend(request.actor!, groupId(request), Number(raw))
-    return { userid: String(Number(raw)) }
   })
 
   /** POST /api/im/group/<id>/invite/ */
-  app.post('/api/im/group/:id/invite/', {
-    schema: { summary: '面对面加组：以群组的面对面号码加入', tags: ['im'], params: IdParams, response: { 200: Detail } },
-    preParsing: authenticateFacade,
-  }, async (request) => {
-    const code = (field(await requestFields(request), 'code') ?? '').trim()
-    if (code === '') throw new DomainError('BAD_PARAMETER', 'code is required: the face-to-face code of the group', { zh: 'code 不能为空：请输入面对面建群的号码' })
-    await groupAdmission.joinByCode(request.actor!, groupId(request), code)
-    return DONE
+  facadeOperation(app, {
+    method: 'POST', url: '/api/im/group/:id/invite/', summary: '面对面加组：以群组的面对面号码加入', auth: 'user', groupInPath: true, response: Detail,
+    handler: async ({ user, groupId, fields }) => {
+      const code = (field(await fields(), 'code') ?? '').trim()
+      if (code === '') throw new DomainError('BAD_PARAMETER', 'code is required: the face-to-face code of the group', { zh: 'code 不能为空：请输入面对面建群的号码' })
+      await groupAdmission.joinByCode(user(), groupId(), code)
+      return DONE
+    },
   })
 
   /** GET /api/im/group/<id>/quit/ */
-  app.get('/api/im/group/:id/quit/', {
-    schema: { summary: '退出群组（群主不能退出）', tags: ['im'], params: IdParams, response: { 200: Detail } },
-    preParsing: authenticateFacade,
-  }, async (request) => {
-    await groups.leave(request.actor!, groupId(request))
-    return DONE
+  facadeOperation(app, {
+    method: 'GET', url: '/api/im/group/:id/quit/', summary: '退出群组（群主不能退出）', auth: 'user', groupInPath: true, response: Detail,
+    handler: async ({ user, groupId }) => {
+      await groups.leave(user(), groupId())
+      return DONE
+    },
   })
 
   /** GET /api/im/group/<id>/dismiss/ */
-  app.get('/api/im/group/:id/dismiss/', {
-    schema: { summary: '解散群组（只有群主）', tags: ['im'], params: IdParams, response: { 200: Detail } },
-    preParsing: authenticateFacade,
-  }, async (request) => {
-    await groups.destroy(request.actor!, groupId(request))
-    return DONE
+  facadeOperation(app, {
+    method: 'GET', url: '/api/im/group/:id/dismiss/', summary: '解散群组（只有群主）', auth: 'user', groupInPath: true, response: Detail,
+    handler: async ({ user, groupId }) => {
+      await groups.destroy(user(), groupId())
+      return DONE
+    },
   })
 
   /** GET /api/im/group/<id>/users/ */
-  app.get('/api/im/group/:id/users/', {
-    schema: { summary: '组内成员列表（分页：page, page_size）', tags: ['im'], params: IdParams, querystring: PageQuery, response: { 200: Paged(UserData) } },
-    preParsing: authenticateFacade,
-  }, async (request) => {
-    const page = pageOf(request, publicUrl)
-    const { group, members } = await facadeGroups.membersWithUsers(request.actor!, groupId(request), { offset: page.offset, limit: page.limit })
-    return page.answer(group.memberCount, members.map((m) => ({
-      id: m.userId,
-      name: '',
-      nick: m.user.nickName,
-      avatar: picture(m.user.avatar, DEFAULT_AVATAR_PATH),
-      username: displayMobile(m.user.mobile) ?? m.user.username ?? '',
-      level: '',
-    })))
+  facadeOperation(app, {
+    method: 'GET', url: '/api/im/group/:id/users/', summary: '组内成员列表（分页：page, page_size）', auth: 'user', groupInPath: true, paged: true,
+    response: Paged(UserData),
+    handler: async ({ user, groupId, page }) => {
+      const at = page()
+      const { group, members } = await facadeGroups.membersWithUsers(user(), groupId(), { offset: at.offset, limit: at.limit })
+      return at.answer(group.memberCount, members.map((m) => ({
+        id: m.userId,
+        name: '',
+        nick: m.user.nickName,
+        avatar: picture(m.user.avatar, DEFAULT_AVATAR_PATH),
+        username: displayMobile(m.user.mobile) ?? m.user.username ?? '',
+        level: '',
+      })))
+    },
   })
 
   /** GET /api/im/retrieve/<id>/ */
-  app.get('/api/im/retrieve/:id/', {
-    schema: { summary: '查看群详情（任意用户；面对面号码只有成员可见）', tags: ['im'], params: IdParams, response: { 200: GroupData } },
-  }, async (request) => {
-    // Anyone may look; a caller who sends a token must send a good one, and a member sees the code.
-    const userId = header(request.headers, 'authorization') ? await authenticateFacade(request, undefined, undefined).then(() => request.actor!.userId) : null
-    return render(await facadeGroups.publicView(app.config.DEFAULT_APP_ID, groupId(request), userId))
+  facadeOperation(app, {
+    method: 'GET', url: '/api/im/retrieve/:id/', summary: '查看群详情（任意用户；面对面号码只有成员可见）', auth: 'optional', groupInPath: true, response: GroupData,
+    // Anyone may look; a member sees the code.
+    handler: async ({ actor, groupId }) => render(await facadeGroups.publicView(app.config.DEFAULT_APP_ID, groupId(), actor?.userId ?? null)),
   })
 }

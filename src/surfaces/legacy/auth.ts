@@ -1,7 +1,7 @@
 // Legacy authentication (semantics §2): uid + accessToken headers, echoed back with client and expire, spelled as the documents print them.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError } from '../../domain/errors.ts'
-import { header } from '../request-context.ts'
+import { header } from '../shared/request-context.ts'
 
 export async function authenticateLegacy(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const uid = header(request.headers, 'uid')

@@ -3,21 +3,12 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
 import { GroupMemberVO, GroupVO, memberName, muteModeOf, renderGroupMemberVO, renderGroupVO } from './mapping.ts'
-import { given, legacyAction } from './struts.ts'
-import { DisplayName } from '../wire.ts'
+import { given, legacyAction, legacyId, optionalLegacyId } from './struts.ts'
+import { DisplayName } from '../shared/wire.ts'
 
 const GroupIdParam = Type.String({ description: '群ID' })
 const Optional = (description: string) => Type.Optional(Type.String({ description }))
 const OptionalName = (description: string) => Type.Optional(DisplayName(description, 200))
-
-/** A legacy id parameter ("22321"): a positive 32-bit number written as a string. */
-function parseId(value: string | undefined, name: string): number {
-  const id = value?.trim() ?? ''
-  if (!/^\d{1,10}$/.test(id) || Number(id) < 1 || Number(id) > 2 ** 31 - 1) {
-    throw new DomainError('BAD_PARAMETER', `${name} must be an id (a positive 32-bit number)`, { zh: `${name} 必须是ID（正整数）` })
-  }
-  return Number(id)
-}
 
 function parseGroupType(value: string): number {
   if (value.trim() === '1' || value.trim() === '2') return Number(value.trim())
@@ -39,7 +30,7 @@ export function groupActions(app: FastifyInstance): void {
     params: Type.Object({ groupId: GroupIdParam }),
     handler: async (p, { actor }) => {
       // An application: in at once where the group admits everyone (000's project groups), otherwise it waits for an admin.
-      await groupAdmission.apply(actor, parseId(p.groupId, 'groupId'), '')
+      await groupAdmission.apply(actor, legacyId(p.groupId, 'groupId'), '')
       return { info: '申请入群成功' }
     },
   })
@@ -61,7 +52,7 @@ export function groupActions(app: FastifyInstance): void {
     response: { groupInfo: GroupVO, userList: Type.Array(GroupMemberVO) },
     handler: async (p, { actor }) => {
       // Anyone may look (000 states no members-only rule); members' phone numbers only reach fellow members.
-      const { group, notice, members } = await projectGroups.detail(actor, parseId(p.groupId, 'groupId'))
+      const { group, notice, members } = await projectGroups.detail(actor, legacyId(p.groupId, 'groupId'))
       return {
         info: '获取群详情成功',
         groupInfo: renderGroupVO(group, notice),
@@ -75,7 +66,7 @@ export function groupActions(app: FastifyInstance): void {
     url: '/chat/group!userSetGroup', summary: '用户设置在群中显示的名称', auth: true,
     params: Type.Object({ groupId: GroupIdParam, showName: OptionalName('在群中显示的名称,可以为空，为空表示不设置') }),
     handler: async (p, { actor }) => {
-      const groupId = parseId(p.groupId, 'groupId')
+      const groupId = legacyId(p.groupId, 'groupId')
       const showName = given(p.showName)
       await groups.configureMember(actor, groupId, showName !== undefined ? { displayName: showName } : {})
       return { info: '设置群显示名称成功' }
@@ -87,7 +78,7 @@ export function groupActions(app: FastifyInstance): void {
     url: '/chat/group!exitGroup', summary: '退出群（群主和管理员不允许退出）', auth: true,
     params: Type.Object({ groupId: GroupIdParam }),
     handler: async (p, { actor }) => {
-      const group = await groups.leave(actor, parseId(p.groupId, 'groupId'), { adminsMayLeave: false })
+      const group = await groups.leave(actor, legacyId(p.groupId, 'groupId'), { adminsMayLeave: false })
       return { info: leftMessage(group.name) }
     },
   })
@@ -97,7 +88,7 @@ export function groupActions(app: FastifyInstance): void {
     url: '/chat/group!deleteUser', summary: '踢出群成员（群主或管理员；不能踢出群主或者管理员）', auth: true,
     params: Type.Object({ groupId: GroupIdParam, groupUserId: Type.String({ description: '要删除群成员ID' }) }),
     handler: async (p, { actor }) => {
-      const { removed } = await projectGroups.kickOne(actor, parseId(p.groupId, 'groupId'), parseId(p.groupUserId, 'groupUserId'))
+      const { removed } = await projectGroups.kickOne(actor, legacyId(p.groupId, 'groupId'), legacyId(p.groupUserId, 'groupUserId'))
       return { info: `已成功踢出成员${memberName(removed, removed.user)}` }
     },
   })
@@ -114,7 +105,7 @@ export function groupActions(app: FastifyInstance): void {
     }),
     handler: async (p, { actor }) => {
       const type = given(p.type)
-      await projectGroups.updateProject(actor, parseId(p.groupId, 'groupId'), {
+      await projectGroups.updateProject(actor, legacyId(p.groupId, 'groupId'), {
         name: given(p.groupName),
         groupType: type === undefined ? undefined : parseGroupType(type),
         description: given(p.introduction),
@@ -136,9 +127,8 @@ export function groupActions(app: FastifyInstance): void {
     handler: async (p, { actor }) => {
       const mode = given(p.messageRemainMode)
       const showName = given(p.showName)
-      const target = given(p.userId)
-      await groups.configureMember(actor, parseId(p.groupId, 'groupId'), {
-        targetId: target === undefined ? undefined : parseId(target, 'userId'),
+      await groups.configureMember(actor, legacyId(p.groupId, 'groupId'), {
+        targetId: optionalLegacyId(p.userId, 'userId'),
         displayName: showName,
         mute: mode === undefined ? undefined : muteModeOf(mode.trim()),
       })

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import type { User } from '../../domain/accounts/accounts.types.ts'
 import type { Group, GroupRole, MemberWithUser } from '../../domain/groups/groups.types.ts'
 import { DomainError } from '../../domain/errors.ts'
-import { absoluteUrl, documentedPath, LEGACY_PATHS } from '../urls.ts'
+import { absoluteUrl, documentedPath, LEGACY_PATHS } from '../shared/urls.ts'
 
 const S = (description: string) => Type.String({ description })
 

@@ -2,12 +2,12 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
-import { header } from '../request-context.ts'
+import { header } from '../shared/request-context.ts'
 import { clearSessionHeaders, setSessionHeaders } from './auth.ts'
 import { renderUserVO, UserVO } from './mapping.ts'
-import { given, legacyAction } from './struts.ts'
+import { given, legacyAction, optionalLegacyId } from './struts.ts'
 import { AVATAR_MAX_BYTES } from '../../domain/accounts/profile.service.ts'
-import { DisplayName } from '../wire.ts'
+import { DisplayName } from '../shared/wire.ts'
 
 const Md5Password = (description: string) => Type.String({ description: `${description}（MD5十六进制，可省略前导0）` })
 const UserData = { data: Type.Object({ userVO: UserVO }) }
@@ -25,15 +25,6 @@ export function legacyDigest(value: string, name: string): string {
     throw new DomainError('BAD_PARAMETER', `${name} must be the hex MD5 digest of the password`, { zh: `${name} 必须是密码的MD5十六进制摘要` })
   }
   return digest.toLowerCase().padStart(32, '0')
-}
-
-function parseUserId(value: string | undefined, name: string): number | undefined {
-  const id = given(value)?.trim()
-  if (id === undefined) return undefined
-  if (!/^\d{1,10}$/.test(id) || Number(id) < 1 || Number(id) > 2 ** 31 - 1) {
-    throw new DomainError('BAD_PARAMETER', `${name} must be a user id (a positive 32-bit number)`, { zh: `${name} 必须是用户ID（正整数）` })
-  }
-  return Number(id)
 }
 
 const Mobile = (description: string) => Type.String({ minLength: 1, maxLength: 32, description })
@@ -93,7 +84,7 @@ export function userActions(app: FastifyInstance): void {
     }),
     response: UserData,
     handler: async (p, { actor }) => {
-      const userId = parseUserId(p.userId, 'userId') ?? parseUserId(p['userVO.userId'], 'userVO.userId') ?? actor.userId
+      const userId = optionalLegacyId(p.userId, 'userId', 'user id') ?? optionalLegacyId(p['userVO.userId'], 'userVO.userId', 'user id') ?? actor.userId
       const user = await accounts.getUser(actor.appId, userId)
       // Another user's public view leaves out the mobile number.
       return { info: '获取用户信息成功', data: { userVO: renderUserVO(user, { publicUrl, showMobile: userId === actor.userId }) } }
@@ -124,8 +115,8 @@ export function userActions(app: FastifyInstance): void {
       ]))),
     }),
     handler: async (p, { actor }) => {
-      const fields = p as Record<string, string | undefined>
-      const target = parseUserId(p['userVO.userId'], 'userVO.userId')
+      const fields: Record<string, string | undefined> = p
+      const target = optionalLegacyId(p['userVO.userId'], 'userVO.userId', 'user id')
       if (target !== undefined && target !== actor.userId) {
         throw new DomainError('NO_PERMISSION', 'only your own profile can be changed', { zh: '只能修改自己的资料' })
       }

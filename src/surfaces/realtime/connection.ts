@@ -5,7 +5,7 @@ import type { MessageDoorbell } from '../../domain/events.ts'
 import { conversationFor } from '../../domain/messages/conversation.ts'
 import type { Services } from '../../domain/services.ts'
 import { ERRORS } from '../../domain/errors.ts'
-import { toDomainError } from '../errors.ts'
+import { toDomainError } from '../shared/errors.ts'
 import { conversationsFrame, errorFrame, messageFrame, parseClientFrame, syncFrame, type ClientFrame } from './frames.ts'
 import { FrameBucket, type SyncBudgets } from './limits.ts'
 

@@ -1,6 +1,6 @@
 // WebSocket frames (JSON): what the server sends, and parsing what a client may send.
 import { RECALL, type ConversationRef, type ConversationSummary, type MessageItem } from '../../domain/messages/messages.types.ts'
-import { renderItem } from '../rest/message.schemas.ts'
+import { renderItem } from '../shared/message-item.ts'
 
 /** `message` (or `recall` for a RECALL): a history item plus its conversation as the recipient names it and its sequence. */
 export function messageFrame(item: MessageItem, conversation: ConversationRef): string {

@@ -2,9 +2,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type ErrorKey } from '../../domain/errors.ts'
 import type { Bus } from '../../platform/bus.ts'
-import { JSON_UTF8, noteError, toDomainError } from '../errors.ts'
-import { header } from '../request-context.ts'
-import { restErrorBody } from '../rest/envelope.ts'
+import { codedErrorBody, JSON_UTF8, noteError, toDomainError } from '../shared/errors.ts'
+import { header } from '../shared/request-context.ts'
+import { isFields } from '../shared/form-fields.ts'
 import { Connection } from './connection.ts'
 import { Hub } from './hub.ts'
 import { SyncBudgets } from './limits.ts'
@@ -19,7 +19,7 @@ function socketToken(request: FastifyRequest): string | undefined {
   if (direct) return direct.trim()
   const authorization = header(request.headers, 'authorization')?.match(/^(?:Bearer|Token)\s+(\S+)\s*$/i)?.[1]
   if (authorization) return authorization
-  const query = (request.query ?? {}) as Record<string, unknown>
+  const query = isFields(request.query) ? request.query : {}
   return typeof query.token === 'string' && query.token !== '' ? query.token : undefined
 }
 
@@ -34,15 +34,67 @@ async function authenticate(request: FastifyRequest): Promise<void> {
   request.appId = actor.appId
 }
 
-const HANDSHAKE_STATUS: Partial<Record<ErrorKey, number>> = { NO_PERMISSION: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 }
+/**
+ * The HTTP status of a refused handshake, per error code: 401 for authentication, 403 for a token that is not a
+ * user's, 429, 500, 503 as REST; 400 for anything else the client sent. A new code must be placed here to compile.
+ */
+const HANDSHAKE_STATUS = {
+  TOKEN_INVALID: 401,
+  USER_NOT_FOUND: 400,
+  BAD_VERIFICATION_CODE: 400,
+  BAD_PARAMETER: 400,
+  TOKEN_MISSING: 401,
+  USER_EXISTS: 400,
+  ALREADY_FRIEND: 400,
+  IN_BLACKLIST: 400,
+  FRIEND_APPLICATION_NOT_FOUND: 400,
+  TOKEN_FORMAT: 401,
+  FILE_STORAGE: 400,
+  NO_PERMISSION: 403,
+  ALREADY_BOUND: 400,
+  FRIEND_APPLICATION_DECLINED: 400,
+  WRONG_CREDENTIALS: 400,
+  USER_DISABLED: 401,
+  RATE_LIMITED: 429,
+  ROUTE_NOT_FOUND: 400,
+  PAYLOAD_TOO_LARGE: 400,
+  BAD_FILE_TYPE: 400,
+  SMS_UNAVAILABLE: 400,
+  NOT_FRIEND: 400,
+  INTERNAL: 500,
+  GROUP_NOT_FOUND: 400,
+  NOT_GROUP_MEMBER: 400,
+  BAD_MSG_PUSH_MODE: 400,
+  OWNER_CANNOT_LEAVE: 400,
+  TRANSFER_TARGET_NOT_MEMBER: 400,
+  QUOTA_GROUPS_PER_APP: 400,
+  QUOTA_GROUPS_CREATED: 400,
+  QUOTA_GROUPS_JOINED: 400,
+  QUOTA_GROUP_MEMBERS: 400,
+  NEED_MEMBER: 400,
+  NEED_ADMIN: 400,
+  NEED_OWNER: 400,
+  APPLICATION_HANDLED: 400,
+  INVITATION_HANDLED: 400,
+  ALREADY_MEMBER: 400,
+  IN_GROUP_BLACKLIST: 400,
+  ANNOUNCEMENT_NOT_FOUND: 400,
+  SHARED_FILE_NOT_FOUND: 400,
+  SHARED_FILE_FORBIDDEN: 400,
+  QR_INVALID: 400,
+  QR_EXPIRED: 400,
+  ADMIN_CANNOT_LEAVE: 400,
+  FACE_CODE_MISMATCH: 400,
+  SERVICE_UNAVAILABLE: 503,
+  APP_NOT_FOUND: 400,
+} as const satisfies Record<ErrorKey, 400 | 401 | 403 | 429 | 500 | 503>
 
 /** A refused handshake: an HTTP status the WebSocket client reports, and the REST envelope as the body. */
 function sendHandshakeError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { error: domainError, internal } = toDomainError(error)
-  const status = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_FORMAT', 'USER_DISABLED'].includes(domainError.key) ? 401
-    : HANDSHAKE_STATUS[domainError.key] ?? (internal ? 500 : 400)
+  const status = HANDSHAKE_STATUS[domainError.key]
   noteError(domainError, error, internal, request, reply)
-  return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send(restErrorBody(domainError))
+  return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send(codedErrorBody(domainError))
 }
 
 export function realtimeSurface(bus: Bus) {

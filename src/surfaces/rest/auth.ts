@@ -1,7 +1,7 @@
 // REST authentication (semantics §2): access-token or Bearer, app_id, and admin impersonation by user_id/group_id.
 import type { FastifyRequest } from 'fastify'
 import { DomainError } from '../../domain/errors.ts'
-import { header } from '../request-context.ts'
+import { header } from '../shared/request-context.ts'
 
 /** public: no token; user: acts as a user; admin: the app admin token; any: a user or the admin. */
 export type RestAuth = 'public' | 'user' | 'admin' | 'any'

@@ -1,14 +1,15 @@
 // /file/* (002 §9): upload URLs (tickets), the upload itself, and downloads of avatars and chat files.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { Type, type Static, type TObject } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { DomainError } from '../../domain/errors.ts'
 import type { UploadPurpose } from '../../domain/files/files.service.ts'
 import { UPLOAD_MAX_BYTES } from '../../domain/files/files.service.ts'
-import { absoluteUrl } from '../urls.ts'
+import { absoluteUrl } from '../shared/urls.ts'
 import { authenticateRest } from './auth.ts'
 import { Envelope, ok } from './envelope.ts'
 import { restOperation } from './route.ts'
-import { Id32, Int32 } from '../wire.ts'
+import { Id32, Int32 } from '../shared/wire.ts'
 
 const UploadUrls = Type.Object({
   upload_url: Type.String({ description: '上传地址：以 multipart/form-data（任一文件字段）POST 或 PUT 文件，一次有效，1小时内' }),
@@ -27,13 +28,15 @@ const IGNORED = {
 export function fileRoutes(app: FastifyInstance): void {
   const { uploads: files } = app.services
   const publicUrl = app.config.PUBLIC_URL
+  // The binary routes below answer files, not envelopes: they are declared on Fastify directly, typed by their schemas.
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   const chatDownload = (sign: string) => `${publicUrl}/file/download/chat?file_sign=${sign}`
 
-  const ticketRoute = (url: string, summary: string, purpose: UploadPurpose, params: ReturnType<typeof Type.Object>, target: (p: Record<string, number>) => { fileType?: number; toType?: number; toId?: number }) =>
+  const ticketRoute = <P extends TObject>(url: string, summary: string, purpose: UploadPurpose, params: P, target: (p: Static<P>) => { fileType?: number; toType?: number; toId?: number }) =>
     restOperation(app, {
       method: 'GET', url, summary, auth: 'user', params, data: UploadUrls,
       handler: async (p, { actor, userId }) => {
-        const ticket = await files.createTicket({ ...actor, userId }, purpose, target(p as Record<string, number>))
+        const ticket = await files.createTicket({ ...actor, userId }, purpose, target(p))
         return {
           upload_url: `${publicUrl}/file/upload/ticket/${ticket}`,
           // An avatar's final name is only known once its type is seen: the upload answers it.
@@ -63,7 +66,7 @@ export function fileRoutes(app: FastifyInstance): void {
   })
 
   /** POST|PUT /file/upload/ticket/:ticket (the upload_url) */
-  app.route({
+  typed.route({
     method: ['POST', 'PUT'], url: '/file/upload/ticket/:ticket',
     schema: {
       summary: '上传文件到 upload_url（multipart/form-data，任一文件字段）', tags: ['file'],
@@ -72,7 +75,7 @@ export function fileRoutes(app: FastifyInstance): void {
     },
     handler: async (request) => {
       if (!request.isMultipart()) throw new DomainError('BAD_PARAMETER', 'send the file as multipart/form-data')
-      const { ticket } = request.params as { ticket: string }
+      const { ticket } = request.params
       for await (const part of request.parts({ limits: { fileSize: UPLOAD_MAX_BYTES + 1, files: 1 } })) {
         if (part.type !== 'file') continue
         const stored = await files.upload(ticket, part.file)
@@ -84,20 +87,20 @@ export function fileRoutes(app: FastifyInstance): void {
   })
 
   /** GET /file/download/avatar */
-  app.route({
+  typed.route({
     method: 'GET', url: '/file/download/avatar',
     schema: {
       summary: '下载头像（公开：对象名随机，即为凭据）', tags: ['file'],
       querystring: Type.Object({ object_name: Type.String({ maxLength: 256, description: '对象名：上传票据，或头像 URL 中 /files/ 之后的部分（如 avatars/….png）' }), store_token: Type.Optional(Type.String({ description: '文件token（不需要）' })), ...IGNORED }),
     },
     handler: async (request, reply) => {
-      const { object_name: name } = request.query as { object_name: string }
+      const { object_name: name } = request.query
       return sendStored(reply, await files.avatarFile(name), undefined)
     },
   })
 
   /** GET /file/download/chat */
-  app.route({
+  typed.route({
     method: 'GET', url: '/file/download/chat',
     schema: {
       summary: '下载聊天文件（需 access-token 头，或 store_token 参数为任一有效 token）', tags: ['file'],
@@ -109,14 +112,15 @@ export function fileRoutes(app: FastifyInstance): void {
         ...IGNORED,
       }),
     },
-    preParsing: async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
-      const storeToken = (request.query as { store_token?: string }).store_token
+    preParsing: async (request, _reply, payload) => {
+      // Read before validation (authentication comes first): only a non-empty value stands in for the header.
+      const storeToken = request.query.store_token
       if (storeToken && !request.headers['access-token'] && !request.headers.authorization) request.headers['access-token'] = storeToken
       await authenticateRest(request, 'any')
       return payload
     },
     handler: async (request, reply) => {
-      const file = await files.chatFile(request.appId, (request.query as { file_sign: string }).file_sign)
+      const file = await files.chatFile(request.appId, request.query.file_sign)
       return sendStored(reply, file.storedPath, file.mime)
     },
   })

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { restOperation } from './route.ts'
 import { AnnouncementData, FileData, FileResults, GroupId, GroupParams, renderAnnouncement, renderFile } from './group.schemas.ts'
-import { BigId, Id32 } from '../wire.ts'
+import { BigId, Id32 } from '../shared/wire.ts'
 
 const AnnouncementId = Id32('公告id')
 const FileId = Id32('文件id')

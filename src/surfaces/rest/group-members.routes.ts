@@ -1,13 +1,16 @@
 // /group/* (002 §7), part two: who is in a group — members, cards and message modes, apply, invite, QR codes, kick, leave, bans, blocklist.
 import type { FastifyInstance } from 'fastify'
-import { Type } from 'typebox'
+import { Type, type Static, type TObject } from 'typebox'
 import { restOperation } from './route.ts'
-import { Id32, Id32List, Int32 } from '../wire.ts'
+import { Id32, Id32List, Int32 } from '../shared/wire.ts'
 import {
   ApplicationList, BannedList, BlockedList, GroupId, GroupInfoData, GroupParams, GroupUsersParams, HandleParams, InvitationList,
   MemberCardParams, MemberList, PageExtra, PageParams, renderApplication, renderBanned, renderBlocked, renderGroupInfo, renderInvitation, renderMember, renderPage,
   renderUserResults, UserList, UserResult, UserResults,
 } from './group.schemas.ts'
+
+/** The caller's own message modes in a group, as /group/msg/* changes them. */
+type MemberModes = { mute?: number; push?: number }
 
 /** Page size when the client names none: member_list 1000 (semantics §5), other lists 100. */
 const MEMBER_LIST_LIMIT = 1000
@@ -42,23 +45,24 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     },
   })
 
-  const modeSetters = [
-    { path: 'mute_mode', field: 'msg_mute_mode', key: 'mute', summary: '设置群消息屏蔽模式', description: '群消息屏蔽模式： 0 不屏蔽1 屏蔽本地消息通知2 屏蔽消息，不接收消息' },
-    { path: 'push_mode', field: 'msg_push_mode', key: 'push', summary: '设置群消息推送模式', description: '群消息推送类型： 0:接收所有推送;1:不接受推送;2:接收管理员和@消息推送;3:只接收管理员消息推送;4:只接收@消息推送' },
-  ] as const
-  for (const mode of modeSetters) {
-    /** POST|PUT /group/msg/{mute_mode,push_mode} */
+  /** One message-mode setter: the mode's own field name on the wire, the member setting it changes. */
+  const modeSetter = <P extends TObject>(path: string, summary: string, params: P, change: (p: Static<P>) => { groupId: number; mode: MemberModes }) =>
     restOperation(app, {
-      method: ['POST', 'PUT'], url: `/group/msg/${mode.path}`, summary: mode.summary, auth: 'user',
-      params: Type.Object({ group_id: GroupId, [mode.field]: Int32({ description: mode.description }) }),
-      data: GroupInfoData,
+      method: ['POST', 'PUT'], url: `/group/msg/${path}`, summary, auth: 'user', params, data: GroupInfoData,
       handler: async (p, { actor }) => {
-        const { group_id: groupId, [mode.field]: value } = p as { group_id: number } & Record<string, number>
-        await groups.configureMember(actor!, groupId, { [mode.key]: value })
+        const { groupId, mode } = change(p)
+        await groups.configureMember(actor!, groupId, mode)
         return renderGroupInfo(await groups.info(actor!, groupId), publicUrl)
       },
     })
-  }
+  /** POST|PUT /group/msg/mute_mode */
+  modeSetter('mute_mode', '设置群消息屏蔽模式', Type.Object({
+    group_id: GroupId, msg_mute_mode: Int32({ description: '群消息屏蔽模式： 0 不屏蔽1 屏蔽本地消息通知2 屏蔽消息，不接收消息' }),
+  }), (p) => ({ groupId: p.group_id, mode: { mute: p.msg_mute_mode } }))
+  /** POST|PUT /group/msg/push_mode */
+  modeSetter('push_mode', '设置群消息推送模式', Type.Object({
+    group_id: GroupId, msg_push_mode: Int32({ description: '群消息推送类型： 0:接收所有推送;1:不接受推送;2:接收管理员和@消息推送;3:只接收管理员消息推送;4:只接收@消息推送' }),
+  }), (p) => ({ groupId: p.group_id, mode: { push: p.msg_push_mode } }))
 
   /** POST /group/apply */
   restOperation(app, {

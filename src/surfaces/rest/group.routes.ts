@@ -9,7 +9,7 @@ import {
 } from './group.schemas.ts'
 import { groupMemberRoutes } from './group-members.routes.ts'
 import { groupContentRoutes } from './group-content.routes.ts'
-import { DisplayName, Id32, Id32List } from '../wire.ts'
+import { DisplayName, Id32, Id32List } from '../shared/wire.ts'
 
 const GroupIds = Type.Array(Type.Integer({ description: '群id' }), { description: '结果数据：群id列表' })
 

@@ -1,10 +1,10 @@
 // Wire shapes of /group/* (002 §7) and their rendering from domain objects.
-import { Type, type TProperties } from 'typebox'
+import { Type } from 'typebox'
 import type {
   Announcement, Application, Blocked, GroupView, Invitation, ItemResult, Member, Page, SharedFile,
 } from '../../domain/groups/groups.types.ts'
-import { absoluteUrl } from '../urls.ts'
-import { DisplayName, Id32, Id32List, Int32 } from '../wire.ts'
+import { absoluteUrl } from '../shared/urls.ts'
+import { DisplayName, Id32, Id32List, Int32 } from '../shared/wire.ts'
 
 const Id = Id32
 const Text = (description: string, maxLength = 1000) => Type.String({ maxLength, description })
@@ -48,7 +48,8 @@ export const UserResult = Type.Object({ ...ResultFields, user_id: Type.Integer({
 export const UserResults = Type.Array(UserResult, { description: '结果数据' })
 export const FileResults = Type.Array(Type.Object({ file_id: Type.Integer({ description: '文件ID' }), ...ResultFields }), { description: '结果数据' })
 
-const GroupCore: TProperties = {
+/** The fields info and info/batch share (left unannotated: each keeps its own static type). */
+const GroupCore = {
   apply_approval: Type.Integer({ description: '入群申请审批设置, 0:同意所有申请 1:需要管理员确认 2:拒绝所有申请' }),
   avatar: Type.String({ description: '群头像' }),
   capacity: Type.Integer({ description: '群容量' }),

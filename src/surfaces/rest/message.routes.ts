@@ -6,15 +6,21 @@ import type { TargetKind } from '../../domain/messages/messages.types.ts'
 import type { SendInput } from '../../domain/messages/messages.service.ts'
 import { restOperation } from './route.ts'
 import {
-  AckParams, DeleteConversationParams, HistoryData, HistoryParams, NotifyParams, renderItem, renderSummary, SendData, SendExtra,
+  AckParams, DeleteConversationParams, HistoryData, HistoryParams, NotifyParams, renderSummary, SendData, SendExtra,
   SendParams, UnreadData,
 } from './message.schemas.ts'
+import { renderItem } from '../shared/message-item.ts'
 
 const Ok = Type.Boolean({ description: '结果数据' })
 
+/** A target or conversation type, which its schema bounds to 1 (a user) or 2 (a group). */
+function targetKind(type: number): TargetKind {
+  return type === 2 ? 2 : 1
+}
+
 function sendInput(p: Static<typeof NotifyParams> & { related_mid?: number }): SendInput {
   return {
-    targetType: p.type as TargetKind, targets: p.targets, contentType: p.content_type,
+    targetType: targetKind(p.type), targets: p.targets, contentType: p.content_type,
     content: p.content, attachment: p.attachment, config: p.config, ext: p.ext,
     relatedMid: p.related_mid, transactionId: p.transaction_id, fromUserId: p.from_user_id,
   }
@@ -42,7 +48,7 @@ export function messageRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/message/conversation', summary: '取指定会话的消息', auth: 'user',
     params: HistoryParams, data: HistoryData,
     handler: async (p, { actor, userId }) => {
-      const page = await messages.history({ ...actor, userId }, { type: p.type as TargetKind, id: p.opposite_id }, p.msg_id_start, p.limit)
+      const page = await messages.history({ ...actor, userId }, { type: targetKind(p.type), id: p.opposite_id }, p.msg_id_start, p.limit)
       return { messages: page.messages.map(renderItem), messages_size: page.messages.length, next_msg_id: page.nextMsgId, is_last: page.isLast }
     },
   })
@@ -52,7 +58,7 @@ export function messageRoutes(app: FastifyInstance): void {
     method: 'DELETE', url: '/message/conversation', summary: '删除用户的指定会话', auth: 'user', in: 'query',
     params: DeleteConversationParams, data: Ok,
     handler: async (p, { actor, userId }) => {
-      await messages.deleteConversation({ ...actor, userId }, { type: p.type as TargetKind, id: p.conversation_id })
+      await messages.deleteConversation({ ...actor, userId }, { type: targetKind(p.type), id: p.conversation_id })
       return true
     },
   })

@@ -1,7 +1,8 @@
 // Wire shapes of /message/* (002 §6) and their rendering from domain items.
 import { Type } from 'typebox'
-import { CONTENT_TYPES, type ConversationSummary, type MessageItem } from '../../domain/messages/messages.types.ts'
-import { BigId, Id32, Int32 } from '../wire.ts'
+import type { ConversationSummary } from '../../domain/messages/messages.types.ts'
+import { BigId, Id32, Int32 } from '../shared/wire.ts'
+import { MessageItemSchema, Xid } from '../shared/message-item.ts'
 
 const Id = Id32
 const JsonText = (description: string) => Type.Optional(Type.String({ maxLength: 65536, description }))
@@ -41,27 +42,6 @@ export const HistoryParams = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: '每页条数（1–100，默认 20）' }),
 })
 
-const Xid = Type.Object({
-  uid: Type.Integer({ description: '用户ID或群ID' }),
-  device_sn: Type.Integer({ description: '设备序号（0 表示不区分设备）' }),
-})
-
-export const MessageItemSchema = Type.Object({
-  msg_id: Type.Integer({ description: '消息ID' }),
-  seq: Type.Integer({ description: '会话内序号：连续递增，无空缺' }),
-  from_xid: Xid,
-  to_xid: Xid,
-  ctype: Type.String({ description: '消息类型名：TEXT IMAGE AUDIO VIDEO FILE LOCATION COMMAND FORWARD READ_ACK RECALL APPEND REPLACE' }),
-  content: Type.String({ description: '消息内容（撤回后为空）' }),
-  attachment: Type.String({ description: '附件（原样）' }),
-  config: Type.String({ description: '配置（原样）' }),
-  ext: Type.String({ description: '扩展（原样）' }),
-  status: Type.String({ description: '状态：UNREAD / DELIVERED / READ（接收方的状态）' }),
-  timestamp: Type.Integer({ description: '发送时间（毫秒）' }),
-  related_mid: Type.Optional(Type.Integer({ description: 'READ_ACK / RECALL / APPEND / REPLACE 所指的消息ID' })),
-  recalled: Type.Optional(Type.Boolean({ description: '已被撤回' })),
-})
-
 export const HistoryData = Type.Object({
   messages: Type.Array(MessageItemSchema, { description: '消息，从新到旧' }),
   messages_size: Type.Integer({ description: '本页消息数' }),
@@ -87,24 +67,6 @@ export const UnreadData = Type.Array(Type.Object({
   last_seq: Type.Integer({ description: '会话最新序号' }),
   timestamp: Type.Integer({ description: '最新消息时间（毫秒）' }),
 }), { description: '结果数据：最近会话，从新到旧' })
-
-export function renderItem(item: MessageItem) {
-  return {
-    msg_id: item.msgId,
-    seq: item.seq,
-    from_xid: { uid: item.from.uid, device_sn: item.from.deviceSn },
-    to_xid: { uid: item.to.uid, device_sn: 0 },
-    ctype: CONTENT_TYPES[item.contentType as keyof typeof CONTENT_TYPES] ?? String(item.contentType),
-    content: item.content,
-    attachment: item.attachment,
-    config: item.config,
-    ext: item.ext,
-    status: item.status,
-    timestamp: item.timestamp,
-    ...(item.relatedMid !== null ? { related_mid: item.relatedMid } : {}),
-    ...(item.recalled ? { recalled: true } : {}),
-  }
-}
 
 export function renderSummary(s: ConversationSummary) {
   return {

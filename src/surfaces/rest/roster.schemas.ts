@@ -1,8 +1,8 @@
 // Wire shapes of /roster/* (002 §8) and their rendering from domain objects.
 import { Type } from 'typebox'
 import type { FriendApplication, RosterEntry } from '../../domain/roster/roster.types.ts'
-import { absoluteUrl } from '../urls.ts'
-import { DisplayName, Id32 } from '../wire.ts'
+import { absoluteUrl } from '../shared/urls.ts'
+import { DisplayName, Id32 } from '../shared/wire.ts'
 
 export const UserId = (description: string) => Id32(description)
 

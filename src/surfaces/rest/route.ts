@@ -5,6 +5,7 @@ import { Type } from 'typebox'
 import type { Actor } from '../../domain/actor.ts'
 import { authenticateRest, type RestAuth } from './auth.ts'
 import { Envelope, ok } from './envelope.ts'
+import { isFields } from '../shared/form-fields.ts'
 
 type ActorOf<A extends RestAuth> = A extends 'public' ? null : Actor
 type UserIdOf<A extends RestAuth> = A extends 'user' ? number : number | null
@@ -65,22 +66,30 @@ export function restOperation<A extends RestAuth, P extends TObject, D extends T
     },
     // Each parameter is accepted in the query string and in the body; the documented placement wins.
     preValidation: async (request) => {
-      const query = (request.query ?? {}) as Record<string, unknown>
+      const query = isFields(request.query) ? request.query : {}
       // A bare string body (text/plain, or a JSON string) is the operation's `value`.
-      const body = isPlainObject(request.body) ? request.body : typeof request.body === 'string' ? { value: request.body } : {}
+      const body = isFields(request.body) ? request.body : typeof request.body === 'string' ? { value: request.body } : {}
       if (placement === 'query') request.query = { ...body, ...query }
       else request.body = { ...query, ...body }
     },
     handler: async (request) => {
-      const input = (placement === 'query' ? request.query : request.body) as Static<P>
-      const actor = request.actor
-      const ctx = { appId: request.appId, actor, userId: actor?.userId ?? null, request } as RestContext<A>
-      const result = await op.handler(input, ctx)
+      const result = await op.handler(validated<P>(placement === 'query' ? request.query : request.body), restContext(op.auth, request))
       return op.extra ? { ...ok(undefined), ...(result as object) } : ok(result)
     },
   })
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)
+/**
+ * The operation's parameters, which Fastify has validated against `params` (coercing and filling defaults)
+ * before the handler runs. The one narrowing of the surface: the type provider cannot resolve a schema that is
+ * a type parameter of this helper, so the helper states what validation established.
+ */
+function validated<P extends TSchema>(input: unknown): Static<P> {
+  return input as Static<P>
+}
+
+/** Who acts, as the operation's auth mode promises it (authenticateRest refused every other caller). */
+function restContext<A extends RestAuth>(_auth: A, request: FastifyRequest): RestContext<A> {
+  const actor = request.actor
+  return { appId: request.appId, actor, userId: actor?.userId ?? null, request } as RestContext<A>
 }

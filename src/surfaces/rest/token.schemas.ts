@@ -1,7 +1,7 @@
 // Wire shapes of /token/* (002 §5) and their rendering from an issued token.
 import { Type } from 'typebox'
 import type { IssuedToken } from '../../domain/accounts/accounts.types.ts'
-import { Id32 } from '../wire.ts'
+import { Id32 } from '../shared/wire.ts'
 
 const Password = Type.String({ minLength: 1, maxLength: 256, description: '密码（明文）' })
 const DeviceGuid = Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: '设备ID, 如果设置，则返回PushToken' }))

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { md5Hex } from '../../platform/passwords.ts'
 import { restOperation } from './route.ts'
 import { Password } from './user.schemas.ts'
-import { Id32, Id32List } from '../wire.ts'
+import { Id32, Id32List } from '../shared/wire.ts'
 
 const Ok = Type.Boolean({ description: '结果数据' })
 const DeviceSn = (description: string) => Id32(description)

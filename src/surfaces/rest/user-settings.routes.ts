@@ -1,10 +1,10 @@
 // /user/* settings and push preferences (002 §3): the settings object, each single setter, alias, badge, tags, open id.
 import type { FastifyInstance } from 'fastify'
-import { Type, type TSchema } from 'typebox'
+import { Type, type Static, type TObject, type TSchema } from 'typebox'
 import type { SettingsChanges } from '../../domain/accounts/settings.service.ts'
 import { restOperation } from './route.ts'
 import { renderSettings, settingsChanges, UserSettingsData, UserSettingsParams } from './user.schemas.ts'
-import { DisplayName } from '../wire.ts'
+import { DisplayName } from '../shared/wire.ts'
 
 const Ok = Type.Boolean({ description: '结果数据' })
 const Tags = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100, description: 'tags' })
@@ -29,31 +29,31 @@ export function userSettingsRoutes(app: FastifyInstance): void {
   })
 
   /** One `?value=` setter per setting: POST and PUT twins. */
-  const setter = (url: string, summary: string, value: TSchema, change: (value: never) => SettingsChanges) =>
+  const setter = <V extends TSchema>(url: string, summary: string, value: V, change: (p: Static<TObject<{ value: V }>>) => SettingsChanges) =>
     restOperation(app, {
       method: ['POST', 'PUT'], url, summary, auth: 'user', in: 'query',
       params: Type.Object({ value }), data: Ok,
       handler: async (p, { userId }) => {
-        await settings.update(userId, change(p.value as never))
+        await settings.update(userId, change(p))
         return true
       },
     })
   const Flag = (description: string) => Type.Boolean({ description })
 
   /** POST|PUT /user/authmode */
-  setter('/user/authmode', '设置加好友验证方式', Type.Integer({ minimum: 0, maximum: 3, description: '0 任何人可加, 1 需同意, 2 需回答问题, 3 拒绝所有' }), (authMode: number) => ({ authMode }))
+  setter('/user/authmode', '设置加好友验证方式', Type.Integer({ minimum: 0, maximum: 3, description: '0 任何人可加, 1 需同意, 2 需回答问题, 3 拒绝所有' }), ({ value }) => ({ authMode: value }))
   /** POST|PUT /user/download */
-  setter('/user/download', '设置是否自动下载缩略图和文件', Flag('是否自动下载'), (autoDownload: boolean) => ({ autoDownload }))
+  setter('/user/download', '设置是否自动下载缩略图和文件', Flag('是否自动下载'), ({ value }) => ({ autoDownload: value }))
   /** POST|PUT /user/sounds */
-  setter('/user/sounds', '设置新消息是否关闭声音提醒', Flag('true 关闭声音提醒'), (noSounds: boolean) => ({ noSounds }))
+  setter('/user/sounds', '设置新消息是否关闭声音提醒', Flag('true 关闭声音提醒'), ({ value }) => ({ noSounds: value }))
   /** POST|PUT /user/vibratory */
-  setter('/user/vibratory', '设置新消息是否振动', Flag('是否振动'), (vibratory: boolean) => ({ vibratory }))
+  setter('/user/vibratory', '设置新消息是否振动', Flag('是否振动'), ({ value }) => ({ vibratory: value }))
   /** POST|PUT /user/push */
-  setter('/user/push', '设置是否关闭推送', Flag('true 关闭推送'), (noPush: boolean) => ({ noPush }))
+  setter('/user/push', '设置是否关闭推送', Flag('true 关闭推送'), ({ value }) => ({ noPush: value }))
   /** POST|PUT /user/push/detail */
-  setter('/user/push/detail', '设置是否关闭推送详情', Flag('true 不推送详情'), (noPushDetail: boolean) => ({ noPushDetail }))
+  setter('/user/push/detail', '设置是否关闭推送详情', Flag('true 不推送详情'), ({ value }) => ({ noPushDetail: value }))
   /** POST|PUT /user/push/nickname */
-  setter('/user/push/nickname', '设置推送昵称', DisplayName('推送昵称', 256), (pushNickName: string) => ({ pushNickName }))
+  setter('/user/push/nickname', '设置推送昵称', DisplayName('推送昵称', 256), ({ value }) => ({ pushNickName: value }))
 
   /** POST|PUT /user/push/limit */
   restOperation(app, {

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
 import { md5Hex } from '../../platform/passwords.ts'
 import { restOperation } from './route.ts'
-import { DisplayName } from '../wire.ts'
+import { DisplayName } from '../shared/wire.ts'
 import {
   BatchResultData, Password, ProfileFields, profileChanges, renderProfile, renderSettings, UserIdParam, UsernameParam,
   UserProfileData, UserSettingsData,
@@ -179,7 +179,7 @@ export function userRoutes(app: FastifyInstance): void {
       }),
       data: Ok,
       handler: async (p, { appId, userId }) => {
-        const value = (p as Record<string, string | undefined>)[field] ?? p.value
+        const value = p[field] ?? p.value
         if (value === undefined) throw new DomainError('BAD_PARAMETER', `send the text as the body, or as value or ${field}`)
         await profile.update(appId, userId, field === 'public_info' ? { publicInfo: value } : { privateInfo: value })
         return true

@@ -2,8 +2,8 @@
 import { displayMobile } from '../../domain/accounts/mobile.ts'
 import { Type, type Static } from 'typebox'
 import type { User, UserSettings } from '../../domain/accounts/accounts.types.ts'
-import { absoluteUrl } from '../urls.ts'
-import { DisplayName, Id32, Int32 } from '../wire.ts'
+import { absoluteUrl } from '../shared/urls.ts'
+import { DisplayName, Id32, Int32 } from '../shared/wire.ts'
 
 const NullableString = (description: string) => Type.Union([Type.String(), Type.Null()], { description })
 

@@ -1,8 +1,9 @@
-// Turns anything thrown inside a request into a DomainError, so every surface renders one kind of error.
+// Turns anything thrown inside a request into a DomainError, so every surface renders one kind of error; what every surface does with it before rendering.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { DomainError, isDomainError } from '../domain/errors.ts'
-import { isDependencyUnavailable } from '../platform/outage.ts'
+import { DomainError, isDomainError } from '../../domain/errors.ts'
+import { isDependencyUnavailable } from '../../platform/outage.ts'
 import { describeValidationZh } from './validation-zh.ts'
+import { DISPLAY_NAME_FORMAT } from './wire.ts'
 
 /** What a client is told to wait before retrying a request refused during an outage. */
 const OUTAGE_RETRY_AFTER_SECONDS = 2
@@ -12,7 +13,11 @@ const OUTAGE_RETRY_AFTER_SECONDS = 2
  * (authentication, the rate limiter), otherwise goes out without one, and iOS clients refuse such a body.
  */
 export const JSON_UTF8 = 'application/json; charset=utf-8'
-import { DISPLAY_NAME_FORMAT } from './wire.ts'
+
+/** `{code, message, data: null}`: the error body of REST's envelope, and of a refused WebSocket handshake. */
+export function codedErrorBody(error: DomainError) {
+  return { code: error.code, message: error.message, data: null }
+}
 
 /** `internal` is true for faults the client did not cause: they are logged and answered as 500. */
 export function toDomainError(error: unknown): { error: DomainError; internal: boolean } {

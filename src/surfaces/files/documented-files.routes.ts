@@ -2,15 +2,13 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { DOCUMENTED_FOLDERS, type FileStore } from '../platform/storage.ts'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { DOCUMENTED_FOLDERS, type FileStore } from '../../platform/storage.ts'
+import { DEFAULT_AVATAR_PATH, DEFAULT_COVER_PATH } from '../shared/urls.ts'
 import { sendStoredFile } from './stored-files.routes.ts'
 
-/** The facade's picture for a user without an avatar, where 003's member list shows it. */
-export const DEFAULT_AVATAR_PATH = 'media/avatar/default.jpg'
-/** The facade's picture for a group without a cover, where 003's retrieve shows it. */
-export const DEFAULT_COVER_PATH = 'media/assets/media/avatar/default.jpg'
 
-const picture = (name: string) => readFileSync(new URL(`../../assets/${name}`, import.meta.url))
+const picture = (name: string) => readFileSync(new URL(`../../../assets/${name}`, import.meta.url))
 const DEFAULTS = new Map([[DEFAULT_AVATAR_PATH, picture('default-avatar.jpg')], [DEFAULT_COVER_PATH, picture('default-cover.jpg')]])
 
 const SUMMARIES: Record<keyof typeof DOCUMENTED_FOLDERS, string> = {
@@ -25,9 +23,10 @@ export function documentedFileRoutes(app: FastifyInstance, files: FileStore): vo
     app.get(`/${path}`, { schema: { summary: 'default picture at the path 003 prints', tags: ['files'] } }, async (_request, reply) =>
       reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=86400').send(image))
   }
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   for (const [prefix, folder] of Object.entries(DOCUMENTED_FOLDERS)) {
-    app.get(`/${prefix}:name`, {
+    typed.get(`/${prefix}:name`, {
       schema: { summary: SUMMARIES[prefix as keyof typeof DOCUMENTED_FOLDERS], tags: ['files'], params: Type.Object({ name: Type.String() }) },
-    }, async (request, reply) => sendStoredFile(reply, files, `${folder}/${(request.params as { name: string }).name}`))
+    }, async (request, reply) => sendStoredFile(reply, files, `${folder}/${request.params.name}`))
   }
 }

@@ -1,7 +1,7 @@
 // What authentication leaves on a request for the handler: the app, and who acts (null on public routes).
-import type { Actor } from '../domain/actor.ts'
-import type { Services } from '../domain/services.ts'
-import type { Config } from '../config.ts'
+import type { Actor } from '../../domain/actor.ts'
+import type { Services } from '../../domain/services.ts'
+import type { Config } from '../../config.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -3,8 +3,8 @@ import type { ServerOptions } from 'node:http'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
-import { trustProxy, type Config } from '../config.ts'
-import { isDisplayName } from '../domain/text.ts'
+import { trustProxy, type Config } from '../../config.ts'
+import { isDisplayName } from '../../domain/text.ts'
 import { DISPLAY_NAME_FORMAT } from './wire.ts'
 
 /** Headers the three surfaces read (MaxIM's SDK sends the first ones), and the legacy ones they send back. */

@@ -1,7 +1,7 @@
 // Operations endpoints: liveness, readiness (database, and Redis when configured).
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import type { Platform } from '../platform/platform.ts'
+import type { Platform } from '../../platform/platform.ts'
 
 const Check = Type.Union([Type.Literal('ok'), Type.Literal('fail'), Type.Literal('not configured')])
 

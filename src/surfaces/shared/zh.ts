@@ -1,5 +1,5 @@
 // The Chinese every old surface speaks (legacy `info`, facade `detail`): one text per error code, and the error's own when it has one.
-import type { DomainError, ErrorKey } from '../domain/errors.ts'
+import type { DomainError, ErrorKey } from '../../domain/errors.ts'
 
 /** What old apps show their users: one text per error code, in the language of the documents. */
 export const ZH_REASON: Record<ErrorKey, string> = {

@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify'
 
 export type Fields = Record<string, unknown>
 
-function isPlainObject(value: unknown): value is Fields {
+/** A parsed query string or body that is an object of parameters (not a string, an array or a buffer). */
+export function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)
 }
 
@@ -26,11 +27,11 @@ export async function multipartTextFields(request: FastifyRequest): Promise<Fiel
  * multipart body for the handler (a file upload).
  */
 export async function requestFields(request: FastifyRequest, options: { readMultipart?: boolean } = {}): Promise<Fields> {
-  const query = isPlainObject(request.query) ? request.query : {}
+  const query = isFields(request.query) ? request.query : {}
   let body: Fields = {}
   if (request.isMultipart()) {
     if (options.readMultipart !== false) body = await multipartTextFields(request)
-  } else if (isPlainObject(request.body)) {
+  } else if (isFields(request.body)) {
     body = request.body
   }
   return { ...query, ...body }

@@ -1,7 +1,7 @@
 // Refuses control characters and broken Unicode in every parameter of every route, before validation: new routes are covered without a line of their own.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { DomainError } from '../domain/errors.ts'
-import { displayNameProblem, textProblem } from '../domain/text.ts'
+import { DomainError } from '../../domain/errors.ts'
+import { displayNameProblem, textProblem } from '../../domain/text.ts'
 
 /** Installs the guard on `app` and every route registered on it afterwards, on every surface. */
 export function textGuard(app: FastifyInstance): void {
