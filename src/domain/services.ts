@@ -14,6 +14,7 @@ import { GroupsService } from './groups/groups.service.ts'
 import { AdmissionService } from './groups/admission.service.ts'
 import { GroupContentService } from './groups/content.service.ts'
 import { MessagesService } from './messages/messages.service.ts'
+import { ConversationResolver } from './messages/conversation-resolver.ts'
 import { PresenceService } from './messages/presence.service.ts'
 import { RetentionService } from './retention/retention.service.ts'
 import type { FriendDirectory, GroupDirectory } from './messages/messages.types.ts'
@@ -33,6 +34,8 @@ export interface Services {
   readonly groupAdmission: AdmissionService
   readonly groupContent: GroupContentService
   readonly messages: MessagesService
+  /** Which conversation an id names (users and groups share one id space). */
+  readonly conversations: ConversationResolver
   readonly presence: PresenceService
   readonly retention: RetentionService
 }
@@ -47,7 +50,8 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
   const verification = new VerificationService(ctx)
   const accounts = new AccountsService(ctx, verification)
   const roster = new RosterService(ctx)
-  const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(ctx), directories.friends ?? friendDirectory(roster))
+  const groupDir = directories.groups ?? groupDirectory(ctx)
+  const messages = new MessagesService(ctx, groupDir, directories.friends ?? friendDirectory(roster))
   const pictures = new PicturesService(ctx)
   return {
     apps: new AppsService(ctx),
@@ -63,6 +67,7 @@ export function createServices(ctx: DomainContext, directories: Directories = {}
     groupAdmission: new AdmissionService(ctx, (appId, a, b, db) => roster.areFriends(appId, a, b, db)),
     groupContent: new GroupContentService(ctx),
     messages,
+    conversations: new ConversationResolver(groupDir),
     presence: new PresenceService(ctx),
     retention: new RetentionService(accounts, verification, messages),
   }

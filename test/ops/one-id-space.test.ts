@@ -149,6 +149,11 @@ t.test('0010 renumbers the groups that shared a number with a user, and nothing 
   t.same(unreadAfter, { alice: renumberedSummary(unreadBefore.alice), bob: renumberedSummary(unreadBefore.bob) }, 'recent lists and unread counts, with the new group ids')
   t.match(unreadAfter.alice, [{ conversation_id: { uid: newB }, type: 2, num: 1 }, { conversation_id: { uid: bob.userId }, type: 1 }], 'alice has read one of the two newer messages in B')
 
+  // The number group B and bob shared now names bob alone; B answers to its new number, with no type needed.
+  t.same((await history(after, alice.token, { opposite_id: bob.userId })).data.messages.map((m: { msg_id: number }) => m.msg_id), [...privateIds].reverse(),
+    'the shared number without type: the private conversation with bob')
+  t.same((await history(after, alice.token, { opposite_id: newB })).data.messages.map((m: { msg_id: number }) => m.msg_id), [...inB].reverse(),
+    'the new number without type: group B')
   // Sends, dedup and files carry on under the new number.
   t.same((await restAfter(bob, 'POST', '/message/send', { type: 2, targets: [newB], content: 'bob in B', transaction_id: 77 })).msg_ids, [inB[0]], 'a repeated transaction_id still answers the first send')
   const next = await sendText(after, alice.token, newB, 'after the move', 2)
@@ -156,8 +161,20 @@ t.test('0010 renumbers the groups that shared a number with a user, and nothing 
   t.same(await db.selectFrom('stored_files').select(['owner_group_id']).where('path', '=', avatar.slice(`${PUBLIC_URL}/files/`.length)).execute(), [{ owner_group_id: newB }], 'the avatar still belongs to the group')
   t.same(await db.selectFrom('uploads').select(['to_id']).where('id', '=', new URL(chatTicket.download_url).searchParams.get('file_sign')).execute(), [{ to_id: newB }], 'the chat file names the group it was sent to')
   t.same((await db.selectFrom('messages').select('target_id').where('id', 'in', inB).execute()).map((m: { target_id: number }) => m.target_id), [newB, newB, newB], 'group messages name the group by its new id')
-  // A QR code signed before names the old number: it never leads into another group.
-  t.match(await restAfter(dave, 'POST', '/group/qrcode/invite', { qr_info: qr }), { code: 20001 })
+  // A QR code signed before names the old number: it still leads into its group, never to whoever has that number now.
+  t.match(await restAfter(dave, 'POST', '/group/qrcode/invite', { qr_info: qr }), { code: 200, data: { group_id: newB } }, 'an old QR code joins the moved group')
+
+  // Every surface shows the new number, typed as its document prints it.
+  const legacyList = (await after.inject({
+    method: 'POST', url: '/chat/group!groupList',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', uid: String(alice.userId), accessToken: alice.token, client: 'C1' }, payload: '',
+  })).json()
+  t.match(legacyList.groupList.find((g: { groupName: string }) => g.groupName === 'B'), { groupId: String(newB), creator_id: String(bob.userId) }, 'legacy: ids as strings')
+  const facade = await after.inject({ method: 'GET', url: `/api/im/retrieve/${newB}/`, headers: { authorization: `Token ${alice.token}` } })
+  t.match(facade.json(), { id: newB, name: 'B' }, 'facade: the id as a number')
+  t.equal((await after.inject({ method: 'GET', url: `/api/im/retrieve/${groupB}/` })).statusCode, 404, 'facade: the old number is no group')
+  t.same([...(await restAfter(alice, 'GET', '/group/user_joined')).data].sort((a: number, b: number) => a - b),
+    [groupF, newA, newB].sort((a, b) => a - b), 'REST: the groups alice belongs to, as numbers')
 
   // From now on one sequence numbers both.
   const frank = await registerUser(after, 'frank')

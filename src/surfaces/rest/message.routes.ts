@@ -12,16 +12,16 @@ import {
 
 const Ok = Type.Boolean({ description: '结果数据' })
 
-function sendInput(p: Static<typeof NotifyParams> & { related_mid?: number }): SendInput {
+function sendInput(p: Static<typeof NotifyParams> & { related_mid?: number }, targetType: TargetKind): SendInput {
   return {
-    targetType: p.type as TargetKind, targets: p.targets, contentType: p.content_type,
+    targetType, targets: p.targets, contentType: p.content_type,
     content: p.content, attachment: p.attachment, config: p.config, ext: p.ext,
     relatedMid: p.related_mid, transactionId: p.transaction_id, fromUserId: p.from_user_id,
   }
 }
 
 export function messageRoutes(app: FastifyInstance): void {
-  const { messages } = app.services
+  const { messages, conversations } = app.services
 
   for (const [url, summary, auth, params, use] of [
     ['/message/send', '发送消息', 'any', SendParams, 'send'],
@@ -31,7 +31,7 @@ export function messageRoutes(app: FastifyInstance): void {
     restOperation(app, {
       method: ['POST', 'PUT'], url, summary, auth, params, data: SendData, extra: SendExtra,
       handler: async (p, { actor }) => {
-        const sent = await messages[use](actor, sendInput(p))
+        const sent = await messages[use](actor, sendInput(p, await conversations.targetKind(actor.appId, p.targets, p.type as TargetKind | undefined)))
         return { data: true, msg_ids: sent.msgIds }
       },
     })
@@ -42,7 +42,8 @@ export function messageRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/message/conversation', summary: '取指定会话的消息', auth: 'user',
     params: HistoryParams, data: HistoryData,
     handler: async (p, { actor, userId }) => {
-      const page = await messages.history({ ...actor, userId }, { type: p.type as TargetKind, id: p.opposite_id }, p.msg_id_start, p.limit)
+      const ref = await conversations.ref(actor.appId, p.opposite_id, p.type as TargetKind | undefined)
+      const page = await messages.history({ ...actor, userId }, ref, p.msg_id_start, p.limit)
       return { messages: page.messages.map(renderItem), messages_size: page.messages.length, next_msg_id: page.nextMsgId, is_last: page.isLast }
     },
   })
@@ -52,7 +53,7 @@ export function messageRoutes(app: FastifyInstance): void {
     method: 'DELETE', url: '/message/conversation', summary: '删除用户的指定会话', auth: 'user', in: 'query',
     params: DeleteConversationParams, data: Ok,
     handler: async (p, { actor, userId }) => {
-      await messages.deleteConversation({ ...actor, userId }, { type: p.type as TargetKind, id: p.conversation_id })
+      await messages.deleteConversation({ ...actor, userId }, await conversations.ref(actor.appId, p.conversation_id, p.type as TargetKind | undefined))
       return true
     },
   })
