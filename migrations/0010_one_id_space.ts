@@ -11,8 +11,8 @@ const SEQUENCE = 'user_group_ids'
 const GROUP_ID_COLUMNS = [
   // A group conversation is (kind 2, peer_a = the group, peer_b = 0); pairs name users.
   { table: 'conversations', column: 'peer_a', when: sql`conversations.kind = 2` },
-  // to_xid.uid of a message sent to a group.
-  { table: 'messages', column: 'target_id', when: sql`exists (select 1 from conversations c where c.id = messages.conversation_id and c.kind = 2)` },
+  // to_xid.uid of a message sent to a group: only the moved groups' conversations are read (after the line above moved them).
+  { table: 'messages', column: 'target_id', when: sql`messages.conversation_id in (select c.id from conversations c join groups_renumbered r on c.kind = 2 and c.peer_a = r.new_id)` },
   // Upload tickets for a group's avatar, and chat files sent to a group (to_type 2).
   { table: 'uploads', column: 'to_id', when: sql`(uploads.purpose = 'avatar_group' or (uploads.purpose = 'chat' and uploads.to_type = 2))` },
 ] as const
