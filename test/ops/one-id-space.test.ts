@@ -1,7 +1,7 @@
 // Migration 0010: users and groups share one id space; groups that shared a number with a user move, and keep everything.
 import t from 'tap'
 import { rmSync } from 'node:fs'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { buildApp } from '../../src/app.ts'
 import type { Database } from '../../src/platform/db.ts'
 import * as migration from '../../migrations/0010_one_id_space.ts'
@@ -122,6 +122,9 @@ t.test('0010 renumbers the groups that shared a number with a user, and nothing 
   const unreadBefore = { alice: (await unread(before, alice.token)).data, bob: (await unread(before, bob.token)).data }
   const usersBefore = await db.selectFrom('users').selectAll().orderBy('id').execute()
   await before.close()
+  // A table a later feature adds with a foreign key to groups is renumbered too: references are found, not listed.
+  await sql`create table group_extras (group_id integer not null references groups(id), note text not null)`.execute(db)
+  await sql`insert into group_extras values (${groupB}, 'b'), (${groupF}, 'f')`.execute(db)
 
   await db.transaction().execute((trx) => migration.up(trx))
 
@@ -133,6 +136,8 @@ t.test('0010 renumbers the groups that shared a number with a user, and nothing 
   const highest = Math.max(...userIds, groupF)
   t.ok([...moved.values()].every((id) => id > highest), 'to numbers above every user and group')
   t.same(await db.selectFrom('users').selectAll().orderBy('id').execute(), usersBefore, 'users are untouched')
+  t.same((await sql<{ group_id: number; note: string }>`select group_id, note from group_extras order by note`.execute(db)).rows,
+    [{ group_id: newB, note: 'b' }, { group_id: groupF, note: 'f' }], 'any foreign key to groups follows')
 
   const after = await appOn(database, { ...config }, true)
   t.teardown(() => after.close())
