@@ -18,6 +18,7 @@ import { FacadeGroupsService } from './groups/facade-groups.service.ts'
 import { ProjectGroupsService } from './groups/project-groups.service.ts'
 import { GroupContentService } from './groups/content.service.ts'
 import { MessagesService } from './messages/messages.service.ts'
+import { ConversationResolver } from './messages/conversation-resolver.ts'
 import { PresenceService } from './messages/presence.service.ts'
 import { RetentionService } from './retention/retention.service.ts'
 import type { FriendDirectory, GroupDirectory } from './messages/messages.types.ts'
@@ -41,6 +42,8 @@ export interface Services {
   readonly groupAdmission: AdmissionService
   readonly groupContent: GroupContentService
   readonly messages: MessagesService
+  /** Which conversation an id names (users and groups share one id space). */
+  readonly conversations: ConversationResolver
   readonly presence: PresenceService
   readonly retention: RetentionService
 }
@@ -70,7 +73,8 @@ export function createServices(platformCtx: DomainContext, directories: Director
   const pictures = new PicturesService(ctx)
   const facadeGroups = new FacadeGroupsService(ctx, pictures)
   const groups = new GroupsService(ctx, pictures, facadeGroups, accounts)
-  const messages = new MessagesService(ctx, directories.groups ?? groupDirectory(groups), directories.friends ?? friendDirectory(roster), accounts)
+  const groupDir = directories.groups ?? groupDirectory(groups)
+  const messages = new MessagesService(ctx, groupDir, directories.friends ?? friendDirectory(roster), accounts)
   return {
     apps: new AppsService(ctx, accounts),
     accounts,
@@ -87,6 +91,7 @@ export function createServices(platformCtx: DomainContext, directories: Director
     groupAdmission: new AdmissionService(ctx, (appId, a, b, trx) => roster.areFriendsIn(trx, appId, a, b), accounts),
     groupContent: new GroupContentService(ctx),
     messages,
+    conversations: new ConversationResolver(groupDir),
     presence: new PresenceService(ctx),
     retention: new RetentionService(accounts, verification, messages),
   }

@@ -270,6 +270,14 @@ export interface GroupFilesTable {
   updated_at: UpdatedAt
 }
 
+/** Groups migration 0010 moved to a fresh id because a user had theirs (users and groups share one id space). */
+export interface GroupsRenumberedTable {
+  old_id: number
+  new_id: number
+  app_id: string
+  renumbered_at: CreatedAt
+}
+
 export interface GroupQrKeysTable {
   app_id: string
   secret: string
@@ -353,6 +361,7 @@ export interface Tables {
   group_announcements: GroupAnnouncementsTable
   group_files: GroupFilesTable
   group_qr_keys: GroupQrKeysTable
+  groups_renumbered: GroupsRenumberedTable
   conversations: ConversationsTable
   messages: MessagesTable
   conversation_states: ConversationStatesTable

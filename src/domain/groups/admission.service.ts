@@ -14,6 +14,7 @@ import {
   actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
   requireMember, self, toPage,
 } from './groups.rules.ts'
+import { currentGroupId } from './renumbered.repository.ts'
 import type { Admission, Application, Group, Invitation, ItemResult, Page } from './groups.types.ts'
 
 /** QR codes are valid this long after signing. */
@@ -192,8 +193,10 @@ export class AdmissionService {
     }
     const { g, u, e } = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { g: number; u: number | null; e: number }
     if (e <= this.ctx.now()) throw new DomainError('QR_EXPIRED', 'the QR code has expired; ask for a new one')
+    // A code signed before migration 0010 may name the number its group had then.
+    const groupId = await currentGroupId(this.ctx.db, actor.appId, g)
     return this.tx(async (trx) => {
-      const group = await liveGroup(trx, actor.appId, g, { lock: true })
+      const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       // A QR code stops working when whoever signed it leaves the group.
       if (u !== null && !(await findMember(trx, group.id, u))) throw new DomainError('QR_INVALID', 'whoever shared this QR code is no longer a member')
       await this.admit(trx, group, userId)

@@ -18,16 +18,21 @@ function targetKind(type: number): TargetKind {
   return type === 2 ? 2 : 1
 }
 
-function sendInput(p: Static<typeof NotifyParams> & { related_mid?: number }): SendInput {
+/** The type a client sent beside an id, if any: it decides; without one the id names its conversation. */
+function givenKind(type: number | undefined): TargetKind | undefined {
+  return type === undefined ? undefined : targetKind(type)
+}
+
+function sendInput(p: Static<typeof NotifyParams> & { related_mid?: number }, targetType: TargetKind): SendInput {
   return {
-    targetType: targetKind(p.type), targets: p.targets, contentType: p.content_type,
+    targetType, targets: p.targets, contentType: p.content_type,
     content: p.content, attachment: p.attachment, config: p.config, ext: p.ext,
     relatedMid: p.related_mid, transactionId: p.transaction_id, fromUserId: p.from_user_id,
   }
 }
 
 export function messageRoutes(app: FastifyInstance): void {
-  const { messages } = app.services
+  const { messages, conversations } = app.services
 
   for (const [url, summary, auth, params, use] of [
     ['/message/send', '发送消息', 'any', SendParams, 'send'],
@@ -37,7 +42,7 @@ export function messageRoutes(app: FastifyInstance): void {
     restOperation(app, {
       method: ['POST', 'PUT'], url, summary, auth, params, data: SendData, extra: SendExtra,
       handler: async (p, { actor }) => {
-        const sent = await messages[use](actor, sendInput(p))
+        const sent = await messages[use](actor, sendInput(p, await conversations.targetKind(actor.appId, p.targets, givenKind(p.type))))
         return { data: true, msg_ids: sent.msgIds }
       },
     })
@@ -48,7 +53,8 @@ export function messageRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/message/conversation', summary: '取指定会话的消息', auth: 'user',
     params: HistoryParams, data: HistoryData,
     handler: async (p, { actor, userId }) => {
-      const page = await messages.history({ ...actor, userId }, { type: targetKind(p.type), id: p.opposite_id }, p.msg_id_start, p.limit)
+      const ref = await conversations.ref(actor.appId, p.opposite_id, givenKind(p.type))
+      const page = await messages.history({ ...actor, userId }, ref, p.msg_id_start, p.limit)
       return { messages: page.messages.map(renderItem), messages_size: page.messages.length, next_msg_id: page.nextMsgId, is_last: page.isLast }
     },
   })
@@ -58,7 +64,7 @@ export function messageRoutes(app: FastifyInstance): void {
     method: 'DELETE', url: '/message/conversation', summary: '删除用户的指定会话', auth: 'user', in: 'query',
     params: DeleteConversationParams, data: Ok,
     handler: async (p, { actor, userId }) => {
-      await messages.deleteConversation({ ...actor, userId }, { type: targetKind(p.type), id: p.conversation_id })
+      await messages.deleteConversation({ ...actor, userId }, await conversations.ref(actor.appId, p.conversation_id, givenKind(p.type)))
       return true
     },
   })

@@ -10,7 +10,7 @@ const ContentTypeDoc = '消息类型 TEXT = 0; IMAGE = 1; AUDIO = 2; VIDEO = 3; 
 
 function sendFields(contentTypes: string) {
   return {
-    type: Type.Integer({ minimum: 1, maximum: 2, description: '目标类型，1 - 普通用户，2 - 群组' }),
+    type: Type.Optional(Type.Integer({ minimum: 1, maximum: 2, description: '目标类型，1 - 普通用户，2 - 群组（可省略：用户与群共用一个 ID 空间，由 targets 确定）' })),
     targets: Type.Array(Id('接收用户ID或群ID'), { minItems: 1, maxItems: 100, description: '接收用户ID或群ID' }),
     content_type: Type.Integer({ minimum: 0, maximum: 12, default: 0, description: `${ContentTypeDoc}${contentTypes}` }),
     content: JsonText('消息内容'),
@@ -33,7 +33,7 @@ export const SendExtra = {
   msg_ids: Type.Array(Type.Integer(), { description: '所发消息的ID，按 targets 的顺序；重复的 transaction_id 返回第一次的消息ID' }),
 }
 
-export const ConversationType = Type.Integer({ minimum: 1, maximum: 2, default: 1, description: '会话类型：1 - 与用户（默认），2 - 群组' })
+export const ConversationType = Type.Optional(Type.Integer({ minimum: 1, maximum: 2, description: '会话类型：1 - 与用户，2 - 群组（可省略：用户与群共用一个 ID 空间，由 ID 确定）' }))
 
 export const HistoryParams = Type.Object({
   opposite_id: Type.Integer({ minimum: 0, maximum: 2147483647, description: '对方用户ID（0 为系统通知）或群ID' }),
