@@ -338,6 +338,51 @@ export interface PresenceConnectionsTable {
   connections: number
 }
 
+/** An app's credentials for one push provider (migration 0011); the secret fields are sealed with PUSH_SECRET_KEY. */
+export interface PushCredentialsTable {
+  app_id: string
+  /** 002 §4: 1 APNs, 2 Huawei, 3 Xiaomi, 4 Meizu, 5 vivo, 6 OPPO, 7 FCM; 8 Web Push. */
+  provider: number
+  /** 0 production, 1 development (APNs sandbox). */
+  environment: Generated<number>
+  settings: Generated<Record<string, unknown>>
+  sealed_secret: string
+  updated_at: ColumnType<Date, Date | undefined, Date>
+}
+
+/** A POST /push/notify task; `request_id` dedupes per app. */
+export interface PushTasksTable {
+  id: Generated<number>
+  app_id: string
+  request_id: string | null
+  audience: unknown
+  setting: Generated<unknown>
+  message: unknown
+  created_at: CreatedAt
+}
+
+/** Per task and channel ('mxpush', 'apns', 'fcm', …): devices targeted, sent to, acknowledged. */
+export interface PushTaskCountsTable {
+  task_id: number
+  channel: string
+  target: Generated<number>
+  sent: Generated<number>
+  received: Generated<number>
+}
+
+/** The push outbox: one row per message or task, expanded into per-device sends by the worker. */
+export interface PushOutboxTable {
+  id: Generated<number>
+  app_id: string
+  kind: 'message' | 'task'
+  message_id: number | null
+  task_id: number | null
+  payload: Generated<unknown>
+  attempts: Generated<number>
+  due_at: ColumnType<Date, Date | undefined, Date>
+  created_at: CreatedAt
+}
+
 export interface Tables {
   apps: AppsTable
   users: UsersTable
@@ -368,6 +413,10 @@ export interface Tables {
   message_transactions: MessageTransactionsTable
   presence_processes: PresenceProcessesTable
   presence_connections: PresenceConnectionsTable
+  push_credentials: PushCredentialsTable
+  push_tasks: PushTasksTable
+  push_task_counts: PushTaskCountsTable
+  push_outbox: PushOutboxTable
 }
 
 export type MessageRow = Selectable<MessagesTable>
