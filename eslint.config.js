@@ -1,10 +1,10 @@
 // ESLint over src/, test/ and migrations/: ESLint's and typescript-eslint's recommended sets (typed) minus matters of
 // taste, plus typed rules that catch real bugs. Formatting is Prettier's job (.prettierrc.json), not ESLint's.
 // The packages live in tools/lint/ (installed apart by the postinstall: typescript-eslint needs TypeScript 5's API).
-import { js, tseslint } from './tools/lint/index.js'
+import { defineConfig, globals, js, tseslint } from './tools/lint/index.js'
 
-export default tseslint.config(
-  { ignores: ['node_modules/', 'tools/', 'data/', 'coverage/', '.tap/', 'eslint.config.js'] },
+export default defineConfig(
+  { ignores: ['data/', 'coverage/', '.tap/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
@@ -40,6 +40,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-empty-object-type': 'off',
     },
+  },
+  {
+    // The JavaScript files are tools and configuration run by Node: no type information, Node's globals.
+    files: ['**/*.{js,cjs,mjs}'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
   },
   {
     // Tests read JSON answers as `any` on purpose and assert on them; the no-unsafe-* rules guard the product code.

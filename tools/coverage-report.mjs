@@ -35,5 +35,5 @@ for (const name of files) {
 
 const reporters = process.argv.slice(2)
 const tap = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tap')
-const result = spawnSync(tap, ['report', ...(reporters.length ? reporters : ['text-summary'])], { stdio: 'inherit' })
+const result = spawnSync(tap, ['report', '--no-browser', ...(reporters.length ? reporters : ['text-summary'])], { stdio: 'inherit' })
 process.exit(result.status ?? 1)
