@@ -6,7 +6,7 @@ import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
 import { PGliteDialect } from './pglite-dialect.ts'
 import type { Tables } from './tables.ts'
-import { refuseInsideTransaction } from './transaction.ts'
+import { refuseInsideTransaction } from './transaction-guard.ts'
 import { DependencyUnavailableError, isPostgresConnectionError, silentLog, type PlatformLog } from './outage.ts'
 
 /**

@@ -4,7 +4,7 @@ import {
   CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, type TransactionSettings,
 } from 'kysely'
-import { refuseInsideTransaction } from './transaction.ts'
+import { refuseInsideTransaction } from './transaction-guard.ts'
 
 /** A FIFO lock: PGlite has one session, so a transaction must own it from BEGIN to COMMIT. */
 class Mutex {

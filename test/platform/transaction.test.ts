@@ -1,7 +1,8 @@
 // Inside inTransaction a stray query on the outer connection throws at once (PGlite would hang, pg would escape the transaction).
 import t from 'tap'
 import { sql } from 'kysely'
-import { inTransaction, OuterConnectionError } from '../../src/platform/transaction.ts'
+import { inTransaction } from '../../src/platform/transaction.ts'
+import { OuterConnectionError } from '../../src/platform/transaction-guard.ts'
 import { freshDatabase } from '../helpers/database.ts'
 
 /** Fails the test instead of waiting for tap's timeout when a promise hangs (what PGlite did). */

@@ -108,3 +108,6 @@ export function toUser(row: UserRow): User {
     createdAt: row.created_at.getTime(),
   }
 }
+
+/** What a verification code proves: a new account's mobile, a password reset, or binding a mobile to an account. */
+export type CodePurpose = 'register' | 'reset' | 'bind'

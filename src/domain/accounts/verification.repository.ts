@@ -2,7 +2,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
 import { deleteInBatches } from '../../platform/purge.ts'
-import type { CodePurpose } from './verification.service.ts'
+import type { CodePurpose } from './accounts.types.ts'
 
 export async function insertCode(db: Db, row: { appId: string; target: string; purpose: CodePurpose; codeDigest: string; expiresAt: Date }): Promise<number> {
   const inserted = await db.insertInto('verification_codes')

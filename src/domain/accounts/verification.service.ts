@@ -6,9 +6,9 @@ import type { Db } from '../../platform/db.ts'
 import { countWrongTry, deleteCode, insertCode, newestCode, purgeCodes, useCode } from './verification.repository.ts'
 import { findUserByLoginName } from './accounts.repository.ts'
 import { normalizeMobile } from './mobile.ts'
+import type { CodePurpose } from './accounts.types.ts'
 
 /** register: an unregistered mobile; reset: a registered one; bind: a signed-in user proves a new mobile is theirs. */
-export type CodePurpose = 'register' | 'reset' | 'bind'
 
 const CODE_TTL_SECONDS = 600
 const MAX_WRONG_TRIES = 5
