@@ -277,7 +277,8 @@ const TYPE_OF: Record<string, (v: unknown) => boolean> = {
 /** What is wrong with the answer, as the SDK reads it; [] when the SDK would take it as success. */
 function problems(call: SdkCall, answer: Answer): string[] {
   if (call.transport === 'fetch') {
-    return answer.headers['access-control-allow-origin'] ? [] : ['no Access-Control-Allow-Origin: the speed test counts the server as slow']
+    if (!answer.headers['access-control-allow-origin']) return ['no Access-Control-Allow-Origin: the speed test counts the server as slow']
+    return answer.statusCode === 200 ? [] : [`HTTP ${answer.statusCode}`]
   }
   if (call.transport === 'img' || call.base === 'download_url') {
     if (answer.statusCode !== 200) return [`HTTP ${answer.statusCode}: ${answer.body.slice(0, 200)}`]

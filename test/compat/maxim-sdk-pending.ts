@@ -1,7 +1,5 @@
 // MaxIM SDK calls (spec/maxim-sdk/rest-calls.json) not yet answered as the SDK expects; each change that serves one removes it here.
 export const PENDING_SDK_CALLS: ReadonlyMap<string, string> = new Map([
-  ['startup.dns', 'GET /app_dns is not served'],
-  ['startup.app_config', 'GET /app/config is not served'],
   ['token.user.mobile', '/token/user knows only name'],
   ['user.register.anonymous', 'not served'],
   ['user.delete', 'not served'],
@@ -25,20 +23,4 @@ export const PENDING_SDK_CALLS: ReadonlyMap<string, string> = new Map([
   ['file.upload.put', 'the upload answers neither data === true nor Status "OK"'],
   ['file.download.chat', 'access-token and app_id in the query are not read'],
   ['user.bind_openid', '002 requires type, the SDK sends open_id alone'],
-  ['app.qr_code', 'vendor-only: no route yet'],
-  ['app.qr_login', 'vendor-only: no route yet'],
-  ['app.official_account.qrcode', 'vendor-only: no route yet'],
-  ['app.official_account.qrcode_status', 'vendor-only: no route yet'],
-  ['app.official_account.login', 'vendor-only: no route yet'],
-  ['app.official_account.is_bind', 'vendor-only: no route yet'],
-  ['app.wechat_login', 'vendor-only: no route yet'],
-  ['app.wechat.unbind', 'vendor-only: no route yet'],
-  ['app.wechat.is_bind', 'vendor-only: no route yet'],
-  ['app.wechat.bind', 'vendor-only: no route yet'],
-  ['app.generate_url_link', 'vendor-only: no route yet'],
-  ['app.secret_info.create', 'vendor-only: no route yet'],
-  ['app.secret_info.get', 'vendor-only: no route yet'],
-  ['app.support_staff', 'vendor-only: no route yet'],
-  ['app.user_verification', 'vendor-only: no route yet'],
-  ['app.user_verification_by_mobile', 'vendor-only: no route yet'],
 ])

@@ -10,6 +10,8 @@ import { userDeviceRoutes } from './user-devices.routes.ts'
 import { fileRoutes } from './file.routes.ts'
 import { groupRoutes } from './group.routes.ts'
 import { messageRoutes } from './message.routes.ts'
+import { sdkStartRoutes } from './sdk-start.routes.ts'
+import { notSupportedRoutes } from './not-supported.routes.ts'
 
 export async function restSurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendRestError)
@@ -22,4 +24,6 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   rosterRoutes(app)
   groupRoutes(app)
   messageRoutes(app)
+  sdkStartRoutes(app)
+  notSupportedRoutes(app)
 }
