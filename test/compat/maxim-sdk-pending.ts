@@ -1,6 +1,5 @@
 // MaxIM SDK calls (spec/maxim-sdk/rest-calls.json) not yet answered as the SDK expects; each change that serves one removes it here.
 export const PENDING_SDK_CALLS: ReadonlyMap<string, string> = new Map([
-  ['token.user.mobile', '/token/user knows only name'],
   ['user.register.anonymous', 'not served'],
   ['user.delete', 'not served'],
   ['app.user.name_check', 'not served'],
@@ -17,10 +16,7 @@ export const PENDING_SDK_CALLS: ReadonlyMap<string, string> = new Map([
   ['group.info', 'no hide_member_info'],
   ['group.msg.not_disturb', 'not served'],
   ['group.settings.hide_member_info', 'not served'],
-  ['group.invite.handle', 'user_id is read as the inviter only'],
   ['app.qrcode.group_sign', 'not served'],
   ['app.qrcode.group_invite', 'not served'],
-  ['file.upload.put', 'the upload answers neither data === true nor Status "OK"'],
-  ['file.download.chat', 'access-token and app_id in the query are not read'],
-  ['user.bind_openid', '002 requires type, the SDK sends open_id alone'],
+  ['user.bind_openid', '002 requires type (a test holds it, and the data file says to keep 002), the SDK sends open_id alone: a decision for the lead'],
 ])

@@ -68,7 +68,10 @@ export function fileRoutes(app: FastifyInstance): void {
     schema: {
       summary: '上传文件到 upload_url（multipart/form-data，任一文件字段）', tags: ['file'],
       params: Type.Object({ ticket: Type.String({ pattern: '^[0-9a-f]{32}$', description: '上传票据' }) }),
-      response: { 200: Envelope(Type.Object({ download_url: Type.String(), size: Type.Integer(), mime: Type.String() })) },
+      response: { 200: Envelope(Type.Object({ download_url: Type.String(), size: Type.Integer(), mime: Type.String() }), {
+        // MaxIM's SDK counts an upload as done only on `data === true` or `Status === "OK"`, as object stores answer.
+        Status: Type.Literal('OK', { description: '上传成功（MaxIM SDK 以此判断，同对象存储的回答）' }),
+      }) },
     },
     handler: async (request) => {
       if (!request.isMultipart()) throw new DomainError('BAD_PARAMETER', 'send the file as multipart/form-data')
@@ -77,7 +80,7 @@ export function fileRoutes(app: FastifyInstance): void {
         if (part.type !== 'file') continue
         const stored = await files.upload(ticket, part.file)
         const download = stored.purpose === 'chat' ? chatDownload(stored.id) : absoluteUrl(stored.urlPath, publicUrl)
-        return ok({ download_url: download, size: stored.size, mime: stored.mime })
+        return { ...ok({ download_url: download, size: stored.size, mime: stored.mime }), Status: 'OK' }
       }
       throw new DomainError('BAD_PARAMETER', 'no file in the upload')
     },
@@ -104,14 +107,19 @@ export function fileRoutes(app: FastifyInstance): void {
       querystring: Type.Object({
         file_sign: Type.String({ maxLength: 64, description: '文件签名' }),
         store_token: Type.Optional(Type.String({ description: '文件token：浏览器等无法设置请求头时，以 access token 代替' })),
+        'access-token': Type.Optional(Type.String({ description: '同 store_token（MaxIM SDK 的写法）' })),
+        app_id: Type.Optional(Type.String({ description: '应用ID（MaxIM SDK 附在下载地址上）' })),
         format: Type.Optional(Type.String({ description: '音频格式 amr/mp3（按上传格式返回，不转码）' })),
         source: Type.Optional(Type.String({ description: '请求来源（不使用）' })),
         ...IGNORED,
       }),
     },
     preParsing: async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
-      const storeToken = (request.query as { store_token?: string }).store_token
-      if (storeToken && !request.headers['access-token'] && !request.headers.authorization) request.headers['access-token'] = storeToken
+      // <img>/<audio> cannot set headers: MaxIM's SDK appends access-token and app_id to the URL (the log redacts both).
+      const query = request.query as { store_token?: string; 'access-token'?: string; app_id?: string }
+      const queryToken = query['access-token'] || query.store_token
+      if (queryToken && !request.headers['access-token'] && !request.headers.authorization) request.headers['access-token'] = queryToken
+      if (query.app_id && !request.headers.app_id) request.headers.app_id = query.app_id
       await authenticateRest(request, 'any')
       return payload
     },
