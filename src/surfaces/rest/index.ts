@@ -12,6 +12,7 @@ import { groupRoutes } from './group.routes.ts'
 import { messageRoutes } from './message.routes.ts'
 import { sdkStartRoutes } from './sdk-start.routes.ts'
 import { notSupportedRoutes } from './not-supported.routes.ts'
+import { sdkExtraRoutes } from './sdk-extra.routes.ts'
 
 export async function restSurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendRestError)
@@ -26,4 +27,5 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   messageRoutes(app)
   sdkStartRoutes(app)
   notSupportedRoutes(app)
+  sdkExtraRoutes(app)
 }
