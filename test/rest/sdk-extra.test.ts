@@ -35,3 +35,18 @@ t.test('the group QR code under MaxIM\'s paths', async (t) => {
   t.ok((await as(visitor, 'GET', '/group/user_joined')).data.includes(groupId), 'joined')
   t.equal((await as(visitor, 'GET', '/app/qrcode/group_invite?qr_info=nonsense')).code, 20024, 'a bad code is refused')
 })
+
+t.test('group "do not disturb" is the caller\'s push mode', async (t) => {
+  const app = await buildTestApp(t)
+  const as = restAs(app)
+  const [owner, member] = [await registerUser(app), await registerUser(app)]
+  const groupId = (await as(owner, 'POST', '/group/create', { name: 'dnd', user_list: [member.userId] })).data.group_id
+  const pushMode = async () => (await as(member, 'GET', `/group/info?group_id=${groupId}`)).data.msg_push_mode
+  for (const [value, mode] of [[true, 1], [false, 0], [1, 1], [0, 0]] as const) {
+    t.match(await as(member, 'POST', '/group/msg/not_disturb', { group_id: groupId, value }), { code: 200, data: true }, `value ${value}`)
+    t.equal(await pushMode(), mode, `value ${value}: push mode ${mode}`)
+  }
+  t.equal((await as(owner, 'GET', `/group/info?group_id=${groupId}`)).data.msg_push_mode, 0, 'the owner\'s own mode is untouched')
+  const stranger = await registerUser(app)
+  t.equal((await as(stranger, 'POST', '/group/msg/not_disturb', { group_id: groupId, value: true })).code, 20002, 'members only')
+})

@@ -1,4 +1,4 @@
-// Calls MaxIM's SDK makes that 002 lacks and that fit this product: anonymous registration, and the group QR code under MaxIM's /app paths.
+// Calls MaxIM's SDK makes that 002 lacks and that fit this product: anonymous registration, group do-not-disturb, and the group QR code under MaxIM's /app paths.
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
@@ -7,11 +7,15 @@ import { restOperation } from './route.ts'
 import { Password } from './user.schemas.ts'
 import { Id32 } from '../wire.ts'
 
+/** Group push modes (semantics §5): 0 every push, 1 none. */
+const ALL_PUSH = 0
+const NO_PUSH = 1
+
 /** The random part the server adds to an anonymous name: 80 bits, so two visitors never meet. */
 const ANONYMOUS_SUFFIX_BYTES = 10
 
 export function sdkExtraRoutes(app: FastifyInstance): void {
-  const { accounts, groupAdmission } = app.services
+  const { accounts, groupAdmission, groups } = app.services
 
   /** POST /user/register/anonymous */
   restOperation(app, {
@@ -26,6 +30,17 @@ export function sdkExtraRoutes(app: FastifyInstance): void {
       const username = `${p.username || 'anon_'}${randomBytes(ANONYMOUS_SUFFIX_BYTES).toString('hex')}`
       const { settings } = await accounts.register({ appId, username, passwordDigest: md5Hex(p.password) })
       return { username, user_id: settings.userId }
+    },
+  })
+
+  /** POST /group/msg/not_disturb: the caller's "do not disturb" for a group is its push mode: 1 (no push notifications) on, 0 off. */
+  restOperation(app, {
+    method: ['POST', 'PUT'], url: '/group/msg/not_disturb', summary: '群消息免打扰（MaxIM SDK）：开启即推送模式 1（不接收推送），关闭即 0', auth: 'user',
+    params: Type.Object({ group_id: Id32('群id'), value: Type.Boolean({ description: '是否免打扰（也接受 0/1）' }) }),
+    data: Type.Boolean({ description: '结果数据' }),
+    handler: async (p, { actor }) => {
+      await groups.configureMember(actor, p.group_id, { push: p.value ? NO_PUSH : ALL_PUSH })
+      return true
     },
   })
 
