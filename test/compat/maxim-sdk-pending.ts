@@ -12,7 +12,6 @@ export const PENDING_SDK_CALLS: ReadonlyMap<string, string> = new Map([
   ['app.user.mobile_prechange_by_mobile', 'not served'],
   ['app.user.mobile_change', 'not served'],
   ['user.mobile', 'the SDK sends the mobile without a verification code, which the gateway requires'],
-  ['group.info', 'no hide_member_info'],
   ['group.settings.hide_member_info', 'not served'],
   ['user.bind_openid', '002 requires type (a test holds it, and the data file says to keep 002), the SDK sends open_id alone: a decision for the lead'],
 ])
