@@ -80,8 +80,12 @@ t.test('REST accounts slice', async (t) => {
   await t.test('app_id: unknown app is 40000; a token of the default app under another app_id is refused', async (t) => {
     t.match((await post('/token/user', { name: 'alice', password: 'secret1' }, { app_id: 'no-such-app' })).body, { code: 40000 })
     const { token } = await registerUser(app)
+    await app.testDatabase.database.db.insertInto('apps').values({ id: 'other', name: 'other' }).execute()
     const r = await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': token, app_id: 'other' } })
     t.match(r.json(), { code: 402 })
+    // An app id that does not exist is a misconfiguration, whatever token comes with it (issue 14).
+    const unknown = await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': token, app_id: 'no-such-app' } })
+    t.match(unknown.json(), { code: 40000 })
   })
 
   await t.test('admin token acts as the user named in user_id; without it a user route is refused', async (t) => {

@@ -16,6 +16,8 @@ t.test('friend applications', async (t) => {
   }
   const friendIds = async (user: { call: ReturnType<typeof restClient> }) => (await user.call('GET', '/roster/list')).data
   const applications = async (user: { call: ReturnType<typeof restClient> }) => (await user.call('GET', '/roster/apply/list')).data
+  /** The list with the applications the user sent, too (include_sent). */
+  const allApplications = async (user: { call: ReturnType<typeof restClient> }) => (await user.call('GET', '/roster/apply/list', { query: { include_sent: true } })).data
   const alice = await register('alice')
 
   await t.test('auth_mode 0: friends at once, on both sides', async (t) => {
@@ -38,7 +40,9 @@ t.test('friend applications', async (t) => {
     t.same(await alice.call('POST', '/roster/apply', { body: { user_id: carol.userId, reason: 'hi', alias: 'Caz' } }), { code: 200, message: null, data: true })
     t.same(await friendIds(carol), [], 'not friends yet')
     t.same(await applications(carol), [{ user_id: alice.userId, roster_id: carol.userId, reason: 'hi', status: 0, expired_time: now + 7 * DAY, decline_reason: '' }])
-    t.match(await applications(alice), [{ user_id: alice.userId, roster_id: carol.userId, status: 0 }], 'the applicant sees what it sent')
+    t.match(await allApplications(alice), [{ user_id: alice.userId, roster_id: carol.userId, status: 0 }], 'the applicant sees what it sent when it asks')
+    // MaxIM's UI offers accept/decline on every item: by default only the applications the user can decide on.
+    t.same(await applications(alice), [], 'by default, only the applications received')
     const v1 = (await carol.call('GET', '/roster/apply/list')).version
     t.not(v1, v0, 'apply list version moved')
 
@@ -67,7 +71,7 @@ t.test('friend applications', async (t) => {
     const dave = await register('dave', 1)
     await alice.call('POST', '/roster/apply', { body: { user_id: dave.userId, reason: 'please' } })
     t.same(await dave.call('POST', '/roster/decline', { body: { user_id: alice.userId, reason: 'no thanks' } }), { code: 200, message: null, data: true })
-    t.same((await applications(alice)).filter((a: { roster_id: number }) => a.roster_id === dave.userId),
+    t.same((await allApplications(alice)).filter((a: { roster_id: number }) => a.roster_id === dave.userId),
       [{ user_id: alice.userId, roster_id: dave.userId, reason: 'please', status: 2, expired_time: now + 7 * DAY, decline_reason: 'no thanks' }],
       'the applicant sees the decline and its reason')
     t.match(await dave.call('PUT', '/roster/decline', { body: { user_id: alice.userId } }), { code: 10007 }, 'already declined')
@@ -120,7 +124,7 @@ t.test('friend applications', async (t) => {
     t.equal((await ivan.call('POST', '/roster/apply', { body: { user_id: hank.userId } })).code, 200)
     t.same(await friendIds(hank), [ivan.userId])
     t.same(await friendIds(ivan), [hank.userId])
-    t.match(await applications(hank), [{ user_id: hank.userId, roster_id: ivan.userId, status: 1 }])
+    t.match(await allApplications(hank), [{ user_id: hank.userId, roster_id: ivan.userId, status: 1 }])
   })
 
   await t.test('apply list pages newest first with a cursor, none twice, none missed', async (t) => {

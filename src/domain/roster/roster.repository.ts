@@ -221,9 +221,9 @@ export async function acceptPendingBetween(db: Db, a: number, b: number, now: Da
 }
 
 /** Applications the user sent or received, newest first, with ids below `before`; one more than `limit`. */
-export async function applicationsBefore(db: Db, userId: number, before: number, limit: number): Promise<RosterApplicationRow[]> {
+export async function applicationsBefore(db: Db, userId: number, before: number, limit: number, includeSent: boolean): Promise<RosterApplicationRow[]> {
   return db.selectFrom('roster_applications').selectAll()
-    .where((eb) => eb.or([eb('applicant_id', '=', userId), eb('target_id', '=', userId)]))
+    .where((eb) => includeSent ? eb.or([eb('applicant_id', '=', userId), eb('target_id', '=', userId)]) : eb('target_id', '=', userId))
     .where('id', '<', before)
     .orderBy('id', 'desc').limit(limit + 1)
     .execute()

@@ -143,10 +143,10 @@ export class RosterService {
     })
   }
 
-  /** Applications the actor sent and received, newest first, pending ones with their expiry. */
-  async applications(actor: UserActor, page: PageRequest): Promise<Page<FriendApplication>> {
+  /** The applications the actor received (theirs to decide on), newest first; with `includeSent`, those the actor sent too. */
+  async applications(actor: UserActor, page: PageRequest, includeSent = false): Promise<Page<FriendApplication>> {
     const before = parseCursor(page.cursor, INT4_MAX) ?? INT4_MAX
-    const rows = await applicationsBefore(this.ctx.db, actor.userId, before, page.limit)
+    const rows = await applicationsBefore(this.ctx.db, actor.userId, before, page.limit, includeSent)
     const { items, cursor } = pageOf(rows, page.limit, (row) => row.id)
     const version = await readVersion(this.ctx.db, 'apply_version', actor.userId)
     return { items: items.map(toApplication), cursor, version }

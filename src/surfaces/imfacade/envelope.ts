@@ -57,6 +57,7 @@ const STATUS = {
   FACE_CODE_MISMATCH: 403,
   SERVICE_UNAVAILABLE: 503,
   APP_NOT_FOUND: 400,
+  NOT_SUPPORTED: 400,
 } as const satisfies Record<ErrorKey, 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500 | 503>
 
 /**

@@ -62,6 +62,7 @@ const HTTP_STATUS = {
   FACE_CODE_MISMATCH: 200,
   SERVICE_UNAVAILABLE: 503,
   APP_NOT_FOUND: 200,
+  NOT_SUPPORTED: 200,
 } as const satisfies Record<ErrorKey, 200 | 500 | 503>
 
 export function sendLegacyError(error: unknown, request: FastifyRequest, reply: FastifyReply) {

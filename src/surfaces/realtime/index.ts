@@ -87,6 +87,7 @@ const HANDSHAKE_STATUS = {
   FACE_CODE_MISMATCH: 400,
   SERVICE_UNAVAILABLE: 503,
   APP_NOT_FOUND: 400,
+  NOT_SUPPORTED: 400,
 } as const satisfies Record<ErrorKey, 400 | 401 | 403 | 429 | 500 | 503>
 
 /** A refused handshake: an HTTP status the WebSocket client reports, and the REST envelope as the body. */

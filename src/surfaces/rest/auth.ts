@@ -30,6 +30,8 @@ export async function authenticateRest(request: FastifyRequest, mode: RestAuth):
     request.appId = await apps.resolveApp(appHeader)
     return
   }
+  // An app id that does not exist is a misconfigured client whatever token it carries: 40000, not 402 (which starts the SDK's re-login).
+  if (appHeader !== undefined) await apps.resolveApp(appHeader)
   const token = bearerToken(request.headers)
   if (!token) throw new DomainError('TOKEN_MISSING')
   let actor = await accounts.authenticate(token)

@@ -73,6 +73,7 @@ export const HTTP_STATUS = {
   FACE_CODE_MISMATCH: 200,
   SERVICE_UNAVAILABLE: 503,
   APP_NOT_FOUND: 200,
+  NOT_SUPPORTED: 200,
 } as const satisfies Record<ErrorKey, 200 | 404 | 413 | 429 | 500 | 503>
 
 export function sendRestError(error: unknown, request: FastifyRequest, reply: FastifyReply) {

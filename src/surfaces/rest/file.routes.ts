@@ -71,7 +71,10 @@ export function fileRoutes(app: FastifyInstance): void {
     schema: {
       summary: '上传文件到 upload_url（multipart/form-data，任一文件字段）', tags: ['file'],
       params: Type.Object({ ticket: Type.String({ pattern: '^[0-9a-f]{32}$', description: '上传票据' }) }),
-      response: { 200: Envelope(Type.Object({ download_url: Type.String(), size: Type.Integer(), mime: Type.String() })) },
+      response: { 200: Envelope(Type.Object({ download_url: Type.String(), size: Type.Integer(), mime: Type.String() }), {
+        // MaxIM's SDK counts an upload as done only on `data === true` or `Status === "OK"`, as object stores answer.
+        Status: Type.Literal('OK', { description: '上传成功（MaxIM SDK 以此判断，同对象存储的回答）' }),
+      }) },
     },
     handler: async (request) => {
       if (!request.isMultipart()) throw new DomainError('BAD_PARAMETER', 'send the file as multipart/form-data')
@@ -80,7 +83,7 @@ export function fileRoutes(app: FastifyInstance): void {
         if (part.type !== 'file') continue
         const stored = await files.upload(ticket, part.file)
         const download = stored.purpose === 'chat' ? chatDownload(stored.id) : absoluteUrl(stored.urlPath, publicUrl)
-        return ok({ download_url: download, size: stored.size, mime: stored.mime })
+        return { ...ok({ download_url: download, size: stored.size, mime: stored.mime }), Status: 'OK' as const }
       }
       throw new DomainError('BAD_PARAMETER', 'no file in the upload')
     },
@@ -107,6 +110,8 @@ export function fileRoutes(app: FastifyInstance): void {
       querystring: Type.Object({
         file_sign: Type.String({ maxLength: 64, description: '文件签名' }),
         store_token: Type.Optional(Type.String({ description: '文件token：浏览器等无法设置请求头时，以 access token 代替' })),
+        'access-token': Type.Optional(Type.String({ description: '同 store_token（MaxIM SDK 的写法）' })),
+        app_id: Type.Optional(Type.String({ description: '应用ID（MaxIM SDK 附在下载地址上）' })),
         format: Type.Optional(Type.String({ description: '音频格式 amr/mp3（按上传格式返回，不转码）' })),
         source: Type.Optional(Type.String({ description: '请求来源（不使用）' })),
         ...IGNORED,
@@ -114,8 +119,11 @@ export function fileRoutes(app: FastifyInstance): void {
     },
     preParsing: async (request, _reply, payload) => {
       // Read before validation (authentication comes first): only a non-empty value stands in for the header.
-      const storeToken = request.query.store_token
-      if (storeToken && !request.headers['access-token'] && !request.headers.authorization) request.headers['access-token'] = storeToken
+      // <img>/<audio> cannot set headers: MaxIM's SDK appends access-token and app_id to the URL (the log redacts both).
+      const { store_token: storeToken, 'access-token': queryToken, app_id: appId } = request.query
+      const token = queryToken || storeToken
+      if (typeof token === 'string' && token && !request.headers['access-token'] && !request.headers.authorization) request.headers['access-token'] = token
+      if (typeof appId === 'string' && appId && !request.headers.app_id) request.headers.app_id = appId
       await authenticateRest(request, 'any')
       return payload
     },

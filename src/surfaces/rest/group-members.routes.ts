@@ -108,10 +108,12 @@ export function groupMemberRoutes(app: FastifyInstance): void {
   /** POST|PUT /group/invite/handle */
   restOperation(app, {
     method: ['POST', 'PUT'], url: '/group/invite/handle', summary: '用户处理入群邀请', auth: 'user',
-    params: Type.Object({ ...HandleParams.properties, user_id: Type.Optional(Id32('邀请者的用户id（可选）')) }),
+    params: Type.Object({ ...HandleParams.properties, user_id: Type.Optional(Id32('邀请者的用户id（可选）；自己的id表示“我在该群的待处理邀请”（MaxIM SDK 的写法）')) }),
     data: GroupInfoData,
-    handler: async (p, { actor }) => {
-      await groupAdmission.handleInvitation(actor!, p.group_id, p.user_id, p.approval)
+    handler: async (p, { actor, userId }) => {
+      // MaxIM's UI sends the invitee's own id: no one invites themselves, so it names the caller's pending invitation, whoever sent it.
+      const inviter = p.user_id === userId ? undefined : p.user_id
+      await groupAdmission.handleInvitation(actor!, p.group_id, inviter, p.approval)
       return renderGroupInfo(await groups.info(actor!, p.group_id), publicUrl)
     },
   })

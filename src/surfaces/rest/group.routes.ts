@@ -13,6 +13,9 @@ import { DisplayName, Id32, Id32List } from '../shared/wire.ts'
 
 const GroupIds = Type.Array(Type.Integer({ description: '群id' }), { description: '结果数据：群id列表' })
 
+/** MaxIM SDK's "new session" from a private chat creates a temporary group (type 3): this product has none, and makes it private (semantics §5). */
+const TEMPORARY_GROUP = 3
+
 export function groupRoutes(app: FastifyInstance): void {
   const { groups } = app.services
   const publicUrl = app.config.PUBLIC_URL
@@ -24,13 +27,13 @@ export function groupRoutes(app: FastifyInstance): void {
       avatar: Type.Optional(Type.String({ maxLength: 1000, description: '群头像' })),
       description: Type.Optional(Type.String({ maxLength: 4000, description: '群描述' })),
       name: DisplayName('群名称', 200, { minLength: 1 }),
-      type: Type.Optional(Type.Integer({ minimum: 0, maximum: 2, description: '群类型 1表示公开群，0表示私有群, 2表示聊天室' })),
+      type: Type.Optional(Type.Integer({ minimum: 0, maximum: 3, description: '群类型 1表示公开群，0表示私有群, 2表示聊天室；3（MaxIM SDK 的临时群）按私有群创建' })),
       user_list: Type.Optional(Id32List('邀请入群的用户id列表')),
       ext: Type.Optional(Type.String({ maxLength: 4000, description: '群扩展信息（JSON 字符串）；键 projectName、groupType（1 项目群 / 2 股东群）设置旧版项目群字段' })),
     }),
     data: GroupInfoData,
     handler: async (p, { actor }) => renderGroupInfo(await groups.create(actor!, {
-      name: p.name, description: p.description, avatar: p.avatar, type: p.type, userList: p.user_list, ext: p.ext,
+      name: p.name, description: p.description, avatar: p.avatar, type: p.type === TEMPORARY_GROUP ? 0 : p.type, userList: p.user_list, ext: p.ext,
     }), publicUrl),
   })
 

@@ -10,6 +10,9 @@ import { userDeviceRoutes } from './user-devices.routes.ts'
 import { fileRoutes } from './file.routes.ts'
 import { groupRoutes } from './group.routes.ts'
 import { messageRoutes } from './message.routes.ts'
+import { sdkStartRoutes } from './sdk-start.routes.ts'
+import { notSupportedRoutes } from './not-supported.routes.ts'
+import { sdkExtraRoutes } from './sdk-extra.routes.ts'
 
 export async function restSurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendRestError)
@@ -22,4 +25,7 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   rosterRoutes(app)
   groupRoutes(app)
   messageRoutes(app)
+  sdkStartRoutes(app)
+  notSupportedRoutes(app)
+  sdkExtraRoutes(app)
 }

@@ -62,9 +62,13 @@ export function rosterRoutes(app: FastifyInstance): void {
   /** GET /roster/apply/list */
   restOperation(app, {
     method: 'GET', url: '/roster/apply/list', summary: '好友申请列表', auth: 'user',
-    params: PageParams, data: Type.Array(ApplicationData, { description: '结果数据：收到的和发出的好友申请，新的在前' }), extra: PageExtra,
+    params: Type.Object({
+      ...PageParams.properties,
+      include_sent: Type.Boolean({ default: false, description: '是否也列出自己发出的申请（本服务扩展；默认只列收到的，即可以同意或拒绝的）' }),
+    }),
+    data: Type.Array(ApplicationData, { description: '结果数据：收到的好友申请（include_sent 时也有发出的），新的在前' }), extra: PageExtra,
     handler: async (p, ctx) => {
-      const page = await roster().applications(me(ctx), { cursor: p.cursor, limit: p.limit })
+      const page = await roster().applications(me(ctx), { cursor: p.cursor, limit: p.limit }, p.include_sent)
       return { data: page.items.map(renderApplication), cursor: page.cursor, version: page.version }
     },
   })

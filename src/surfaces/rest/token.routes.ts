@@ -1,6 +1,8 @@
 // /token/*: a user token by user id, by username, or by username/mobile/email (002 §5).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { md5Hex } from '../../platform/passwords.ts'
+import { DomainError } from '../../domain/errors.ts'
+import { normalizeMobile } from '../../domain/accounts/mobile.ts'
 import type { DeviceInfo, LoginName } from '../../domain/accounts/accounts.types.ts'
 import { restOperation } from './route.ts'
 import { renderToken, TokenByIdParams, TokenByLoginParams, TokenByNameParams, TokenData } from './token.schemas.ts'
@@ -16,6 +18,13 @@ async function login(request: FastifyRequest, appId: string, name: LoginName, pa
   return renderToken(issued)
 }
 
+/** `name`, or `mobile` as MaxIM's SDK may send instead. */
+function byNameOrMobile(name: string | undefined, mobile: string | undefined): LoginName {
+  if (name !== undefined) return { by: 'username', username: name }
+  if (mobile !== undefined) return { by: 'mobile', mobile: normalizeMobile(mobile) }
+  throw new DomainError('BAD_PARAMETER', 'name or mobile is required')
+}
+
 export function tokenRoutes(app: FastifyInstance): void {
   /** POST /token/id */
   restOperation(app, {
@@ -28,7 +37,7 @@ export function tokenRoutes(app: FastifyInstance): void {
   restOperation(app, {
     method: 'POST', url: '/token/user', summary: '通过用户名和密码取普通用户token', auth: 'public',
     params: TokenByNameParams, data: TokenData,
-    handler: (p, { appId, request }) => login(request, appId, { by: 'username', username: p.name }, p.password, p.device_guid),
+    handler: (p, { appId, request }) => login(request, appId, byNameOrMobile(p.name, p.mobile), p.password, p.device_guid),
   })
 
   /** POST /token/login */

@@ -13,7 +13,8 @@ export const TokenByIdParams = Type.Object({
 })
 
 export const TokenByNameParams = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 64, description: '用户名，仅用于用户名登录' }),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '用户名，仅用于用户名登录（与 mobile 二选一）' })),
+  mobile: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: '手机号（MaxIM SDK 的手机号登录，与 name 二选一）' })),
   password: Password,
   device_guid: DeviceGuid,
 })
