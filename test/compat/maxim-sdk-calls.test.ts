@@ -305,6 +305,9 @@ function problems(call: SdkCall, answer: Answer): string[] {
 /** Which SDK's habits a call is replayed with: uniapp's (empty token, JSON content type everywhere) when it makes the call. */
 const sdkOf = (call: SdkCall): Sdk => (call.sdks.includes('floo-uniapp') ? 'uniapp' : 'web')
 
+// One app, 131 calls each with its own fixtures: about a minute on a quiet machine, more under load.
+t.setTimeout(300_000)
+
 t.test('the data file names each call once, with known outcomes', async (t) => {
   const ids = calls.map((c) => c.id)
   t.equal(new Set(ids).size, ids.length, 'ids are unique')
