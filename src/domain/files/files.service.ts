@@ -5,29 +5,16 @@ import { sql } from 'kysely'
 import { DomainError } from '../errors.ts'
 import type { UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
-import { IMAGE_KINDS, type FileKind } from '../../platform/filetype.ts'
 import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
 import { findUserById } from '../accounts/accounts.repository.ts'
-import { AVATAR_MAX_BYTES } from '../accounts/profile.service.ts'
+import { CHAT_FILE_TYPES, uploadLimits } from './upload-limits.ts'
+import { directUploadForm, directUploadPath, settledUpload } from './direct-uploads.ts'
 import { actingIn, liveGroup, requireAdmin, requireMember } from '../groups/groups.rules.ts'
 import type { PicturesService } from './pictures.service.ts'
 
-const MB = 1024 * 1024
 export const TICKET_TTL_SECONDS = 3600
 
-/** file_type of /file/upload/chat: 1xx chat files, 2xx group shared files. */
-export const CHAT_FILE_TYPES: Record<number, { accept: readonly FileKind[] | 'any'; maxBytes: number }> = {
-  100: { accept: 'any', maxBytes: 50 * MB },
-  101: { accept: ['amr'], maxBytes: 10 * MB },
-  102: { accept: IMAGE_KINDS, maxBytes: 20 * MB },
-  103: { accept: ['mp4'], maxBytes: 100 * MB },
-  104: { accept: ['mp3'], maxBytes: 10 * MB },
-  200: { accept: 'any', maxBytes: 50 * MB },
-  201: { accept: ['amr'], maxBytes: 10 * MB },
-  202: { accept: IMAGE_KINDS, maxBytes: 20 * MB },
-  203: { accept: ['mp4'], maxBytes: 100 * MB },
-}
-export const UPLOAD_MAX_BYTES = 100 * MB
+export { CHAT_FILE_TYPES, UPLOAD_MAX_BYTES } from './upload-limits.ts'
 
 export type UploadPurpose = 'avatar_user' | 'avatar_group' | 'chat'
 
@@ -60,9 +47,16 @@ export class FilesService {
     await this.ctx.db.insertInto('uploads').values({
       id, app_id: actor.appId, user_id: actor.userId, purpose,
       file_type: target.fileType ?? 0, to_type: target.toType ?? 0, to_id: target.toId ?? 0,
-      expires_at: new Date(this.ctx.now() + TICKET_TTL_SECONDS * 1000), stored_path: null, size: null, mime: null, uploaded_at: null,
+      expires_at: new Date(this.ctx.now() + TICKET_TTL_SECONDS * 1000), uploaded_at: null, size: null, mime: null,
+      // With direct uploads the key is fixed now: the client stores it, the gateway settles it when it is first downloaded.
+      stored_path: this.ctx.files.directUploads ? directUploadPath(purpose) : null,
     }).execute()
     return id
+  }
+
+  /** The POST form a ticket's upload goes to when clients upload straight to the store; undefined when they upload to the gateway. */
+  async uploadForm(ticketId: string) {
+    return directUploadForm(this.ctx, ticketId)
   }
 
   /** Stores the upload a ticket allows, once; refused content leaves nothing behind. */
@@ -70,9 +64,7 @@ export class FilesService {
     const ticket = await this.ctx.db.selectFrom('uploads').selectAll().where('id', '=', ticketId).executeTakeFirst()
     if (!ticket || ticket.expires_at.getTime() <= this.ctx.now()) throw new DomainError('BAD_PARAMETER', 'this upload URL is unknown or has expired; ask for a new one')
     if (ticket.uploaded_at) throw new DomainError('BAD_PARAMETER', 'this upload URL was already used; ask for a new one')
-    const limits = ticket.purpose === 'chat'
-      ? { folder: 'chat', ...CHAT_FILE_TYPES[ticket.file_type]! }
-      : { folder: 'avatars', accept: ['jpeg', 'png', 'bmp', 'gif', 'webp'] as const, maxBytes: AVATAR_MAX_BYTES }
+    const limits = uploadLimits(ticket.purpose, ticket.file_type)
     const stored = await this.ctx.files.save(content, limits)
     // The ticket is used and the file recorded as its uploader's (or its group's) in one step.
     const used = await this.ctx.db.transaction().execute(async (trx) => {
@@ -102,18 +94,20 @@ export class FilesService {
    */
   async chatFile(appId: string, fileSign: string): Promise<{ storedPath: string; mime: string }> {
     const row = /^[0-9a-f]{32}$/.test(fileSign)
-      ? await this.ctx.db.selectFrom('uploads').select(['stored_path', 'mime']).where('id', '=', fileSign).where('app_id', '=', appId).where('purpose', '=', 'chat').executeTakeFirst()
+      ? await this.ctx.db.selectFrom('uploads').select('id').where('id', '=', fileSign).where('app_id', '=', appId).where('purpose', '=', 'chat').executeTakeFirst()
       : undefined
-    if (!row?.stored_path) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no chat file has this file_sign')
-    return { storedPath: row.stored_path, mime: row.mime ?? 'application/octet-stream' }
+    const file = row && await this.settled(fileSign)
+    if (!file) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no chat file has this file_sign')
+    return file
   }
 
   /** An avatar by the object name of its download URL: a ticket id, a store path or a /files/ URL path. */
   async avatarFile(objectName: string): Promise<string> {
     if (/^[0-9a-f]{32}$/.test(objectName)) {
-      const row = await this.ctx.db.selectFrom('uploads').select('stored_path').where('id', '=', objectName).where('purpose', '!=', 'chat').executeTakeFirst()
-      if (!row?.stored_path) throw new DomainError('SHARED_FILE_NOT_FOUND', 'nothing was uploaded with this ticket yet')
-      return row.stored_path
+      const row = await this.ctx.db.selectFrom('uploads').select('id').where('id', '=', objectName).where('purpose', '!=', 'chat').executeTakeFirst()
+      const file = row && await this.settled(objectName)
+      if (!file) throw new DomainError('SHARED_FILE_NOT_FOUND', 'nothing was uploaded with this ticket yet')
+      return file.storedPath
     }
     const path = storedPathOf(objectName) ?? objectName
     if (!path.startsWith('avatars/') && !path.startsWith('covers/')) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no such avatar')
@@ -138,6 +132,11 @@ export class FilesService {
       expires_at: new Date(this.ctx.now()), stored_path: source.storedPath, size: original.size, mime: source.mime, uploaded_at: new Date(this.ctx.now()),
     }).execute()
     return id
+  }
+
+  /** A ticket's stored file, a direct upload settled in one transaction. */
+  private async settled(ticketId: string) {
+    return this.ctx.db.transaction().execute((trx) => settledUpload(this.ctx, trx, ticketId))
   }
 
   private async checkTarget(actor: UserActor, toType: number | undefined, toId: number | undefined): Promise<void> {
