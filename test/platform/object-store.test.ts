@@ -36,13 +36,16 @@ const client = (app: FastifyInstance) => ({
     (await app.inject({ method, url, headers: { 'access-token': user.token }, ...(payload ? { payload } : {}) })).json(),
 })
 
-t.test('STORAGE=s3: uploads through the gateway land in the bucket; downloads stream back', async (t) => {
-  const store = await startObjectStore(t)
+/** A gateway with STORAGE=s3 on a fresh bucket, and three users. */
+async function gatewayOnS3(t: Parameters<typeof startObjectStore>[0], options: { direct?: boolean } = {}) {
+  const store = await startObjectStore(t, options)
   const app = await buildTestApp(t, { env: store.env })
-  const { get, rest } = client(app)
-  const alice = await registerUser(app)
-  const bob = await registerUser(app)
-  const mallory = await registerUser(app)
+  const [alice, bob, mallory] = [await registerUser(app), await registerUser(app), await registerUser(app)]
+  return { store, app, ...client(app), alice: alice!, bob: bob!, mallory: mallory! }
+}
+
+t.test('STORAGE=s3: uploads through the gateway land in the bucket; downloads stream back', async (t) => {
+  const { store, app, get, rest, alice, bob, mallory } = await gatewayOnS3(t)
 
   const urls = (await rest(alice, 'GET', '/file/upload/avatar/user')).data
   t.same(urls.oss_body_param, {}, 'without S3_DIRECT_UPLOAD the client uploads to the gateway')
@@ -87,12 +90,7 @@ t.test('STORAGE=s3: uploads through the gateway land in the bucket; downloads st
 })
 
 t.test('S3_DIRECT_UPLOAD: clients post to the bucket with a presigned form; the download URL settles the upload', async (t) => {
-  const store = await startObjectStore(t, { direct: true })
-  const app = await buildTestApp(t, { env: store.env })
-  const { get, rest } = client(app)
-  const alice = await registerUser(app)
-  const bob = await registerUser(app)
-  const mallory = await registerUser(app)
+  const { store, app, get, rest, alice, bob, mallory } = await gatewayOnS3(t, { direct: true })
 
   const urls = (await rest(alice, 'GET', '/file/upload/avatar/user')).data
   t.equal(urls.upload_url, `${store.env.S3_PUBLIC_ENDPOINT}/${S3_BUCKET}`, 'upload_url is the bucket')
