@@ -137,10 +137,13 @@ t.test('S3_DIRECT_UPLOAD: clients post to the bucket with a presigned form; the 
 
   // The gateway's own upload URL still works for a ticket of this kind (a client that cannot post forms).
   const through = (await rest(alice, 'GET', '/file/upload/avatar/user')).data
+  t.match(await postForm(through.upload_url, through.oss_body_param, PNG), { status: 204 }, 'even after a direct upload to its key')
   const sign2 = new URL(through.download_url).searchParams.get('object_name')
   const done = (await app.inject({ method: 'POST', url: `/file/upload/ticket/${sign2}`, ...multipart(PNG) })).json()
   t.match(done, { code: 200, data: { mime: 'image/png' } })
   t.ok((await get(through.download_url)).rawPayload.equals(PNG))
+  t.not(done.data.download_url, `${PUBLIC_URL}/files/${through.oss_body_param.key}`, 'the gateway stored its own copy')
+  await t.rejects(store.client.send(new HeadObjectCommand({ Bucket: S3_BUCKET, Key: through.oss_body_param.key })), 'and removed what reached the fixed key')
 })
 
 t.test('storage settings are checked at start-up, naming the variable', async (t) => {

@@ -85,6 +85,8 @@ export class FilesService {
       await this.ctx.files.remove(stored.path)
       throw new DomainError('BAD_PARAMETER', 'this upload URL was already used; ask for a new one')
     }
+    // A direct-upload ticket sent through the gateway instead: whatever reached its fixed key is nobody's.
+    if (ticket.stored_path) await this.ctx.files.remove(ticket.stored_path)
     return { id: ticketId, purpose: ticket.purpose, urlPath: fileUrlPath(stored.path), size: stored.size, mime: stored.mime }
   }
 
