@@ -25,6 +25,8 @@ export interface TestObjectStore {
   env: Record<string, string>
   /** A client of the same bucket, to look at what landed there. */
   client: S3Client
+  /** Stops the S3 server (an outage); teardown does it otherwise. */
+  stop(): Promise<void>
 }
 
 /** s3rver on 127.0.0.1 with one bucket, and the policy checker; both closed in teardown. */
@@ -39,14 +41,19 @@ export async function startObjectStore(t: Tap, options: { direct?: boolean } = {
     requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
   })
   const checker = await policyChecker(client)
+  let running = true
+  const stop = async () => {
+    if (running) await server.close()
+    running = false
+  }
   t.teardown(async () => {
     await checker.close()
     client.destroy()
-    await server.close()
+    await stop()
     rmSync(directory, { recursive: true, force: true })
   })
   return {
-    client,
+    client, stop,
     env: {
       STORAGE: 's3', S3_ENDPOINT: endpoint, S3_BUCKET, S3_REGION: 'us-east-1', S3_ACCESS_KEY_ID: ACCESS_KEY, S3_SECRET_ACCESS_KEY: SECRET_KEY,
       S3_FORCE_PATH_STYLE: 'true',

@@ -87,6 +87,18 @@ t.test('STORAGE=s3: uploads through the gateway land in the bucket; downloads st
   const nextDone = (await app.inject({ method: 'POST', url: next.upload_url.slice(PUBLIC_URL.length), ...multipart(PNG) })).json()
   t.match(await rest(alice, 'POST', '/user/avatar', { avatar: nextDone.data.download_url }), { code: 200 })
   await t.rejects(store.client.send(new HeadObjectCommand({ Bucket: S3_BUCKET, Key: key })), 'the replaced picture left the bucket')
+
+  // The store goes away: downloads and uploads answer 503 (retry later), not 500, and leave nothing behind.
+  await store.stop()
+  const down = await get(chat.download_url, bob.token)
+  t.equal(down.statusCode, 503, 'a download while the store is away')
+  t.match(down.json(), { message: /object store is unavailable/ })
+  const later = (await rest(alice, 'GET', '/file/upload/avatar/user')).data
+  const refusedUpload = await app.inject({ method: 'POST', url: later.upload_url.slice(PUBLIC_URL.length), ...multipart(PNG) })
+  t.equal(refusedUpload.statusCode, 503, 'an upload while the store is away')
+  t.same(readdirSync(join(dataFiles, '.incoming')), [], 'its spooled copy is gone')
+  const again = await app.inject({ method: 'POST', url: later.upload_url.slice(PUBLIC_URL.length), ...multipart(PNG) })
+  t.match({ status: again.statusCode, ...again.json() }, { status: 503, message: /object store/ }, 'and the ticket was not used up (not "already used")')
 })
 
 t.test('S3_DIRECT_UPLOAD: clients post to the bucket with a presigned form; the download URL settles the upload', async (t) => {

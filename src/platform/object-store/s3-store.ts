@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post'
 import { SAFE_PATH, spoolChecked, type FileStore } from '../storage.ts'
+import { DependencyUnavailableError } from '../outage.ts'
 
 export interface S3Settings {
   endpoint?: string
@@ -40,10 +41,19 @@ export function s3FileStore(settings: S3Settings, spoolDir: string): FileStore &
       : {}),
   })
   const Bucket = settings.bucket
+  /** A request to the store; any failure but a missing object (or an empty range) means the store is unavailable: 503, not 500. */
+  const send = async <T>(request: () => Promise<T>): Promise<T> => {
+    try {
+      return await request()
+    } catch (error) {
+      if (isMissing(error) || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 416)) throw error
+      throw new DependencyUnavailableError('object store', error)
+    }
+  }
   const head = async (path: string) => {
     if (!SAFE_PATH.test(path)) return null
     try {
-      const answer = await client.send(new HeadObjectCommand({ Bucket, Key: path }))
+      const answer = await send(() => client.send(new HeadObjectCommand({ Bucket, Key: path })))
       return { size: answer.ContentLength ?? 0, mime: answer.ContentType ?? 'application/octet-stream' }
     } catch (error) {
       if (isMissing(error)) return null
@@ -55,9 +65,9 @@ export function s3FileStore(settings: S3Settings, spoolDir: string): FileStore &
     async save(source, options) {
       const { tmp, ...stored } = await spoolChecked(source, options, spoolDir)
       try {
-        await client.send(new PutObjectCommand({
+        await send(() => client.send(new PutObjectCommand({
           Bucket, Key: stored.path, Body: createReadStream(tmp), ContentLength: stored.size, ContentType: stored.mime,
-        }))
+        })))
         return stored
       } finally {
         await fs.rm(tmp, { force: true })
@@ -66,7 +76,7 @@ export function s3FileStore(settings: S3Settings, spoolDir: string): FileStore &
     async open(path) {
       if (!SAFE_PATH.test(path)) return null
       try {
-        const answer = await client.send(new GetObjectCommand({ Bucket, Key: path }))
+        const answer = await send(() => client.send(new GetObjectCommand({ Bucket, Key: path })))
         return { stream: answer.Body as Readable, size: answer.ContentLength ?? 0, mime: answer.ContentType ?? 'application/octet-stream' }
       } catch (error) {
         if (isMissing(error)) return null
@@ -77,7 +87,7 @@ export function s3FileStore(settings: S3Settings, spoolDir: string): FileStore &
     async readHead(path, bytes) {
       if (!SAFE_PATH.test(path)) return null
       try {
-        const answer = await client.send(new GetObjectCommand({ Bucket, Key: path, Range: `bytes=0-${bytes - 1}` }))
+        const answer = await send(() => client.send(new GetObjectCommand({ Bucket, Key: path, Range: `bytes=0-${bytes - 1}` })))
         return Buffer.from(await answer.Body!.transformToByteArray()).subarray(0, bytes)
       } catch (error) {
         // An empty object has no byte 0: S3 answers 416 to the range.
@@ -87,13 +97,13 @@ export function s3FileStore(settings: S3Settings, spoolDir: string): FileStore &
       }
     },
     async remove(path) {
-      if (SAFE_PATH.test(path)) await client.send(new DeleteObjectCommand({ Bucket, Key: path }))
+      if (SAFE_PATH.test(path)) await send(() => client.send(new DeleteObjectCommand({ Bucket, Key: path })))
     },
     async setType(path, mime) {
       if (!SAFE_PATH.test(path)) return
-      await client.send(new CopyObjectCommand({
+      await send(() => client.send(new CopyObjectCommand({
         Bucket, Key: path, CopySource: `${Bucket}/${path}`, ContentType: mime, MetadataDirective: 'REPLACE',
-      }))
+      })))
     },
   }
   const seconds = settings.directUploadSeconds
