@@ -11,12 +11,12 @@ import type { FastifyInstance } from 'fastify'
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.alloc(700, 3)])
 const AMR = Buffer.concat([Buffer.from('#!AMR\n'), Buffer.alloc(400, 9)])
 
-function multipart(content: Buffer) {
+function multipart(content: Buffer, field = 'file') {
   const boundary = '----imgatewaysthree'
   return {
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.bin"\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="f.bin"\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`),
     ]),
   }
 }
@@ -81,6 +81,16 @@ t.test('STORAGE=s3: uploads through the gateway land in the bucket; downloads st
   t.equal(r.headers['content-type'], 'audio/amr')
   t.ok(r.rawPayload.equals(AMR), 'the recipient reads the chat file from the bucket')
   t.equal((await get('/files/avatars/0123456789abcdef0123456789abcdef.png')).statusCode, 404, 'an object that is not there is 404')
+
+  // The legacy surface stores through the same interface.
+  const photo = multipart(PNG, 'userPhoto')
+  const legacy = await app.inject({ method: 'POST', url: '/user/user!uploadPhoto', headers: { ...photo.headers, uid: String(bob.userId), accessToken: bob.token }, payload: photo.payload })
+  t.match(legacy.json(), { success: true }, 'legacy uploadPhoto')
+  const bobAvatar = (await rest(bob, 'GET', '/user/profile')).data.avatar as string
+  const bobKey = bobAvatar.replace(/^.*\/files\//, '')
+  await store.client.send(new HeadObjectCommand({ Bucket: S3_BUCKET, Key: bobKey }))
+  t.pass(`${bobKey} is in the bucket`)
+  t.ok((await get(bobAvatar)).rawPayload.equals(PNG), 'and served from it')
 
   // Replacing the avatar removes the old picture from the bucket.
   const next = (await rest(alice, 'GET', '/file/upload/avatar/user')).data
