@@ -33,7 +33,7 @@ export async function settledUpload(ctx: DomainContext, db: Db, ticketId: string
   const ticket = await db.selectFrom('uploads').selectAll().where('id', '=', ticketId).executeTakeFirst()
   if (!ticket?.stored_path) return undefined
   if (ticket.uploaded_at) return { storedPath: ticket.stored_path, mime: ticket.mime ?? 'application/octet-stream' }
-  if (!ctx.files.directUploads) return undefined
+  // Not asking whether direct uploads are on: those made before they were turned off still settle.
   const path = ticket.stored_path
   const stat = await ctx.files.stat(path)
   if (!stat) return undefined

@@ -96,9 +96,9 @@ export class FilesService {
    */
   async chatFile(appId: string, fileSign: string): Promise<{ storedPath: string; mime: string }> {
     const row = /^[0-9a-f]{32}$/.test(fileSign)
-      ? await this.ctx.db.selectFrom('uploads').select('id').where('id', '=', fileSign).where('app_id', '=', appId).where('purpose', '=', 'chat').executeTakeFirst()
+      ? await this.ctx.db.selectFrom('uploads').select(['stored_path', 'mime', 'uploaded_at']).where('id', '=', fileSign).where('app_id', '=', appId).where('purpose', '=', 'chat').executeTakeFirst()
       : undefined
-    const file = row && await this.settled(fileSign)
+    const file = row && await this.settled(fileSign, row)
     if (!file) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no chat file has this file_sign')
     return file
   }
@@ -106,8 +106,8 @@ export class FilesService {
   /** An avatar by the object name of its download URL: a ticket id, a store path or a /files/ URL path. */
   async avatarFile(objectName: string): Promise<string> {
     if (/^[0-9a-f]{32}$/.test(objectName)) {
-      const row = await this.ctx.db.selectFrom('uploads').select('id').where('id', '=', objectName).where('purpose', '!=', 'chat').executeTakeFirst()
-      const file = row && await this.settled(objectName)
+      const row = await this.ctx.db.selectFrom('uploads').select(['stored_path', 'mime', 'uploaded_at']).where('id', '=', objectName).where('purpose', '!=', 'chat').executeTakeFirst()
+      const file = row && await this.settled(objectName, row)
       if (!file) throw new DomainError('SHARED_FILE_NOT_FOUND', 'nothing was uploaded with this ticket yet')
       return file.storedPath
     }
@@ -136,8 +136,10 @@ export class FilesService {
     return id
   }
 
-  /** A ticket's stored file, a direct upload settled in one transaction. */
-  private async settled(ticketId: string) {
+  /** A ticket's stored file; a direct upload not settled yet is settled in one transaction. */
+  private async settled(ticketId: string, row: { stored_path: string | null; mime: string | null; uploaded_at: Date | null }) {
+    if (row.stored_path && row.uploaded_at) return { storedPath: row.stored_path, mime: row.mime ?? 'application/octet-stream' }
+    if (!row.stored_path) return undefined
     return this.ctx.db.transaction().execute((trx) => settledUpload(this.ctx, trx, ticketId))
   }
 
