@@ -40,6 +40,16 @@ const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 120, description: 'longest time to receive one whole request (uploads included)' }),
   HEADERS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 20, description: 'longest time to receive the headers of a request' }),
   KEEP_ALIVE_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 72, description: 'how long an idle keep-alive connection stays open (above a load balancer idle timeout)' }),
+  STORAGE: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local', description: 'where stored files live: local = DATA_DIR/files (one machine); s3 = an S3-compatible bucket every process reaches' }),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'S3-compatible endpoint (MinIO, OSS, COS); unset = AWS S3 of S3_REGION' })),
+  S3_REGION: Type.String({ pattern: '^[a-z0-9-]{1,64}$', default: 'us-east-1', description: 'region the requests are signed for' }),
+  S3_BUCKET: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', description: 'bucket of the stored files; required when STORAGE=s3' })),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1, description: 'access key; unset (with S3_SECRET_ACCESS_KEY) = the AWS default credential chain' })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'secret key of S3_ACCESS_KEY_ID' })),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false, description: 'address the bucket as ENDPOINT/BUCKET (MinIO) rather than BUCKET.ENDPOINT' }),
+  S3_DIRECT_UPLOAD: Type.Boolean({ default: false, description: 'upload tickets answer a presigned POST form: clients upload straight to the bucket' }),
+  S3_DIRECT_UPLOAD_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900, description: 'lifetime of a presigned POST form' }),
+  S3_PUBLIC_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'the endpoint as clients reach it for direct uploads, when not S3_ENDPOINT' })),
   PUSH_SECRET_KEY: Type.Optional(Type.String({ description: 'key that encrypts push credentials at rest: 32 bytes as 64 hex digits or base64' })),
   PUSH_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000, description: 'longest wait for one answer of a push provider' }),
   PUSH_APNS_URL: Type.String({ pattern: '^https?://', default: 'https://api.push.apple.com', description: 'APNs production (HTTP/2)' }),
@@ -85,6 +95,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (value.PUSH_SECRET_KEY !== undefined && !parseSecretKey(value.PUSH_SECRET_KEY)) {
     throw new ConfigError('invalid environment variable PUSH_SECRET_KEY=[redacted]: 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)')
+  }
+  if (value.STORAGE === 's3' && !value.S3_BUCKET) {
+    throw new ConfigError('invalid environment variable S3_BUCKET="": required when STORAGE=s3')
+  }
+  if ((value.S3_ACCESS_KEY_ID === undefined) !== (value.S3_SECRET_ACCESS_KEY === undefined)) {
+    const missing = value.S3_ACCESS_KEY_ID === undefined ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY'
+    throw new ConfigError(`invalid environment variable ${missing}="": set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither`)
+  }
+  if (value.S3_DIRECT_UPLOAD && value.STORAGE !== 's3') {
+    throw new ConfigError('invalid environment variable S3_DIRECT_UPLOAD="true": needs STORAGE=s3')
   }
   const publicUrl = (value.PUBLIC_URL ?? `http://${value.HOST}:${value.PORT}`).replace(/\/+$/, '')
   const dataDir = resolve(value.DATA_DIR)

@@ -61,7 +61,11 @@ function refusalsAsDomainErrors(files: FileStore): FileStore {
       throw error instanceof FileRefusedError ? new DomainError(error.key, error.message) : error
     }),
     open: (path) => files.open(path),
+    stat: (path) => files.stat(path),
+    readHead: (path, bytes) => files.readHead(path, bytes),
     remove: (path) => files.remove(path),
+    directUploads: files.directUploads,
+    setType: files.setType && ((path, mime) => files.setType!(path, mime)),
   }
 }
 

@@ -1,6 +1,11 @@
-// A dependency that went away (PostgreSQL, Redis): its errors are tagged where they arise, so a request answers 503, not 500.
+// A dependency that went away (PostgreSQL, Redis, the object store): its errors are tagged where they arise, so a request answers 503, not 500.
 
-export type Dependency = 'database' | 'redis'
+export type Dependency = 'database' | 'redis' | 'object store'
+
+/** How a dependency is named in messages. */
+export function dependencyName(dependency: Dependency): string {
+  return dependency === 'database' ? 'the database' : dependency === 'redis' ? 'Redis' : 'the object store'
+}
 
 /** Where the platform reports what happens to its connections (pino's logger fits). */
 export interface PlatformLog {
@@ -14,7 +19,7 @@ export const silentLog: PlatformLog = { info() {}, warn() {}, debug() {} }
 /** The dependency could not be reached or dropped the connection; the request may be retried later. */
 export class DependencyUnavailableError extends Error {
   constructor(readonly dependency: Dependency, cause: unknown) {
-    super(`${dependency === 'database' ? 'the database' : 'Redis'} is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    super(`${dependencyName(dependency)} is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
     this.name = 'DependencyUnavailableError'
   }
 }

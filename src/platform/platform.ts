@@ -6,6 +6,7 @@ import { memoryBus, redisBus, type Bus } from './bus.ts'
 import { memoryKv, redisKv, type Kv } from './kv.ts'
 import { migrateToLatest } from './migrate.ts'
 import { localFileStore, type FileStore } from './storage.ts'
+import { s3FileStore } from './object-store/s3-store.ts'
 import { silentLog, type PlatformLog } from './outage.ts'
 import { openRedis } from './redis.ts'
 import { join } from 'node:path'
@@ -43,7 +44,7 @@ export async function openPlatform(config: Config, overrides: PlatformOverrides 
   }
   const bus = overrides.bus ?? (redis ? redisBus(redis, config.REDIS_PREFIX, log) : memoryBus())
   const kv = redis ? redisKv(redis, config.REDIS_PREFIX) : memoryKv()
-  const files = localFileStore(join(config.DATA_DIR, 'files'))
+  const files = openFileStore(config)
   return {
     database, bus, kv, redis, files,
     async close() {
@@ -52,4 +53,15 @@ export async function openPlatform(config: Config, overrides: PlatformOverrides 
       await database.close()
     },
   }
+}
+
+/** Local disk under DATA_DIR/files by default; an S3-compatible bucket with STORAGE=s3. */
+export function openFileStore(config: Config): FileStore {
+  if (config.STORAGE !== 's3') return localFileStore(join(config.DATA_DIR, 'files'))
+  return s3FileStore({
+    endpoint: config.S3_ENDPOINT, region: config.S3_REGION, bucket: config.S3_BUCKET!,
+    accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE, publicEndpoint: config.S3_PUBLIC_ENDPOINT,
+    directUploadSeconds: config.S3_DIRECT_UPLOAD ? config.S3_DIRECT_UPLOAD_SECONDS : undefined,
+  }, join(config.DATA_DIR, 'files', '.incoming'))
 }

@@ -31,11 +31,34 @@ export interface SaveOptions {
   accept: readonly FileKind[] | 'any'
 }
 
+/**
+ * One interface over every store (local disk, S3-compatible): callers never know which one they use.
+ * A buffer is stored as `Readable.from([buffer])`.
+ */
 export interface FileStore {
   /** Stores the stream or refuses it (FileRefusedError: BAD_FILE_TYPE, PAYLOAD_TOO_LARGE) leaving nothing behind. */
   save(source: Readable, options: SaveOptions): Promise<StoredFile>
   open(path: string): Promise<{ stream: Readable; size: number; mime: string } | null>
+  /** Size and content type of a stored file, without its content; null when there is none. */
+  stat(path: string): Promise<{ size: number; mime: string } | null>
+  /** The first `bytes` bytes (fewer for a shorter file); null when there is none. */
+  readHead(path: string, bytes: number): Promise<Buffer | null>
   remove(path: string): Promise<void>
+  /** Present when clients upload straight to the store: a POST form for one key (object-store/direct-upload.ts). */
+  readonly directUploads?: DirectUploads
+  /** Sets the content type clients are served for a file (a direct upload's, once its content is known). */
+  setType?(path: string, mime: string): Promise<void>
+}
+
+/** What a client must POST (multipart, `fields` first, then `file`) to store one object itself. */
+export interface UploadForm {
+  url: string
+  fields: Record<string, string>
+}
+
+export interface DirectUploads {
+  /** A form that stores exactly `path`, at most `maxBytes`, with content type `mime`, for a short while. */
+  form(path: string, limits: { maxBytes: number; mime: string }): Promise<UploadForm>
 }
 
 /** Where the store is served: a stored file's server-relative URL is `files/<path>`. */
@@ -71,7 +94,51 @@ export function storedPathOfAnyUrl(urlPath: string): string | undefined {
   return undefined
 }
 
-const SAFE_PATH = /^[a-z0-9_-]+\/[0-9a-f]{32}\.[a-z]+$/
+/** Valid names in every store: `<folder>/<32 hex>.<kind>`; anything else names no file. */
+export const SAFE_PATH = /^[a-z0-9_-]+\/[0-9a-f]{32}\.[a-z]+$/
+
+/** The content type a stored name implies. */
+export function mimeOfPath(path: string): string {
+  return MIME[path.slice(path.lastIndexOf('.') + 1) as FileKind] ?? 'application/octet-stream'
+}
+
+/**
+ * Streams `source` into a new file under `dir`, refusing it (BAD_FILE_TYPE, PAYLOAD_TOO_LARGE) while it
+ * streams; on refusal nothing is left behind. Answers the file and the store path it is to get.
+ */
+export async function spoolChecked(source: Readable, options: SaveOptions, dir: string): Promise<{ tmp: string } & StoredFile> {
+  const name = randomBytes(16).toString('hex')
+  const tmp = join(dir, `${name}.part`)
+  await fs.mkdir(dir, { recursive: true })
+  let size = 0
+  let kind: FileKind | undefined
+  let head = Buffer.alloc(0)
+  const out = createWriteStream(tmp)
+  try {
+    await pipeline(source, async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        size += chunk.length
+        if (size > options.maxBytes) throw new FileRefusedError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
+        if (!kind && head.length < SNIFF_BYTES) {
+          head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES)
+          if (head.length >= SNIFF_BYTES) kind = decide(head, options.accept)
+        }
+        yield chunk
+      }
+      kind ??= decide(head, options.accept)
+    }, out)
+    // The multipart parser marks a file cut at its size limit instead of failing the stream.
+    if ((source as Readable & { truncated?: boolean }).truncated) throw new FileRefusedError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
+    const finalKind = kind ?? decide(head, options.accept) // set inside the stream; TypeScript cannot see that
+    return { tmp, path: `${options.folder}/${name}.${finalKind}`, size, kind: finalKind, mime: MIME[finalKind] }
+  } catch (error) {
+    // A refused stream may still be opening its file: remove it only once the stream is closed.
+    if (!out.closed) await once(out, 'close').catch(() => undefined)
+    await fs.rm(tmp, { force: true })
+    source.resume() // drain what is left so the request can finish
+    throw error
+  }
+}
 
 export function localFileStore(root: string): FileStore {
   const resolvePath = (path: string) => {
@@ -79,51 +146,38 @@ export function localFileStore(root: string): FileStore {
     const full = normalize(join(root, path))
     return full.startsWith(root + sep) ? full : undefined
   }
+  const statOf = async (path: string) => {
+    const full = resolvePath(path)
+    const stat = full ? await fs.stat(full).catch(() => null) : null
+    return full && stat?.isFile() ? { full, size: stat.size } : null
+  }
   return {
     async save(source, options) {
-      const name = randomBytes(16).toString('hex')
-      const tmp = join(root, '.incoming', `${name}.part`)
-      await fs.mkdir(dirname(tmp), { recursive: true })
-      let size = 0
-      let kind: FileKind | undefined
-      let head = Buffer.alloc(0)
-      const out = createWriteStream(tmp)
-      try {
-        await pipeline(source, async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            size += chunk.length
-            if (size > options.maxBytes) throw new FileRefusedError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
-            if (!kind && head.length < SNIFF_BYTES) {
-              head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES)
-              if (head.length >= SNIFF_BYTES) kind = decide(head, options.accept)
-            }
-            yield chunk
-          }
-          kind ??= decide(head, options.accept)
-        }, out)
-        // The multipart parser marks a file cut at its size limit instead of failing the stream.
-        if ((source as Readable & { truncated?: boolean }).truncated) throw new FileRefusedError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
-        const finalKind = kind ?? decide(head, options.accept) // set inside the stream; TypeScript cannot see that
-        const path = `${options.folder}/${name}.${finalKind}`
-        const final = join(root, path)
-        await fs.mkdir(dirname(final), { recursive: true })
-        await fs.rename(tmp, final)
-        return { path, size, kind: finalKind, mime: MIME[finalKind] }
-      } catch (error) {
-        // A refused stream may still be opening its file: remove it only once the stream is closed.
-        if (!out.closed) await once(out, 'close').catch(() => undefined)
-        await fs.rm(tmp, { force: true })
-        source.resume() // drain what is left so the request can finish
-        throw error
-      }
+      const { tmp, ...stored } = await spoolChecked(source, options, join(root, '.incoming'))
+      const final = join(root, stored.path)
+      await fs.mkdir(dirname(final), { recursive: true })
+      await fs.rename(tmp, final)
+      return stored
     },
     async open(path) {
-      const full = resolvePath(path)
-      if (!full) return null
-      const stat = await fs.stat(full).catch(() => null)
-      if (!stat?.isFile()) return null
-      const kind = path.slice(path.lastIndexOf('.') + 1) as FileKind
-      return { stream: createReadStream(full), size: stat.size, mime: MIME[kind] ?? 'application/octet-stream' }
+      const found = await statOf(path)
+      return found ? { stream: createReadStream(found.full), size: found.size, mime: mimeOfPath(path) } : null
+    },
+    async stat(path) {
+      const found = await statOf(path)
+      return found ? { size: found.size, mime: mimeOfPath(path) } : null
+    },
+    async readHead(path, bytes) {
+      const found = await statOf(path)
+      if (!found) return null
+      const handle = await fs.open(found.full, 'r')
+      try {
+        const buffer = Buffer.alloc(bytes)
+        const { bytesRead } = await handle.read(buffer, 0, bytes, 0)
+        return buffer.subarray(0, bytesRead)
+      } finally {
+        await handle.close()
+      }
     },
     async remove(path) {
       const full = resolvePath(path)
@@ -133,7 +187,7 @@ export function localFileStore(root: string): FileStore {
 }
 
 /** The kind to store the file as, or a refusal when its content is not among those accepted. */
-function decide(head: Buffer, accept: readonly FileKind[] | 'any'): FileKind {
+export function decide(head: Buffer, accept: readonly FileKind[] | 'any'): FileKind {
   const kind = sniff(head)
   if (accept === 'any') return kind ?? 'bin'
   if (!kind || !accept.includes(kind)) throw new FileRefusedError('BAD_FILE_TYPE', `file content is not one of: ${accept.join(', ')}`)

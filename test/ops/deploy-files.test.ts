@@ -131,7 +131,10 @@ t.test('docker-compose.yml: gateways behind HAProxy with the repository config, 
     t.equal(env.REDIS_URL, 'redis://redis:6379', `${name}: the compose Redis`)
     t.equal(env.TRUST_PROXY, balancerAddress, `${name}: TRUST_PROXY names the balancer, so only it may name the client in X-Forwarded-For`)
     t.match(services[name]!.depends_on, { postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } })
+    t.match(env, { STORAGE: 's3', S3_ENDPOINT: 'http://minio:9000', S3_FORCE_PATH_STYLE: 'true' }, `${name}: stored files in the compose MinIO, which every gateway reaches`)
+    t.match(services[name]!.depends_on, { 'minio-bucket': { condition: 'service_completed_successfully' } }, `${name}: starts once the bucket exists`)
   }
+  t.ok('minio' in services, 'a MinIO service')
   t.ok(['postgres', 'redis'].every((name) => name in services), 'PostgreSQL and Redis services')
   t.ok(balancer.image?.startsWith('haproxy:'), 'HAProxy')
   const mount = (balancer.volumes ?? []).find((volume) => volume.endsWith(':/usr/local/etc/haproxy/haproxy.cfg:ro'))

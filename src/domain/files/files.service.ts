@@ -5,30 +5,17 @@ import { DomainError } from '../errors.ts'
 import type { UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { inTransaction } from '../../platform/transaction.ts'
-import { IMAGE_KINDS, type FileKind } from '../../platform/filetype.ts'
 import { fileUrlPath, storedPathOf } from '../../platform/storage.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
-import { AVATAR_MAX_BYTES } from '../accounts/profile.service.ts'
 import type { GroupsService } from '../groups/groups.service.ts'
+import { CHAT_FILE_TYPES, uploadLimits } from './upload-limits.ts'
+import { directUploadForm, directUploadPath, settledUpload } from './direct-uploads.ts'
 import type { PicturesService } from './pictures.service.ts'
 import { claimUpload, findChatUpload, findPictureUpload, findUpload, insertUpload } from './uploads.repository.ts'
 
-const MB = 1024 * 1024
-const TICKET_TTL_SECONDS = 3600
+export const TICKET_TTL_SECONDS = 3600
 
-/** file_type of /file/upload/chat: 1xx chat files, 2xx group shared files. */
-const CHAT_FILE_TYPES: Record<number, { accept: readonly FileKind[] | 'any'; maxBytes: number }> = {
-  100: { accept: 'any', maxBytes: 50 * MB },
-  101: { accept: ['amr'], maxBytes: 10 * MB },
-  102: { accept: IMAGE_KINDS, maxBytes: 20 * MB },
-  103: { accept: ['mp4'], maxBytes: 100 * MB },
-  104: { accept: ['mp3'], maxBytes: 10 * MB },
-  200: { accept: 'any', maxBytes: 50 * MB },
-  201: { accept: ['amr'], maxBytes: 10 * MB },
-  202: { accept: IMAGE_KINDS, maxBytes: 20 * MB },
-  203: { accept: ['mp4'], maxBytes: 100 * MB },
-}
-export const UPLOAD_MAX_BYTES = 100 * MB
+export { CHAT_FILE_TYPES, UPLOAD_MAX_BYTES } from './upload-limits.ts'
 
 export type UploadPurpose = 'avatar_user' | 'avatar_group' | 'chat'
 
@@ -65,9 +52,16 @@ export class FilesService {
     await insertUpload(this.ctx.db, {
       id, app_id: actor.appId, user_id: actor.userId, purpose,
       file_type: target.fileType ?? 0, to_type: target.toType ?? 0, to_id: target.toId ?? 0,
-      expires_at: new Date(this.ctx.now() + TICKET_TTL_SECONDS * 1000), stored_path: null, size: null, mime: null, uploaded_at: null,
+      expires_at: new Date(this.ctx.now() + TICKET_TTL_SECONDS * 1000), uploaded_at: null, size: null, mime: null,
+      // With direct uploads the key is fixed now: the client stores it, the gateway settles it when it is first downloaded.
+      stored_path: this.ctx.files.directUploads ? directUploadPath(purpose) : null,
     })
     return id
+  }
+
+  /** The POST form a ticket's upload goes to when clients upload straight to the store; undefined when they upload to the gateway. */
+  async uploadForm(ticketId: string) {
+    return directUploadForm(this.ctx, ticketId)
   }
 
   /** Stores the upload a ticket allows, once; refused content leaves nothing behind. */
@@ -75,9 +69,7 @@ export class FilesService {
     const ticket = await findUpload(this.ctx.db, ticketId)
     if (!ticket || ticket.expires_at.getTime() <= this.ctx.now()) throw new DomainError('BAD_PARAMETER', 'this upload URL is unknown or has expired; ask for a new one')
     if (ticket.uploaded_at) throw new DomainError('BAD_PARAMETER', 'this upload URL was already used; ask for a new one')
-    const limits = ticket.purpose === 'chat'
-      ? { folder: 'chat', ...CHAT_FILE_TYPES[ticket.file_type]! }
-      : { folder: 'avatars', accept: ['jpeg', 'png', 'bmp', 'gif', 'webp'] as const, maxBytes: AVATAR_MAX_BYTES }
+    const limits = uploadLimits(ticket.purpose, ticket.file_type)
     const stored = await this.ctx.files.save(content, limits)
     // The ticket is used and the file recorded as its uploader's (or its group's) in one step.
     const used = await inTransaction(this.ctx.db, async (trx) => {
@@ -95,6 +87,8 @@ export class FilesService {
       await this.ctx.files.remove(stored.path)
       throw new DomainError('BAD_PARAMETER', 'this upload URL was already used; ask for a new one')
     }
+    // A direct-upload ticket sent through the gateway instead: whatever reached its fixed key is nobody's.
+    if (ticket.stored_path) await this.ctx.files.remove(ticket.stored_path)
     return { id: ticketId, purpose: ticket.purpose, urlPath: fileUrlPath(stored.path), size: stored.size, mime: stored.mime }
   }
 
@@ -106,16 +100,18 @@ export class FilesService {
     const row = /^[0-9a-f]{32}$/.test(fileSign)
       ? await findChatUpload(this.ctx.db, appId, fileSign)
       : undefined
-    if (!row?.stored_path) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no chat file has this file_sign')
-    return { storedPath: row.stored_path, mime: row.mime ?? 'application/octet-stream' }
+    const file = row && await this.settled(fileSign, row)
+    if (!file) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no chat file has this file_sign')
+    return file
   }
 
   /** An avatar by the object name of its download URL: a ticket id, a store path or a /files/ URL path. */
   async avatarFile(objectName: string): Promise<string> {
     if (/^[0-9a-f]{32}$/.test(objectName)) {
       const row = await findPictureUpload(this.ctx.db, objectName)
-      if (!row?.stored_path) throw new DomainError('SHARED_FILE_NOT_FOUND', 'nothing was uploaded with this ticket yet')
-      return row.stored_path
+      const file = row && await this.settled(objectName, row)
+      if (!file) throw new DomainError('SHARED_FILE_NOT_FOUND', 'nothing was uploaded with this ticket yet')
+      return file.storedPath
     }
     const path = storedPathOf(objectName) ?? objectName
     if (!path.startsWith('avatars/') && !path.startsWith('covers/')) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no such avatar')
@@ -140,6 +136,13 @@ export class FilesService {
       expires_at: new Date(this.ctx.now()), stored_path: source.storedPath, size: original.size, mime: source.mime, uploaded_at: new Date(this.ctx.now()),
     })
     return id
+  }
+
+  /** A ticket's stored file; a direct upload not settled yet is settled in one transaction. */
+  private async settled(ticketId: string, row: { stored_path: string | null; mime: string | null; uploaded_at: Date | null }) {
+    if (row.stored_path && row.uploaded_at) return { storedPath: row.stored_path, mime: row.mime ?? 'application/octet-stream' }
+    if (!row.stored_path) return undefined
+    return inTransaction(this.ctx.db, (trx) => settledUpload(this.ctx, trx, ticketId))
   }
 
   private async checkTarget(actor: UserActor, toType: number | undefined, toId: number | undefined): Promise<void> {

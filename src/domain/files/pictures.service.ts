@@ -3,6 +3,7 @@ import { DomainError } from '../errors.ts'
 import type { DomainContext } from '../context.ts'
 import type { Db } from '../../platform/db.ts'
 import { fileUrlPath, FILES_URL_PREFIX, storedPathOfAnyUrl } from '../../platform/storage.ts'
+import { settledUpload } from './direct-uploads.ts'
 import { deleteStoredFile, giveToGroup, insertStoredFile, isShown, lockStoredFile, ticketPicture } from './stored-files.repository.ts'
 
 /** Who sets a picture: a user (null for an admin token acting for a group), for itself or for a group. */
@@ -97,7 +98,7 @@ export class PicturesService {
     const download = /^\/file\/download\/avatar\?object_name=([^&#]+)$/.exec(local)
     if (download) {
       const object = decodeURIComponent(download[1]!)
-      const path = TICKET.test(object) ? await ticketPicture(db, object) : object.replace(/^\/?files\//, '')
+      const path = TICKET.test(object) ? await this.ticketPicture(db, object) : object.replace(/^\/?files\//, '')
       if (!path) throw new DomainError('BAD_PARAMETER', 'nothing was uploaded with this upload URL yet')
       return this.stored(path)
     }
@@ -107,6 +108,12 @@ export class PicturesService {
     if (path !== undefined && STORED_PATH.test(path)) return this.stored(path)
     // Another URL of this server (a default picture): shown as given, never removed.
     return { kind: 'external', value }
+  }
+
+  /** The picture an avatar ticket stored (a direct upload settled in `db`, the caller's transaction). */
+  private async ticketPicture(db: Db, ticketId: string): Promise<string | undefined> {
+    if (!await ticketPicture(db, ticketId)) return undefined
+    return (await settledUpload(this.ctx, db, ticketId))?.storedPath
   }
 
   private stored(path: string): { kind: 'stored'; path: string } {

@@ -20,10 +20,18 @@ export async function claimUpload(db: Db, id: string, stored: { path: string; si
 }
 
 export async function findChatUpload(db: Db, appId: string, id: string) {
-  return db.selectFrom('uploads').select(['stored_path', 'mime']).where('id', '=', id).where('app_id', '=', appId).where('purpose', '=', 'chat').executeTakeFirst()
+  return db.selectFrom('uploads').select(['stored_path', 'mime', 'uploaded_at']).where('id', '=', id).where('app_id', '=', appId).where('purpose', '=', 'chat').executeTakeFirst()
 }
 
 /** An avatar or cover upload by its ticket id. */
 export async function findPictureUpload(db: Db, id: string) {
-  return db.selectFrom('uploads').select('stored_path').where('id', '=', id).where('purpose', '!=', 'chat').executeTakeFirst()
+  return db.selectFrom('uploads').select(['stored_path', 'mime', 'uploaded_at']).where('id', '=', id).where('purpose', '!=', 'chat').executeTakeFirst()
+}
+
+/** Marks a direct upload's ticket used, with what the store holds at its fixed key; false when it was used already. */
+export async function claimDirectUpload(db: Db, id: string, stored: { size: number; mime: string }): Promise<boolean> {
+  const claimed = await db.updateTable('uploads')
+    .set({ size: stored.size, mime: stored.mime, uploaded_at: sql`now()` })
+    .where('id', '=', id).where('uploaded_at', 'is', null).executeTakeFirst()
+  return Number(claimed.numUpdatedRows) === 1
 }

@@ -14,7 +14,7 @@ import { Id32, Int32 } from '../shared/wire.ts'
 const UploadUrls = Type.Object({
   upload_url: Type.String({ description: '上传地址：以 multipart/form-data（任一文件字段）POST 或 PUT 文件，一次有效，1小时内' }),
   download_url: Type.String({ description: '上传成功后文件的下载地址' }),
-  oss_body_param: Type.Object({}, { additionalProperties: Type.String(), description: '上传时须附带的表单字段（本服务不需要，为空对象）' }),
+  oss_body_param: Type.Object({}, { additionalProperties: Type.String(), description: '上传时须在文件字段之前附带的全部表单字段：经本服务上传时为空对象；直传对象存储（S3_DIRECT_UPLOAD）时为预签名 POST 策略的字段（key、Policy、X-Amz-*、Content-Type…），文件字段名为 file' }),
 })
 const Id = Id32
 const ToType = Type.Integer({ minimum: 1, maximum: 2, description: '1: 用户，2: 群组' })
@@ -37,11 +37,13 @@ export function fileRoutes(app: FastifyInstance): void {
       method: 'GET', url, summary, auth: 'user', params, data: UploadUrls,
       handler: async (p, { actor, userId }) => {
         const ticket = await files.createTicket({ ...actor, userId }, purpose, target(p))
+        // With S3_DIRECT_UPLOAD the client posts to the bucket with this form; the download URL settles the upload.
+        const form = await files.uploadForm(ticket)
         return {
-          upload_url: `${publicUrl}/file/upload/ticket/${ticket}`,
+          upload_url: form?.url ?? `${publicUrl}/file/upload/ticket/${ticket}`,
           // An avatar's final name is only known once its type is seen: the upload answers it.
           download_url: purpose === 'chat' ? chatDownload(ticket) : `${publicUrl}/file/download/avatar?object_name=${ticket}`,
-          oss_body_param: {},
+          oss_body_param: form?.fields ?? {},
         }
       },
     })

@@ -1,7 +1,7 @@
 // Turns anything thrown inside a request into a DomainError, so every surface renders one kind of error; what every surface does with it before rendering.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, isDomainError } from '../../domain/errors.ts'
-import { isDependencyUnavailable } from '../../platform/outage.ts'
+import { dependencyName, isDependencyUnavailable } from '../../platform/outage.ts'
 import { describeValidationZh } from './validation-zh.ts'
 import { DISPLAY_NAME_FORMAT } from './wire.ts'
 
@@ -23,7 +23,7 @@ export function codedErrorBody(error: DomainError) {
 export function toDomainError(error: unknown): { error: DomainError; internal: boolean } {
   if (isDomainError(error)) return { error, internal: error.key === 'INTERNAL' }
   if (isDependencyUnavailable(error)) {
-    return { error: new DomainError('SERVICE_UNAVAILABLE', `${error.dependency === 'database' ? 'the database' : 'Redis'} is unavailable for a moment; retry shortly`, { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS }), internal: false }
+    return { error: new DomainError('SERVICE_UNAVAILABLE', `${dependencyName(error.dependency)} is unavailable for a moment; retry shortly`, { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS }), internal: false }
   }
   const fastifyError = error as Partial<FastifyError>
   if (fastifyError.validation) {
