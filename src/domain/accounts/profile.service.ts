@@ -12,9 +12,9 @@ import { checkLegacyProfile } from './legacy-profile.ts'
 import { normalizeMobile } from './mobile.ts'
 import type { VerificationService } from './verification.service.ts'
 import type { BatchResult, LegacyProfileChanges, ProfileChanges, User } from './accounts.types.ts'
+import { AVATAR_MAX_BYTES } from '../files/upload-limits.ts'
 
 const TEXT_MAX = 4096
-export const AVATAR_MAX_BYTES = 3 * 1024 * 1024
 const AVATAR_TYPES = ['jpeg', 'png', 'bmp'] as const
 
 function checkText(name: string, value: string | undefined, max = TEXT_MAX): void {

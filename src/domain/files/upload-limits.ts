@@ -1,6 +1,8 @@
 // What each upload ticket may store: the folder, the kinds taken and the largest size.
 import { IMAGE_KINDS, MIME, type FileKind } from '../../platform/filetype.ts'
-import { AVATAR_MAX_BYTES } from '../accounts/profile.service.ts'
+
+/** The largest avatar or cover picture, however it is uploaded. */
+export const AVATAR_MAX_BYTES = 3 * 1024 * 1024
 
 const MB = 1024 * 1024
 

@@ -6,7 +6,7 @@ import { header } from '../shared/request-context.ts'
 import { clearSessionHeaders, setSessionHeaders } from './auth.ts'
 import { renderUserVO, UserVO } from './mapping.ts'
 import { given, legacyAction, optionalLegacyId } from './struts.ts'
-import { AVATAR_MAX_BYTES } from '../../domain/accounts/profile.service.ts'
+import { AVATAR_MAX_BYTES } from '../../domain/files/upload-limits.ts'
 import { DisplayName } from '../shared/wire.ts'
 
 const Md5Password = (description: string) => Type.String({ description: `${description}（MD5十六进制，可省略前导0）` })
