@@ -10,6 +10,7 @@ import { userDeviceRoutes } from './user-devices.routes.ts'
 import { fileRoutes } from './file.routes.ts'
 import { groupRoutes } from './group.routes.ts'
 import { messageRoutes } from './message.routes.ts'
+import { pushRoutes } from './push.routes.ts'
 
 export async function restSurface(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(sendRestError)
@@ -22,4 +23,5 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   rosterRoutes(app)
   groupRoutes(app)
   messageRoutes(app)
+  pushRoutes(app)
 }
