@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { ADMIN_TOKEN, buildTestApp, type TestApp } from '../helpers/app.ts'
 import { registerUser } from '../helpers/users.ts'
-import { apnsKey } from '../helpers/push-fakes/apns.ts'
+import { apnsKey, startFakeApns } from '../helpers/push-fakes/apns.ts'
+import { createApnsSender } from '../../src/platform/push/apns.ts'
+import { createTokenCache } from '../../src/platform/push/token-cache.ts'
 import { serviceAccountKey } from '../helpers/push-fakes/fcm.ts'
 import { tokenDigest } from '../../src/platform/tokens.ts'
 
@@ -172,6 +174,25 @@ t.test('push credentials: set per provider, sealed at rest, shown masked, unseal
     t.same(await push.credentialsFor('default', 'oppo'), { appKey: 'oppo-app-key', masterSecret: secrets.oppoMaster })
     t.same(await push.credentialsFor('default', 'webpush'), { subject: 'mailto:ops@example.com', publicKey: 'BPublicVapidKey', privateKey: secrets.vapid })
     t.equal(await push.credentialsFor('other-app', 'apns'), undefined, 'none set: nothing to send with')
+  })
+
+  await t.test('the APNs client signs with them and Apple (the local fake) accepts', async (t) => {
+    const fake = await startFakeApns({ publicKey: apns.publicKey, keyId: 'ABC123DEFG', teamId: 'TEAM123456', topic: 'com.example.im' })
+    const sender = createApnsSender({
+      productionUrl: fake.url,
+      sandboxUrl: fake.url,
+      timeoutMs: 5000,
+      tokens: createTokenCache(Date.now),
+      now: Date.now,
+      ca: [fake.ca],
+    })
+    t.teardown(async () => {
+      sender.close()
+      await fake.close()
+    })
+    const credentials = (await app.services.push.credentialsFor('default', 'apns', 'production'))!
+    t.match(await sender.send({ title: 'Hi', body: 'there' }, credentials, { token: 'b'.repeat(64) }), { outcome: 'ok', status: 200 })
+    t.match(fake.requests[0]?.headers, { 'apns-topic': 'com.example.im' })
   })
 
   await t.test('setting again replaces; a provider without credentials is a clear error', async (t) => {
