@@ -12,6 +12,7 @@ import { openPlatform, type PlatformOverrides } from './platform/platform.ts'
 import { loggerOptions } from './platform/log.ts'
 import { createSmsSender, type SmsSender } from './platform/sms.ts'
 import { createServices } from './domain/services.ts'
+import { secretBoxFromConfig } from './platform/push/secret-box.ts'
 import type { FriendDirectory, GroupDirectory } from './domain/messages/messages.types.ts'
 import { DomainError } from './domain/errors.ts'
 import './surfaces/shared/request-context.ts'
@@ -65,6 +66,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       kv: platform.kv,
       files: platform.files,
       sms: overrides.sms ?? createSmsSender(config, app.log),
+      pushSecrets: secretBoxFromConfig(config),
       now: overrides.now ?? Date.now,
       settings: {
         defaultAppId: config.DEFAULT_APP_ID,

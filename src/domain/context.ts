@@ -4,6 +4,7 @@ import type { Bus } from '../platform/bus.ts'
 import type { Kv } from '../platform/kv.ts'
 import type { FileStore } from '../platform/storage.ts'
 import type { SmsSender } from '../platform/sms.ts'
+import type { SecretBox } from '../platform/push/secret-box.ts'
 import type { LoginThrottleSettings } from './accounts/login-throttle.ts'
 
 export interface DomainContext {
@@ -12,6 +13,8 @@ export interface DomainContext {
   readonly kv: Kv
   readonly files: FileStore
   readonly sms: SmsSender
+  /** Seals and opens push credentials (PUSH_SECRET_KEY); absent when the key is not configured. */
+  readonly pushSecrets?: SecretBox
   /** Epoch ms; tests move it to expire tokens and codes. */
   readonly now: () => number
   readonly settings: {

@@ -21,6 +21,7 @@ import { MessagesService } from './messages/messages.service.ts'
 import { ConversationResolver } from './messages/conversation-resolver.ts'
 import { PresenceService } from './messages/presence.service.ts'
 import { RetentionService } from './retention/retention.service.ts'
+import { PushService } from './push/push.service.ts'
 import type { FriendDirectory, GroupDirectory } from './messages/messages.types.ts'
 import { friendDirectory, groupDirectory } from './messages/directories.ts'
 
@@ -46,6 +47,8 @@ export interface Services {
   readonly conversations: ConversationResolver
   readonly presence: PresenceService
   readonly retention: RetentionService
+  /** Push credentials, /push/notify tasks and their counts; also the push worker's PushCredentialSource. */
+  readonly push: PushService
 }
 
 /** What messaging asks of groups and rosters; tests hand in their own. */
@@ -98,5 +101,6 @@ export function createServices(platformCtx: DomainContext, directories: Director
     conversations: new ConversationResolver(groupDir),
     presence: new PresenceService(ctx),
     retention: new RetentionService(accounts, verification, messages),
+    push: new PushService(ctx),
   }
 }

@@ -18,6 +18,16 @@ export async function addTags(db: Db, userId: number, tags: string[]): Promise<n
   return Number(n)
 }
 
+/** The app's users with any of the tags (user_push_tags has no app: the user's row says which). */
+export async function usersTagged(db: Db, appId: string, tags: string[]): Promise<number[]> {
+  if (tags.length === 0) return []
+  const rows = await db.selectFrom('user_push_tags').innerJoin('users', 'users.id', 'user_push_tags.user_id')
+    .select('user_push_tags.user_id').distinct()
+    .where('users.app_id', '=', appId).where('user_push_tags.tag', 'in', tags)
+    .orderBy('user_push_tags.user_id').execute()
+  return rows.map((r) => r.user_id)
+}
+
 export async function removeTags(db: Db, userId: number, tags: string[] | 'all'): Promise<void> {
   let query = db.deleteFrom('user_push_tags').where('user_id', '=', userId)
   if (tags !== 'all') query = query.where('tag', 'in', tags)

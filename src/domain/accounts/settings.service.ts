@@ -1,11 +1,12 @@
 // User settings and push preferences: the settings object, single setters, alias, badge, tags, bound open ids.
 import { DomainError } from '../errors.ts'
 import type { DomainContext } from '../context.ts'
+import type { Db } from '../../platform/db.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { UserSettingsTable } from '../../platform/tables.ts'
 import { findSettings, toSettings } from './accounts.repository.ts'
 import { hasDeviceWithPushToken, pushTokenOf } from './devices.repository.ts'
-import { addTags, insertOpenId, listTags, openIdOwner, removeTags, updateSettings } from './settings.repository.ts'
+import { addTags, insertOpenId, listTags, openIdOwner, removeTags, updateSettings, usersTagged } from './settings.repository.ts'
 import { checkRange } from './rules.ts'
 import type { UserSettings } from './accounts.types.ts'
 
@@ -92,6 +93,11 @@ export class SettingsService {
     await inTransaction(this.ctx.db, async (trx) => {
       if (await addTags(trx, userId, clean) > MAX_TAGS) throw new DomainError('BAD_PARAMETER', `a user has at most ${MAX_TAGS} tags`)
     })
+  }
+
+  /** The app's users holding any of the tags (set with /user/push/tag): the `tag` audience of /push/notify. */
+  async usersTagged(appId: string, tags: string[], db: Db = this.ctx.db): Promise<number[]> {
+    return usersTagged(db, appId, [...new Set(tags.map((t) => t.trim()))])
   }
 
   async removeTags(userId: number, tags: string[] | 'all'): Promise<void> {

@@ -26,6 +26,7 @@ export const ZH_REASON: Record<ErrorKey, string> = {
   SMS_UNAVAILABLE: '验证码发送失败，请稍后再试',
   NOT_FRIEND: '对方不是您的好友',
   NOT_SUPPORTED: '本服务不提供该功能',
+  PUSH_NOT_CONFIGURED: '推送未配置',
   INTERNAL: '服务器错误，请稍后再试',
   GROUP_NOT_FOUND: '群不存在',
   NOT_GROUP_MEMBER: '您不是该群成员',
