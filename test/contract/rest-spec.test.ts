@@ -72,7 +72,7 @@ t.test('every operation is routed, and its schemas hold every documented field',
 
   for (const op of operations) {
     const key = `${op.method} ${op.path}`
-    const routed = app.hasRoute({ method: op.method as 'GET', url: op.path })
+    const routed = app.hasRoute({ method: op.method, url: op.path })
     if (PENDING_OPERATIONS.has(key)) {
       t.notOk(routed, `${key} is routed: take it off the pending list`)
       continue

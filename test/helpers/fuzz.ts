@@ -342,5 +342,5 @@ export function toInject(route: Route, generated: Generated, who: Credentials): 
     case 'latin1-charset': payload = Buffer.from(JSON.stringify(values), 'latin1'); headers['content-type'] = 'application/json; charset=latin1'; break
   }
   const search = `${query}${generated.oddQuery}`.replace(/^&/, '')
-  return { method: route.method as InjectOptions['method'], url: search ? `${url}?${search}` : url, headers, ...(payload !== undefined ? { payload } : {}) }
+  return { method: route.method, url: search ? `${url}?${search}` : url, headers, ...(payload !== undefined ? { payload } : {}) }
 }

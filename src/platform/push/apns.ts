@@ -104,7 +104,7 @@ export function createApnsSender(options: ApnsOptions): PushSender<'apns'> & { c
       }
       stream.setTimeout(options.timeoutMs, () => stream.close(constants.NGHTTP2_CANCEL))
       stream.setEncoding('utf8')
-      stream.on('response', (h) => { responseHeaders = h as Record<string, unknown> })
+      stream.on('response', (h) => { responseHeaders = h })
       stream.on('data', (chunk: string) => { text += chunk })
       stream.on('end', () => { done(); resolve({ status: Number(responseHeaders[':status'] ?? 0), headers: responseHeaders, body: text }) })
       stream.on('error', (error) => { done(); reject(error) })

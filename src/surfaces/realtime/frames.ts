@@ -58,5 +58,5 @@ export function parseClientFrame(text: string): ClientFrame | { error: string; i
   }
   const afterSeq = raw.after_seq ?? 0
   if (!isInt(afterSeq, 0, Number.MAX_SAFE_INTEGER)) return { error: 'after_seq must be an integer ≥ 0', id }
-  return { type: 'sync', id, conversation: { type: c.type, id: c.id as number }, afterSeq, limit }
+  return { type: 'sync', id, conversation: { type: c.type, id: c.id }, afterSeq, limit }
 }

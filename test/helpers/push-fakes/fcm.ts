@@ -60,7 +60,7 @@ export async function startFakeFcm(expect: { publicKey: KeyObject; clientEmail: 
     if (match[1] !== expect.projectId) return fcmError(403, 'PERMISSION_DENIED')
     if (!String(request.headers['content-type']).startsWith('application/json')) return fcmError(400, 'INVALID_ARGUMENT')
     const body = JSON.parse(request.body) as { message: Record<string, unknown> }
-    sends.push({ path: request.path, headers: request.headers as Record<string, unknown>, body })
+    sends.push({ path: request.path, headers: request.headers, body })
     const scripted = script.next()
     if (scripted) return scripted
     if (unregistered.has(String(body.message.token))) return fcmError(404, 'NOT_FOUND', 'UNREGISTERED')

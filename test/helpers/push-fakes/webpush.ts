@@ -34,7 +34,7 @@ export async function startFakeWebPush(expect: { publicKey: string; subject: str
     if (request.method !== 'POST' || !subscriber) return { status: 404, body: 'no such subscription' }
     const authorization = /^vapid t=([^,]+), k=([A-Za-z0-9_-]+)$/.exec(String(request.headers.authorization ?? ''))
     if (!authorization || authorization[2] !== expect.publicKey) return { status: 401, body: 'VAPID key missing or not the subscription\'s' }
-    const jwt = verifyJwt(authorization[1]!, vapidPublicKey(Buffer.from(authorization[2]!, 'base64url')), 'ES256')
+    const jwt = verifyJwt(authorization[1]!, vapidPublicKey(Buffer.from(authorization[2], 'base64url')), 'ES256')
     if (!jwt || jwt.claims.aud !== self!.url || jwt.claims.sub !== expect.subject || Number(jwt.claims.exp) * 1000 < Date.now()) {
       return { status: 403, body: 'VAPID JWT refused' }
     }
