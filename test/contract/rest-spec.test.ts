@@ -64,9 +64,9 @@ function documentedResponse(key: string, fields: Field[]): Field[] {
 
 t.test('every operation is routed, and its schemas hold every documented field', async (t) => {
   const app = await buildTestApp(t)
-  const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+  const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{
     paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; schema: Schema }>; requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>
-  }
+  }>()
   const keys = new Set(operations.map((o) => `${o.method} ${o.path}`))
   t.same([...PENDING_OPERATIONS].filter((k) => !keys.has(k)), [], 'the pending list names only real operations')
 

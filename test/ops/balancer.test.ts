@@ -6,6 +6,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { WebSocket } from 'ws'
+import { frameText } from '../../src/surfaces/realtime/frames.ts'
 import { checkConfig, haproxyBinary, startBalancer } from '../helpers/balancer.ts'
 import { freePort, realProcessesPossible, startProcess } from '../helpers/cluster.ts'
 import { freshDatabase } from '../helpers/database.ts'
@@ -30,7 +31,7 @@ async function socketThrough(wsUrl: string, token: string): Promise<{ ws: WebSoc
   const frames: Frame[] = []
   const waiters: Array<() => void> = []
   ws.on('message', (data) => {
-    frames.push(JSON.parse(data.toString()))
+    frames.push(JSON.parse(frameText(data)))
     for (const wake of waiters.splice(0)) wake()
   })
   const servedBy = await new Promise<string>((resolve, reject) => {
