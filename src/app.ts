@@ -146,7 +146,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await app.register(facadeSurface)
     await app.register(realtimeSurface(platform.bus))
     await app.ready()
-    return app
+    return await app
   } catch (error) {
     await app.close()
     throw error
@@ -162,7 +162,8 @@ function acceptEmptyJson(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if ((body as string).trim() === '') done(null, {})
-    else parseJson(request, body as string, done)
+    // Fastify's default JSON parser is the callback kind: it answers through `done` and returns nothing.
+    else void parseJson(request, body as string, done)
   })
 }
 
@@ -172,9 +173,9 @@ function sendNotFound(request: FastifyRequest, reply: FastifyReply) {
 }
 
 /** A URL the router cannot read (bad percent-encoding, an over-long path parameter) is a bad parameter, in its surface's envelope. */
-function sendFrameworkError(error: { code?: string }, request: FastifyRequest, reply: FastifyReply) {
+function sendFrameworkError(error: { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
   const reason = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the URL is not valid percent-encoded UTF-8'
-  return sendInSurface(new DomainError('BAD_PARAMETER', reason), request, reply)
+  sendInSurface(new DomainError('BAD_PARAMETER', reason), request, reply)
 }
 
 function sendInSurface(error: DomainError, request: FastifyRequest, reply: FastifyReply) {

@@ -4,6 +4,7 @@
  * C0 controls other than tab, line feed and carriage return, DEL, and the C1 controls. NUL cannot be
  * stored in PostgreSQL text at all; the others are never typed by a person and only hide or garble.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's whole job
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u
 /** Half of a surrogate pair without its other half (a broken "\ud83d" escape): not text, and not storable as UTF-8. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
@@ -14,6 +15,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * characters (which make two different names look the same). U+200D ZERO WIDTH JOINER is allowed
  * between two pictographs, where it joins an emoji sequence (👨‍👩‍👧).
  */
+// eslint-disable-next-line no-misleading-character-class -- the combining and joining marks are listed to be matched alone, each one refused
 const NAME_ONLY = /[\t\n\r\u00AD\u034F\u061C\u115F\u1160\u180E\u200B\u200C\u200E\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]/u
 const LONE_JOINER = /(?<!\p{Extended_Pictographic}\uFE0F?)\u200D|\u200D(?!\p{Extended_Pictographic})/u
 

@@ -57,12 +57,12 @@ export function redisBus(publisher: Redis, prefix: string, log: PlatformLog = si
     // ioredis renews the subscriptions on 'ready'; subscribing again (a no-op for Redis) resolves once they are live.
     subscriber.subscribe(...handlers.keys()).then(
       () => { for (const handler of resumed) handler() },
-      (error) => log.warn({ err: error }, 'could not renew the Redis subscriptions'),
+      (error: unknown) => log.warn({ err: error }, 'could not renew the Redis subscriptions'),
     )
   })
   return {
     async publish(channel, message) {
-      await publisher.publish(prefix + channel, message).catch((error) => {
+      await publisher.publish(prefix + channel, message).catch((error: unknown) => {
         // The connection's watcher already warned of the outage: one line per lost doorbell is detail.
         log.debug({ err: error, channel }, 'a doorbell was lost: Redis did not take it')
       })

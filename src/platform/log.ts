@@ -29,7 +29,7 @@ const VALUE_FIELDS = ['params', 'parameters', 'values', 'bindings', 'detail', 'w
 
 /** An error as pino's standard serializer shows it, without the values it was given; causes likewise. */
 function serializeError(error: unknown): { type: string; message: string; stack: string; [key: string]: unknown } {
-  return scrub(stdSerializers.err(error as Error) as unknown as Record<string, unknown>, 0) as { type: string; message: string; stack: string }
+  return scrub(stdSerializers.err(error as Error), 0) as { type: string; message: string; stack: string }
 }
 
 /** A copy of `node` without value fields, at every depth (to a point). */

@@ -2,6 +2,7 @@
 import { sql } from 'kysely'
 import { WebSocket, WebSocketServer } from 'ws'
 import { newToken, tokenDigest } from '../../src/platform/tokens.ts'
+import { frameText } from '../../src/surfaces/realtime/frames.ts'
 import type { Fixture } from './fixture.ts'
 import { BARE_INSERT_PATH } from './bare.ts'
 import { groupOf } from './groups.ts'
@@ -149,7 +150,7 @@ export async function fanOut(f: Fixture, count = 1000) {
     await arrived
   }
   // The frame the bare server sends: one real frame of ours, byte for byte.
-  ours[0]!.once('message', (data) => { sample = data.toString() })
+  ours[0]!.once('message', (data) => { sample = frameText(data) })
   await oursRound()
 
   const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 })

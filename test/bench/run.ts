@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   const fixture = await openFixture()
   // Ctrl-C mid-run still removes the temporary database directory.
   process.once('SIGINT', () => {
-    fixture.close().finally(() => process.exit(130))
+    fixture.close().then(() => process.exit(130), (error: unknown) => { console.error(error); process.exit(130) })
   })
   try {
     console.log(`im-gateway bench: ${fixture.databaseKind}${process.env.REDIS_URL ? ' + redis' : ''}, `

@@ -9,6 +9,7 @@ import { matchValue, type MatchContext } from '../../src/cli/replay/matchers.ts'
 import { checkFixture, findFixtureFiles, type Fixture } from '../../src/cli/replay/fixture.ts'
 import { replayFixture, type Target } from '../../src/cli/replay/runner.ts'
 import { Variables } from '../../src/cli/replay/template.ts'
+import { asyncListener } from '../helpers/http-listener.ts'
 
 function compare(expected: unknown, actual: unknown, options: { vars?: Variables; place?: 'body' | 'header'; ignoreFieldOrder?: boolean } = {}) {
   const ctx: MatchContext = { vars: options.vars ?? new Variables(), place: options.place ?? 'body', ignoreFieldOrder: options.ignoreFieldOrder ?? false, differences: [] }
@@ -117,7 +118,7 @@ t.test('pending/ folders are skipped unless asked for', async (t) => {
 
 t.test('requests: form, typed JSON, query, multipart (inline, from a file, padded), SMS outbox; a failed setup skips the rest', async (t) => {
   // An echo server: answers what it received, so the fixture's expectations check the encoding.
-  const server = createServer(async (request, response) => {
+  const server = createServer(asyncListener(async (request, response) => {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
     const raw = Buffer.concat(chunks)
@@ -129,7 +130,7 @@ t.test('requests: form, typed JSON, query, multipart (inline, from a file, padde
       bigger: raw.length > 3 * 1024 * 1024,
       text: raw.length < 2000 ? raw.toString('latin1') : '',
     }))
-  })
+  }))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
   const dir = mkdtempSync(join(tmpdir(), 'replay-req-'))

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ADMIN_TOKEN, buildTestApp } from '../helpers/app.ts'
+import { asyncListener } from '../helpers/http-listener.ts'
 import { findFixtureFiles, loadFixture } from '../../src/cli/replay/fixture.ts'
 import { replayFixture, type Target } from '../../src/cli/replay/runner.ts'
 import { exchangeLines } from '../../src/cli/replay/report.ts'
@@ -32,7 +33,7 @@ async function startTarget(t: Teardown): Promise<Target> {
 
 /** A proxy in front of the app that rewrites the JSON body of one path: "the server changed one field". */
 async function tamperingProxy(t: Teardown, target: Target, path: string, tamper: (body: any) => void): Promise<Target> {
-  const proxy: Server = createServer(async (request, response) => {
+  const proxy: Server = createServer(asyncListener(async (request, response) => {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
     const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>
@@ -45,7 +46,7 @@ async function tamperingProxy(t: Teardown, target: Target, path: string, tamper:
     }
     const out = Object.fromEntries([...upstream.headers].filter(([name]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)))
     response.writeHead(upstream.status, out).end(text)
-  })
+  }))
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => proxy.close(() => resolve())))
   return { ...target, baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }

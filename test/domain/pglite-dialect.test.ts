@@ -5,8 +5,9 @@ import { openPglite } from '../../src/platform/db.ts'
 import { freshDatabase } from '../helpers/database.ts'
 
 t.test('two concurrent transactions: one rolls back, the other commits and its write survives', async (t) => {
-  const { db, close } = await openPglite()
-  t.teardown(close)
+  const database = await openPglite()
+  t.teardown(() => database.close())
+  const db = database.db
   await sql`create table items (name text primary key)`.execute(db)
   const table = db as unknown as import('kysely').Kysely<{ items: { name: string } }>
 
@@ -32,8 +33,8 @@ t.test('two concurrent transactions: one rolls back, the other commits and its w
 })
 
 t.test('count(*) and bigint come back as numbers, on PGlite and pg alike', async (t) => {
-  const { database: { db, close }, drop } = await freshDatabase()
-  t.teardown(async () => { await close(); await drop() })
-  const { rows } = await sql<{ n: number; b: number }>`select count(*) as n, 9007199254740991::bigint as b`.execute(db)
+  const { database, drop } = await freshDatabase()
+  t.teardown(async () => { await database.close(); await drop() })
+  const { rows } = await sql<{ n: number; b: number }>`select count(*) as n, 9007199254740991::bigint as b`.execute(database.db)
   t.same(rows[0], { n: 1, b: 9007199254740991 })
 })

@@ -105,7 +105,7 @@ export interface TestDatabase {
   database: Database
   /** Where a second process would connect (pg only). */
   url?: string
-  drop(): Promise<void>
+  drop: () => Promise<void>
 }
 
 /** A new, migrated, empty database: on PostgreSQL when DATABASE_URL is set, else embedded. */

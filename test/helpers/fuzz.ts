@@ -260,7 +260,8 @@ function percent(text: string): string {
 function scalar(value: unknown): string {
   if (typeof value === 'string') return value
   if (value === null || value === undefined) return ''
-  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+  if (typeof value === 'object') return JSON.stringify(value)
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : ''
 }
 
 /** `a=1&b=2`, arrays as repeated keys, objects as JSON text; `duplicate` repeats every key with a second value. */
@@ -342,5 +343,5 @@ export function toInject(route: Route, generated: Generated, who: Credentials): 
     case 'latin1-charset': payload = Buffer.from(JSON.stringify(values), 'latin1'); headers['content-type'] = 'application/json; charset=latin1'; break
   }
   const search = `${query}${generated.oddQuery}`.replace(/^&/, '')
-  return { method: route.method as InjectOptions['method'], url: search ? `${url}?${search}` : url, headers, ...(payload !== undefined ? { payload } : {}) }
+  return { method: route.method, url: search ? `${url}?${search}` : url, headers, ...(payload !== undefined ? { payload } : {}) }
 }

@@ -1,5 +1,6 @@
 // A WebSocket client that behaves as the protocol asks: keeps the seqs it holds per conversation, and after every reconnection syncs what it missed.
 import { WebSocket } from 'ws'
+import { frameText } from '../../src/surfaces/realtime/frames.ts'
 import type { Frame } from './sockets.ts'
 
 export class Receiver {
@@ -39,7 +40,7 @@ export class Receiver {
       let ready = false
       this.lastOnSocket = new Map()
       ws.on('message', (data) => {
-        const frame = JSON.parse(data.toString()) as Frame
+        const frame = JSON.parse(frameText(data)) as Frame
         if (frame.type === 'ready') {
           ready = true
           this.ws = ws

@@ -1,6 +1,7 @@
 // A real WebSocket client for tests: collects frames, waits for the ones asked for, and says what it saw when they do not come.
 import { WebSocket } from 'ws'
 import type { FastifyInstance } from 'fastify'
+import { frameText } from '../../src/surfaces/realtime/frames.ts'
 
 export type Frame = Record<string, any>
 
@@ -29,7 +30,7 @@ export async function openSocket(baseUrl: string, token: string, how: 'header' |
   const taken = new Set<Frame>()
   const waiters: Array<() => void> = []
   ws.on('message', (data) => {
-    frames.push(JSON.parse(data.toString()))
+    frames.push(JSON.parse(frameText(data)))
     for (const wake of waiters.splice(0)) wake()
   })
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {

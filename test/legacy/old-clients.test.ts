@@ -42,7 +42,7 @@ t.test('legacy surface as old clients call it', async (t) => {
     const user = await registerUser(app, 'zeros_user', password)
     const login = await app.inject({ method: 'POST', url: '/user/user!login', headers: FORM, payload: form({ 'userVO.userName': 'zeros_user', 'userVO.password': javaDigest(password) }) })
     t.match(login.json(), { success: true, info: '登录成功', data: { userVO: { userId: user.userId } } }, 'logs in with the short digest')
-    const facade = await app.inject({ method: 'GET', url: '/api/im/token/', headers: { authorization: `Token ${login.headers.accesstoken}` } })
+    const facade = await app.inject({ method: 'GET', url: '/api/im/token/', headers: { authorization: `Token ${String(login.headers.accesstoken)}` } })
     t.equal(facade.statusCode, 200, 'the session works on the facade')
     t.equal((await restLogin('zeros_user', password)).code, 200, 'and the plaintext on REST')
 

@@ -6,6 +6,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { WebSocket } from 'ws'
+import { frameText } from '../../src/surfaces/realtime/frames.ts'
 import { checkConfig, haproxyBinary, startBalancer } from '../helpers/balancer.ts'
 import { freePort, realProcessesPossible, startProcess } from '../helpers/cluster.ts'
 import { freshDatabase } from '../helpers/database.ts'
@@ -30,7 +31,7 @@ async function socketThrough(wsUrl: string, token: string): Promise<{ ws: WebSoc
   const frames: Frame[] = []
   const waiters: Array<() => void> = []
   ws.on('message', (data) => {
-    frames.push(JSON.parse(data.toString()))
+    frames.push(JSON.parse(frameText(data)))
     for (const wake of waiters.splice(0)) wake()
   })
   const servedBy = await new Promise<string>((resolve, reject) => {
@@ -160,7 +161,7 @@ t.test('two gateways behind HAProxy with the repository config', { skip }, async
   await pause(1_500)
   const beforeStop = acknowledged.size
   t.ok(beforeStop > 0, `the load runs (${beforeStop} sends acknowledged)`)
-  const stopped = gateways[1]!
+  const stopped = gateways[1]
   const stoppingAt = Date.now()
   await stopped.stop('graceful')
   const stoppedAt = Date.now()
@@ -205,11 +206,11 @@ t.test('two gateways behind HAProxy with the repository config', { skip }, async
     }
     t.same(receiver.outOfOrder, [], `recipient ${r}: on each socket, frames in seq order and never twice`)
   }
-  t.ok(gateways[0]!.alive(), 'gateway-1 carried on')
-  t.notMatch(gateways[0]!.stderr(), /Unhandled|uncaught/i, 'no unhandled error was printed')
+  t.ok(gateways[0].alive(), 'gateway-1 carried on')
+  t.notMatch(gateways[0].stderr(), /Unhandled|uncaught/i, 'no unhandled error was printed')
   t.comment(`${acknowledged.size} messages through the balancer; ${retried.length} attempts answered otherwise and retried${retried.length ? `: ${[...new Set(retried)].slice(0, 5).join(' | ')}` : ''}`)
   await Promise.all(receivers.map((r) => r.stop()))
-  await gateways[0]!.stop()
+  await gateways[0].stop()
   await balancer.stop()
 })
 

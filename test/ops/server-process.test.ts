@@ -28,7 +28,7 @@ function runServer(env: Record<string, string>, onReady?: (port: number) => Prom
       const port = stdout.match(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/)?.[1]
       if (port && !ready) {
         ready = true
-        Promise.resolve(onReady?.(Number(port))).then(() => child.kill('SIGTERM'), (error) => { child.kill('SIGTERM'); reject(error) })
+        Promise.resolve(onReady?.(Number(port))).then(() => child.kill('SIGTERM'), (error: unknown) => { child.kill('SIGTERM'); reject(error instanceof Error ? error : new Error(String(error))) })
       }
     })
     child.stderr.on('data', (chunk) => { stderr += chunk })

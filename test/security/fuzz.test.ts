@@ -77,9 +77,14 @@ function failureOf(result: { errorInstance?: unknown }): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/** A payload or URL as text (toInject makes strings; the type allows objects too). */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
 function describe(request: ReturnType<typeof toInject>): string {
-  const payload = request.payload === undefined ? '' : Buffer.isBuffer(request.payload) ? `<${request.payload.length} bytes>` : String(request.payload).slice(0, 400)
-  return `${request.method} ${String(request.url).slice(0, 400)} ${JSON.stringify(request.headers)} ${payload}`
+  const payload = request.payload === undefined ? '' : Buffer.isBuffer(request.payload) ? `<${request.payload.length} bytes>` : text(request.payload).slice(0, 400)
+  return `${request.method} ${text(request.url).slice(0, 400)} ${JSON.stringify(request.headers)} ${payload}`
 }
 
 t.test(`fuzz every route of REST, legacy and the facade (seed ${SEED})`, async (t) => {

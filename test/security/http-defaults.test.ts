@@ -53,7 +53,7 @@ t.test('CORS allows every method the documents use, with the headers MaxIM clien
     })
     t.equal(r.statusCode, 204, `${method}: preflight answered`)
     const methods = String(r.headers['access-control-allow-methods']).split(/,\s*/)
-    t.ok(methods.includes(method), `${method} is allowed (${methods})`)
+    t.ok(methods.includes(method), `${method} is allowed (${methods.join(', ')})`)
     const headers = String(r.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/)
     t.same(requested.split(',').filter((h) => !headers.includes(h)), [], `${method}: every SDK header is allowed`)
   }
@@ -85,7 +85,7 @@ t.test('timeouts: configured on the server, and a client that never finishes its
   const answer = await new Promise<string>((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: gateway.test\r\nX-Slow: '))
     let received = ''
-    socket.on('data', (chunk) => { received += chunk })
+    socket.on('data', (chunk: Buffer) => { received += chunk.toString('utf8') })
     socket.on('close', () => resolve(received))
     socket.on('error', reject)
     setTimeout(() => { socket.destroy(); reject(new Error('the server kept the connection open')) }, 20_000).unref()

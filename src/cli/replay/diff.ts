@@ -34,7 +34,8 @@ export function jsonType(value: unknown): string {
 /** A value as it appears in JSON, shortened for one line, with its type. */
 export function show(value: unknown): string {
   if (value === undefined) return '(absent)'
-  let text = JSON.stringify(value) ?? String(value)
+  // JSON.stringify gives undefined only for what JSON cannot hold (a function, a symbol): named by its type.
+  let text = JSON.stringify(value) ?? `(${typeof value})`
   if (text.length > 120) text = `${text.slice(0, 117)}...`
   return `${text} (${jsonType(value)})`
 }

@@ -120,7 +120,7 @@ function matchFields(expected: Record<string, unknown>, actual: Record<string, u
     ctx.differences.push({ path: formatPath([...path, key]), message: `unexpected field, got ${show(actual[key])}`, actual: actual[key] })
   }
   // Order is judged only when both sides have the same fields: otherwise the missing or extra field is the news.
-  const wanted = Object.keys(expected).filter((key) => !(isMatcher(expected[key]) && '$absent' in (expected[key] as Matcher)))
+  const wanted = Object.keys(expected).filter((key) => !(isMatcher(expected[key]) && '$absent' in (expected[key])))
   const got = Object.keys(actual)
   if (ctx.ignoreFieldOrder || extra.length > 0 || wanted.length !== got.length) return
   if (wanted.join('\u0000') !== got.join('\u0000')) {
@@ -141,7 +141,7 @@ function matchMatcher(m: Matcher, actual: unknown, path: PathPart[], ctx: MatchC
   if ('$literal' in m) {
     if (JSON.stringify(actual) !== JSON.stringify(m.$literal)) differ(`expected ${show(m.$literal)}, got ${show(actual)}`, m.$literal)
   } else if ('$any' in m) {
-    if (!isOfType(actual, m.$any as string, ctx.place)) differ(`expected any ${m.$any}, got ${show(actual)}`)
+    if (!isOfType(actual, m.$any as string, ctx.place)) differ(`expected any ${String(m.$any)}, got ${show(actual)}`)
   } else if ('$regex' in m) {
     const pattern = ctx.vars.interpolate(m.$regex as string, escapeRegExp)
     if (typeof actual !== 'string') differ(`expected a string matching /${pattern}/, got ${show(actual)}`)
@@ -149,7 +149,7 @@ function matchMatcher(m: Matcher, actual: unknown, path: PathPart[], ctx: MatchC
   } else if ('$same' in m) {
     const captured = ctx.vars.get(m.$same as string)
     const want = ctx.place === 'header' && typeof captured !== 'string' ? JSON.stringify(captured) : captured
-    if (JSON.stringify(actual) !== JSON.stringify(want)) differ(`expected the same as {{${m.$same}}} = ${show(want)}, got ${show(actual)}`, want)
+    if (JSON.stringify(actual) !== JSON.stringify(want)) differ(`expected the same as {{${String(m.$same)}}} = ${show(want)}, got ${show(actual)}`, want)
   } else if ('$contains' in m) {
     if (!isPlainObject(actual)) differ(`expected an object, got ${show(actual)}`)
     else matchFields(m.$contains as Record<string, unknown>, actual, path, ctx, false)
@@ -171,12 +171,12 @@ function isOfType(value: unknown, type: string, place: Place): boolean {
 }
 
 function describeMatcher(m: Matcher): string {
-  if ('$any' in m) return `any ${m.$any}`
-  if ('$regex' in m) return `a string matching /${m.$regex}/`
-  if ('$same' in m) return `the same as {{${m.$same}}}`
+  if ('$any' in m) return `any ${String(m.$any)}`
+  if ('$regex' in m) return `a string matching /${String(m.$regex)}/`
+  if ('$same' in m) return `the same as {{${String(m.$same)}}}`
   if ('$contains' in m) return 'an object'
   if ('$literal' in m) return show(m.$literal)
-  return `a value for {{${m.$capture}}}`
+  return `a value for {{${String(m.$capture)}}}`
 }
 
 /** For messages: the expected value with its placeholders filled in where possible. */

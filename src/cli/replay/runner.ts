@@ -73,7 +73,7 @@ async function replayExchange(exchange: Exchange, index: number, loaded: LoadedF
       response = await sendRequest(targetUrl(target.baseUrl, request.path), request, target.timeoutMs ?? 30_000)
     } catch (error) {
       const cause = (error as { cause?: { message?: string } }).cause?.message
-      throw new Error(`request failed: ${(error as Error).message}${cause ? ` (${cause})` : ''}`)
+      throw new Error(`request failed: ${(error as Error).message}${cause ? ` (${cause})` : ''}`, { cause: error })
     }
     const { text, headers } = response
     result.durationMs = Date.now() - started

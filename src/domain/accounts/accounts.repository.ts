@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { DomainError } from '../errors.ts'
 import type { Db } from '../../platform/db.ts'
 import type { NewUser, UserRow, UserSettingsRow } from '../../platform/tables.ts'
-import { toUser, type LoginName, type User, type UserSettings } from './accounts.types.ts'
+import { toUser, type LoginName, type UserSettings } from './accounts.types.ts'
 
 export { toUser }
 import { resolveLoginName } from './rules.ts'

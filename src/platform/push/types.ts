@@ -156,7 +156,7 @@ export function androidOptions(n: PushNotification, vendor: 'huawei' | 'xiaomi' 
   const merged: Record<string, unknown> = { ...(n.android ?? {}) }
   for (const [key, value] of Object.entries(n[vendor] ?? {})) if (value !== undefined) merged[key] = value
   if (merged.sound === undefined && n.sound !== undefined) merged.sound = n.sound
-  return merged as AndroidOptions & HuaweiOptions & VivoOptions
+  return merged
 }
 
 /** Custom payload with every value as a string (FCM and most vendors accept only strings). */

@@ -34,7 +34,10 @@ const DONE = { detail: '操作成功' }
 function field(fields: Fields, name: string): string | undefined {
   const value = fields[name]
   if (value === undefined || value === null) return undefined
-  return String(value)
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+  // A structured value (JSON object or array, repeated query key) is no parameter: its JSON text goes on to fail the checks.
+  return JSON.stringify(value)
 }
 
 /**

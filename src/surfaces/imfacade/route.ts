@@ -32,14 +32,15 @@ export interface FacadeContext {
   reply: FastifyReply
   /** The caller; null only on an `optional` route called without a token. */
   actor: UserActor | null
+  // Functions as properties, not methods: handlers destructure them, and they use no `this`.
   /** The caller of a `user` route. */
-  user(): UserActor
+  user: () => UserActor
   /** The group the path names; an id that cannot exist is DRF's 404, like a group that does not. */
-  groupId(): number
+  groupId: () => number
   /** The page asked for (page, page_size), and how to answer it with DRF's absolute links. */
-  page(): FacadePage
+  page: () => FacadePage
   /** Every parameter of the request: query string, form, JSON or multipart text fields. */
-  fields(): Promise<Fields>
+  fields: () => Promise<Fields>
 }
 
 export interface FacadePage {

@@ -99,7 +99,7 @@ export class Connection {
 
   private enqueue(work: () => Promise<void>): void {
     this.queued++
-    this.chain = this.chain.then(work).catch((error) => {
+    this.chain = this.chain.then(work).catch((error: unknown) => {
       this.log.warn({ err: error, userId: this.userId }, 'websocket work failed')
     }).finally(() => { this.queued-- })
   }

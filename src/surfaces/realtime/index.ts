@@ -6,6 +6,7 @@ import { codedErrorBody, JSON_UTF8, noteError, toDomainError } from '../shared/e
 import { header } from '../shared/request-context.ts'
 import { isFields } from '../shared/form-fields.ts'
 import { Connection } from './connection.ts'
+import { frameText } from './frames.ts'
 import { Hub } from './hub.ts'
 import { SyncBudgets } from './limits.ts'
 
@@ -119,7 +120,7 @@ export function realtimeSurface(bus: Bus) {
         (conversationId, userId, seq) => hub.markDelivered(conversationId, userId, seq), request.log,
         { framesPerSecond: WS_FRAMES_PER_SECOND, maxBufferedBytes: WS_MAX_BUFFERED_BYTES, syncBudgets })
       // Handlers first, then anything asynchronous: no frame is dropped meanwhile.
-      socket.on('message', (data) => connection.receive(data.toString()))
+      socket.on('message', (data) => connection.receive(frameText(data)))
       let expiry: NodeJS.Timeout | undefined
       const registered = hub.add(connection)
       socket.on('close', () => {

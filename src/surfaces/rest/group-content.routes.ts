@@ -20,7 +20,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
       title: Type.Optional(Type.String({ maxLength: 200, description: '公告标题' })),
     }),
     data: AnnouncementData,
-    handler: async (p, { actor }) => renderAnnouncement(await groupContent.publishAnnouncement(actor!, p.group_id, p.title ?? '', p.content)),
+    handler: async (p, { actor }) => renderAnnouncement(await groupContent.publishAnnouncement(actor, p.group_id, p.title ?? '', p.content)),
   })
 
   /** GET /group/announcement */
@@ -28,7 +28,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/group/announcement', summary: '根据群id和公告id获取群公告详情', auth: 'any',
     params: Type.Object({ announcement_id: AnnouncementId, group_id: GroupId }),
     data: AnnouncementData,
-    handler: async (p, { actor }) => renderAnnouncement(await groupContent.announcement(actor!, p.group_id, p.announcement_id)),
+    handler: async (p, { actor }) => renderAnnouncement(await groupContent.announcement(actor, p.group_id, p.announcement_id)),
   })
 
   /** GET /group/announcement/last */
@@ -37,7 +37,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
     params: GroupParams,
     data: Type.Union([AnnouncementData, Type.Null()], { description: '最新的群公告；没有公告时为 null' }),
     handler: async (p, { actor }) => {
-      const last = await groupContent.lastAnnouncement(actor!, p.group_id)
+      const last = await groupContent.lastAnnouncement(actor, p.group_id)
       return last && renderAnnouncement(last)
     },
   })
@@ -47,7 +47,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/group/announcement/list', summary: '获取群公告列表', auth: 'any',
     params: GroupParams,
     data: Type.Array(AnnouncementData, { description: '结果数据：最新的在前' }),
-    handler: async (p, { actor }) => (await groupContent.announcements(actor!, p.group_id)).map(renderAnnouncement),
+    handler: async (p, { actor }) => (await groupContent.announcements(actor, p.group_id)).map(renderAnnouncement),
   })
 
   /** POST|DELETE /group/announcement/delete */
@@ -56,7 +56,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
     params: Type.Object({ announcement_id: AnnouncementId, group_id: GroupId }),
     data: Type.Object({}, { description: '结果数据' }),
     handler: async (p, { actor }) => {
-      await groupContent.deleteAnnouncement(actor!, p.group_id, p.announcement_id)
+      await groupContent.deleteAnnouncement(actor, p.group_id, p.announcement_id)
       return {}
     },
   })
@@ -72,7 +72,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
       url: Type.String({ minLength: 1, maxLength: 2000, description: '文件url' }),
     }),
     data: FileData,
-    handler: async (p, { actor }) => renderFile(await groupContent.addFile(actor!, p.group_id, { name: p.name, size: p.size, type: p.type ?? '', url: p.url })),
+    handler: async (p, { actor }) => renderFile(await groupContent.addFile(actor, p.group_id, { name: p.name, size: p.size, type: p.type ?? '', url: p.url })),
   })
 
   /** GET /group/file */
@@ -80,7 +80,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/group/file', summary: '下载群文件', auth: 'any',
     params: Type.Object({ file_id: FileId, group_id: GroupId }),
     data: FileData,
-    handler: async (p, { actor }) => renderFile(await groupContent.file(actor!, p.group_id, p.file_id)),
+    handler: async (p, { actor }) => renderFile(await groupContent.file(actor, p.group_id, p.file_id)),
   })
 
   /** GET /group/file/list */
@@ -88,7 +88,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/group/file/list', summary: '获取群文件列表', auth: 'any',
     params: GroupParams,
     data: Type.Array(FileData, { description: '结果数据' }),
-    handler: async (p, { actor }) => (await groupContent.files(actor!, p.group_id)).map(renderFile),
+    handler: async (p, { actor }) => (await groupContent.files(actor, p.group_id)).map(renderFile),
   })
 
   /** POST|PUT /group/file/update_name */
@@ -96,7 +96,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
     method: ['POST', 'PUT'], url: '/group/file/update_name', summary: '更新群文件名称', auth: 'any',
     params: Type.Object({ file_id: FileId, group_id: GroupId, name: Type.String({ minLength: 1, maxLength: 255, description: '文件新名称' }) }),
     data: FileData,
-    handler: async (p, { actor }) => renderFile(await groupContent.renameFile(actor!, p.group_id, p.file_id, p.name)),
+    handler: async (p, { actor }) => renderFile(await groupContent.renameFile(actor, p.group_id, p.file_id, p.name)),
   })
 
   /** POST|DELETE /group/file/delete */
@@ -104,7 +104,7 @@ export function groupContentRoutes(app: FastifyInstance): void {
     method: ['POST', 'DELETE'], url: '/group/file/delete', summary: '删除群文件', auth: 'any',
     params: Type.Object({ file_list: Type.Array(FileId, { minItems: 1, maxItems: 1000, description: '文件id列表' }), group_id: GroupId }),
     data: FileResults,
-    handler: async (p, { actor }) => (await groupContent.deleteFiles(actor!, p.group_id, p.file_list))
+    handler: async (p, { actor }) => (await groupContent.deleteFiles(actor, p.group_id, p.file_list))
       .map((r) => ({ file_id: r.id, reason: r.reason, result: r.result })),
   })
 }

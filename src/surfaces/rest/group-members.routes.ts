@@ -25,14 +25,14 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/group/member_list', summary: '根据group id获取群成员列表', auth: 'any',
     params: Type.Object({ group_id: GroupId, ...PageParams }),
     data: MemberList, extra: PageExtra,
-    handler: async (p, { actor }) => renderPage(await groups.members(actor!, p.group_id, p.cursor, p.limit ?? MEMBER_LIST_LIMIT), renderMember),
+    handler: async (p, { actor }) => renderPage(await groups.members(actor, p.group_id, p.cursor, p.limit ?? MEMBER_LIST_LIMIT), renderMember),
   })
 
   /** POST /group/members/display_name */
   restOperation(app, {
     method: 'POST', url: '/group/members/display_name', summary: '批量获取群成员的群名片', auth: 'any',
     params: GroupUsersParams, data: MemberList,
-    handler: async (p, { actor }) => (await groups.displayNames(actor!, p.group_id, p.user_list)).map(renderMember),
+    handler: async (p, { actor }) => (await groups.displayNames(actor, p.group_id, p.user_list)).map(renderMember),
   })
 
   /** POST|PUT /group/display_name */
@@ -40,7 +40,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     method: ['POST', 'PUT'], url: '/group/display_name', summary: '更新群名片', auth: 'user',
     params: MemberCardParams, data: Type.Boolean({ description: '结果数据' }),
     handler: async (p, { actor }) => {
-      await groups.configureMember(actor!, p.group_id, { displayName: p.value })
+      await groups.configureMember(actor, p.group_id, { displayName: p.value })
       return true
     },
   })
@@ -51,8 +51,8 @@ export function groupMemberRoutes(app: FastifyInstance): void {
       method: ['POST', 'PUT'], url: `/group/msg/${path}`, summary, auth: 'user', params, data: GroupInfoData,
       handler: async (p, { actor }) => {
         const { groupId, mode } = change(p)
-        await groups.configureMember(actor!, groupId, mode)
-        return renderGroupInfo(await groups.info(actor!, groupId), publicUrl)
+        await groups.configureMember(actor, groupId, mode)
+        return renderGroupInfo(await groups.info(actor, groupId), publicUrl)
       },
     })
   /** POST|PUT /group/msg/mute_mode */
@@ -70,7 +70,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     params: Type.Object({ group_id: GroupId, reason: Type.Optional(Type.String({ maxLength: 1000, description: '申请入群原因' })) }),
     data: UserResult,
     handler: async (p, { actor, userId }) => {
-      const admission = await groupAdmission.apply(actor!, p.group_id, p.reason ?? '')
+      const admission = await groupAdmission.apply(actor, p.group_id, p.reason ?? '')
       return { reason: admission, result: 'success', user_id: userId }
     },
   })
@@ -80,7 +80,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     method: ['POST', 'PUT'], url: '/group/apply/handle', summary: '管理员处理入群申请', auth: 'any',
     params: HandleParams, data: UserResult,
     handler: async (p, { actor }) => {
-      await groupAdmission.handleApplication(actor!, p.group_id, p.user_id, p.approval)
+      await groupAdmission.handleApplication(actor, p.group_id, p.user_id, p.approval)
       return { reason: p.approval ? 'accepted' : 'declined', result: 'success', user_id: p.user_id }
     },
   })
@@ -90,7 +90,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     method: 'POST', url: '/group/application_list', summary: '获取群申请列表', auth: 'any',
     params: Type.Object({ group_list: Type.Array(GroupId, { minItems: 1, maxItems: 1000, description: '群id列表' }), ...PageParams }),
     data: ApplicationList, extra: PageExtra,
-    handler: async (p, { actor }) => renderPage(await groupAdmission.applications(actor!, p.group_list, p.cursor, p.limit ?? LIST_LIMIT), renderApplication),
+    handler: async (p, { actor }) => renderPage(await groupAdmission.applications(actor, p.group_list, p.cursor, p.limit ?? LIST_LIMIT), renderApplication),
   })
 
   /** POST /group/invite */
@@ -102,7 +102,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
       user_list: Id32List('受邀请者id，List类型，单次可邀请多个用户入群', { minItems: 1 }),
     }),
     data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groupAdmission.invite(actor!, p.group_id, p.user_list, p.reason ?? '')),
+    handler: async (p, { actor }) => renderUserResults(await groupAdmission.invite(actor, p.group_id, p.user_list, p.reason ?? '')),
   })
 
   /** POST|PUT /group/invite/handle */
@@ -113,8 +113,8 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     handler: async (p, { actor, userId }) => {
       // MaxIM's UI sends the invitee's own id: no one invites themselves, so it names the caller's pending invitation, whoever sent it.
       const inviter = p.user_id === userId ? undefined : p.user_id
-      await groupAdmission.handleInvitation(actor!, p.group_id, inviter, p.approval)
-      return renderGroupInfo(await groups.info(actor!, p.group_id), publicUrl)
+      await groupAdmission.handleInvitation(actor, p.group_id, inviter, p.approval)
+      return renderGroupInfo(await groups.info(actor, p.group_id), publicUrl)
     },
   })
 
@@ -123,7 +123,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/group/invitation_list', summary: '获取群邀请列表', auth: 'user',
     params: Type.Object(PageParams),
     data: InvitationList, extra: PageExtra,
-    handler: async (p, { actor }) => renderPage(await groupAdmission.invitations(actor!, p.cursor, p.limit ?? LIST_LIMIT), renderInvitation),
+    handler: async (p, { actor }) => renderPage(await groupAdmission.invitations(actor, p.cursor, p.limit ?? LIST_LIMIT), renderInvitation),
   })
 
   /** GET /group/qrcode/sign */
@@ -136,7 +136,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
       qr_info: Type.String({ description: '二维码信息（签名，过期前有效）' }),
     }),
     handler: async (p, { actor }) => {
-      const qr = await groupAdmission.signQr(actor!, p.group_id)
+      const qr = await groupAdmission.signQr(actor, p.group_id)
       return { create_at: qr.createdAt, expire_at: qr.expiresAt, qr_info: qr.qrInfo }
     },
   })
@@ -147,8 +147,8 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     params: Type.Object({ qr_info: Type.String({ minLength: 1, maxLength: 2000, description: '二维码信息：可以通过GET /group/qrcode/sign获取' }) }),
     data: GroupInfoData,
     handler: async (p, { actor }) => {
-      const group = await groupAdmission.joinByQr(actor!, p.qr_info)
-      return renderGroupInfo(await groups.info(actor!, group.id), publicUrl)
+      const group = await groupAdmission.joinByQr(actor, p.qr_info)
+      return renderGroupInfo(await groups.info(actor, group.id), publicUrl)
     },
   })
 
@@ -156,7 +156,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
   restOperation(app, {
     method: ['POST', 'DELETE'], url: '/group/kick', summary: '将成员踢出群', auth: 'any',
     params: GroupUsersParams, data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.kick(actor!, p.group_id, p.user_list)),
+    handler: async (p, { actor }) => renderUserResults(await groups.kick(actor, p.group_id, p.user_list)),
   })
 
   /** POST|DELETE /group/leave */
@@ -164,7 +164,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     method: ['POST', 'DELETE'], url: '/group/leave', summary: '成员退出群', auth: 'user', in: 'query',
     params: GroupParams, data: Type.Boolean({ description: '结果数据' }),
     handler: async (p, { actor }) => {
-      await groups.leave(actor!, p.group_id)
+      await groups.leave(actor, p.group_id)
       return true
     },
   })
@@ -178,14 +178,14 @@ export function groupMemberRoutes(app: FastifyInstance): void {
       user_list: UserList,
     }),
     data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.ban(actor!, p.group_id, p.user_list, p.duration)),
+    handler: async (p, { actor }) => renderUserResults(await groups.ban(actor, p.group_id, p.user_list, p.duration)),
   })
 
   /** POST /group/unban */
   restOperation(app, {
     method: 'POST', url: '/group/unban', summary: '从禁言列表移除用户', auth: 'any',
     params: GroupUsersParams, data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.unban(actor!, p.group_id, p.user_list)),
+    handler: async (p, { actor }) => renderUserResults(await groups.unban(actor, p.group_id, p.user_list)),
   })
 
   /** GET /group/banned_list */
@@ -193,21 +193,21 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/group/banned_list', summary: '获取禁言列表', auth: 'any',
     params: Type.Object({ group_id: GroupId, ...PageParams }),
     data: BannedList, extra: PageExtra,
-    handler: async (p, { actor }) => renderPage(await groups.banned(actor!, p.group_id, p.cursor, p.limit ?? LIST_LIMIT), renderBanned),
+    handler: async (p, { actor }) => renderPage(await groups.banned(actor, p.group_id, p.cursor, p.limit ?? LIST_LIMIT), renderBanned),
   })
 
   /** POST /group/block */
   restOperation(app, {
     method: 'POST', url: '/group/block', summary: '将用户加入黑名单', auth: 'any',
     params: GroupUsersParams, data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.block(actor!, p.group_id, p.user_list)),
+    handler: async (p, { actor }) => renderUserResults(await groups.block(actor, p.group_id, p.user_list)),
   })
 
   /** POST|DELETE /group/unblock */
   restOperation(app, {
     method: ['POST', 'DELETE'], url: '/group/unblock', summary: '从黑名单移除用户', auth: 'any',
     params: GroupUsersParams, data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.unblock(actor!, p.group_id, p.user_list)),
+    handler: async (p, { actor }) => renderUserResults(await groups.unblock(actor, p.group_id, p.user_list)),
   })
 
   /** GET /group/blocked_list */
@@ -215,6 +215,6 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     method: 'GET', url: '/group/blocked_list', summary: '获取黑名单列表', auth: 'any',
     params: Type.Object({ group_id: GroupId, ...PageParams }),
     data: BlockedList, extra: PageExtra,
-    handler: async (p, { actor }) => renderPage(await groups.blocked(actor!, p.group_id, p.cursor, p.limit ?? LIST_LIMIT), renderBlocked),
+    handler: async (p, { actor }) => renderPage(await groups.blocked(actor, p.group_id, p.cursor, p.limit ?? LIST_LIMIT), renderBlocked),
   })
 }

@@ -32,7 +32,7 @@ export function groupRoutes(app: FastifyInstance): void {
       ext: Type.Optional(Type.String({ maxLength: 4000, description: '群扩展信息（JSON 字符串）；键 projectName、groupType（1 项目群 / 2 股东群）设置旧版项目群字段' })),
     }),
     data: GroupInfoData,
-    handler: async (p, { actor }) => renderGroupInfo(await groups.create(actor!, {
+    handler: async (p, { actor }) => renderGroupInfo(await groups.create(actor, {
       name: p.name, description: p.description, avatar: p.avatar, type: p.type === TEMPORARY_GROUP ? 0 : p.type, userList: p.user_list, ext: p.ext,
     }), publicUrl),
   })
@@ -41,7 +41,7 @@ export function groupRoutes(app: FastifyInstance): void {
   restOperation(app, {
     method: 'GET', url: '/group/info', summary: '根据group id获取群信息', auth: 'any',
     params: GroupParams, data: GroupInfoData,
-    handler: async (p, { actor }) => renderGroupInfo(await groups.info(actor!, p.group_id), publicUrl),
+    handler: async (p, { actor }) => renderGroupInfo(await groups.info(actor, p.group_id), publicUrl),
   })
 
   /** POST /group/info/batch */
@@ -49,14 +49,14 @@ export function groupRoutes(app: FastifyInstance): void {
     method: 'POST', url: '/group/info/batch', summary: '根据group id获取群信息', auth: 'any',
     params: Type.Object({ group_list: Type.Array(GroupId, { maxItems: 1000, description: '群id列表' }) }),
     data: GroupBatchData,
-    handler: async (p, { actor }) => (await groups.infoBatch(actor!, p.group_list)).map((v) => renderGroupBatchItem(v, publicUrl)),
+    handler: async (p, { actor }) => (await groups.infoBatch(actor, p.group_list)).map((v) => renderGroupBatchItem(v, publicUrl)),
   })
 
   /** GET /group/settings */
   restOperation(app, {
     method: 'GET', url: '/group/settings', summary: '获取群设置', auth: 'any',
     params: GroupParams, data: GroupInfoData,
-    handler: async (p, { actor }) => renderGroupInfo(await groups.info(actor!, p.group_id, { dismissedToo: false }), publicUrl),
+    handler: async (p, { actor }) => renderGroupInfo(await groups.info(actor, p.group_id, { dismissedToo: false }), publicUrl),
   })
 
   const infoSetters: Array<[InfoField, string]> = [['name', '更新群名称'], ['description', '更新群描述'], ['avatar', '更新群头像'], ['ext', '更新扩展信息']]
@@ -66,8 +66,8 @@ export function groupRoutes(app: FastifyInstance): void {
       method: ['POST', 'PUT'], url: `/group/info/${field}`, summary, auth: 'any',
       params: field === 'name' ? GroupNameParams : GroupTextParams, data: GroupInfoData,
       handler: async (p, { actor }) => {
-        await groups.updateInfo(actor!, p.group_id, field, p.value)
-        return renderGroupInfo(await groups.info(actor!, p.group_id), publicUrl)
+        await groups.updateInfo(actor, p.group_id, field, p.value)
+        return renderGroupInfo(await groups.info(actor, p.group_id), publicUrl)
       },
     })
   }
@@ -84,7 +84,7 @@ export function groupRoutes(app: FastifyInstance): void {
       method: ['POST', 'PUT'], url: `/group/settings/${path}`, summary, auth: 'any',
       params: GroupFlagParams, data: Type.Boolean({ description: '结果数据' }),
       handler: async (p, { actor }) => {
-        await groups.updateSettings(actor!, p.group_id, { [key]: p.value })
+        await groups.updateSettings(actor, p.group_id, { [key]: p.value })
         return true
       },
     })
@@ -99,7 +99,7 @@ export function groupRoutes(app: FastifyInstance): void {
     }),
     data: Type.Boolean({ description: '结果数据' }),
     handler: async (p, { actor }) => {
-      await groups.updateSettings(actor!, p.group_id, { applyApproval: p.apply_approval })
+      await groups.updateSettings(actor, p.group_id, { applyApproval: p.apply_approval })
       return true
     },
   })
@@ -112,7 +112,7 @@ export function groupRoutes(app: FastifyInstance): void {
       group_id: GroupId,
     }),
     data: Type.Object({ ban_expire_time: Type.Integer({ description: '全员禁言过期时间（秒），-1表示永久禁言' }) }),
-    handler: async (p, { actor }) => ({ ban_expire_time: await groups.banAll(actor!, p.group_id, p.duration) }),
+    handler: async (p, { actor }) => ({ ban_expire_time: await groups.banAll(actor, p.group_id, p.duration) }),
   })
 
   /** POST /group/settings/unban_all */
@@ -120,7 +120,7 @@ export function groupRoutes(app: FastifyInstance): void {
     method: 'POST', url: '/group/settings/unban_all', summary: '取消全员禁言', auth: 'any',
     params: GroupParams, data: Type.Boolean({ description: '结果数据' }),
     handler: async (p, { actor }) => {
-      await groups.unbanAll(actor!, p.group_id)
+      await groups.unbanAll(actor, p.group_id)
       return true
     },
   })
@@ -130,7 +130,7 @@ export function groupRoutes(app: FastifyInstance): void {
     method: ['POST', 'DELETE'], url: '/group/destroy', summary: '解散群', auth: 'any', in: 'query',
     params: GroupParams, data: Type.Boolean({ description: '结果数据' }),
     handler: async (p, { actor }) => {
-      await groups.destroy(actor!, p.group_id)
+      await groups.destroy(actor, p.group_id)
       return true
     },
   })
@@ -141,7 +141,7 @@ export function groupRoutes(app: FastifyInstance): void {
     params: Type.Object({ group_id: GroupId, new_owner: Id32('新群主的user_id') }),
     data: UserResult,
     handler: async (p, { actor }) => {
-      await groups.transfer(actor!, p.group_id, p.new_owner)
+      await groups.transfer(actor, p.group_id, p.new_owner)
       return { reason: '', result: 'success', user_id: p.new_owner }
     },
   })
@@ -150,35 +150,35 @@ export function groupRoutes(app: FastifyInstance): void {
   restOperation(app, {
     method: 'POST', url: '/group/admin/add', summary: '添加群管理员', auth: 'any',
     params: GroupUsersParams, data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.setAdmins(actor!, p.group_id, p.user_list, true)),
+    handler: async (p, { actor }) => renderUserResults(await groups.setAdmins(actor, p.group_id, p.user_list, true)),
   })
 
   /** POST|DELETE /group/admin/remove */
   restOperation(app, {
     method: ['POST', 'DELETE'], url: '/group/admin/remove', summary: '移除群管理员', auth: 'any',
     params: GroupUsersParams, data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.setAdmins(actor!, p.group_id, p.user_list, false)),
+    handler: async (p, { actor }) => renderUserResults(await groups.setAdmins(actor, p.group_id, p.user_list, false)),
   })
 
   /** GET /group/admin_list */
   restOperation(app, {
     method: 'GET', url: '/group/admin_list', summary: '获取群管理员列表', auth: 'any',
     params: GroupParams, data: MemberList,
-    handler: async (p, { actor }) => (await groups.admins(actor!, p.group_id)).map(renderMember),
+    handler: async (p, { actor }) => (await groups.admins(actor, p.group_id)).map(renderMember),
   })
 
   /** GET /group/public_list */
   restOperation(app, {
     method: 'GET', url: '/group/public_list', summary: '获取公开群列表', auth: 'any',
     data: GroupIds,
-    handler: async (_p, { actor }) => groups.publicGroups(actor!),
+    handler: async (_p, { actor }) => groups.publicGroups(actor),
   })
 
   /** GET /group/user_joined */
   restOperation(app, {
     method: 'GET', url: '/group/user_joined', summary: '获取用户的群组列表', auth: 'user',
     data: GroupIds,
-    handler: async (_p, { actor }) => (await groups.joined(actor!)).map((v) => v.group.id),
+    handler: async (_p, { actor }) => (await groups.joined(actor)).map((v) => v.group.id),
   })
 
   groupMemberRoutes(app)

@@ -21,7 +21,7 @@ export interface FakeApns {
   /** How many HTTP/2 connections clients opened. */
   connections(): number
   script: Script
-  close(): Promise<void>
+  close: () => Promise<void>
 }
 
 /** A signing key as Apple hands it out (.p8: PKCS#8 PEM of an EC P-256 key) with its public half. */

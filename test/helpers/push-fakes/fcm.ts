@@ -1,6 +1,6 @@
 // A local Google OAuth token endpoint and FCM HTTP v1: the RS256 assertion verified with the service account's public key, the Bearer token checked on each send.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
-import { formOf, Script, startServer, verifyJwt, type FakeServer } from './server.ts'
+import { formOf, Script, startServer, verifyJwt } from './server.ts'
 
 export interface FakeFcm {
   url: string
@@ -15,7 +15,7 @@ export interface FakeFcm {
   script: Script
   /** Access tokens issued and still honoured; clear it to make FCM refuse them (401). */
   issued: Set<string>
-  close(): Promise<void>
+  close: () => Promise<void>
 }
 
 /** A service account's key pair, as Google's key file carries it (PKCS#8 PEM). */
@@ -36,14 +36,13 @@ export async function startFakeFcm(expect: { publicKey: KeyObject; clientEmail: 
   const issued = new Set<string>()
   const script = new Script()
   let counter = 0
-  let self: FakeServer | undefined
   const server = await startServer((request) => {
     if (request.path === '/token') {
       const fields = formOf(request)
       if (request.method !== 'POST' || fields.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return { status: 400, body: { error: 'unsupported_grant_type' } }
       const jwt = verifyJwt(fields.assertion ?? '', expect.publicKey, 'RS256')
       const claims = jwt?.claims
-      if (!claims || claims.iss !== expect.clientEmail || claims.aud !== `${self!.url}/token`
+      if (!claims || claims.iss !== expect.clientEmail || claims.aud !== `${server.url}/token`
         || claims.scope !== 'https://www.googleapis.com/auth/firebase.messaging'
         || typeof claims.iat !== 'number' || claims.exp !== claims.iat + 3600) {
         return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } }
@@ -60,13 +59,12 @@ export async function startFakeFcm(expect: { publicKey: KeyObject; clientEmail: 
     if (match[1] !== expect.projectId) return fcmError(403, 'PERMISSION_DENIED')
     if (!String(request.headers['content-type']).startsWith('application/json')) return fcmError(400, 'INVALID_ARGUMENT')
     const body = JSON.parse(request.body) as { message: Record<string, unknown> }
-    sends.push({ path: request.path, headers: request.headers as Record<string, unknown>, body })
+    sends.push({ path: request.path, headers: request.headers, body })
     const scripted = script.next()
     if (scripted) return scripted
     if (unregistered.has(String(body.message.token))) return fcmError(404, 'NOT_FOUND', 'UNREGISTERED')
     return { status: 200, body: { name: `projects/${expect.projectId}/messages/0:${sends.length}` } }
   })
-  self = server
   return { url: server.url, tokenUrl: `${server.url}/token`, sends, tokenRequests, unregistered, script, issued, close: server.close }
 }
 

@@ -18,7 +18,7 @@ export interface Answer {
 export interface FakeServer {
   url: string
   requests: Recorded[]
-  close(): Promise<void>
+  close: () => Promise<void>
 }
 
 export type Handler = (request: Recorded) => Answer | Promise<Answer>
@@ -29,12 +29,17 @@ export async function startServer(handler: Handler, options: { raw?: boolean } =
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', async () => {
+    req.on('end', () => {
       const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString(options.raw ? 'latin1' : 'utf8') }
       requests.push(recorded)
-      const answer = await handler(recorded)
-      const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) }).end(text)
+      new Promise<Answer>((resolve) => resolve(handler(recorded))).then((answer) => {
+        const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) }).end(text)
+      }, (error: unknown) => {
+        // The sender under test sees a dropped connection; the failure itself is printed, not an unhandled rejection.
+        console.error('fake push server failed:', error)
+        res.destroy()
+      })
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

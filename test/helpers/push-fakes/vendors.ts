@@ -13,7 +13,7 @@ export interface FakeVendor {
   script: Script
   /** Access tokens issued and honoured; clear to make the vendor refuse them as expired. */
   issued: Set<string>
-  close(): Promise<void>
+  close: () => Promise<void>
 }
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex')
