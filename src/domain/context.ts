@@ -5,6 +5,7 @@ import type { Kv } from '../platform/kv.ts'
 import type { FileStore } from '../platform/storage.ts'
 import type { SmsSender } from '../platform/sms.ts'
 import type { LoginThrottleSettings } from './accounts/login-throttle.ts'
+import type { DomainMetrics } from './metrics.ts'
 
 export interface DomainContext {
   readonly db: Db
@@ -12,6 +13,8 @@ export interface DomainContext {
   readonly kv: Kv
   readonly files: FileStore
   readonly sms: SmsSender
+  /** Counts for operations (NO_METRICS when they are off). */
+  readonly metrics: DomainMetrics
   /** Epoch ms; tests move it to expire tokens and codes. */
   readonly now: () => number
   readonly settings: {
