@@ -1,6 +1,6 @@
 // buildApp(config): platform, domain services, shared HTTP plugins, then each surface with its own envelope.
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify'
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
@@ -11,12 +11,16 @@ import type { Config } from './config.ts'
 import { openPlatform, type PlatformOverrides } from './platform/platform.ts'
 import { loggerOptions } from './platform/log.ts'
 import { createSmsSender, type SmsSender } from './platform/sms.ts'
+import { createMetrics } from './platform/metrics.ts'
 import { createServices } from './domain/services.ts'
 import { secretBoxFromConfig } from './platform/push/secret-box.ts'
 import type { FriendDirectory, GroupDirectory } from './domain/messages/messages.types.ts'
 import { DomainError } from './domain/errors.ts'
+import { NO_METRICS } from './domain/metrics.ts'
 import './surfaces/shared/request-context.ts'
 import { opsRoutes } from './surfaces/ops/ops.routes.ts'
+import { metricsRoutes } from './surfaces/ops/metrics.routes.ts'
+import { countRequests, type Surface } from './surfaces/shared/request-metrics.ts'
 import { storedFileRoutes } from './surfaces/files/stored-files.routes.ts'
 import { documentedFileRoutes } from './surfaces/files/documented-files.routes.ts'
 import { restSurface } from './surfaces/rest/index.ts'
@@ -27,7 +31,7 @@ import { LEGACY_URL } from './surfaces/legacy/struts.ts'
 import { facadeSurface } from './surfaces/imfacade/index.ts'
 import { sendFacadeError } from './surfaces/imfacade/envelope.ts'
 import { FACADE_URL } from './surfaces/imfacade/im.routes.ts'
-import { realtimeSurface } from './surfaces/realtime/index.ts'
+import { realtimeSurface, WS_PATH } from './surfaces/realtime/index.ts'
 import { DOCS_CSP, securityPlugins, serverOptions } from './surfaces/shared/hardening.ts'
 import { textGuard } from './surfaces/shared/text-guard.ts'
 
@@ -60,6 +64,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const platform = await openPlatform(config, overrides, app.log)
   app.addHook('onClose', () => platform.close())
   try {
+    // Kept only when they can be read: without METRICS_TOKEN nothing is counted at all.
+    const metrics = config.METRICS_TOKEN ? createMetrics(platform.database) : null
+    // Before any route is declared, so every route gets its recorder.
+    if (metrics) countRequests(app, metrics, { route: surfaceOfRoute, url: surfaceOfUrl })
     const services = createServices({
       db: platform.database.db,
       bus: platform.bus,
@@ -68,6 +76,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       sms: overrides.sms ?? createSmsSender(config, app.log),
       pushSecrets: secretBoxFromConfig(config),
       now: overrides.now ?? Date.now,
+      metrics: metrics ?? NO_METRICS,
       settings: {
         defaultAppId: config.DEFAULT_APP_ID,
         tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
@@ -139,12 +148,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     app.setNotFoundHandler(sendNotFound)
     textGuard(app)
     opsRoutes(app, platform)
+    if (metrics) metricsRoutes(app, metrics, config.METRICS_TOKEN!)
     storedFileRoutes(app, platform.files)
     documentedFileRoutes(app, platform.files)
     await app.register(restSurface)
     await app.register(legacySurface)
     await app.register(facadeSurface)
-    await app.register(realtimeSurface(platform.bus))
+    await app.register(realtimeSurface(platform.bus, metrics ?? undefined))
     await app.ready()
     return await app
   } catch (error) {
@@ -176,6 +186,21 @@ function sendNotFound(request: FastifyRequest, reply: FastifyReply) {
 function sendFrameworkError(error: { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
   const reason = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the URL is not valid percent-encoded UTF-8'
   sendInSurface(new DomainError('BAD_PARAMETER', reason), request, reply)
+}
+
+/** The surface label of a route's requests: told by its URL, or by the tag its surface gives it. */
+function surfaceOfRoute(route: RouteOptions): Surface {
+  if ((route as { websocket?: boolean }).websocket || route.url === WS_PATH) return 'ws'
+  const tags = (route.schema as { tags?: string[] } | undefined)?.tags ?? []
+  if (tags.includes('files')) return 'files'
+  if (tags.includes('ops') || route.url.startsWith('/docs')) return 'ops'
+  return surfaceOfUrl(route.url)
+}
+
+function surfaceOfUrl(url: string): Surface {
+  if (LEGACY_URL.test(url)) return 'legacy'
+  if (FACADE_URL.test(url)) return 'facade'
+  return 'rest'
 }
 
 function sendInSurface(error: DomainError, request: FastifyRequest, reply: FastifyReply) {

@@ -21,6 +21,7 @@ const ConfigSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'base of absolute URLs in responses; default http://HOST:PORT' })),
   DEFAULT_APP_ID: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'default', description: 'app of legacy and facade requests and of REST requests without app_id' }),
   ADMIN_TOKEN: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.~-]{32,256}$', description: 'admin token of the default app' })),
+  METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.~-]{32,256}$', description: 'bearer token of GET /metrics; unset = no metrics are kept or served' })),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 24 * 3600, description: 'lifetime of user tokens' }),
   SMS_PROVIDER: Type.Union([Type.Literal('console'), Type.Literal('file'), Type.Literal('webhook')], { default: 'console', description: 'how verification codes are sent' }),
   SMS_OUTBOX: Type.Optional(Type.String({ minLength: 1, description: 'file provider: JSON lines file; default DATA_DIR/sms-outbox.jsonl' })),

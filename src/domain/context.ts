@@ -6,6 +6,7 @@ import type { FileStore } from '../platform/storage.ts'
 import type { SmsSender } from '../platform/sms.ts'
 import type { SecretBox } from '../platform/push/secret-box.ts'
 import type { LoginThrottleSettings } from './accounts/login-throttle.ts'
+import type { DomainMetrics } from './metrics.ts'
 
 export interface DomainContext {
   readonly db: Db
@@ -15,6 +16,8 @@ export interface DomainContext {
   readonly sms: SmsSender
   /** Seals and opens push credentials (PUSH_SECRET_KEY); absent when the key is not configured. */
   readonly pushSecrets?: SecretBox
+  /** Counts for operations (NO_METRICS when they are off). */
+  readonly metrics: DomainMetrics
   /** Epoch ms; tests move it to expire tokens and codes. */
   readonly now: () => number
   readonly settings: {

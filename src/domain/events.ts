@@ -9,7 +9,16 @@ export const ACKS_CHANNEL = 'messages.ack'
 /** Revoked token ids (a JSON array of numbers), so every process can drop their sockets. */
 export const TOKENS_REVOKED_CHANNEL = 'tokens.revoked'
 
-export interface MessageDoorbell {
+/**
+ * When the doorbell was rung: epoch ms on the publishing process's wall clock, for the publish-to-delivery lag
+ * metric only (never a rule time). Doorbells of processes of an earlier version carry none; listeners of an
+ * earlier version ignore it.
+ */
+interface Stamped {
+  publishedAt?: number
+}
+
+export interface MessageDoorbell extends Stamped {
   appId: string
   conversationId: number
   kind: 1 | 2
@@ -20,7 +29,7 @@ export interface MessageDoorbell {
   item: Omit<MessageItem, 'status'>
 }
 
-export interface AckDoorbell {
+export interface AckDoorbell extends Stamped {
   appId: string
   conversationId: number
   kind: 1 | 2
@@ -42,5 +51,7 @@ interface Doorbells {
 
 /** Rings a doorbell: the payload, as JSON, to every process. */
 export async function ring<C extends keyof Doorbells>(bus: Bus, channel: C, payload: Doorbells[C]): Promise<void> {
-  await bus.publish(channel, JSON.stringify(payload))
+  // The wall clock, not the injected one: tests move ctx.now, and the lag is measured against the listener's wall clock.
+  const stamped = Array.isArray(payload) ? payload : { ...payload, publishedAt: Date.now() }
+  await bus.publish(channel, JSON.stringify(stamped))
 }

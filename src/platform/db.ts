@@ -15,10 +15,21 @@ import { DependencyUnavailableError, isPostgresConnectionError, silentLog, type 
  */
 export type Db = Omit<Kysely<Tables>, 'transaction' | 'connection'>
 
+/** How busy the connections are, for the metrics. */
+export interface PoolStats {
+  /** Connections open. */
+  total: number
+  /** Open and not lent out. */
+  idle: number
+  /** Queries and transactions waiting for a connection. */
+  waiting: number
+}
+
 export interface Database {
   readonly db: Kysely<Tables>
   readonly kind: 'postgres' | 'pglite'
   ping(): Promise<void>
+  pool(): PoolStats
   close(): Promise<void>
 }
 
@@ -38,7 +49,8 @@ export function openPostgres(url: string, poolSize = 10, log: PlatformLog = sile
     // Also while a client is checked out between two queries (the pool listens only to idle ones).
     client.on('error', (error) => log.debug({ err: error }, 'database connection error'))
   })
-  return wrap(new Kysely<Tables>({ dialect: new PostgresDialect({ pool: guarded(pool) }) }), 'postgres')
+  const stats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
+  return wrap(new Kysely<Tables>({ dialect: new PostgresDialect({ pool: guarded(pool) }) }), 'postgres', stats)
 }
 
 /** The pool as Kysely sees it, with connection-level failures tagged as the database being unavailable. */
@@ -71,7 +83,12 @@ function guarded(pool: pg.Pool): PostgresPool {
 export async function openPglite(options: { dataDir?: string; loadFrom?: Blob } = {}): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
   const pglite = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadFrom })
-  return wrap(new Kysely<Tables>({ dialect: new PGliteDialect(pglite) }), 'pglite')
+  const dialect = new PGliteDialect(pglite)
+  return wrap(new Kysely<Tables>({ dialect }), 'pglite', () => {
+    // One session: open always, idle when nobody holds it, and everyone else in the dialect's queue waits.
+    const queued = dialect.queued()
+    return { total: 1, idle: queued === 0 ? 1 : 0, waiting: Math.max(0, queued - 1) }
+  })
 }
 
 export async function openDatabase(config: { DATABASE_URL?: string; DATA_DIR: string }, log?: PlatformLog): Promise<Database> {
@@ -80,10 +97,11 @@ export async function openDatabase(config: { DATABASE_URL?: string; DATA_DIR: st
     : openPglite({ dataDir: join(config.DATA_DIR, 'pglite') })
 }
 
-function wrap(db: Kysely<Tables>, kind: Database['kind']): Database {
+function wrap(db: Kysely<Tables>, kind: Database['kind'], pool: () => PoolStats): Database {
   return {
     db,
     kind,
+    pool,
     async ping() { await sql`select 1`.execute(db) },
     async close() { await db.destroy() },
   }

@@ -9,13 +9,28 @@ import { refuseInsideTransaction } from './transaction-guard.ts'
 /** A FIFO lock: PGlite has one session, so a transaction must own it from BEGIN to COMMIT. */
 class Mutex {
   #tail: Promise<void> = Promise.resolve()
+  /** The holder and those waiting behind it. */
+  #queued = 0
 
   lock(): Promise<() => void> {
+    this.#queued++
     let release!: () => void
-    const held = new Promise<void>((resolve) => { release = resolve })
+    const held = new Promise<void>((resolve) => {
+      let released = false
+      release = () => {
+        if (released) return
+        released = true
+        this.#queued--
+        resolve()
+      }
+    })
     const acquired = this.#tail.then(() => release)
     this.#tail = this.#tail.then(() => held)
     return acquired
+  }
+
+  get queued(): number {
+    return this.#queued
   }
 }
 
@@ -35,11 +50,10 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 class PGliteDriver implements Driver {
-  readonly #mutex = new Mutex()
   readonly #connection: PGliteConnection
   readonly #releases = new WeakMap<DatabaseConnection, () => void>()
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGlite, private readonly mutex: Mutex) {
     this.#connection = new PGliteConnection(pglite)
   }
 
@@ -48,7 +62,7 @@ class PGliteDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     // Inside a transaction the one session is held by it: waiting for it here would wait forever.
     refuseInsideTransaction()
-    const release = await this.#mutex.lock()
+    const release = await this.mutex.lock()
     this.#releases.set(this.#connection, release)
     return this.#connection
   }
@@ -73,7 +87,7 @@ class PGliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    const release = await this.#mutex.lock()
+    const release = await this.mutex.lock()
     try {
       if (!this.#connection.pglite.closed) await this.#connection.pglite.close()
     } finally {
@@ -83,9 +97,12 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
+  readonly #mutex = new Mutex()
   constructor(readonly pglite: PGlite) {}
+  /** The session's holder and those waiting for it (the metrics' pool use). */
+  queued(): number { return this.#mutex.queued }
   createAdapter() { return new PostgresAdapter() }
-  createDriver(): Driver { return new PGliteDriver(this.pglite) }
+  createDriver(): Driver { return new PGliteDriver(this.pglite, this.#mutex) }
   createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db) }
   createQueryCompiler() { return new PostgresQueryCompiler() }
 }

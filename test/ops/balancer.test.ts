@@ -17,6 +17,7 @@ import { pause, type Frame } from '../helpers/sockets.ts'
 import type { TestUser } from '../helpers/users.ts'
 
 const SENDERS = 4
+const METRICS_TOKEN = 'metrics-token-0123456789abcdefghijklmnop'
 const RECIPIENTS = 2
 
 const skip = !realProcessesPossible
@@ -78,7 +79,7 @@ t.test('two gateways behind HAProxy with the repository config', { skip }, async
   const prefix = `imgtest:${randomBytes(4).toString('hex')}:`
   // The gateways take the client address from X-Forwarded-For only when it comes from the balancer.
   // One failed login makes its account wait a minute from that address (to tell addresses apart below).
-  const options = { env: { TRUST_PROXY: '127.0.0.1', LOGIN_THROTTLE_FREE_FAILURES: '1', LOGIN_THROTTLE_BASE_DELAY_SECONDS: '60' } }
+  const options = { env: { TRUST_PROXY: '127.0.0.1', LOGIN_THROTTLE_FREE_FAILURES: '1', LOGIN_THROTTLE_BASE_DELAY_SECONDS: '60', METRICS_TOKEN } }
   const gateways = await Promise.all([startProcess(t, testDatabase.url!, prefix, options), startProcess(t, testDatabase.url!, prefix, options)])
   const addresses = gateways.map((g) => new URL(g.url).host)
   const checked = checkConfig(addresses)
@@ -128,6 +129,18 @@ t.test('two gateways behind HAProxy with the repository config', { skip }, async
     type: 'message', conversation: { type: 1, id: alice.userId }, seq: 1, content: 'across the balancer', msg_id: sent.body.msg_ids[0],
   }, 'the socket on the first gateway receives it (Redis rang the doorbell there)')
   socket.ws.close()
+
+  // ---- /metrics: each gateway's own, at its own address; the balancer refuses it ----
+  const scrape = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }
+  const direct = await call(byName.get(socket.servedBy)!.url, 'GET', '/metrics', scrape)
+  t.equal(direct.status, 200, 'a gateway answers its bearer at its own address')
+  const lag = String(direct.body).match(/^im_bus_delivery_lag_seconds_count\{channel="messages\.new"\} (\d+)$/m)?.[1]
+  t.ok(Number(lag) >= 1, `the socket's gateway measured the lag of the doorbell the other one rang through Redis (${lag})`)
+  for (const path of ['/metrics', '/metrics/', '/%6detrics']) {
+    const through = await call(balancer.url, 'GET', path, scrape)
+    t.equal(through.status, 403, `${path} through the balancer is refused, token or not`)
+    t.notMatch(String(through.body), /im_/, `${path}: no metric`)
+  }
 
   // ---- steady sends through the balancer; one gateway gets SIGTERM half-way ----
   // Recipients listen through the balancer too: a socket on the stopped gateway reconnects

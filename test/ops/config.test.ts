@@ -29,6 +29,8 @@ t.test('a bad value names the variable', async (t) => {
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN/],
+    [{ METRICS_TOKEN: 'with spaces in it, which a bearer cannot carry' }, /METRICS_TOKEN/],
     [{ TOKEN_TTL_SECONDS: '5' }, /TOKEN_TTL_SECONDS/],
     [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL/],
     [{ LOGIN_THROTTLE_FREE_FAILURES: '0' }, /LOGIN_THROTTLE_FREE_FAILURES/],

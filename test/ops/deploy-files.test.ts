@@ -152,6 +152,7 @@ t.test('docker-compose.yml: gateways behind HAProxy with the repository config, 
   t.match(config, /^\s*http-check send meth GET uri \/readyz /m, 'the ready pool is health-checked on /readyz')
   t.match(config, /^\s*timeout tunnel \d+[smh]$/m, 'a tunnel timeout for WebSockets')
   t.match(config, /^\s*option forwardfor$/m, 'X-Forwarded-For is added')
+  t.match(config, /^\s*http-request deny if \{ path,url_dec -m reg \^\/metrics\/\?\$ \}$/m, '/metrics is refused at the balancer (each gateway is scraped at its own address)')
   t.match(config, /^\s*bind "\$\{BALANCER_BIND-:8080\}"$/m, 'listens on :8080 unless told otherwise')
   t.match(balancer.environment?.BALANCER_BIND, ':8080')
   t.ok((balancer as { ports?: string[] }).ports?.includes('8080:8080'), 'published on 8080')

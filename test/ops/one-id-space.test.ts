@@ -28,7 +28,7 @@ function multipart(content: Buffer) {
 
 /** An app over `database` that leaves it open when it closes (the migration runs between two apps). */
 async function appOn(database: Database, config: ReturnType<typeof testConfig>, keepOpen: boolean) {
-  const shared: Database = keepOpen ? { db: database.db, kind: database.kind, ping: () => database.ping(), close: async () => {} } : database
+  const shared: Database = keepOpen ? { db: database.db, kind: database.kind, ping: () => database.ping(), pool: () => database.pool(), close: async () => {} } : database
   return buildApp(config, { database: shared })
 }
 

@@ -193,7 +193,10 @@ export class Sending {
     const result = plans.length === 1 && input.transactionId === undefined && !CONTROL_TYPES.includes(input.contentType)
       ? await work(this.ctx.db)
       : await inTransaction(this.ctx.db, work)
-    if (result.first) return { msgIds: result.first, created: false }
+    if (result.first) {
+      this.ctx.metrics.sendDeduplicated()
+      return { msgIds: result.first, created: false }
+    }
 
     // Committed: now tell every process. The send has succeeded whatever happens to the doorbells
     // (the bus down, a directory failing): a lost doorbell is what the clients' sync catches up.

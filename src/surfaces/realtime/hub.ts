@@ -16,6 +16,13 @@ const DELIVERED_FLUSH_MS = 200
 /** After a bus outage the sockets are told to reconnect over this long, not all in the same instant. */
 const RECONNECT_SPREAD_MS = 1_000
 
+/** What the hub reports for operations: the app hands in the process's metrics when they are on. */
+export interface RealtimeMetrics {
+  socketOpened(): void
+  socketClosed(): void
+  doorbellArrived(channel: string, publishedAt: number | undefined): void
+}
+
 export class Hub {
   private readonly byUser = new Map<number, Set<Connection>>()
   private readonly byToken = new Map<number, Set<Connection>>()
@@ -25,7 +32,12 @@ export class Hub {
   private flusher: NodeJS.Timeout | undefined
   private closing = false
 
-  constructor(private readonly services: Services, private readonly bus: Bus, readonly log: FastifyBaseLogger) {}
+  constructor(
+    private readonly services: Services,
+    private readonly bus: Bus,
+    readonly log: FastifyBaseLogger,
+    private readonly metrics?: RealtimeMetrics,
+  ) {}
 
   async start(): Promise<void> {
     this.unsubscribe.push(
@@ -56,12 +68,14 @@ export class Hub {
   add(connection: Connection): Promise<void> {
     addTo(this.byUser, connection.userId, connection)
     addTo(this.byToken, connection.actor.tokenId, connection)
+    this.metrics?.socketOpened()
     return this.services.presence.connected(connection.userId)
   }
 
   async remove(connection: Connection, registered: Promise<void>): Promise<void> {
     removeFrom(this.byUser, connection.userId, connection)
     removeFrom(this.byToken, connection.actor.tokenId, connection)
+    this.metrics?.socketClosed()
     // The count goes down only after it went up.
     await registered.catch(() => {})
     if (!this.closing) await this.services.presence.disconnected(connection.userId)
@@ -76,6 +90,7 @@ export class Hub {
   }
 
   private onMessage(doorbell: MessageDoorbell): void {
+    this.metrics?.doorbellArrived(MESSAGES_CHANNEL, doorbell.publishedAt)
     let shared: string | undefined
     for (const userId of doorbell.recipients) {
       const sockets = this.byUser.get(userId)
@@ -90,6 +105,7 @@ export class Hub {
   }
 
   private onAck(doorbell: AckDoorbell): void {
+    this.metrics?.doorbellArrived(ACKS_CHANNEL, doorbell.publishedAt)
     for (const userId of doorbell.recipients) {
       const sockets = this.byUser.get(userId)
       if (!sockets) continue

@@ -7,7 +7,7 @@ import { header } from '../shared/request-context.ts'
 import { isFields } from '../shared/form-fields.ts'
 import { Connection } from './connection.ts'
 import { frameText } from './frames.ts'
-import { Hub } from './hub.ts'
+import { Hub, type RealtimeMetrics } from './hub.ts'
 import { SyncBudgets } from './limits.ts'
 
 export const WS_PATH = '/ws'
@@ -100,9 +100,10 @@ function sendHandshakeError(error: unknown, request: FastifyRequest, reply: Fast
   return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send(codedErrorBody(domainError))
 }
 
-export function realtimeSurface(bus: Bus) {
+/** `metrics`: the process's, when they are on. */
+export function realtimeSurface(bus: Bus, metrics?: RealtimeMetrics) {
   return async function realtime(app: FastifyInstance): Promise<void> {
-    const hub = new Hub(app.services, bus, app.log)
+    const hub = new Hub(app.services, bus, app.log, metrics)
     const { WS_FRAMES_PER_SECOND, WS_MAX_BUFFERED_BYTES, WS_SYNC_CONCURRENCY_PER_USER } = app.config
     const syncBudgets = new SyncBudgets(WS_SYNC_CONCURRENCY_PER_USER)
     await hub.start()
