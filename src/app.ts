@@ -12,6 +12,11 @@ import { openPlatform, type PlatformOverrides } from './platform/platform.ts'
 import { loggerOptions } from './platform/log.ts'
 import { createSmsSender, type SmsSender } from './platform/sms.ts'
 import { createServices } from './domain/services.ts'
+import { createPushProviders, type PushProviders } from './platform/push/providers.ts'
+import { secretBoxFromConfig } from './platform/push/secret-box.ts'
+import { sealedCredentialSource, type PushCredentialSource } from './domain/push/sealed-credential-source.ts'
+import { pushDirectory } from './domain/push/push-directory.ts'
+import { PushWorker } from './domain/push/worker.ts'
 import type { FriendDirectory, GroupDirectory } from './domain/messages/messages.types.ts'
 import { DomainError } from './domain/errors.ts'
 import './surfaces/shared/request-context.ts'
@@ -43,6 +48,8 @@ export interface AppOverrides extends PlatformOverrides {
   groupDirectory?: GroupDirectory
   /** Whether one user may message another instead of the built-in answer. */
   friendDirectory?: FriendDirectory
+  /** The push provider clients (tests: ones that trust a local APNs) instead of those built from the PUSH_* settings. */
+  pushProviders?: PushProviders
 }
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -59,13 +66,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const platform = await openPlatform(config, overrides, app.log)
   app.addHook('onClose', () => platform.close())
   try {
+    const now = overrides.now ?? Date.now
+    const pushCredentials: PushCredentialSource = sealedCredentialSource(platform.database.db, secretBoxFromConfig(config), now)
     const services = createServices({
       db: platform.database.db,
       bus: platform.bus,
       kv: platform.kv,
       files: platform.files,
       sms: overrides.sms ?? createSmsSender(config, app.log),
-      now: overrides.now ?? Date.now,
+      now,
       settings: {
         defaultAppId: config.DEFAULT_APP_ID,
         tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
@@ -76,7 +85,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           maxDelaySeconds: config.LOGIN_THROTTLE_MAX_DELAY_SECONDS,
         },
       },
-    }, { groups: overrides.groupDirectory, friends: overrides.friendDirectory })
+    }, { groups: overrides.groupDirectory, friends: overrides.friendDirectory }, { credentials: pushCredentials })
     const { generatedAdminToken } = await services.apps.ensureDefaultApp(config.ADMIN_TOKEN)
     if (generatedAdminToken) overrides.onGeneratedAdminToken?.(generatedAdminToken)
     if (config.RETENTION_INTERVAL_SECONDS > 0) {
@@ -85,6 +94,19 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         else app.log.debug({ purged }, 'retention round')
       })
       app.addHook('onClose', async () => stop())
+    }
+
+    if (config.PUSH_WORKER_INTERVAL_MS > 0) {
+      const providers = overrides.pushProviders ?? createPushProviders(config, { now })
+      const worker = new PushWorker(
+        { db: platform.database.db, now },
+        pushDirectory(services), providers, pushCredentials, {
+          batchSize: config.PUSH_WORKER_BATCH, leaseSeconds: config.PUSH_WORKER_LEASE_SECONDS, retryBaseMs: config.PUSH_RETRY_BASE_MS,
+          retryMaxMs: config.PUSH_RETRY_MAX_MS, maxAttempts: config.PUSH_MAX_ATTEMPTS, timeZone: config.PUSH_TIME_ZONE,
+        }, app.log)
+      worker.start(config.PUSH_WORKER_INTERVAL_MS)
+      // Before the platform closes (hooks run in reverse): the batch in hand finishes, nothing stays leased.
+      app.addHook('onClose', async () => { await worker.stop(); if (!overrides.pushProviders) providers.close() })
     }
 
     app.decorate('services', services)

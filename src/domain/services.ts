@@ -23,6 +23,8 @@ import { PresenceService } from './messages/presence.service.ts'
 import { RetentionService } from './retention/retention.service.ts'
 import type { FriendDirectory, GroupDirectory } from './messages/messages.types.ts'
 import { friendDirectory, groupDirectory } from './messages/directories.ts'
+import type { PushCredentialSource } from './push/sealed-credential-source.ts'
+import { pushRecorder } from './push/recorder.ts'
 
 export interface Services {
   readonly apps: AppsService
@@ -65,7 +67,8 @@ function refusalsAsDomainErrors(files: FileStore): FileStore {
   }
 }
 
-export function createServices(platformCtx: DomainContext, directories: Directories = {}): Services {
+/** `push`: where push credentials come from; with it, each message that can push records its outbox row. */
+export function createServices(platformCtx: DomainContext, directories: Directories = {}, push?: { credentials: PushCredentialSource }): Services {
   const ctx: DomainContext = { ...platformCtx, files: refusalsAsDomainErrors(platformCtx.files) }
   const verification = new VerificationService(ctx)
   const accounts = new AccountsService(ctx, verification)
@@ -74,7 +77,7 @@ export function createServices(platformCtx: DomainContext, directories: Director
   const facadeGroups = new FacadeGroupsService(ctx, pictures)
   const groups = new GroupsService(ctx, pictures, facadeGroups, accounts)
   const groupDir = directories.groups ?? groupDirectory(groups)
-  const messages = new MessagesService(ctx, groupDir, directories.friends ?? friendDirectory(roster), accounts)
+  const messages = new MessagesService(ctx, groupDir, directories.friends ?? friendDirectory(roster), accounts, push && pushRecorder(push.credentials))
   return {
     apps: new AppsService(ctx, accounts),
     accounts,

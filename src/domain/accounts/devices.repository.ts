@@ -66,3 +66,15 @@ export async function hasDeviceWithPushToken(db: Db, userId: number, pushToken: 
   const row = await db.selectFrom('devices').select('id').where('user_id', '=', userId).where('push_token', '=', pushToken).executeTakeFirst()
   return row !== undefined
 }
+
+/** The user's devices that hold a vendor push token. */
+export async function devicesWithVendorToken(db: Db, userId: number) {
+  return db.selectFrom('devices').select(['id', 'platform', 'device_token', 'notifier_name'])
+    .where('user_id', '=', userId).where('device_token', '<>', '').orderBy('device_sn').execute()
+}
+
+/** Forgets a vendor token the provider called dead, unless the device bound a new one meanwhile. */
+export async function dropVendorToken(db: Db, deviceId: number, deviceToken: string): Promise<void> {
+  await db.updateTable('devices').set({ device_token: '', notifier_name: '' })
+    .where('id', '=', deviceId).where('device_token', '=', deviceToken).execute()
+}

@@ -4,13 +4,21 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { AccountsService } from './accounts.service.ts'
 import { INT4_MAX, pageOf, parseCursor } from '../paging.ts'
-import { deleteDevice, deviceListVersion, devicePage, findDevice, setVendorToken } from './devices.repository.ts'
+import { deleteDevice, deviceListVersion, devicePage, devicesWithVendorToken, dropVendorToken, findDevice, setVendorToken } from './devices.repository.ts'
 
 export interface Device {
   deviceSn: number
   platform: number
   userAgent: string
   userId: number
+}
+
+/** A device with a vendor push token. */
+export interface PushTargetDevice {
+  deviceId: number
+  platform: number
+  deviceToken: string
+  notifierName: string
 }
 
 export class DevicesService {
@@ -62,6 +70,17 @@ export class DevicesService {
   async unbindDeviceToken(userId: number, deviceSn: number): Promise<void> {
     const device = await this.find(userId, deviceSn)
     await setVendorToken(this.ctx.db, device.id, '', '')
+  }
+
+  /** The user's devices a push can reach: those with a vendor token (bound with POST /user/token/bind). */
+  async pushTargets(userId: number): Promise<PushTargetDevice[]> {
+    const rows = await devicesWithVendorToken(this.ctx.db, userId)
+    return rows.map((r) => ({ deviceId: r.id, platform: r.platform, deviceToken: r.device_token, notifierName: r.notifier_name }))
+  }
+
+  /** The provider said the token is dead (uninstalled, expired): forget it, unless a new one was bound meanwhile. */
+  async dropDeadToken(deviceId: number, deviceToken: string): Promise<void> {
+    await dropVendorToken(this.ctx.db, deviceId, deviceToken)
   }
 
   private async find(userId: number, deviceSn: number): Promise<{ id: number }> {
