@@ -96,7 +96,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       app.addHook('onClose', async () => stop())
     }
 
-    if (config.PUSH_WORKER_INTERVAL_MS > 0) {
+    // Without PUSH_SECRET_KEY no credentials can be read, so no message records push work: no worker either.
+    if (config.PUSH_WORKER_INTERVAL_MS > 0 && config.PUSH_SECRET_KEY !== undefined) {
       const providers = overrides.pushProviders ?? createPushProviders(config, { now })
       const worker = new PushWorker(
         { db: platform.database.db, now },
