@@ -22,12 +22,19 @@ t.test('a token the provider calls dead is dropped and never sent to again', asy
   t.equal(apns.requests.length, 1, 'APNs answered 410 Unregistered')
   t.equal(fcm.sends.length, 2, 'FCM answered UNREGISTERED for one token')
   const left = await rig.db.selectFrom('devices').select('device_token').where('user_id', '=', bob.userId).orderBy('device_sn').execute()
-  t.same(left.map((d) => d.device_token), ['', '', 'fcm-live-token'], 'both dead tokens are forgotten')
+  t.same(
+    left.map((d) => d.device_token),
+    ['', '', 'fcm-live-token'],
+    'both dead tokens are forgotten',
+  )
 
   await sendText(app, alice.token, bob.userId, 'second')
   await eventually(async () => (await outboxSize(rig.db)) === 0, 10_000, 'the second message done')
   t.equal(apns.requests.length, 1, 'nothing more to the dead APNs token')
-  t.same(fcm.sends.slice(2).map((s) => s.body.message.token), ['fcm-live-token'])
+  t.same(
+    fcm.sends.slice(2).map((s) => s.body.message.token),
+    ['fcm-live-token'],
+  )
 })
 
 t.test('a provider asking to retry: the same notification again later, devices already served are not sent twice, and a cap', async (t) => {
@@ -42,7 +49,11 @@ t.test('a provider asking to retry: the same notification again later, devices a
   const msg = await sendText(app, alice.token, bob.userId, 'try again')
   await eventually(async () => (await outboxSize(rig.db)) === 0, 10_000, 'the message done')
   t.equal(apns.requests.length, 2, 'APNs tried twice')
-  t.same(apns.requests.map((r) => r.headers['apns-collapse-id']), [`m${msg}`, `m${msg}`], 'the same notification')
+  t.same(
+    apns.requests.map((r) => r.headers['apns-collapse-id']),
+    [`m${msg}`, `m${msg}`],
+    'the same notification',
+  )
   t.equal(fcm.sends.length, 1, 'FCM accepted the first time and was not sent to again')
 
   apns.script.push(...Array.from({ length: 5 }, () => ({ status: 429, body: { reason: 'TooManyRequests' } })))
@@ -58,10 +69,18 @@ t.test('a restart mid-outbox: pending rows and rows a dead worker had claimed ar
   const alice = await registerUser(app)
   const bob = await registerUser(app)
   await deviceWithToken(app, bob, apnsToken(), 'apns')
-  const ids = [await sendText(app, alice.token, bob.userId, 'one'), await sendText(app, alice.token, bob.userId, 'two'), await sendText(app, alice.token, bob.userId, 'three')]
+  const ids = [
+    await sendText(app, alice.token, bob.userId, 'one'),
+    await sendText(app, alice.token, bob.userId, 'two'),
+    await sendText(app, alice.token, bob.userId, 'three'),
+  ]
   t.equal(await outboxSize(rig.db), 3, 'recorded with the messages, waiting')
   // The first row was claimed by a worker that then died: its lease runs out in a second.
-  await rig.db.updateTable('push_outbox').set({ due_at: new Date(Date.now() + 1000) }).where('message_id', '=', ids[0]!).execute()
+  await rig.db
+    .updateTable('push_outbox')
+    .set({ due_at: new Date(Date.now() + 1000) })
+    .where('message_id', '=', ids[0]!)
+    .execute()
 
   const first = await rig.another({ PUSH_WORKER_INTERVAL_MS: '25', PUSH_WORKER_BATCH: '1' })
   await eventually(() => apns.requests.length >= 1, 10_000, 'the first worker at work')

@@ -4,7 +4,9 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { AccountsService } from './accounts.service.ts'
 import { INT4_MAX, pageOf, parseCursor } from '../paging.ts'
-import { deleteDevice, deviceListVersion, devicePage, devicesWithVendorToken, dropVendorToken, findDevice, setVendorToken } from './devices.repository.ts'
+import {
+  deleteDevice, deviceListVersion, devicePage, devicesOfAudience, devicesWithVendorToken, dropVendorToken, findDevice, setVendorToken, type PushAudience,
+} from './devices.repository.ts'
 
 export interface Device {
   deviceSn: number
@@ -20,6 +22,8 @@ export interface PushTargetDevice {
   deviceToken: string
   notifierName: string
 }
+
+export type { PushAudience }
 
 export class DevicesService {
   constructor(private readonly ctx: DomainContext, private readonly accounts: AccountsService) {}
@@ -76,6 +80,12 @@ export class DevicesService {
   async pushTargets(userId: number): Promise<PushTargetDevice[]> {
     const rows = await devicesWithVendorToken(this.ctx.db, userId)
     return rows.map((r) => ({ deviceId: r.id, platform: r.platform, deviceToken: r.device_token, notifierName: r.notifier_name }))
+  }
+
+  /** The app's devices with a vendor token that a POST /push/notify audience names (with their users). */
+  async pushTargetsOf(appId: string, audience: PushAudience): Promise<Array<PushTargetDevice & { userId: number }>> {
+    const rows = await devicesOfAudience(this.ctx.db, appId, audience)
+    return rows.map((r) => ({ deviceId: r.id, userId: r.user_id, platform: r.platform, deviceToken: r.device_token, notifierName: r.notifier_name }))
   }
 
   /** The provider said the token is dead (uninstalled, expired): forget it, unless a new one was bound meanwhile. */

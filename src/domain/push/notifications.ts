@@ -194,3 +194,54 @@ export function backoffMs(attempt: number, baseMs: number, capMs: number, retryA
   const exp = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1))
   return Math.max(exp, (retryAfterSeconds ?? 0) * 1000)
 }
+
+/** How a task is delivered (002 §4 `setting.distribution_strategy`). */
+export type DistributionStrategy = 'combined' | 'mxpush_only' | 'ospush_only'
+
+export function strategyOf(setting: Record<string, unknown>): DistributionStrategy {
+  const value = setting.distribution_strategy
+  return value === 'mxpush_only' || value === 'ospush_only' ? value : 'combined'
+}
+
+const VENDOR_BLOCKS = ['ios', 'android', 'huawei', 'xiaomi', 'oppo', 'vivo', 'flyme', 'fcm'] as const
+
+/**
+ * The notification of a POST /push/notify task from its `message` as 002 §4 spells it: type, title,
+ * body, attachment_url, big_text, badge (a number sets it; "+N" cannot be honoured without a per-device
+ * count and leaves the badge unchanged), ext (the data), show times, and each vendor block.
+ */
+export function composeTaskNotification(taskId: number, message: Record<string, unknown>): PushNotification {
+  const text = (key: string): string | undefined => {
+    const value = message[key]
+    return typeof value === 'string' && value !== '' ? value : undefined
+  }
+  const type = message.type === 'image' || message.type === 'cmd' ? message.type : 'text'
+  const n: PushNotification = { id: `t${taskId}`, type }
+  const title = text('title')
+  const body = text('body')
+  if (title !== undefined) n.title = title
+  if (body !== undefined) n.body = body
+  const attachment = text('attachment_url')
+  if (attachment !== undefined) n.attachment_url = attachment
+  const bigText = text('big_text')
+  if (bigText !== undefined) n.big_text = bigText
+  const badge =
+    typeof message.badge === 'number' ? message.badge : typeof message.badge === 'string' && /^\d+$/.test(message.badge) ? Number(message.badge) : undefined
+  if (badge !== undefined) n.badge = badge
+  if (message.ext && typeof message.ext === 'object') {
+    n.data = Object.fromEntries(
+      Object.entries(message.ext as Record<string, unknown>).map(([k, v]): [string, string | number | boolean] => [
+        k,
+        typeof v === 'number' || typeof v === 'boolean' ? v : typeof v === 'string' ? v : JSON.stringify(v),
+      ]),
+    )
+  }
+  if (typeof message.show_begin_time === 'number') n.show_begin_time = message.show_begin_time
+  if (typeof message.show_end_time === 'number') n.show_end_time = message.show_end_time
+  const blocks = n as unknown as Record<string, unknown>
+  for (const block of VENDOR_BLOCKS) if (message[block] && typeof message[block] === 'object') blocks[block] = message[block]
+  const ios = message.ios as Record<string, unknown> | undefined
+  if (typeof ios?.apns_collapse_id === 'string') n.collapse_id = ios.apns_collapse_id
+  if (typeof ios?.thread_id === 'string') n.thread_id = ios.thread_id
+  return n
+}

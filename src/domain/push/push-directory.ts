@@ -1,6 +1,6 @@
 // What the push worker asks of messaging, accounts, groups, rosters and presence, answered by their services.
 import type { AccountsService } from '../accounts/accounts.service.ts'
-import type { DevicesService, PushTargetDevice } from '../accounts/devices.service.ts'
+import type { DevicesService, PushAudience, PushTargetDevice } from '../accounts/devices.service.ts'
 import type { SettingsService } from '../accounts/settings.service.ts'
 import type { GroupsService } from '../groups/groups.service.ts'
 import type { MessagesService } from '../messages/messages.service.ts'
@@ -26,6 +26,8 @@ export interface PushDirectory {
   /** The recipient blacklisted the sender. */
   blocked(appId: string, sender: number, recipient: number): Promise<boolean>
   devices(userId: number): Promise<PushTargetDevice[]>
+  /** The devices with a vendor token that a task's audience names. */
+  audienceDevices(appId: string, audience: PushAudience): Promise<Array<PushTargetDevice & { userId: number }>>
   dropDeadToken(deviceId: number, deviceToken: string): Promise<void>
   badge(appId: string, userId: number): Promise<number>
   /** push_nick_name, else the nick name, else the username. */
@@ -66,6 +68,7 @@ export function pushDirectory(s: PushDirectoryServices): PushDirectory {
       return !(await s.roster.mayMessage(appId, sender, recipient))
     },
     devices: (userId) => s.devices.pushTargets(userId),
+    audienceDevices: (appId, audience) => s.devices.pushTargetsOf(appId, audience),
     dropDeadToken: (deviceId, token) => s.devices.dropDeadToken(deviceId, token),
     badge: (appId, userId) => s.messages.unreadTotal(appId, userId),
     async senderName(appId, userId) {

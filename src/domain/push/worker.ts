@@ -5,7 +5,20 @@ import type { PushCredentialsByProvider, PushNotification, PushProviderName, Pus
 import { claimDue, deleteRow, reschedule, type OutboxRow } from './outbox.repository.ts'
 import type { PushDirectory } from './push-directory.ts'
 import type { PushCredentialSource } from './sealed-credential-source.ts'
-import { PROVIDERS, PUSHING_TYPES, backoffMs, composeMessageNotification, decide, hourIn, mentions, routeOf } from './notifications.ts'
+import {
+  PROVIDERS,
+  PUSHING_TYPES,
+  backoffMs,
+  composeMessageNotification,
+  composeTaskNotification,
+  decide,
+  hourIn,
+  mentions,
+  routeOf,
+  strategyOf,
+} from './notifications.ts'
+import { addCounts, findTask } from './task-delivery.repository.ts'
+import type { PushAudience, PushTargetDevice } from '../accounts/devices.service.ts'
 
 export interface PushWorkerSettings {
   /** Rows one claim takes. */
@@ -26,6 +39,12 @@ export interface PushLog {
 }
 
 type Failure = { retryAfterSeconds?: number }
+
+/** Both failures as one: retry after the longer wait. */
+function mergeFailure(a: Failure | undefined, b: Failure | undefined): Failure | undefined {
+  if (!a || !b) return a ?? b
+  return { retryAfterSeconds: Math.max(a.retryAfterSeconds ?? 0, b.retryAfterSeconds ?? 0) }
+}
 
 export class PushWorker {
   private timer: NodeJS.Timeout | undefined
@@ -68,8 +87,7 @@ export class PushWorker {
 
   /** One claim and its rows; returns how many rows were taken. */
   async runOnce(): Promise<number> {
-    // Only message rows for now: task rows (POST /push/notify) wait, untouched, for the task expansion.
-    const rows = await claimDue(this.ctx.db, ['message'], this.settings.batchSize, this.settings.leaseSeconds)
+    const rows = await claimDue(this.ctx.db, ['message', 'task'], this.settings.batchSize, this.settings.leaseSeconds)
     for (const row of rows) await this.process(row)
     return rows.length
   }
@@ -79,6 +97,7 @@ export class PushWorker {
     let failure: Failure | undefined
     try {
       if (row.kind === 'message' && row.messageId !== null) failure = await this.sendMessage(row, done)
+      else if (row.kind === 'task' && row.taskId !== null) failure = await this.sendTask(row, done)
     } catch (error) {
       this.log.warn({ err: error, outboxId: row.id }, 'push of an outbox row failed; it will be retried')
       failure = {}
@@ -121,22 +140,67 @@ export class PushWorker {
         group: m.kind === 2 ? await d.groupName(row.appId, m.targetId) : undefined,
       }
       const notification = composeMessageNotification(m, decision, await d.badge(row.appId, userId), names.sender, names.group)
-      for (const device of devices) {
-        const result = await this.sendTo(row.appId, device, notification)
-        if (result === undefined || result.outcome === 'ok' || result.outcome === 'permanent') {
-          done.add(device.deviceId)
-        } else if (result.outcome === 'dead-token') {
-          await d.dropDeadToken(device.deviceId, device.deviceToken)
-          done.add(device.deviceId)
-        } else {
-          // retry, or bad-credentials (an admin may fix them before the attempts run out).
-          if (result.outcome === 'bad-credentials')
-            this.log.warn({ appId: row.appId, status: result.status, reason: result.reason }, 'push credentials refused')
-          failure = { retryAfterSeconds: Math.max(failure?.retryAfterSeconds ?? 0, result.retryAfterSeconds ?? 0) }
-        }
-      }
+      for (const device of devices) failure = mergeFailure(failure, await this.deliver(row.appId, device, notification, done))
     }
     return failure
+  }
+
+  /** A POST /push/notify task to its audience's devices, counted per channel in push_task_counts. */
+  private async sendTask(row: OutboxRow, done: Set<number>): Promise<Failure | undefined> {
+    const task = await findTask(this.ctx.db, row.appId, row.taskId!)
+    if (!task) return undefined
+    const strategy = strategyOf(task.setting)
+    // mxpush_only is delivery over the gateway's own sockets, not a provider's: nothing for this worker.
+    if (strategy === 'mxpush_only') return undefined
+    const notification = composeTaskNotification(task.id, task.message)
+    const online = new Map<number, boolean>()
+    const counts = new Map<string, { target: number; sent: number }>()
+    let failure: Failure | undefined
+    for (const device of await this.directory.audienceDevices(row.appId, task.audience as PushAudience)) {
+      if (done.has(device.deviceId)) continue
+      if (strategy === 'combined') {
+        if (!online.has(device.userId)) online.set(device.userId, await this.directory.isOnline(device.userId))
+        if (online.get(device.userId)) continue
+      }
+      const route = routeOf(device.notifierName, device.platform)
+      if (!route) continue
+      const count = counts.get(route.provider) ?? { target: 0, sent: 0 }
+      counts.set(route.provider, count)
+      // Counted once per device: a retry only sends to the devices not yet served.
+      if (row.attempts === 0) count.target++
+      failure = mergeFailure(
+        failure,
+        await this.deliver(row.appId, device, notification, done, (outcome) => {
+          if (outcome === 'ok') count.sent++
+        }),
+      )
+    }
+    for (const [channel, c] of counts) await addCounts(this.ctx.db, task.id, channel, c.target, c.sent)
+    return failure
+  }
+
+  /** One device: sends, drops a dead token, marks the device done unless the provider asked to retry. */
+  private async deliver(
+    appId: string,
+    device: PushTargetDevice,
+    notification: PushNotification,
+    done: Set<number>,
+    seen?: (outcome: PushResult['outcome']) => void,
+  ): Promise<Failure | undefined> {
+    const result = await this.sendTo(appId, device, notification)
+    if (result) seen?.(result.outcome)
+    if (result === undefined || result.outcome === 'ok' || result.outcome === 'permanent') {
+      done.add(device.deviceId)
+      return undefined
+    }
+    if (result.outcome === 'dead-token') {
+      await this.directory.dropDeadToken(device.deviceId, device.deviceToken)
+      done.add(device.deviceId)
+      return undefined
+    }
+    // retry, or bad-credentials (an admin may fix them before the attempts run out).
+    if (result.outcome === 'bad-credentials') this.log.warn({ appId, status: result.status, reason: result.reason }, 'push credentials refused')
+    return { retryAfterSeconds: result.retryAfterSeconds }
   }
 
   /** One device through its provider; undefined when the device names no provider or the app has no credentials for it. */
