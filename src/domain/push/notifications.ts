@@ -1,5 +1,6 @@
 // Pure push rules: whether a message notifies a recipient, what the notification says, which provider a device uses, retry backoff.
 import type { PushNotification, PushProviderName } from '../../platform/push/types.ts'
+import type { PushableMessage } from '../messages/messages.types.ts'
 
 /** Content types that push: TEXT … LOCATION and FORWARD. COMMAND (6, typing and other signals) and READ_ACK / RECALL / APPEND / REPLACE are silent. */
 export const PUSHING_TYPES: readonly number[] = [0, 1, 2, 3, 4, 5, 7]
@@ -110,16 +111,8 @@ export function previewOf(contentType: number, content: string): string {
   return text.length > 200 ? `${text.slice(0, 199)}…` : text
 }
 
-export interface MessageForPush {
-  msgId: number
-  /** 1 one-to-one, 2 group. */
-  kind: 1 | 2
-  senderId: number
-  /** The other user (one-to-one) or the group. */
-  targetId: number
-  contentType: number
-  content: string
-}
+/** What a message notification is made of. */
+export type MessageForPush = Omit<PushableMessage, 'config' | 'recalled'>
 
 /** Shown instead of the sender and text when the recipient hides details. */
 export const HIDDEN_TITLE = 'New message'
