@@ -13,7 +13,10 @@ import { loggerOptions } from './platform/log.ts'
 import { createSmsSender, type SmsSender } from './platform/sms.ts'
 import { createMetrics } from './platform/metrics.ts'
 import { createServices } from './domain/services.ts'
+import { createPushProviders, type PushProviders } from './platform/push/providers.ts'
 import { secretBoxFromConfig } from './platform/push/secret-box.ts'
+import { pushDirectory } from './domain/push/push-directory.ts'
+import { PushWorker } from './domain/push/worker.ts'
 import type { FriendDirectory, GroupDirectory } from './domain/messages/messages.types.ts'
 import { DomainError } from './domain/errors.ts'
 import { NO_METRICS } from './domain/metrics.ts'
@@ -48,6 +51,8 @@ export interface AppOverrides extends PlatformOverrides {
   groupDirectory?: GroupDirectory
   /** Whether one user may message another instead of the built-in answer. */
   friendDirectory?: FriendDirectory
+  /** The push provider clients (tests: ones that trust a local APNs) instead of those built from the PUSH_* settings. */
+  pushProviders?: PushProviders
 }
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -68,14 +73,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     const metrics = config.METRICS_TOKEN ? createMetrics(platform.database) : null
     // Before any route is declared, so every route gets its recorder.
     if (metrics) countRequests(app, metrics, { route: surfaceOfRoute, url: surfaceOfUrl })
+    const now = overrides.now ?? Date.now
+    const pushSecrets = secretBoxFromConfig(config)
     const services = createServices({
       db: platform.database.db,
       bus: platform.bus,
       kv: platform.kv,
       files: platform.files,
       sms: overrides.sms ?? createSmsSender(config, app.log),
-      pushSecrets: secretBoxFromConfig(config),
-      now: overrides.now ?? Date.now,
+      pushSecrets,
+      now,
       metrics: metrics ?? NO_METRICS,
       settings: {
         defaultAppId: config.DEFAULT_APP_ID,
@@ -96,6 +103,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         else app.log.debug({ purged }, 'retention round')
       })
       app.addHook('onClose', async () => stop())
+    }
+
+    // Without PUSH_SECRET_KEY no credentials can be read, so no message records push work: no worker either.
+    if (config.PUSH_WORKER_INTERVAL_MS > 0 && config.PUSH_SECRET_KEY !== undefined) {
+      const providers = overrides.pushProviders ?? createPushProviders(config, { now })
+      const worker = new PushWorker(
+        { db: platform.database.db, now },
+        pushDirectory(services), providers, services.pushCredentials, {
+          batchSize: config.PUSH_WORKER_BATCH, leaseSeconds: config.PUSH_WORKER_LEASE_SECONDS, retryBaseMs: config.PUSH_RETRY_BASE_MS,
+          retryMaxMs: config.PUSH_RETRY_MAX_MS, maxAttempts: config.PUSH_MAX_ATTEMPTS, timeZone: config.PUSH_TIME_ZONE,
+        }, app.log)
+      worker.start(config.PUSH_WORKER_INTERVAL_MS)
+      // Before the platform closes (hooks run in reverse): the batch in hand finishes, nothing stays leased.
+      app.addHook('onClose', async () => { await worker.stop(); if (!overrides.pushProviders) providers.close() })
     }
 
     app.decorate('services', services)

@@ -63,6 +63,13 @@ const ConfigSchema = Type.Object({
   PUSH_OPPO_URL: Type.String({ pattern: '^https?://', default: 'https://api.push.oppomobile.com', description: 'OPPO push' }),
   PUSH_VIVO_URL: Type.String({ pattern: '^https?://', default: 'https://api-push.vivo.com.cn', description: 'vivo push' }),
   PUSH_MEIZU_URL: Type.String({ pattern: '^https?://', default: 'https://server-api-push.meizu.com', description: 'Meizu (Flyme) push' }),
+  PUSH_WORKER_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 1000, description: 'how often this process looks for due push work in the outbox; 0 = this process runs no push worker' }),
+  PUSH_WORKER_BATCH: Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'outbox rows one claim of the push worker takes' }),
+  PUSH_WORKER_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 86_400, default: 300, description: 'how long claimed outbox rows stay with their worker; a worker that died leaves them to others after this' }),
+  PUSH_RETRY_BASE_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 5000, description: 'first delay before a push the provider asked to retry is tried again; doubles each attempt' }),
+  PUSH_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 600_000, description: 'longest delay between two attempts of one push' }),
+  PUSH_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8, description: 'attempts after which a push still failing is given up' }),
+  PUSH_TIME_ZONE: Type.String({ minLength: 1, default: 'UTC', description: "IANA time zone of the users' no-disturb and silence hours (no user setting names a zone)" }),
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema> & { PUBLIC_URL: string; DATA_DIR: string; SMS_OUTBOX: string }>
@@ -106,6 +113,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (value.S3_DIRECT_UPLOAD && value.STORAGE !== 's3') {
     throw new ConfigError('invalid environment variable S3_DIRECT_UPLOAD="true": needs STORAGE=s3')
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value.PUSH_TIME_ZONE })
+  } catch {
+    throw new ConfigError(`invalid environment variable PUSH_TIME_ZONE=${JSON.stringify(value.PUSH_TIME_ZONE)}: an IANA time zone such as UTC or Asia/Shanghai`)
   }
   const publicUrl = (value.PUBLIC_URL ?? `http://${value.HOST}:${value.PORT}`).replace(/\/+$/, '')
   const dataDir = resolve(value.DATA_DIR)

@@ -24,6 +24,8 @@ import { RetentionService } from './retention/retention.service.ts'
 import { PushService } from './push/push.service.ts'
 import type { FriendDirectory, GroupDirectory } from './messages/messages.types.ts'
 import { friendDirectory, groupDirectory } from './messages/directories.ts'
+import { pushCredentialSource, type PushCredentialSource } from './push/credential-source.ts'
+import { pushRecorder } from './push/recorder.ts'
 
 export interface Services {
   readonly apps: AppsService
@@ -49,6 +51,8 @@ export interface Services {
   readonly retention: RetentionService
   /** Push credentials, /push/notify tasks and their counts; also the push worker's PushCredentialSource. */
   readonly push: PushService
+  /** The push worker's view of credentials (cached "has any" for the send path). */
+  readonly pushCredentials: PushCredentialSource
 }
 
 /** What messaging asks of groups and rosters; tests hand in their own. */
@@ -72,6 +76,7 @@ function refusalsAsDomainErrors(files: FileStore): FileStore {
   }
 }
 
+/** With PUSH_SECRET_KEY (ctx.pushSecrets), each message that can push records its outbox row. */
 export function createServices(platformCtx: DomainContext, directories: Directories = {}): Services {
   const ctx: DomainContext = { ...platformCtx, files: refusalsAsDomainErrors(platformCtx.files) }
   const verification = new VerificationService(ctx)
@@ -81,7 +86,10 @@ export function createServices(platformCtx: DomainContext, directories: Director
   const facadeGroups = new FacadeGroupsService(ctx, pictures)
   const groups = new GroupsService(ctx, pictures, facadeGroups, accounts)
   const groupDir = directories.groups ?? groupDirectory(groups)
-  const messages = new MessagesService(ctx, groupDir, directories.friends ?? friendDirectory(roster), accounts)
+  const push = new PushService(ctx)
+  const pushCredentials = pushCredentialSource(push, ctx.now)
+  const recorder = ctx.pushSecrets ? pushRecorder(pushCredentials) : undefined
+  const messages = new MessagesService(ctx, groupDir, directories.friends ?? friendDirectory(roster), accounts, recorder)
   return {
     apps: new AppsService(ctx, accounts),
     accounts,
@@ -101,6 +109,7 @@ export function createServices(platformCtx: DomainContext, directories: Director
     conversations: new ConversationResolver(groupDir),
     presence: new PresenceService(ctx),
     retention: new RetentionService(accounts, verification, messages),
-    push: new PushService(ctx),
+    push,
+    pushCredentials,
   }
 }

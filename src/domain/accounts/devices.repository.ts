@@ -66,3 +66,35 @@ export async function hasDeviceWithPushToken(db: Db, userId: number, pushToken: 
   const row = await db.selectFrom('devices').select('id').where('user_id', '=', userId).where('push_token', '=', pushToken).executeTakeFirst()
   return row !== undefined
 }
+
+/** The user's devices that hold a vendor push token. */
+export async function devicesWithVendorToken(db: Db, userId: number) {
+  return db.selectFrom('devices').select(['id', 'platform', 'device_token', 'notifier_name'])
+    .where('user_id', '=', userId).where('device_token', '<>', '').orderBy('device_sn').execute()
+}
+
+/** Forgets a vendor token the provider called dead, unless the device bound a new one meanwhile. */
+export async function dropVendorToken(db: Db, deviceId: number, deviceToken: string): Promise<void> {
+  await db.updateTable('devices').set({ device_token: '', notifier_name: '' })
+    .where('id', '=', deviceId).where('device_token', '=', deviceToken).execute()
+}
+
+/** A POST /push/notify audience, resolved to the app's devices with a vendor token. */
+export type PushAudience = 'all' | { tag?: string[]; alias?: string[]; user_id?: number[]; push_token?: string[] }
+
+export async function devicesOfAudience(db: Db, appId: string, audience: PushAudience) {
+  let query = db.selectFrom('devices as d').innerJoin('users as u', 'u.id', 'd.user_id')
+    .select(['d.id', 'd.user_id', 'd.platform', 'd.device_token', 'd.notifier_name'])
+    .where('u.app_id', '=', appId).where('d.device_token', '<>', '')
+  if (audience !== 'all') {
+    const { tag = [], alias = [], user_id: userIds = [], push_token: pushTokens = [] } = audience
+    query = query.where((eb) => eb.or([
+      ...(userIds.length > 0 ? [eb('d.user_id', 'in', userIds)] : []),
+      ...(pushTokens.length > 0 ? [eb('d.push_token', 'in', pushTokens)] : []),
+      ...(tag.length > 0 ? [eb('d.user_id', 'in', eb.selectFrom('user_push_tags').select('user_id').where('tag', 'in', tag))] : []),
+      ...(alias.length > 0 ? [eb('d.user_id', 'in', eb.selectFrom('user_settings').select('user_id').where('push_alias', 'in', alias))] : []),
+      ...(userIds.length + pushTokens.length + tag.length + alias.length === 0 ? [sql<boolean>`false`] : []),
+    ]))
+  }
+  return query.orderBy('d.id').execute()
+}

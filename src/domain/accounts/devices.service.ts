@@ -4,7 +4,9 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { AccountsService } from './accounts.service.ts'
 import { INT4_MAX, pageOf, parseCursor } from '../paging.ts'
-import { deleteDevice, deviceListVersion, devicePage, findDevice, setVendorToken } from './devices.repository.ts'
+import {
+  deleteDevice, deviceListVersion, devicePage, devicesOfAudience, devicesWithVendorToken, dropVendorToken, findDevice, setVendorToken, type PushAudience,
+} from './devices.repository.ts'
 
 export interface Device {
   deviceSn: number
@@ -12,6 +14,16 @@ export interface Device {
   userAgent: string
   userId: number
 }
+
+/** A device with a vendor push token. */
+export interface PushTargetDevice {
+  deviceId: number
+  platform: number
+  deviceToken: string
+  notifierName: string
+}
+
+export type { PushAudience }
 
 export class DevicesService {
   constructor(private readonly ctx: DomainContext, private readonly accounts: AccountsService) {}
@@ -62,6 +74,23 @@ export class DevicesService {
   async unbindDeviceToken(userId: number, deviceSn: number): Promise<void> {
     const device = await this.find(userId, deviceSn)
     await setVendorToken(this.ctx.db, device.id, '', '')
+  }
+
+  /** The user's devices a push can reach: those with a vendor token (bound with POST /user/token/bind). */
+  async pushTargets(userId: number): Promise<PushTargetDevice[]> {
+    const rows = await devicesWithVendorToken(this.ctx.db, userId)
+    return rows.map((r) => ({ deviceId: r.id, platform: r.platform, deviceToken: r.device_token, notifierName: r.notifier_name }))
+  }
+
+  /** The app's devices with a vendor token that a POST /push/notify audience names (with their users). */
+  async pushTargetsOf(appId: string, audience: PushAudience): Promise<Array<PushTargetDevice & { userId: number }>> {
+    const rows = await devicesOfAudience(this.ctx.db, appId, audience)
+    return rows.map((r) => ({ deviceId: r.id, userId: r.user_id, platform: r.platform, deviceToken: r.device_token, notifierName: r.notifier_name }))
+  }
+
+  /** The provider said the token is dead (uninstalled, expired): forget it, unless a new one was bound meanwhile. */
+  async dropDeadToken(deviceId: number, deviceToken: string): Promise<void> {
+    await dropVendorToken(this.ctx.db, deviceId, deviceToken)
   }
 
   private async find(userId: number, deviceSn: number): Promise<{ id: number }> {

@@ -183,3 +183,21 @@ export async function recordTransaction(db: Db, appId: string, senderId: number,
 export async function purgeTransactions(db: Db, before: number): Promise<number> {
   return deleteInBatches(db, 'message_transactions', sql`created_at < ${before}`)
 }
+
+/** The user's unread messages over every pair conversation and the listed groups, in one query: the badge of a push. */
+export async function countAllUnread(db: Db, appId: string, userId: number, groupIds: number[]): Promise<number> {
+  const row = await db.selectFrom('conversations as c')
+    .innerJoin('messages as m', 'm.conversation_id', 'c.id')
+    .leftJoin('conversation_states as s', (join) => join.onRef('s.conversation_id', '=', 'c.id').on('s.user_id', '=', userId))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('c.app_id', '=', appId)
+    .where((eb) => eb.or([
+      eb.and([eb('c.kind', '=', 1), eb.or([eb('c.peer_a', '=', userId), eb('c.peer_b', '=', userId)])]),
+      ...(groupIds.length > 0 ? [eb.and([eb('c.kind', '=', 2), eb('c.peer_a', 'in', groupIds)])] : []),
+    ]))
+    .whereRef('m.seq', '>', sql<number>`greatest(coalesce(s.read_seq, 0), coalesce(s.hidden_seq, 0))`)
+    .where('m.sender_id', '<>', userId)
+    .where('m.content_type', 'not in', [...CONTROL_TYPES])
+    .executeTakeFirstOrThrow()
+  return row.n
+}

@@ -2,7 +2,9 @@
 import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
-import type { ConversationRef, ConversationSummary, FriendDirectory, GroupDirectory, HistoryPage, MessageItem, SentMessage } from './messages.types.ts'
+import type {
+  ConversationRef, ConversationSummary, FriendDirectory, GroupDirectory, HistoryPage, MessageItem, PushableMessage, PushRecorder, SentMessage,
+} from './messages.types.ts'
 import { KnownUsers } from './known-users.ts'
 import { Reading } from './reading.ts'
 import { Receipts } from './receipts.ts'
@@ -15,11 +17,11 @@ export class MessagesService {
   private readonly reading: Reading
   private readonly receipts: Receipts
 
-  constructor(ctx: DomainContext, groups: GroupDirectory, friends: FriendDirectory, accounts: AccountsService) {
+  constructor(ctx: DomainContext, groups: GroupDirectory, friends: FriendDirectory, accounts: AccountsService, push?: PushRecorder) {
     const users = new KnownUsers(accounts)
     this.reading = new Reading(ctx, groups, users)
     this.receipts = new Receipts(ctx, this.reading)
-    this.sending = new Sending(ctx, groups, friends, accounts, users, this.receipts)
+    this.sending = new Sending(ctx, groups, friends, accounts, users, this.receipts, push)
   }
 
   /** A user sends (a user token, or the admin token as `from_user_id` / header user_id); every rule applies. */
@@ -65,6 +67,16 @@ export class MessagesService {
   /** DELETE /message/conversation: off the caller's list (and read) until a newer message arrives. */
   deleteConversation(actor: UserActor, ref: ConversationRef): Promise<void> {
     return this.reading.deleteConversation(actor, ref)
+  }
+
+  /** A stored message as push needs it (undefined when it does not exist in the app). */
+  forPush(appId: string, msgId: number): Promise<PushableMessage | undefined> {
+    return this.reading.forPush(appId, msgId)
+  }
+
+  /** The user's unread messages over every conversation: the badge a push shows. */
+  unreadTotal(appId: string, userId: number): Promise<number> {
+    return this.reading.unreadTotal(appId, userId)
   }
 
   /** GET /message/ack: the caller has read everything up to `msgId`. */

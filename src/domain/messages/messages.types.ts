@@ -1,4 +1,5 @@
 // Domain objects of messaging: content types, conversations as a user sees them, history items, and what the directories answer.
+import type { Db } from '../../platform/db.ts'
 
 /** Message content types (semantics §5); 8 is unused. */
 export const CONTENT_TYPES = {
@@ -104,4 +105,27 @@ export interface GroupDirectory {
 export interface FriendDirectory {
   /** False when `to` does not accept messages from `from` (blacklist). */
   mayMessage(appId: string, from: number, to: number): Promise<boolean>
+}
+
+// ---- what push asks of messaging, and how a send records its push work ----
+
+/** A stored message as the push worker reads it. */
+export interface PushableMessage {
+  msgId: number
+  /** 1 one-to-one, 2 group. */
+  kind: 1 | 2
+  senderId: number
+  /** The user or group it was sent to. */
+  targetId: number
+  contentType: number
+  content: string
+  config: string
+  recalled: boolean
+}
+
+/** Records a send's push work (one row per message) in the send's own transaction; the push module answers it. */
+export interface PushRecorder {
+  /** Whether this send can push at all (the app has push credentials): cheap, asked outside the transaction. */
+  wants(appId: string, contentType: number): Promise<boolean>
+  record(trx: Db, appId: string, messageIds: number[]): Promise<void>
 }

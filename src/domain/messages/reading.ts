@@ -4,10 +4,10 @@ import type { UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { MessageRow } from '../../platform/tables.ts'
 import {
-  advanceState, countUnread, findConversation, findConversationById, findMessage, findStates, listConversations, messagesAfter, pageBackwards,
+  advanceState, countAllUnread, countUnread, findConversation, findConversationById, findMessage, findStates, listConversations, messagesAfter, pageBackwards,
   type ConversationKey,
 } from './messages.repository.ts'
-import type { ConversationRef, ConversationSummary, GroupDirectory, HistoryPage, MessageItem, MessageStatus } from './messages.types.ts'
+import type { ConversationRef, ConversationSummary, GroupDirectory, HistoryPage, MessageItem, MessageStatus, PushableMessage } from './messages.types.ts'
 import { toItem } from './messages.mapping.ts'
 import { conversationFor, groupKey, pairKey } from './conversation.ts'
 import type { KnownUsers } from './known-users.ts'
@@ -172,6 +172,21 @@ export class Reading {
     }
     return summaries
   }
+  /** A stored message as push needs it. */
+  async forPush(appId: string, msgId: number): Promise<PushableMessage | undefined> {
+    const row = await findMessage(this.ctx.db, appId, msgId)
+    if (!row) return undefined
+    return {
+      msgId: Number(row.id), kind: row.kind === 2 ? 2 : 1, senderId: row.sender_id, targetId: row.target_id,
+      contentType: row.content_type, content: row.content, config: row.config, recalled: row.recalled,
+    }
+  }
+
+  /** Unread messages over every conversation of the user (history visibility aside): one query, the badge of a push. */
+  async unreadTotal(appId: string, userId: number): Promise<number> {
+    return countAllUnread(this.ctx.db, appId, userId, await this.groups.groupsOf(appId, userId))
+  }
+
   /** DELETE /message/conversation: off the caller's list (and read) until a newer message arrives; nobody else is affected. */
   async deleteConversation(actor: UserActor, ref: ConversationRef): Promise<void> {
     const key = ref.type === 1 ? pairKey(actor.appId, actor.userId, ref.id) : groupKey(actor.appId, ref.id)

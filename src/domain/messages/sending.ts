@@ -11,7 +11,7 @@ import {
 } from './messages.repository.ts'
 import {
   CONTENT_TYPES, CONTROL_TYPES, READ_ACK, RECALL, type FriendDirectory, type GroupDirectory, type GroupMembership, type SentMessage,
-  type TargetKind,
+  type PushRecorder, type TargetKind,
 } from './messages.types.ts'
 import { toItem } from './messages.mapping.ts'
 import { groupKey, pairKey } from './conversation.ts'
@@ -56,6 +56,7 @@ export class Sending {
     private readonly accounts: AccountsService,
     private readonly users: KnownUsers,
     private readonly receipts: Receipts,
+    private readonly push?: PushRecorder,
   ) {}
 
   /** A user sends (a user token, or the admin token as `from_user_id` / header user_id); every rule applies. */
@@ -166,6 +167,8 @@ export class Sending {
   /** One transaction: claim the transaction_id, append each message, apply receipts and recalls; then ring the doorbells. */
   private async store(appId: string, senderId: number, senderSn: number, plans: Planned[], input: SendInput): Promise<SentMessage> {
     const sentAt = this.ctx.now()
+    // Asked before the transaction (the answer is cached): with no push credentials nothing is recorded.
+    const pushing = this.push !== undefined && await this.push.wants(appId, input.contentType)
     const work = async (trx: Db) => {
       if (input.transactionId !== undefined) {
         const first = await claimTransaction(trx, appId, senderId, input.transactionId, sentAt, sentAt - DEDUP_WINDOW_MS)
@@ -187,10 +190,12 @@ export class Sending {
       // Answer in the order of the targets.
       stored.sort((x, y) => plans.indexOf(x.plan) - plans.indexOf(y.plan))
       if (input.transactionId !== undefined) await recordTransaction(trx, appId, senderId, input.transactionId, stored.map((s) => s.appended.id))
+      // The push work is part of the send: it commits (or rolls back) with the messages.
+      if (pushing) await this.push?.record(trx, appId, stored.map((s) => s.appended.id))
       return { first: undefined, stored }
     }
     // A single message without dedup is one statement: atomic on its own, and one round trip.
-    const result = plans.length === 1 && input.transactionId === undefined && !CONTROL_TYPES.includes(input.contentType)
+    const result = plans.length === 1 && input.transactionId === undefined && !CONTROL_TYPES.includes(input.contentType) && !pushing
       ? await work(this.ctx.db)
       : await inTransaction(this.ctx.db, work)
     if (result.first) {

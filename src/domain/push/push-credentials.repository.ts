@@ -1,4 +1,5 @@
 // Queries on push_credentials: one row per app, provider and environment; the secret fields arrive and leave sealed.
+import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
 
 export interface StoredCredentials {
@@ -34,4 +35,10 @@ export async function findCredentials(db: Db, key: CredentialsKey): Promise<Stor
     .executeTakeFirst()
   if (!row) return undefined
   return { settings: row.settings as Record<string, string>, sealedSecret: row.sealed_secret, updatedAt: row.updated_at }
+}
+
+/** Whether the app has credentials for any provider. */
+export async function appHasCredentials(db: Db, appId: string): Promise<boolean> {
+  const row = await db.selectFrom('push_credentials').select(sql<number>`1`.as('one')).where('app_id', '=', appId).limit(1).executeTakeFirst()
+  return row !== undefined
 }

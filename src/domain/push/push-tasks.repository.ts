@@ -51,3 +51,39 @@ export async function findTasks(db: Db, appId: string, ids: number[]): Promise<T
     createdAt: r.created_at,
   }))
 }
+
+/** What the worker reads of a task. */
+export interface DeliverableTask {
+  id: number
+  appId: string
+  audience: unknown
+  setting: Record<string, unknown>
+  message: Record<string, unknown>
+}
+
+/** jsonb as the driver hands it: parsed already, or (a JSON string value such as "all") as text. */
+function parsed(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value)
+  } catch {
+    return value
+  }
+}
+
+export async function findDeliverableTask(db: Db, appId: string, taskId: number): Promise<DeliverableTask | undefined> {
+  const row = await db
+    .selectFrom('push_tasks')
+    .select(['id', 'app_id', 'audience', 'setting', 'message'])
+    .where('app_id', '=', appId)
+    .where('id', '=', taskId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  return {
+    id: Number(row.id),
+    appId: row.app_id,
+    audience: parsed(row.audience),
+    setting: (parsed(row.setting) ?? {}) as Record<string, unknown>,
+    message: (parsed(row.message) ?? {}) as Record<string, unknown>,
+  }
+}

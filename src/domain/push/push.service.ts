@@ -6,8 +6,8 @@ import type { DomainContext } from '../context.ts'
 import { DomainError } from '../errors.ts'
 import { checkCredentials, clientCredentials, type CredentialInput, PROVIDERS, type ProviderNumber, providerLabel } from './credential-fields.ts'
 import { checkNotify, dueAt } from './notify.rules.ts'
-import { findCredentials, upsertCredentials, type CredentialsKey } from './push-credentials.repository.ts'
-import { enqueueTask } from './push-outbox.repository.ts'
+import { appHasCredentials, findCredentials, upsertCredentials, type CredentialsKey } from './push-credentials.repository.ts'
+import { enqueueTask } from './outbox.repository.ts'
 import { countsOf } from './push-task-counts.repository.ts'
 import { findTasks, insertTask, taskIdByRequest } from './push-tasks.repository.ts'
 import {
@@ -77,6 +77,11 @@ export class PushService implements PushCredentialSource {
         'the stored credentials cannot be opened with this PUSH_SECRET_KEY (sealed with another key?); set them again',
       )
     }
+  }
+
+  /** Whether the app has credentials for any provider (no secret is opened); none without PUSH_SECRET_KEY. */
+  async hasCredentials(appId: string): Promise<boolean> {
+    return this.ctx.pushSecrets !== undefined && appHasCredentials(this.ctx.db, appId)
   }
 
   async credentialsFor<P extends PushProviderName>(

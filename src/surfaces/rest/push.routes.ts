@@ -20,7 +20,7 @@ import { Type } from 'typebox'
 const environmentOf = (value: number) => (value === 0 ? 'development' : 'production')
 
 export function pushRoutes(app: FastifyInstance): void {
-  const { push } = app.services
+  const { push, pushCredentials } = app.services
 
   /** GET /push/certificate */
   restOperation(app, {
@@ -44,6 +44,7 @@ export function pushRoutes(app: FastifyInstance): void {
     handler: async (p, { appId }) => {
       const { provider, environment, ...fields } = p
       await push.setCredentials(appId, provider as ProviderNumber, environmentOf(environment), fields)
+      pushCredentials.forget(appId) // this process sends with them at once; others within the cache's 30 s
       return true
     },
   })

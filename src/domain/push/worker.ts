@@ -1,0 +1,226 @@
+// The push worker: claims due outbox rows (SKIP LOCKED, with a lease), expands a message into per-device notifications, sends, retries, cleans up.
+import type { DomainContext } from '../context.ts'
+import type { PushProviders } from '../../platform/push/providers.ts'
+import type { PushCredentialsByProvider, PushNotification, PushProviderName, PushResult } from '../../platform/push/types.ts'
+import { claimDue, deleteRow, reschedule, type OutboxRow } from './outbox.repository.ts'
+import type { PushDirectory } from './push-directory.ts'
+import type { PushCredentialSource } from './credential-source.ts'
+import {
+  PROVIDERS,
+  PUSHING_TYPES,
+  backoffMs,
+  composeMessageNotification,
+  composeTaskNotification,
+  decide,
+  hourIn,
+  mentions,
+  routeOf,
+  strategyOf,
+} from './notifications.ts'
+import { findDeliverableTask } from './push-tasks.repository.ts'
+import { addCounts } from './push-task-counts.repository.ts'
+import type { PushAudience, PushTargetDevice } from '../accounts/devices.service.ts'
+
+export interface PushWorkerSettings {
+  /** Rows one claim takes. */
+  batchSize: number
+  /** How long a claimed row stays with its worker before another may take it (a worker that died). */
+  leaseSeconds: number
+  /** First retry delay; doubles each attempt up to retryMaxMs. */
+  retryBaseMs: number
+  retryMaxMs: number
+  /** Attempts after which a row is given up (the devices still failing get nothing). */
+  maxAttempts: number
+  /** IANA zone of the users' no-disturb and silence hours. */
+  timeZone: string
+}
+
+export interface PushLog {
+  warn(details: Record<string, unknown>, message: string): void
+}
+
+type Failure = { retryAfterSeconds?: number }
+
+/** Both failures as one: retry after the longer wait. */
+function mergeFailure(a: Failure | undefined, b: Failure | undefined): Failure | undefined {
+  if (!a || !b) return a ?? b
+  return { retryAfterSeconds: Math.max(a.retryAfterSeconds ?? 0, b.retryAfterSeconds ?? 0) }
+}
+
+export class PushWorker {
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<unknown> | undefined
+  private stopped = false
+
+  constructor(
+    private readonly ctx: Pick<DomainContext, 'db' | 'now'>,
+    private readonly directory: PushDirectory,
+    private readonly providers: PushProviders,
+    private readonly credentials: PushCredentialSource,
+    private readonly settings: PushWorkerSettings,
+    private readonly log: PushLog,
+  ) {}
+
+  /** Runs every `intervalMs` (and at once again while batches come back full) until stop(). */
+  start(intervalMs: number): void {
+    this.stopped = false
+    const tick = async () => {
+      let full = true
+      while (full && !this.stopped) {
+        this.running = this.runOnce()
+        const taken = await (this.running as Promise<number>).catch((error: unknown) => {
+          this.log.warn({ err: error }, 'push worker round failed; the next one will try again')
+          return 0
+        })
+        full = taken >= this.settings.batchSize
+      }
+      if (!this.stopped) this.timer = setTimeout(() => void tick(), intervalMs)
+    }
+    this.timer = setTimeout(() => void tick(), intervalMs)
+  }
+
+  /** Stops the timer and waits for the batch in hand: its rows are finished (sent, rescheduled or deleted), none left leased. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    await this.running?.catch(() => {})
+  }
+
+  /** One claim and its rows; returns how many rows were taken. */
+  async runOnce(): Promise<number> {
+    const rows = await claimDue(this.ctx.db, ['message', 'task'], this.settings.batchSize, this.settings.leaseSeconds)
+    for (const row of rows) await this.process(row)
+    return rows.length
+  }
+
+  private async process(row: OutboxRow): Promise<void> {
+    const done = new Set(row.payload.done ?? [])
+    let failure: Failure | undefined
+    try {
+      if (row.kind === 'message' && row.messageId !== null) failure = await this.sendMessage(row, done)
+      else if (row.kind === 'task' && row.taskId !== null) failure = await this.sendTask(row, done)
+    } catch (error) {
+      this.log.warn({ err: error, outboxId: row.id }, 'push of an outbox row failed; it will be retried')
+      failure = {}
+    }
+    const attempt = row.attempts + 1
+    if (failure && attempt < this.settings.maxAttempts) {
+      await reschedule(this.ctx.db, row.id, backoffMs(attempt, this.settings.retryBaseMs, this.settings.retryMaxMs, failure.retryAfterSeconds), {
+        done: [...done],
+      })
+      return
+    }
+    if (failure) this.log.warn({ outboxId: row.id, attempts: attempt }, 'push given up after the last attempt')
+    await deleteRow(this.ctx.db, row.id)
+  }
+
+  /** Sends the message to every device that should hear of it; `done` collects the devices served. Returns a failure to retry, if any. */
+  private async sendMessage(row: OutboxRow, done: Set<number>): Promise<Failure | undefined> {
+    const d = this.directory
+    const m = await d.message(row.appId, row.messageId!)
+    if (!m || m.recalled || !PUSHING_TYPES.includes(m.contentType)) return undefined
+    const hour = hourIn(this.ctx.now(), this.settings.timeZone)
+    let failure: Failure | undefined
+    let names: { sender: string; group?: string } | undefined
+    for (const userId of await d.recipients(row.appId, m)) {
+      const devices = (await d.devices(userId)).filter((device) => !done.has(device.deviceId))
+      if (devices.length === 0 || (await d.isOnline(userId))) continue
+      const settings = await d.settings(userId)
+      if (!settings) continue
+      let group
+      if (m.kind === 2) {
+        const side = await d.groupSide(row.appId, m.targetId, userId, m.senderId)
+        if (!side) continue
+        group = { ...side, mentioned: mentions(m.config, userId) }
+      }
+      const blocked = m.kind === 2 && (await d.blocked(row.appId, m.senderId, userId))
+      const decision = decide({ contentType: m.contentType, recalled: m.recalled, settings, hour, group, blocked })
+      if (!decision.push) continue
+      names ??= {
+        sender: await d.senderName(row.appId, m.senderId),
+        group: m.kind === 2 ? await d.groupName(row.appId, m.targetId) : undefined,
+      }
+      const notification = composeMessageNotification(m, decision, await d.badge(row.appId, userId), names.sender, names.group)
+      for (const device of devices) failure = mergeFailure(failure, await this.deliver(row.appId, device, notification, done))
+    }
+    return failure
+  }
+
+  /** A POST /push/notify task to its audience's devices, counted per channel in push_task_counts. */
+  private async sendTask(row: OutboxRow, done: Set<number>): Promise<Failure | undefined> {
+    const task = await findDeliverableTask(this.ctx.db, row.appId, row.taskId!)
+    if (!task) return undefined
+    const strategy = strategyOf(task.setting)
+    // mxpush_only is delivery over the gateway's own sockets, not a provider's: nothing for this worker.
+    if (strategy === 'mxpush_only') return undefined
+    const notification = composeTaskNotification(task.id, task.message)
+    const online = new Map<number, boolean>()
+    const counts = new Map<string, { target: number; sent: number }>()
+    let failure: Failure | undefined
+    for (const device of await this.directory.audienceDevices(row.appId, task.audience as PushAudience)) {
+      if (done.has(device.deviceId)) continue
+      if (strategy === 'combined') {
+        if (!online.has(device.userId)) online.set(device.userId, await this.directory.isOnline(device.userId))
+        if (online.get(device.userId)) continue
+      }
+      const route = routeOf(device.notifierName, device.platform)
+      if (!route) continue
+      const count = counts.get(route.provider) ?? { target: 0, sent: 0 }
+      counts.set(route.provider, count)
+      // Counted once per device: a retry only sends to the devices not yet served.
+      if (row.attempts === 0) count.target++
+      failure = mergeFailure(
+        failure,
+        await this.deliver(row.appId, device, notification, done, (outcome) => {
+          if (outcome === 'ok') count.sent++
+        }),
+      )
+    }
+    for (const [channel, c] of counts) await addCounts(this.ctx.db, task.id, channel, c.target, c.sent)
+    return failure
+  }
+
+  /** One device: sends, drops a dead token, marks the device done unless the provider asked to retry. */
+  private async deliver(
+    appId: string,
+    device: PushTargetDevice,
+    notification: PushNotification,
+    done: Set<number>,
+    seen?: (outcome: PushResult['outcome']) => void,
+  ): Promise<Failure | undefined> {
+    const result = await this.sendTo(appId, device, notification)
+    if (result) seen?.(result.outcome)
+    if (result === undefined || result.outcome === 'ok' || result.outcome === 'permanent') {
+      done.add(device.deviceId)
+      return undefined
+    }
+    if (result.outcome === 'dead-token') {
+      await this.directory.dropDeadToken(device.deviceId, device.deviceToken)
+      done.add(device.deviceId)
+      return undefined
+    }
+    // retry, or bad-credentials (an admin may fix them before the attempts run out).
+    if (result.outcome === 'bad-credentials') this.log.warn({ appId, status: result.status, reason: result.reason }, 'push credentials refused')
+    return { retryAfterSeconds: result.retryAfterSeconds }
+  }
+
+  /** One device through its provider; undefined when the device names no provider or the app has no credentials for it. */
+  private async sendTo(
+    appId: string,
+    device: { platform: number; deviceToken: string; notifierName: string },
+    notification: PushNotification,
+  ): Promise<PushResult | undefined> {
+    const route = routeOf(device.notifierName, device.platform)
+    if (!route) return undefined
+    const number = PROVIDERS[route.provider]
+    // The environment the device names first, then the other one (an app with only sandbox credentials, say).
+    const credentials =
+      (await this.credentials.credentialsFor(appId, number, route.environment)) ??
+      (route.provider === 'apns' ? await this.credentials.credentialsFor(appId, number, 1 - route.environment) : undefined)
+    if (credentials === undefined) return undefined
+    const sender = this.providers[route.provider] as {
+      send(n: PushNotification, c: PushCredentialsByProvider[PushProviderName], t: { token: string }): Promise<PushResult>
+    }
+    return sender.send(notification, credentials as PushCredentialsByProvider[PushProviderName], { token: device.deviceToken })
+  }
+}
