@@ -152,6 +152,25 @@ export async function receivingMemberIds(db: Db, groupId: number): Promise<numbe
   return rows.map((r) => r.user_id)
 }
 
+/**
+ * Not run here: a subquery another module's one-statement read embeds (history status in a group), so
+ * the member list never leaves the database. Rows: user_id of each member who receives the group's messages.
+ */
+export function receivingMembersSubquery(db: Db, groupId: number) {
+  return db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('msg_mute_mode', '!=', 2)
+}
+
+/**
+ * Not run here: a subquery for another module's one-statement read (the recent-conversations list). Rows: the
+ * user's live groups of the app, each with visible_from, the epoch ms from which its history shows to the user
+ * (0 with history_visible, else the join, truncated to the ms as a Date of it would be).
+ */
+export function visibleGroupsSubquery(db: Db, appId: string, userId: number) {
+  return db.selectFrom('group_members as m').innerJoin('groups as g', 'g.id', 'm.group_id')
+    .select(['m.group_id', sql<number>`case when g.history_visible then 0 else floor(extract(epoch from m.joined_at) * 1000)::bigint end`.as('visible_from')])
+    .where('m.user_id', '=', userId).where('g.app_id', '=', appId).where('g.status', '=', 0)
+}
+
 /** Adds members (existing ones are left alone) and keeps member_count; returns the user ids added. */
 export async function insertMembers(db: Db, groupId: number, members: Array<{ userId: number; role?: GroupRole }>): Promise<number[]> {
   if (members.length === 0) return []

@@ -6,14 +6,14 @@ import { INT4_MAX, parseCursor } from '../paging.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
-import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, membersWithUsers, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, updateGroupRow, updateMembers } from './groups.repository.ts'
-import { insertAnnouncement, latestAnnouncement, latestAnnouncements } from './content.repository.ts'
+import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, receivingMembersSubquery, updateGroupRow, updateMembers, visibleGroupsSubquery } from './groups.repository.ts'
+import { latestAnnouncements } from './content.repository.ts'
 import {
   cannotManage, liveGroup, openGroup, MAX_GROUPS_CREATED_PER_USER, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
   requireOwner, self, toPage, type Acting,
 } from './groups.rules.ts'
 import { inviteInto } from './admission.service.ts'
-import type { Blocked, Group, GroupView, ItemResult, Member, MemberWithUser, Page } from './groups.types.ts'
+import type { Blocked, Group, GroupView, ItemResult, Member, Page } from './groups.types.ts'
 import type { PicturesService } from '../files/pictures.service.ts'
 import type { FacadeGroupsService } from './facade-groups.service.ts'
 import { projectFields } from './project-fields.ts'
@@ -303,9 +303,14 @@ export class GroupsService {
     return receivingMemberIds(this.ctx.db, groupId)
   }
 
-  /** Ids of the live groups the user is a member of. */
-  async joinedIds(appId: string, userId: number): Promise<number[]> {
-    return (await groupsOfUser(this.ctx.db, appId, userId)).map((g) => g.group.id)
+  /** As a subquery for messaging's one-statement reads (built, not run): who receives the group's messages. */
+  receivingMembersQuery(groupId: number) {
+    return receivingMembersSubquery(this.ctx.db, groupId)
+  }
+
+  /** As a subquery (built, not run): the user's live groups, each with the epoch ms from which its history shows to the user. */
+  visibleGroupsQuery(appId: string, userId: number) {
+    return visibleGroupsSubquery(this.ctx.db, appId, userId)
   }
 
   /** The owner cannot leave; `adminsMayLeave` false is the legacy rule that admins cannot either. Returns the group left. */

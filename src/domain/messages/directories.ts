@@ -16,7 +16,8 @@ export function groupDirectory(groups: GroupsService): GroupDirectory {
         : null
     },
     deliveryMembers: (_appId, groupId) => groups.receivingMembers(groupId),
-    groupsOf: (appId, userId) => groups.joinedIds(appId, userId),
+    receivingMembersQuery: (_appId, groupId) => groups.receivingMembersQuery(groupId),
+    visibleGroupsQuery: (appId, userId) => groups.visibleGroupsQuery(appId, userId),
   }
 }
 

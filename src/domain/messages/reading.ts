@@ -4,7 +4,15 @@ import type { UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { MessageRow } from '../../platform/tables.ts'
 import {
-  advanceState, countUnread, findConversation, findConversationById, findMessage, findStates, listConversations, messagesAfter, pageBackwards,
+  advanceState,
+  findConversation,
+  findConversationById,
+  findMessage,
+  findStates,
+  listConversations,
+  lowestReads,
+  messagesAfter,
+  pageBackwards,
   type ConversationKey,
 } from './messages.repository.ts'
 import type { ConversationRef, ConversationSummary, GroupDirectory, HistoryPage, MessageItem, MessageStatus } from './messages.types.ts'
@@ -64,7 +72,8 @@ export class Reading {
     let fromSeq: number | null = null
     if (msgIdStart !== 0) {
       const start = await findMessage(this.ctx.db, actor.appId, msgIdStart)
-      if (!start || start.conversation_id !== r.conversation.id) throw new DomainError('BAD_PARAMETER', `msg_id_start ${msgIdStart} is not a message of this conversation`)
+      if (!start || start.conversation_id !== r.conversation.id)
+        throw new DomainError('BAD_PARAMETER', `msg_id_start ${msgIdStart} is not a message of this conversation`)
       fromSeq = start.seq
     }
     const rows = await pageBackwards(this.ctx.db, r.conversation.id, fromSeq, Math.min(limit, HISTORY_LIMIT_MAX) + 1, r.visibleFrom)
@@ -121,22 +130,27 @@ export class Reading {
       const reader = deliveredTo === undefined ? undefined : states.get(deliveredTo)
       if (deliveredTo !== undefined && (reader?.delivered_seq ?? 0) < newest) {
         await this.markDelivered(conversationId, deliveredTo, newest)
-        states.set(deliveredTo, { conversation_id: conversationId, user_id: deliveredTo, read_seq: reader?.read_seq ?? 0, hidden_seq: reader?.hidden_seq ?? 0, delivered_seq: newest })
+        states.set(deliveredTo, {
+          conversation_id: conversationId,
+          user_id: deliveredTo,
+          read_seq: reader?.read_seq ?? 0,
+          hidden_seq: reader?.hidden_seq ?? 0,
+          delivered_seq: newest,
+        })
       }
       return rows.map((row) => {
         const recipient = states.get(row.sender_id === r.key.peerA ? r.key.peerB : r.key.peerA)
-        const status: MessageStatus = recipient && recipient.read_seq >= row.seq ? 'READ'
-          : recipient && recipient.delivered_seq >= row.seq ? 'DELIVERED' : 'UNREAD'
+        const status: MessageStatus =
+          recipient && recipient.read_seq >= row.seq ? 'READ' : recipient && recipient.delivered_seq >= row.seq ? 'DELIVERED' : 'UNREAD'
         return toItem(row, status)
       })
     }
     if (!r.readAck) return rows.map((row) => toItem(row, 'DELIVERED'))
-    // READ once every other receiving member has read it.
-    const members = await this.groups.deliveryMembers(appId, r.key.peerA)
-    const reads = new Map((await findStates(this.ctx.db, conversationId, members)).map((s) => [s.user_id, Number(s.read_seq)]))
-    const lowest = members.map((id) => ({ id, read: reads.get(id) ?? 0 })).sort((a, b) => a.read - b.read).slice(0, 2)
+    // READ once every other receiving member has read it: the two lowest read marks tell, whoever the sender,
+    // and they come from one aggregate over the members in the database (a page costs the same at any size).
+    const lowest = await lowestReads(this.ctx.db, conversationId, this.groups.receivingMembersQuery(appId, r.key.peerA))
     return rows.map((row) => {
-      const others = lowest.filter((m) => m.id !== row.sender_id)
+      const others = lowest.filter((m) => m.userId !== row.sender_id)
       const minRead = others.length > 0 ? others[0]!.read : Infinity
       return toItem(row, minRead >= row.seq ? 'READ' : 'DELIVERED')
     })
@@ -150,28 +164,19 @@ export class Reading {
   /** GET /message/unread: the caller's conversations, newest first, with unread counts (control messages and one's own excluded). */
   async recent(actor: UserActor): Promise<ConversationSummary[]> {
     const { appId, userId } = actor
-    const groupIds = await this.groups.groupsOf(appId, userId)
-    const rows = await listConversations(this.ctx.db, appId, userId, groupIds, RECENT_LIMIT)
-    const summaries: ConversationSummary[] = []
-    for (const row of rows) {
-      let visibleFrom = 0
-      if (row.kind === 2) {
-        const [group, member] = await Promise.all([this.groups.group(appId, row.peer_a), this.groups.membership(appId, row.peer_a, userId)])
-        // A dismissed group leaves the list; its history stays readable.
-        if (!group || !member || group.status !== 0) continue
-        if (!group.historyVisible) visibleFrom = member.joinedAt
-      }
-      const seen = Math.max(Number(row.read_seq), Number(row.hidden_seq))
-      summaries.push({
-        conversation: conversationFor(row.kind, row.peer_a, row.peer_b, userId),
-        lastSeq: Number(row.last_seq),
-        readSeq: Number(row.read_seq),
-        unread: await countUnread(this.ctx.db, row.id, userId, seen, visibleFrom),
-        lastMessageAt: Number(row.last_msg_at),
-      })
-    }
-    return summaries
+    // One statement, however many conversations: dismissed groups and groups left are not in the subquery
+    // (a dismissed group leaves the list; its history stays readable), and a late joiner without
+    // history_visible counts only what was sent since the join.
+    const rows = await listConversations(this.ctx.db, appId, userId, this.groups.visibleGroupsQuery(appId, userId), RECENT_LIMIT)
+    return rows.map((row) => ({
+      conversation: conversationFor(row.kind, row.peer_a, row.peer_b, userId),
+      lastSeq: row.last_seq,
+      readSeq: row.read_seq,
+      unread: row.unread,
+      lastMessageAt: row.last_msg_at,
+    }))
   }
+
   /** DELETE /message/conversation: off the caller's list (and read) until a newer message arrives; nobody else is affected. */
   async deleteConversation(actor: UserActor, ref: ConversationRef): Promise<void> {
     const key = ref.type === 1 ? pairKey(actor.appId, actor.userId, ref.id) : groupKey(actor.appId, ref.id)
