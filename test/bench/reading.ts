@@ -117,12 +117,14 @@ export async function unreadBreadth(f: Fixture, wide = 200) {
     .values(Array.from({ length: GROUPS_OF_WIDE }, (_, i) => ({ app_id: 'default', owner_id: peers[0]!.id, name: `unread ${stamp} ${i}`, member_count: 2 })))
     .returning('id')
     .execute()
+  // Members since before the messages (history_visible is off: a later join would hide them).
+  const joinedAt = new Date(now - 3_600_000)
   await f.db
     .insertInto('group_members')
     .values(
       groups.flatMap((g) => [
-        { group_id: g.id, user_id: peers[0]!.id, role: 'owner' as const },
-        { group_id: g.id, user_id: many!.id, role: 'member' as const },
+        { group_id: g.id, user_id: peers[0]!.id, role: 'owner' as const, joined_at: joinedAt },
+        { group_id: g.id, user_id: many!.id, role: 'member' as const, joined_at: joinedAt },
       ]),
     )
     .execute()
