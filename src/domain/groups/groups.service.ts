@@ -6,7 +6,7 @@ import { INT4_MAX, parseCursor } from '../paging.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
-import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, receivingMembersSubquery, updateGroupRow, updateMembers, visibleGroupsSubquery } from './groups.repository.ts'
+import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findGroupWithMember, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, receivingMembersSubquery, updateGroupRow, updateMembers, visibleGroupsSubquery } from './groups.repository.ts'
 import { latestAnnouncements } from './content.repository.ts'
 import {
   cannotManage, liveGroup, openGroup, MAX_GROUPS_CREATED_PER_USER, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
@@ -296,6 +296,11 @@ export class GroupsService {
   async membershipOf(appId: string, groupId: number, userId: number): Promise<Member | undefined> {
     if (!await findGroup(this.ctx.db, appId, groupId)) return undefined
     return findMember(this.ctx.db, groupId, userId)
+  }
+
+  /** The group, dismissed or not, with the user's membership of it (undefined when not a member); undefined when the app has no such group. One query. */
+  async findWithMembership(appId: string, groupId: number, userId: number): Promise<{ group: Group; member: Member | undefined } | undefined> {
+    return findGroupWithMember(this.ctx.db, appId, groupId, userId)
   }
 
   /** Who receives the group's messages: members whose msg_mute_mode is not 2. */

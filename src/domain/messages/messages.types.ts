@@ -96,6 +96,8 @@ export interface GroupMembership {
 export interface GroupDirectory {
   group(appId: string, groupId: number): Promise<GroupFacts | null>
   membership(appId: string, groupId: number, userId: number): Promise<GroupMembership | null>
+  /** `group` and `membership` in one round trip; null when the app has no such group. */
+  groupWithMembership(appId: string, groupId: number, userId: number): Promise<{ group: GroupFacts; membership: GroupMembership | null } | null>
   /** Members who receive the group's messages: msg_mute_mode other than 2. */
   deliveryMembers(appId: string, groupId: number): Promise<number[]>
   /** `deliveryMembers` as a subquery (built, not run) that messaging's own one-statement reads embed. */
