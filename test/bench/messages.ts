@@ -6,6 +6,7 @@ import { frameText } from '../../src/surfaces/realtime/frames.ts'
 import type { Fixture } from './fixture.ts'
 import { BARE_INSERT_PATH } from './bare.ts'
 import { groupOf } from './groups.ts'
+import { historyPageTarget } from './reading.ts'
 import { httpTarget, type LoadOptions, type Measurement, type Target } from './target.ts'
 
 const PAYLOAD = { content_type: 0, content: 'a benchmark message of ordinary length, about sixty characters' }
@@ -193,15 +194,6 @@ export async function historyDepth(f: Fixture, deep = 1_000_000, shallow = 1_000
       from generate_series(1, ${size}::int) g`.execute(f.db)
   }
   await sql`analyze messages`.execute(f.db)
-  const page = (peer: number) => httpTarget({
-    url: `${f.appUrl}/message/conversation?opposite_id=${peer}&limit=20`,
-    method: 'GET',
-    headers: { 'access-token': f.user.token },
-    sameBody: false,
-    verify(status, body) {
-      const json = JSON.parse(body)
-      if (status !== 200 || json.code !== 200 || json.data.messages.length !== 20) throw new Error('not a full page')
-    },
-  })
+  const page = (peer: number) => historyPageTarget(f, `opposite_id=${peer}`)
   return { shallow: page(peers[1]!), deep: page(peers[0]!) }
 }

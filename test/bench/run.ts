@@ -6,6 +6,8 @@ import { BARE_PROFILE_PATH } from './bare.ts'
 import { httpTarget, type Target } from './target.ts'
 import { bigGroup, memberPage } from './groups.ts'
 import { fanOut, groupVsOneToOne, historyDepth, oneToOneVsInsert } from './messages.ts'
+import { groupStatusPage, unreadBreadth } from './reading.ts'
+import { embeddedStart } from './startup.ts'
 
 function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name]
@@ -65,11 +67,15 @@ function legacyReadUser(f: Fixture): Target {
   })
 }
 
-/** One entry per comparison; `label` is what the final line prints, `goal` the ratio it should reach (or stay under, `atMost`). */
+/**
+ * One entry per comparison; `label` is what the final line prints, `goal` the ratio it should reach (or stay under,
+ * `atMost`). An entry with a `unit` measures a figure rather than a ratio (returned as `ratio` all the same).
+ */
 interface Entry {
   label: string
   goal: number
   atMost?: boolean
+  unit?: string
   run(f: Fixture, options: CompareOptions): Promise<{ ratio: number }>
 }
 
@@ -133,6 +139,40 @@ const comparisons: Entry[] = [
     },
   },
   {
+    // One statement for the whole list: 200 conversations cost the counting, not 200 round trips.
+    label: '/message/unread latency, 200 conversations vs 1',
+    goal: 2.0,
+    atMost: true,
+    run: async (f, o) => {
+      const { one, many } = await unreadBreadth(f)
+      return compare('/message/unread, 1 conversation', one, '/message/unread, 200 conversations', many, o)
+    },
+  },
+  {
+    // Status from one aggregate over the members' read marks, not from the member list.
+    label: 'history page latency with status, 1,000-member group vs a pair',
+    goal: 1.5,
+    atMost: true,
+    run: async (f, o) => {
+      const { group, pair } = await groupStatusPage(f)
+      return compare('history page, pair', pair, 'history page, 1,000-member group', group, o)
+    },
+  },
+  {
+    label: 'embedded start to ready on an existing data folder',
+    goal: 3,
+    atMost: true,
+    unit: ' s',
+    run: async () => {
+      const start = await embeddedStart()
+      console.log(`\n== embedded start to ready (${start.what}, a temporary DATA_DIR, until /readyz answers 200) ==`)
+      const show = (s: { seconds: number; cpuSeconds: number | null }) => `${s.seconds.toFixed(2)} s${s.cpuSeconds === null ? '' : ` (${s.cpuSeconds.toFixed(2)} s of CPU)`}`
+      console.log(`first start (creates and migrates the database): ${show(start.first)}`)
+      console.log(`on the existing folder: ${start.existing.map(show).join(', ')}; median ${start.median.toFixed(2)} s`)
+      return { ratio: start.median }
+    },
+  },
+  {
     // Keyset paging: the last page of a 5,000-member group costs what the first does.
     label: 'member_list last page vs first page (5,000 members)',
     goal: 0.9,
@@ -162,9 +202,11 @@ async function main(): Promise<void> {
     for (const entry of comparisons.filter((e) => !only || e.label.includes(only))) ratios.push({ entry, ratio: (await entry.run(fixture, options)).ratio })
 
     console.log('')
-    for (const { entry, ratio } of ratios) console.log(`${entry.label}: ${ratio.toFixed(2)}`)
+    for (const { entry, ratio } of ratios) console.log(`${entry.label}: ${ratio.toFixed(2)}${entry.unit ?? ''}`)
     const met = (entry: Entry, ratio: number) => (entry.atMost ? ratio <= entry.goal : ratio >= entry.goal)
-    console.log(`targets: ${ratios.map(({ entry, ratio }) => `${entry.label} ${entry.atMost ? '≤' : '≥'} ${entry.goal} (${met(entry, ratio) ? 'met' : 'missed'})`).join(', ')}`)
+    console.log(`targets: ${ratios.map(({ entry, ratio }) => `${entry.label} ${entry.atMost ? '≤' : '≥'} ${entry.goal}${entry.unit ?? ''} (${met(entry, ratio) ? 'met' : 'missed'})`).join(', ')}`)
+    // The figures are only as good as the machine was quiet: the load again, over the run.
+    console.log(`machine: load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the end`)
   } finally {
     await fixture.close()
   }

@@ -86,23 +86,44 @@ export async function updateGroupRow(db: Db, groupId: number, patch: Updateable<
   await db.updateTable('groups').set({ ...defined(patch), updated_at: sql`now()` }).where('id', '=', groupId).execute()
 }
 
+/** A member's columns beside a group's (both have id, group_id…): prefixed m_. */
+const MEMBER_COLUMNS = [
+  'm.id as m_id', 'm.user_id as m_user_id', 'm.role as m_role', 'm.display_name as m_display_name', 'm.msg_mute_mode as m_msg_mute_mode',
+  'm.msg_push_mode as m_msg_push_mode', 'm.ban_expire as m_ban_expire', 'm.joined_at as m_joined_at',
+] as const
+
+type PrefixedMember = { [K in keyof GroupMemberRow as K extends 'group_id' ? never : `m_${K}`]: GroupMemberRow[K] }
+
+function prefixedMember(groupId: number, r: PrefixedMember): Member {
+  return toMember({
+    id: r.m_id, group_id: groupId, user_id: r.m_user_id, role: r.m_role, display_name: r.m_display_name, msg_mute_mode: r.m_msg_mute_mode,
+    msg_push_mode: r.m_msg_push_mode, ban_expire: r.m_ban_expire, joined_at: r.m_joined_at,
+  })
+}
+
 /** Live groups the user is a member of, oldest membership first. */
 export async function groupsOfUser(db: Db, appId: string, userId: number): Promise<Array<{ group: Group; member: Member }>> {
   const rows = await db.selectFrom('group_members as m')
     .innerJoin('groups as g', 'g.id', 'm.group_id')
     .selectAll('g')
-    .select(['m.id as m_id', 'm.user_id as m_user_id', 'm.role as m_role', 'm.display_name as m_display_name', 'm.msg_mute_mode as m_msg_mute_mode',
-      'm.msg_push_mode as m_msg_push_mode', 'm.ban_expire as m_ban_expire', 'm.joined_at as m_joined_at'])
+    .select(MEMBER_COLUMNS)
     .where('m.user_id', '=', userId).where('g.app_id', '=', appId).where('g.status', '=', 0)
     .orderBy('m.id')
     .execute()
-  return rows.map((r) => ({
-    group: toGroup(r),
-    member: toMember({
-      id: r.m_id, group_id: r.id, user_id: r.m_user_id, role: r.m_role, display_name: r.m_display_name, msg_mute_mode: r.m_msg_mute_mode,
-      msg_push_mode: r.m_msg_push_mode, ban_expire: r.m_ban_expire, joined_at: r.m_joined_at,
-    }),
-  }))
+  return rows.map((r) => ({ group: toGroup(r), member: prefixedMember(r.id, r) }))
+}
+
+/** The group of the app, dismissed or not, and the user's membership of it (undefined when not a member), in one query. */
+export async function findGroupWithMember(db: Db, appId: string, groupId: number, userId: number): Promise<{ group: Group; member: Member | undefined } | undefined> {
+  const row = await db.selectFrom('groups as g')
+    .leftJoin('group_members as m', (join) => join.onRef('m.group_id', '=', 'g.id').on('m.user_id', '=', userId))
+    .selectAll('g')
+    .select(MEMBER_COLUMNS)
+    .where('g.id', '=', groupId).where('g.app_id', '=', appId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  // The left join makes every m_ column nullable; a membership row has them all.
+  return { group: toGroup(row), member: row.m_id === null ? undefined : prefixedMember(row.id, row as PrefixedMember) }
 }
 
 /** Live groups the user owns (the groups-created quota). */
@@ -150,6 +171,25 @@ export async function membershipsOf(db: Db, userId: number, groupIds: number[]):
 export async function receivingMemberIds(db: Db, groupId: number): Promise<number[]> {
   const rows = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('msg_mute_mode', '!=', 2).orderBy('id').execute()
   return rows.map((r) => r.user_id)
+}
+
+/**
+ * Not run here: a subquery another module's one-statement read embeds (history status in a group), so
+ * the member list never leaves the database. Rows: user_id of each member who receives the group's messages.
+ */
+export function receivingMembersSubquery(db: Db, groupId: number) {
+  return db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('msg_mute_mode', '!=', 2)
+}
+
+/**
+ * Not run here: a subquery for another module's one-statement read (the recent-conversations list). Rows: the
+ * user's live groups of the app, each with visible_from, the epoch ms from which its history shows to the user
+ * (0 with history_visible, else the join, truncated to the ms as a Date of it would be).
+ */
+export function visibleGroupsSubquery(db: Db, appId: string, userId: number) {
+  return db.selectFrom('group_members as m').innerJoin('groups as g', 'g.id', 'm.group_id')
+    .select(['m.group_id', sql<number>`case when g.history_visible then 0 else floor(extract(epoch from m.joined_at) * 1000)::bigint end`.as('visible_from')])
+    .where('m.user_id', '=', userId).where('g.app_id', '=', appId).where('g.status', '=', 0)
 }
 
 /** Adds members (existing ones are left alone) and keeps member_count; returns the user ids added. */

@@ -6,7 +6,7 @@ import { INT4_MAX, parseCursor } from '../paging.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
-import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, updateGroupRow, updateMembers } from './groups.repository.ts'
+import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findGroupWithMember, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, receivingMembersSubquery, updateGroupRow, updateMembers, visibleGroupsSubquery } from './groups.repository.ts'
 import { latestAnnouncements } from './content.repository.ts'
 import {
   cannotManage, liveGroup, openGroup, MAX_GROUPS_CREATED_PER_USER, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
@@ -298,14 +298,24 @@ export class GroupsService {
     return findMember(this.ctx.db, groupId, userId)
   }
 
+  /** The group, dismissed or not, with the user's membership of it (undefined when not a member); undefined when the app has no such group. One query. */
+  async findWithMembership(appId: string, groupId: number, userId: number): Promise<{ group: Group; member: Member | undefined } | undefined> {
+    return findGroupWithMember(this.ctx.db, appId, groupId, userId)
+  }
+
   /** Who receives the group's messages: members whose msg_mute_mode is not 2. */
   async receivingMembers(groupId: number): Promise<number[]> {
     return receivingMemberIds(this.ctx.db, groupId)
   }
 
-  /** Ids of the live groups the user is a member of. */
-  async joinedIds(appId: string, userId: number): Promise<number[]> {
-    return (await groupsOfUser(this.ctx.db, appId, userId)).map((g) => g.group.id)
+  /** As a subquery for messaging's one-statement reads (built, not run): who receives the group's messages. */
+  receivingMembersQuery(groupId: number) {
+    return receivingMembersSubquery(this.ctx.db, groupId)
+  }
+
+  /** As a subquery (built, not run): the user's live groups, each with the epoch ms from which its history shows to the user. */
+  visibleGroupsQuery(appId: string, userId: number) {
+    return visibleGroupsSubquery(this.ctx.db, appId, userId)
   }
 
   /** The owner cannot leave; `adminsMayLeave` false is the legacy rule that admins cannot either. Returns the group left. */

@@ -1,22 +1,34 @@
 // The directories messaging reads, answered by the groups and roster services of this domain.
 import type { GroupsService } from '../groups/groups.service.ts'
 import type { RosterService } from '../roster/roster.service.ts'
-import type { FriendDirectory, GroupDirectory } from './messages.types.ts'
+import type { Group, Member } from '../groups/groups.types.ts'
+import type { FriendDirectory, GroupDirectory, GroupFacts, GroupMembership } from './messages.types.ts'
+
+function groupFacts(group: Group): GroupFacts {
+  return { status: group.status === 1 ? 1 : 0, banAll: group.banExpireTime, historyVisible: group.historyVisible, readAck: group.readAck }
+}
+
+function membership(member: Member): GroupMembership {
+  return { role: member.role, muteMode: member.msgMuteMode as 0 | 1 | 2, bannedUntil: member.banExpire, joinedAt: member.joinedAt }
+}
 
 export function groupDirectory(groups: GroupsService): GroupDirectory {
   return {
     async group(appId, groupId) {
       const group = await groups.find(appId, groupId)
-      return group ? { status: group.status === 1 ? 1 : 0, banAll: group.banExpireTime, historyVisible: group.historyVisible, readAck: group.readAck } : null
+      return group ? groupFacts(group) : null
     },
     async membership(appId, groupId, userId) {
       const member = await groups.membershipOf(appId, groupId, userId)
-      return member
-        ? { role: member.role, muteMode: member.msgMuteMode as 0 | 1 | 2, bannedUntil: member.banExpire, joinedAt: member.joinedAt }
-        : null
+      return member ? membership(member) : null
+    },
+    async groupWithMembership(appId, groupId, userId) {
+      const found = await groups.findWithMembership(appId, groupId, userId)
+      return found ? { group: groupFacts(found.group), membership: found.member ? membership(found.member) : null } : null
     },
     deliveryMembers: (_appId, groupId) => groups.receivingMembers(groupId),
-    groupsOf: (appId, userId) => groups.joinedIds(appId, userId),
+    receivingMembersQuery: (_appId, groupId) => groups.receivingMembersQuery(groupId),
+    visibleGroupsQuery: (appId, userId) => groups.visibleGroupsQuery(appId, userId),
   }
 }
 

@@ -1,5 +1,5 @@
 // Queries of messaging: append under the conversation's row lock, history and catch-up by sequence, read state, send dedup.
-import { sql } from 'kysely'
+import { sql, type Expression } from 'kysely'
 import type { Db } from '../../platform/db.ts'
 import { deleteInBatches } from '../../platform/purge.ts'
 import type { MessageRow } from '../../platform/tables.ts'
@@ -121,36 +121,69 @@ export async function markRecalled(db: Db, msgId: number): Promise<void> {
   await db.updateTable('messages').set({ recalled: true, content: '', attachment: '', config: '', ext: '' }).where('id', '=', msgId).execute()
 }
 
-/** The user's pair conversations and the listed groups' conversations, newest first, with the user's marks. */
-export async function listConversations(db: Db, appId: string, userId: number, groupIds: number[], limit: number) {
-  return db.selectFrom('conversations as c')
-    .leftJoin('conversation_states as s', (join) => join.onRef('s.conversation_id', '=', 'c.id').on('s.user_id', '=', userId))
-    .select(['c.id', 'c.kind', 'c.peer_a', 'c.peer_b', 'c.last_seq', 'c.last_msg_at'])
-    .select((eb) => [
-      eb.fn.coalesce('s.read_seq', sql<number>`0`).as('read_seq'),
-      eb.fn.coalesce('s.hidden_seq', sql<number>`0`).as('hidden_seq'),
-    ])
-    .where('c.app_id', '=', appId)
-    .where((eb) => eb.or([
-      eb.and([eb('c.kind', '=', 1), eb.or([eb('c.peer_a', '=', userId), eb('c.peer_b', '=', userId)])]),
-      ...(groupIds.length > 0 ? [eb.and([eb('c.kind', '=', 2), eb('c.peer_a', 'in', groupIds)])] : []),
-    ]))
-    .whereRef('c.last_seq', '>', sql<number>`coalesce(s.hidden_seq, 0)`)
-    .orderBy('c.last_msg_at', 'desc')
-    .limit(limit)
-    .execute()
+export interface ListedConversation {
+  id: number
+  kind: 1 | 2
+  peer_a: number
+  peer_b: number
+  last_seq: number
+  last_msg_at: number
+  read_seq: number
+  /** Messages from others after max(read_seq, hidden_seq), sent at or after the group's visible_from, control messages not counted. */
+  unread: number
 }
 
-/** Messages from others after `afterSeq`, sent at or after `visibleFrom`, not counting control messages. */
-export async function countUnread(db: Db, conversationId: number, userId: number, afterSeq: number, visibleFrom: number): Promise<number> {
-  const row = await db.selectFrom('messages').select(sql<number>`count(*)::int`.as('n'))
-    .where('conversation_id', '=', conversationId)
-    .where('seq', '>', afterSeq)
-    .where('sender_id', '<>', userId)
-    .where('content_type', 'not in', [...CONTROL_TYPES])
-    .where('sent_at', '>=', visibleFrom)
-    .executeTakeFirstOrThrow()
-  return row.n
+/**
+ * The user's conversations newest first, with the user's read mark and unread count, in one statement:
+ * pairs the user is in, and the conversations of `groups` (group_id, visible_from), a subquery the groups
+ * directory builds. Deleted ones (hidden up to their last message) are left out.
+ */
+export async function listConversations(
+  db: Db, appId: string, userId: number, groups: Expression<{ group_id: number; visible_from: number }>, limit: number,
+): Promise<ListedConversation[]> {
+  // Each branch its own index range (conversations_key, conversations_peer_b, conversations_key per group);
+  // one OR over all three would scan the app's conversations.
+  const result = await sql<ListedConversation>`
+    with mine as (
+      select c.id, c.kind, c.peer_a, c.peer_b, c.last_seq, c.last_msg_at, 0::bigint as visible_from
+      from conversations c where c.app_id = ${appId} and c.kind = 1 and c.peer_a = ${userId}
+      union all
+      select c.id, c.kind, c.peer_a, c.peer_b, c.last_seq, c.last_msg_at, 0::bigint
+      from conversations c where c.app_id = ${appId} and c.kind = 1 and c.peer_b = ${userId}
+      union all
+      select c.id, c.kind, c.peer_a, c.peer_b, c.last_seq, c.last_msg_at, g.visible_from
+      from (${groups}) g join conversations c on c.app_id = ${appId} and c.kind = 2 and c.peer_a = g.group_id and c.peer_b = 0
+    )
+    select x.id, x.kind, x.peer_a, x.peer_b, x.last_seq, x.last_msg_at, coalesce(s.read_seq, 0) as read_seq,
+      (select count(*)::int from messages m
+        where m.conversation_id = x.id
+          and m.seq > greatest(coalesce(s.read_seq, 0), coalesce(s.hidden_seq, 0))
+          and m.sender_id <> ${userId}
+          and m.content_type not in (${sql.join([...CONTROL_TYPES])})
+          and m.sent_at >= x.visible_from) as unread
+    from mine x
+    left join conversation_states s on s.conversation_id = x.id and s.user_id = ${userId}
+    where x.last_seq > coalesce(s.hidden_seq, 0)
+    order by x.last_msg_at desc, x.id desc
+    limit ${limit}`.execute(db)
+  return result.rows.map((r) => ({
+    id: Number(r.id), kind: Number(r.kind) as 1 | 2, peer_a: r.peer_a, peer_b: r.peer_b, last_seq: Number(r.last_seq),
+    last_msg_at: Number(r.last_msg_at), read_seq: Number(r.read_seq), unread: Number(r.unread),
+  }))
+}
+
+/**
+ * The two lowest read marks among `receivers` (a subquery of user ids; 0 for one who never read), lowest first,
+ * in one statement: enough to tell, for a message from any one sender, whether every other receiver has read it.
+ */
+export async function lowestReads(db: Db, conversationId: number, receivers: Expression<{ user_id: number }>): Promise<Array<{ userId: number; read: number }>> {
+  const result = await sql<{ user_id: number; read: number }>`
+    select r.user_id, coalesce(s.read_seq, 0) as read
+    from (${receivers}) r
+    left join conversation_states s on s.conversation_id = ${conversationId} and s.user_id = r.user_id
+    order by read asc, r.user_id asc
+    limit 2`.execute(db)
+  return result.rows.map((r) => ({ userId: r.user_id, read: Number(r.read) }))
 }
 
 /**
@@ -182,22 +215,4 @@ export async function recordTransaction(db: Db, appId: string, senderId: number,
 /** transaction_id records older than `before` (epoch ms): a repeat of them is a new send anyway. */
 export async function purgeTransactions(db: Db, before: number): Promise<number> {
   return deleteInBatches(db, 'message_transactions', sql`created_at < ${before}`)
-}
-
-/** The user's unread messages over every pair conversation and the listed groups, in one query: the badge of a push. */
-export async function countAllUnread(db: Db, appId: string, userId: number, groupIds: number[]): Promise<number> {
-  const row = await db.selectFrom('conversations as c')
-    .innerJoin('messages as m', 'm.conversation_id', 'c.id')
-    .leftJoin('conversation_states as s', (join) => join.onRef('s.conversation_id', '=', 'c.id').on('s.user_id', '=', userId))
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('c.app_id', '=', appId)
-    .where((eb) => eb.or([
-      eb.and([eb('c.kind', '=', 1), eb.or([eb('c.peer_a', '=', userId), eb('c.peer_b', '=', userId)])]),
-      ...(groupIds.length > 0 ? [eb.and([eb('c.kind', '=', 2), eb('c.peer_a', 'in', groupIds)])] : []),
-    ]))
-    .whereRef('m.seq', '>', sql<number>`greatest(coalesce(s.read_seq, 0), coalesce(s.hidden_seq, 0))`)
-    .where('m.sender_id', '<>', userId)
-    .where('m.content_type', 'not in', [...CONTROL_TYPES])
-    .executeTakeFirstOrThrow()
-  return row.n
 }

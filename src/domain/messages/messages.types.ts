@@ -1,4 +1,5 @@
 // Domain objects of messaging: content types, conversations as a user sees them, history items, and what the directories answer.
+import type { Expression } from 'kysely'
 import type { Db } from '../../platform/db.ts'
 
 /** Message content types (semantics §5); 8 is unused. */
@@ -96,10 +97,17 @@ export interface GroupMembership {
 export interface GroupDirectory {
   group(appId: string, groupId: number): Promise<GroupFacts | null>
   membership(appId: string, groupId: number, userId: number): Promise<GroupMembership | null>
+  /** `group` and `membership` in one round trip; null when the app has no such group. */
+  groupWithMembership(appId: string, groupId: number, userId: number): Promise<{ group: GroupFacts; membership: GroupMembership | null } | null>
   /** Members who receive the group's messages: msg_mute_mode other than 2. */
   deliveryMembers(appId: string, groupId: number): Promise<number[]>
-  /** The groups the user is a member of. */
-  groupsOf(appId: string, userId: number): Promise<number[]>
+  /** `deliveryMembers` as a subquery (built, not run) that messaging's own one-statement reads embed. */
+  receivingMembersQuery(appId: string, groupId: number): Expression<{ user_id: number }>
+  /**
+   * As a subquery (built, not run): the live groups the user is a member of, each with visible_from, the epoch ms
+   * from which its history shows to the user (0 with history_visible, else the join).
+   */
+  visibleGroupsQuery(appId: string, userId: number): Expression<{ group_id: number; visible_from: number }>
 }
 
 export interface FriendDirectory {

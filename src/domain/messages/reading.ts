@@ -4,7 +4,15 @@ import type { UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { MessageRow } from '../../platform/tables.ts'
 import {
-  advanceState, countAllUnread, countUnread, findConversation, findConversationById, findMessage, findStates, listConversations, messagesAfter, pageBackwards,
+  advanceState,
+  findConversation,
+  findConversationById,
+  findMessage,
+  findStates,
+  listConversations,
+  lowestReads,
+  messagesAfter,
+  pageBackwards,
   type ConversationKey,
 } from './messages.repository.ts'
 import type { ConversationRef, ConversationSummary, GroupDirectory, HistoryPage, MessageItem, MessageStatus, PushableMessage } from './messages.types.ts'
@@ -41,9 +49,10 @@ export class Reading {
       const key = pairKey(appId, userId, ref.id)
       return { key, conversation: await findConversation(this.ctx.db, key), visibleFrom: 0, readAck: true }
     }
-    const group = await this.groups.group(appId, ref.id)
-    if (!group) throw new DomainError('GROUP_NOT_FOUND', `group ${ref.id} does not exist`)
-    const member = await this.groups.membership(appId, ref.id, userId)
+    // One round trip for both: a history page of a group costs as many as a pair's.
+    const found = await this.groups.groupWithMembership(appId, ref.id, userId)
+    if (!found) throw new DomainError('GROUP_NOT_FOUND', `group ${ref.id} does not exist`)
+    const { group, membership: member } = found
     if (!member) throw new DomainError('NOT_GROUP_MEMBER', `you are not a member of group ${ref.id}`)
     const key = groupKey(appId, ref.id)
     return {
@@ -64,7 +73,8 @@ export class Reading {
     let fromSeq: number | null = null
     if (msgIdStart !== 0) {
       const start = await findMessage(this.ctx.db, actor.appId, msgIdStart)
-      if (!start || start.conversation_id !== r.conversation.id) throw new DomainError('BAD_PARAMETER', `msg_id_start ${msgIdStart} is not a message of this conversation`)
+      if (!start || start.conversation_id !== r.conversation.id)
+        throw new DomainError('BAD_PARAMETER', `msg_id_start ${msgIdStart} is not a message of this conversation`)
       fromSeq = start.seq
     }
     const rows = await pageBackwards(this.ctx.db, r.conversation.id, fromSeq, Math.min(limit, HISTORY_LIMIT_MAX) + 1, r.visibleFrom)
@@ -121,22 +131,27 @@ export class Reading {
       const reader = deliveredTo === undefined ? undefined : states.get(deliveredTo)
       if (deliveredTo !== undefined && (reader?.delivered_seq ?? 0) < newest) {
         await this.markDelivered(conversationId, deliveredTo, newest)
-        states.set(deliveredTo, { conversation_id: conversationId, user_id: deliveredTo, read_seq: reader?.read_seq ?? 0, hidden_seq: reader?.hidden_seq ?? 0, delivered_seq: newest })
+        states.set(deliveredTo, {
+          conversation_id: conversationId,
+          user_id: deliveredTo,
+          read_seq: reader?.read_seq ?? 0,
+          hidden_seq: reader?.hidden_seq ?? 0,
+          delivered_seq: newest,
+        })
       }
       return rows.map((row) => {
         const recipient = states.get(row.sender_id === r.key.peerA ? r.key.peerB : r.key.peerA)
-        const status: MessageStatus = recipient && recipient.read_seq >= row.seq ? 'READ'
-          : recipient && recipient.delivered_seq >= row.seq ? 'DELIVERED' : 'UNREAD'
+        const status: MessageStatus =
+          recipient && recipient.read_seq >= row.seq ? 'READ' : recipient && recipient.delivered_seq >= row.seq ? 'DELIVERED' : 'UNREAD'
         return toItem(row, status)
       })
     }
     if (!r.readAck) return rows.map((row) => toItem(row, 'DELIVERED'))
-    // READ once every other receiving member has read it.
-    const members = await this.groups.deliveryMembers(appId, r.key.peerA)
-    const reads = new Map((await findStates(this.ctx.db, conversationId, members)).map((s) => [s.user_id, Number(s.read_seq)]))
-    const lowest = members.map((id) => ({ id, read: reads.get(id) ?? 0 })).sort((a, b) => a.read - b.read).slice(0, 2)
+    // READ once every other receiving member has read it: the two lowest read marks tell, whoever the sender,
+    // and they come from one aggregate over the members in the database (a page costs the same at any size).
+    const lowest = await lowestReads(this.ctx.db, conversationId, this.groups.receivingMembersQuery(appId, r.key.peerA))
     return rows.map((row) => {
-      const others = lowest.filter((m) => m.id !== row.sender_id)
+      const others = lowest.filter((m) => m.userId !== row.sender_id)
       const minRead = others.length > 0 ? others[0]!.read : Infinity
       return toItem(row, minRead >= row.seq ? 'READ' : 'DELIVERED')
     })
@@ -149,28 +164,21 @@ export class Reading {
 
   /** GET /message/unread: the caller's conversations, newest first, with unread counts (control messages and one's own excluded). */
   async recent(actor: UserActor): Promise<ConversationSummary[]> {
-    const { appId, userId } = actor
-    const groupIds = await this.groups.groupsOf(appId, userId)
-    const rows = await listConversations(this.ctx.db, appId, userId, groupIds, RECENT_LIMIT)
-    const summaries: ConversationSummary[] = []
-    for (const row of rows) {
-      let visibleFrom = 0
-      if (row.kind === 2) {
-        const [group, member] = await Promise.all([this.groups.group(appId, row.peer_a), this.groups.membership(appId, row.peer_a, userId)])
-        // A dismissed group leaves the list; its history stays readable.
-        if (!group || !member || group.status !== 0) continue
-        if (!group.historyVisible) visibleFrom = member.joinedAt
-      }
-      const seen = Math.max(Number(row.read_seq), Number(row.hidden_seq))
-      summaries.push({
-        conversation: conversationFor(row.kind, row.peer_a, row.peer_b, userId),
-        lastSeq: Number(row.last_seq),
-        readSeq: Number(row.read_seq),
-        unread: await countUnread(this.ctx.db, row.id, userId, seen, visibleFrom),
-        lastMessageAt: Number(row.last_msg_at),
-      })
-    }
-    return summaries
+    return this.summaries(actor.appId, actor.userId)
+  }
+
+  private async summaries(appId: string, userId: number): Promise<ConversationSummary[]> {
+    // One statement, however many conversations: dismissed groups and groups left are not in the subquery
+    // (a dismissed group leaves the list; its history stays readable), and a late joiner without
+    // history_visible counts only what was sent since the join.
+    const rows = await listConversations(this.ctx.db, appId, userId, this.groups.visibleGroupsQuery(appId, userId), RECENT_LIMIT)
+    return rows.map((row) => ({
+      conversation: conversationFor(row.kind, row.peer_a, row.peer_b, userId),
+      lastSeq: row.last_seq,
+      readSeq: row.read_seq,
+      unread: row.unread,
+      lastMessageAt: row.last_msg_at,
+    }))
   }
   /** A stored message as push needs it. */
   async forPush(appId: string, msgId: number): Promise<PushableMessage | undefined> {
@@ -182,9 +190,9 @@ export class Reading {
     }
   }
 
-  /** Unread messages over every conversation of the user (history visibility aside): one query, the badge of a push. */
+  /** The badge of a push: the unread counts /message/unread shows, summed (the same one query). */
   async unreadTotal(appId: string, userId: number): Promise<number> {
-    return countAllUnread(this.ctx.db, appId, userId, await this.groups.groupsOf(appId, userId))
+    return (await this.summaries(appId, userId)).reduce((sum, c) => sum + c.unread, 0)
   }
 
   /** DELETE /message/conversation: off the caller's list (and read) until a newer message arrives; nobody else is affected. */
