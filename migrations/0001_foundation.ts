@@ -2,13 +2,15 @@
 import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('apps')
+  await db.schema
+    .createTable('apps')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
 
-  await db.schema.createTable('users')
+  await db.schema
+    .createTable('users')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
     .addColumn('username', 'text')
@@ -30,7 +32,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index users_app_mobile on users (app_id, mobile) where mobile is not null`.execute(db)
   await sql`create unique index users_app_email on users (app_id, lower(email)) where email is not null`.execute(db)
 
-  await db.schema.createTable('user_settings')
+  await db.schema
+    .createTable('user_settings')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('user_id', 'integer', (c) => c.notNull().unique().references('users.id').onDelete('cascade'))
     .addColumn('auth_mode', 'integer', (c) => c.notNull().defaultTo(0))
@@ -49,7 +52,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('vibratory', 'boolean', (c) => c.notNull().defaultTo(true))
     .execute()
 
-  await db.schema.createTable('devices')
+  await db.schema
+    .createTable('devices')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('device_sn', 'integer', (c) => c.notNull())
@@ -63,7 +67,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('devices_user_sn', ['user_id', 'device_sn'])
     .execute()
 
-  await db.schema.createTable('tokens')
+  await db.schema
+    .createTable('tokens')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('user', 'admin')`))

@@ -2,7 +2,8 @@
 import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('verification_codes')
+  await db.schema
+    .createTable('verification_codes')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
     // A mobile number or an email address.
@@ -17,24 +18,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('verification_codes_target').on('verification_codes').columns(['app_id', 'target', 'purpose', 'id']).execute()
 
-  await db.schema.alterTable('user_settings')
+  await db.schema
+    .alterTable('user_settings')
     .addColumn('push_alias', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('push_badge', 'integer', (c) => c.notNull().defaultTo(0))
     .execute()
 
-  await db.schema.createTable('user_push_tags')
+  await db.schema
+    .createTable('user_push_tags')
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('tag', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('user_push_tags_pk', ['user_id', 'tag'])
     .execute()
 
   // A vendor push token (APNs, FCM, …) bound to one of the user's devices.
-  await db.schema.alterTable('devices')
+  await db.schema
+    .alterTable('devices')
     .addColumn('device_token', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('notifier_name', 'text', (c) => c.notNull().defaultTo(''))
     .execute()
 
-  await db.schema.createTable('user_open_ids')
+  await db.schema
+    .createTable('user_open_ids')
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('open_id', 'text', (c) => c.notNull())

@@ -2,7 +2,8 @@
 import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('groups')
+  await db.schema
+    .createTable('groups')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
     .addColumn('owner_id', 'integer', (c) => c.notNull().references('users.id'))
@@ -10,11 +11,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
     // An absolute URL given by a REST client, or a path of our file store (facade cover upload).
     .addColumn('avatar', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('type', 'integer', (c) => c.notNull().defaultTo(0).check(sql`type in (0, 1, 2)`))
-    .addColumn('status', 'integer', (c) => c.notNull().defaultTo(0).check(sql`status in (0, 1)`))
+    .addColumn('type', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`type in (0, 1, 2)`),
+    )
+    .addColumn('status', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`status in (0, 1)`),
+    )
     .addColumn('member_invite', 'boolean', (c) => c.notNull().defaultTo(true))
     .addColumn('member_modify', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addColumn('apply_approval', 'integer', (c) => c.notNull().defaultTo(1).check(sql`apply_approval in (0, 1, 2)`))
+    .addColumn('apply_approval', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(1)
+        .check(sql`apply_approval in (0, 1, 2)`),
+    )
     .addColumn('read_ack', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('history_visible', 'boolean', (c) => c.notNull().defaultTo(false))
     // Epoch seconds; -1 forever; 0 or past = not banned (semantics §3).
@@ -23,7 +39,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ext', 'text', (c) => c.notNull().defaultTo(''))
     // The legacy project fields (semantics §6): first-class, also settable through ext keys projectName / groupType.
     .addColumn('project_name', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('group_type', 'integer', (c) => c.notNull().defaultTo(1).check(sql`group_type in (1, 2)`))
+    .addColumn('group_type', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(1)
+        .check(sql`group_type in (1, 2)`),
+    )
     // The facade's face-to-face code ('' = none).
     .addColumn('code', 'text', (c) => c.notNull().defaultTo(''))
     // Kept by the same transactions that add and remove members, so counts and totals cost nothing.
@@ -34,15 +55,31 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('groups_app_type').on('groups').columns(['app_id', 'type', 'status']).execute()
   await db.schema.createIndex('groups_owner').on('groups').column('owner_id').execute()
 
-  await db.schema.createTable('group_members')
+  await db.schema
+    .createTable('group_members')
     // The member_list order and keyset cursor: later joins get larger ids.
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id').onDelete('cascade'))
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('role', 'text', (c) => c.notNull().defaultTo('member').check(sql`role in ('owner', 'admin', 'member')`))
+    .addColumn('role', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('member')
+        .check(sql`role in ('owner', 'admin', 'member')`),
+    )
     .addColumn('display_name', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('msg_mute_mode', 'integer', (c) => c.notNull().defaultTo(0).check(sql`msg_mute_mode in (0, 1, 2)`))
-    .addColumn('msg_push_mode', 'integer', (c) => c.notNull().defaultTo(0).check(sql`msg_push_mode between 0 and 4`))
+    .addColumn('msg_mute_mode', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`msg_mute_mode in (0, 1, 2)`),
+    )
+    .addColumn('msg_push_mode', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`msg_push_mode between 0 and 4`),
+    )
     // Epoch seconds; -1 forever; 0 or past = not banned.
     .addColumn('ban_expire', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('joined_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -52,7 +89,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('group_members_group_id').on('group_members').columns(['group_id', 'id']).execute()
   await db.schema.createIndex('group_members_user').on('group_members').column('user_id').execute()
 
-  await db.schema.createTable('group_applications')
+  await db.schema
+    .createTable('group_applications')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id').onDelete('cascade'))
     .addColumn('applicant_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
@@ -65,7 +103,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('group_applications_group_applicant', ['group_id', 'applicant_id'])
     .execute()
 
-  await db.schema.createTable('group_invitations')
+  await db.schema
+    .createTable('group_invitations')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id').onDelete('cascade'))
     .addColumn('inviter_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
@@ -80,14 +119,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('group_invitations_invitee').on('group_invitations').columns(['invitee_id', 'id']).execute()
 
-  await db.schema.createTable('group_blocks')
+  await db.schema
+    .createTable('group_blocks')
     .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id').onDelete('cascade'))
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('group_blocks_pk', ['group_id', 'user_id'])
     .execute()
 
-  await db.schema.createTable('group_announcements')
+  await db.schema
+    .createTable('group_announcements')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id').onDelete('cascade'))
     // null when the app admin token wrote it.
@@ -98,7 +139,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('group_announcements_group').on('group_announcements').columns(['group_id', 'id']).execute()
 
-  await db.schema.createTable('group_files')
+  await db.schema
+    .createTable('group_files')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('group_id', 'integer', (c) => c.notNull().references('groups.id').onDelete('cascade'))
     .addColumn('uploader_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
@@ -112,14 +154,24 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('group_files_group').on('group_files').columns(['group_id', 'id']).execute()
 
   // The key that signs group QR codes, one per app, shared by every process through the database.
-  await db.schema.createTable('group_qr_keys')
+  await db.schema
+    .createTable('group_qr_keys')
     .addColumn('app_id', 'text', (c) => c.primaryKey().references('apps.id'))
     .addColumn('secret', 'text', (c) => c.notNull())
     .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['group_qr_keys', 'group_files', 'group_announcements', 'group_blocks', 'group_invitations', 'group_applications', 'group_members', 'groups']) {
+  for (const table of [
+    'group_qr_keys',
+    'group_files',
+    'group_announcements',
+    'group_blocks',
+    'group_invitations',
+    'group_applications',
+    'group_members',
+    'groups',
+  ]) {
     await db.schema.dropTable(table).execute()
   }
 }

@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
   // One record per (owner, other user): both sides of a friendship have one, kept consistent by the domain.
-  await db.schema.createTable('roster_items')
+  await db.schema
+    .createTable('roster_items')
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('roster_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
@@ -24,13 +25,19 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index roster_items_blocked on roster_items (user_id, roster_id) where blocked`.execute(db)
   await db.schema.createIndex('roster_items_roster').on('roster_items').column('roster_id').execute()
 
-  await db.schema.createTable('roster_applications')
+  await db.schema
+    .createTable('roster_applications')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
     .addColumn('applicant_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('target_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     // 0 pending, 1 accepted, 2 declined (semantics §5); a pending one past expires_at is expired.
-    .addColumn('status', 'integer', (c) => c.notNull().defaultTo(0).check(sql`status in (0, 1, 2)`))
+    .addColumn('status', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`status in (0, 1, 2)`),
+    )
     .addColumn('reason', 'text', (c) => c.notNull().defaultTo(''))
     // The applicant's alias for the target, applied when the application is accepted.
     .addColumn('alias', 'text', (c) => c.notNull().defaultTo(''))
@@ -45,7 +52,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('roster_applications_applicant').on('roster_applications').columns(['applicant_id', 'id']).execute()
 
   // Versions of a user's friend list and application list: bumped on every change, read by paging clients.
-  await db.schema.createTable('roster_versions')
+  await db.schema
+    .createTable('roster_versions')
     .addColumn('user_id', 'integer', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
     .addColumn('roster_version', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('apply_version', 'integer', (c) => c.notNull().defaultTo(0))

@@ -4,7 +4,8 @@ import { sql, type Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   // One row per conversation: a pair of users (kind 1: peer_a < peer_b, 0 = the system) or a group (kind 2: peer_a = group id, peer_b = 0).
   // last_seq is bumped by the send that appends, under the row lock: the sequence has no gaps and a failed send uses no number.
-  await db.schema.createTable('conversations')
+  await db.schema
+    .createTable('conversations')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
     .addColumn('kind', 'smallint', (c) => c.notNull().check(sql`kind in (1, 2)`))
@@ -18,7 +19,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('conversations_peer_b').on('conversations').columns(['app_id', 'kind', 'peer_b']).execute()
 
   // A group message is one row, whoever reads it (read diffusion).
-  await db.schema.createTable('messages')
+  await db.schema
+    .createTable('messages')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('conversation_id', 'bigint', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
     .addColumn('seq', 'bigint', (c) => c.notNull())
@@ -40,7 +42,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
 
   // What one user has done with one conversation: read up to, delivered up to, deleted (hidden) up to.
-  await db.schema.createTable('conversation_states')
+  await db.schema
+    .createTable('conversation_states')
     .addColumn('conversation_id', 'bigint', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
@@ -50,7 +53,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
 
   // transaction_id deduplication: one row per (app, sender, transaction_id) holding the first send's messages.
-  await db.schema.createTable('message_transactions')
+  await db.schema
+    .createTable('message_transactions')
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
     .addColumn('sender_id', 'integer', (c) => c.notNull())
     .addColumn('transaction_id', 'integer', (c) => c.notNull())
@@ -61,11 +65,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
 
   // Live WebSocket connections per process; a process whose heartbeat stops is not believed.
-  await db.schema.createTable('presence_processes')
+  await db.schema
+    .createTable('presence_processes')
     .addColumn('process_id', 'text', (c) => c.primaryKey())
     .addColumn('seen_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createTable('presence_connections')
+  await db.schema
+    .createTable('presence_connections')
     .addColumn('process_id', 'text', (c) => c.notNull().references('presence_processes.process_id').onDelete('cascade'))
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('connections', 'integer', (c) => c.notNull())

@@ -2,7 +2,8 @@
 import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('uploads')
+  await db.schema
+    .createTable('uploads')
     // 128 random bits: the ticket in the upload URL and, for chat files, the file_sign.
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))

@@ -12,7 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table verification_codes add constraint verification_codes_purpose_check check (purpose in ('register', 'reset', 'bind'))`.execute(db)
 
   // Numbers that could not stay on their account: kept here, never lost, for an operator to settle.
-  await db.schema.createTable('users_mobile_set_aside')
+  await db.schema
+    .createTable('users_mobile_set_aside')
     .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('app_id', 'text', (c) => c.notNull())
@@ -25,15 +26,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('set_aside_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
 
-  await db.schema.createTable('mobile_migration_0007')
+  await db.schema
+    .createTable('mobile_migration_0007')
     .addColumn('user_id', 'integer', (c) => c.primaryKey())
     .addColumn('normalized', 'text')
     .execute()
   for (let after = 0; ;) {
-    const rows = await db.selectFrom('users').select(['id', 'mobile']).where('mobile', 'is not', null).where('id', '>', after)
-      .orderBy('id').limit(BATCH).execute() as Array<{ id: number; mobile: string }>
+    const rows = (await db
+      .selectFrom('users')
+      .select(['id', 'mobile'])
+      .where('mobile', 'is not', null)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute()) as Array<{ id: number; mobile: string }>
     if (rows.length === 0) break
-    await db.insertInto('mobile_migration_0007').values(rows.map((r) => ({ user_id: r.id, normalized: parseMobile(r.mobile) ?? null }))).execute()
+    await db
+      .insertInto('mobile_migration_0007')
+      .values(rows.map((r) => ({ user_id: r.id, normalized: parseMobile(r.mobile) ?? null })))
+      .execute()
     after = rows[rows.length - 1]!.id
   }
 
@@ -58,8 +69,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('mobile_migration_0007').execute()
 
   // Live codes were sent to numbers as written: look them up in the new form too.
-  const codes = await db.selectFrom('verification_codes').select(['id', 'target'])
-    .where('used_at', 'is', null).where('expires_at', '>', sql<Date>`now()`).where('target', 'not like', '%@%').execute() as Array<{ id: number; target: string }>
+  const codes = (await db
+    .selectFrom('verification_codes')
+    .select(['id', 'target'])
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where('target', 'not like', '%@%')
+    .execute()) as Array<{ id: number; target: string }>
   for (const code of codes) {
     const normalized = parseMobile(code.target)
     if (normalized && normalized !== code.target) await db.updateTable('verification_codes').set({ target: normalized }).where('id', '=', code.id).execute()

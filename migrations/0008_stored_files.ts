@@ -2,7 +2,8 @@
 import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('stored_files')
+  await db.schema
+    .createTable('stored_files')
     // Path in the file store (`avatars/<32 hex>.png`); pictures are referred to as `files/<path>`.
     .addColumn('path', 'text', (c) => c.primaryKey())
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))

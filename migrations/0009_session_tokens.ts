@@ -2,7 +2,8 @@
 import type { Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('tokens')
+  await db.schema
+    .alterTable('tokens')
     // The session token this one was derived from; null for a session's own token.
     .addColumn('parent_id', 'bigint', (c) => c.references('tokens.id').onDelete('cascade'))
     .execute()

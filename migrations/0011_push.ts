@@ -3,7 +3,8 @@
 import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('push_credentials')
+  await db.schema
+    .createTable('push_credentials')
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
     // 002 §4: 1 APNs, 2 Huawei, 3 Xiaomi, 4 Meizu, 5 vivo, 6 OPPO, 7 FCM (8 Web Push is this gateway's own).
     .addColumn('provider', 'smallint', (c) => c.notNull())
@@ -17,7 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('push_credentials_pk', ['app_id', 'provider', 'environment'])
     .execute()
 
-  await db.schema.createTable('push_tasks')
+  await db.schema
+    .createTable('push_tasks')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
     // setting.request_id: the same id from the same app answers the first task (across processes and restarts).
@@ -27,11 +29,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('message', 'jsonb', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
-  await db.schema.createIndex('push_tasks_request').on('push_tasks').columns(['app_id', 'request_id']).unique()
-    .where('request_id', 'is not', null).execute()
+  await db.schema.createIndex('push_tasks_request').on('push_tasks').columns(['app_id', 'request_id']).unique().where('request_id', 'is not', null).execute()
 
   // One row per task and channel ('mxpush' = the gateway's own sockets; 'apns', 'fcm', 'huawei', … the providers).
-  await db.schema.createTable('push_task_counts')
+  await db.schema
+    .createTable('push_task_counts')
     .addColumn('task_id', 'bigint', (c) => c.notNull().references('push_tasks.id').onDelete('cascade'))
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('target', 'integer', (c) => c.notNull().defaultTo(0))
@@ -42,7 +44,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The outbox: one row per message (kind 'message', written in the send's transaction) or per task (kind 'task');
   // a worker expands it into per-device sends. Never per recipient, so a group send costs one row.
-  await db.schema.createTable('push_outbox')
+  await db.schema
+    .createTable('push_outbox')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('app_id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())

@@ -75,26 +75,29 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     if (metrics) countRequests(app, metrics, { route: surfaceOfRoute, url: surfaceOfUrl })
     const now = overrides.now ?? Date.now
     const pushSecrets = secretBoxFromConfig(config)
-    const services = createServices({
-      db: platform.database.db,
-      bus: platform.bus,
-      kv: platform.kv,
-      files: platform.files,
-      sms: overrides.sms ?? createSmsSender(config, app.log),
-      pushSecrets,
-      now,
-      metrics: metrics ?? NO_METRICS,
-      settings: {
-        defaultAppId: config.DEFAULT_APP_ID,
-        tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
-        publicUrl: config.PUBLIC_URL,
-        loginThrottle: {
-          freeFailures: config.LOGIN_THROTTLE_FREE_FAILURES,
-          baseDelaySeconds: config.LOGIN_THROTTLE_BASE_DELAY_SECONDS,
-          maxDelaySeconds: config.LOGIN_THROTTLE_MAX_DELAY_SECONDS,
+    const services = createServices(
+      {
+        db: platform.database.db,
+        bus: platform.bus,
+        kv: platform.kv,
+        files: platform.files,
+        sms: overrides.sms ?? createSmsSender(config, app.log),
+        pushSecrets,
+        now,
+        metrics: metrics ?? NO_METRICS,
+        settings: {
+          defaultAppId: config.DEFAULT_APP_ID,
+          tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
+          publicUrl: config.PUBLIC_URL,
+          loginThrottle: {
+            freeFailures: config.LOGIN_THROTTLE_FREE_FAILURES,
+            baseDelaySeconds: config.LOGIN_THROTTLE_BASE_DELAY_SECONDS,
+            maxDelaySeconds: config.LOGIN_THROTTLE_MAX_DELAY_SECONDS,
+          },
         },
       },
-    }, { groups: overrides.groupDirectory, friends: overrides.friendDirectory })
+      { groups: overrides.groupDirectory, friends: overrides.friendDirectory },
+    )
     const { generatedAdminToken } = await services.apps.ensureDefaultApp(config.ADMIN_TOKEN)
     if (generatedAdminToken) overrides.onGeneratedAdminToken?.(generatedAdminToken)
     if (config.RETENTION_INTERVAL_SECONDS > 0) {
@@ -110,13 +113,25 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const providers = overrides.pushProviders ?? createPushProviders(config, { now })
       const worker = new PushWorker(
         { db: platform.database.db, now },
-        pushDirectory(services), providers, services.pushCredentials, {
-          batchSize: config.PUSH_WORKER_BATCH, leaseSeconds: config.PUSH_WORKER_LEASE_SECONDS, retryBaseMs: config.PUSH_RETRY_BASE_MS,
-          retryMaxMs: config.PUSH_RETRY_MAX_MS, maxAttempts: config.PUSH_MAX_ATTEMPTS, timeZone: config.PUSH_TIME_ZONE,
-        }, app.log)
+        pushDirectory(services),
+        providers,
+        services.pushCredentials,
+        {
+          batchSize: config.PUSH_WORKER_BATCH,
+          leaseSeconds: config.PUSH_WORKER_LEASE_SECONDS,
+          retryBaseMs: config.PUSH_RETRY_BASE_MS,
+          retryMaxMs: config.PUSH_RETRY_MAX_MS,
+          maxAttempts: config.PUSH_MAX_ATTEMPTS,
+          timeZone: config.PUSH_TIME_ZONE,
+        },
+        app.log,
+      )
       worker.start(config.PUSH_WORKER_INTERVAL_MS)
       // Before the platform closes (hooks run in reverse): the batch in hand finishes, nothing stays leased.
-      app.addHook('onClose', async () => { await worker.stop(); if (!overrides.pushProviders) providers.close() })
+      app.addHook('onClose', async () => {
+        await worker.stop()
+        if (!overrides.pushProviders) providers.close()
+      })
     }
 
     app.decorate('services', services)
@@ -141,9 +156,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         skipOnError: true,
         allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
         // Thrown, so each surface's error handler answers in its own envelope.
-        errorResponseBuilder: (_request, context) => new DomainError('RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`, {
-          retryAfterSeconds: Math.ceil(context.ttl / 1000),
-        }),
+        errorResponseBuilder: (_request, context) =>
+          new DomainError('RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`, {
+            retryAfterSeconds: Math.ceil(context.ttl / 1000),
+          }),
       })
     }
     // Before any route, so it can answer upgrade requests (client frames are small: 64 KiB at most).

@@ -16,18 +16,28 @@ async function main(): Promise<void> {
   }
   const app = await buildApp(config, {
     // Shown once, on the terminal only: never through the logger.
-    onGeneratedAdminToken: (token) => process.stderr.write(
-      `\nim-gateway: generated the admin token of app "${config.DEFAULT_APP_ID}" (shown only now; set ADMIN_TOKEN to choose your own):\n  ${token}\n\n`,
-    ),
+    onGeneratedAdminToken: (token) =>
+      process.stderr.write(
+        `\nim-gateway: generated the admin token of app "${config.DEFAULT_APP_ID}" (shown only now; set ADMIN_TOKEN to choose your own):\n  ${token}\n\n`,
+      ),
   })
   let closing = false
   const shutdown = (signal: string) => {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
-    const force = setTimeout(() => { app.log.error('shutdown timed out'); process.exit(1) }, 10_000)
+    const force = setTimeout(() => {
+      app.log.error('shutdown timed out')
+      process.exit(1)
+    }, 10_000)
     force.unref()
-    app.close().then(() => process.exit(0), (error) => { app.log.error({ err: error }, 'shutdown failed'); process.exit(1) })
+    app.close().then(
+      () => process.exit(0),
+      (error) => {
+        app.log.error({ err: error }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
   }
   // The last line of defence: a connection error nobody caught (a dead connection's 'error' event, a
   // fire-and-forget query) must not end the process that outlives the outage. Anything else still does.

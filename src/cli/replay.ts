@@ -57,12 +57,18 @@ async function main(): Promise<number> {
   let server: InProcessServer | undefined
   let target: Target
   if (args.values.target) {
-    target = { baseUrl: args.values.target, outboxFile: args.values.outbox ?? process.env.SMS_OUTBOX, adminToken: args.values['admin-token'] ?? process.env.ADMIN_TOKEN }
+    target = {
+      baseUrl: args.values.target,
+      outboxFile: args.values.outbox ?? process.env.SMS_OUTBOX,
+      adminToken: args.values['admin-token'] ?? process.env.ADMIN_TOKEN,
+    }
   } else {
     process.stdout.write('starting im-gateway in-process on a fresh embedded database…\n')
     server = await startInProcessServer()
     // Ctrl-C still removes the temporary database.
-    const stop = () => { void server?.close().finally(() => process.exit(130)) }
+    const stop = () => {
+      void server?.close().finally(() => process.exit(130))
+    }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
     target = { baseUrl: server.baseUrl, outboxFile: args.values.outbox ?? server.outboxFile, adminToken: server.adminToken }
@@ -70,7 +76,11 @@ async function main(): Promise<number> {
 
   const startedAt = new Date()
   try {
-    const results = await replayFiles(files, target, consoleListener((line) => process.stdout.write(`${line}\n`)))
+    const results = await replayFiles(
+      files,
+      target,
+      consoleListener((line) => process.stdout.write(`${line}\n`)),
+    )
     const summary = summarize(results)
     process.stdout.write(`${summaryLine(summary)}\n`)
     if (args.values.json) {

@@ -26,7 +26,10 @@ export const ERRORS = {
   SMS_UNAVAILABLE: { code: 10019, message: 'the verification code could not be sent; try again later' },
   NOT_FRIEND: { code: 10020, message: 'not in friend list' },
   NOT_SUPPORTED: { code: 10021, message: 'this gateway does not provide that service' },
-  PUSH_NOT_CONFIGURED: { code: 10022, message: 'push is not configured: set PUSH_SECRET_KEY on the server and the app\'s credentials with POST /push/certificate' },
+  PUSH_NOT_CONFIGURED: {
+    code: 10022,
+    message: "push is not configured: set PUSH_SECRET_KEY on the server and the app's credentials with POST /push/certificate",
+  },
 
   INTERNAL: { code: 20000, message: 'internal server error' },
   GROUP_NOT_FOUND: { code: 20001, message: 'group does not exist' },

@@ -64,9 +64,10 @@ export interface Directories {
 /** The file store as the domain sees it: the store's refusals are the domain errors of the same name. */
 function refusalsAsDomainErrors(files: FileStore): FileStore {
   return {
-    save: (source, options) => files.save(source, options).catch((error: unknown) => {
-      throw error instanceof FileRefusedError ? new DomainError(error.key, error.message) : error
-    }),
+    save: (source, options) =>
+      files.save(source, options).catch((error: unknown) => {
+        throw error instanceof FileRefusedError ? new DomainError(error.key, error.message) : error
+      }),
     open: (path) => files.open(path),
     stat: (path) => files.stat(path),
     readHead: (path, bytes) => files.readHead(path, bytes),

@@ -31,11 +31,15 @@ export function memoryBus(): Bus {
     },
     async subscribe(channel, handler) {
       emitter.on(channel, handler)
-      return async () => { emitter.off(channel, handler) }
+      return async () => {
+        emitter.off(channel, handler)
+      }
     },
     // Nothing between publisher and subscriber can fail.
     onResumed() {},
-    async close() { emitter.removeAllListeners() },
+    async close() {
+      emitter.removeAllListeners()
+    },
   }
 }
 
@@ -50,13 +54,17 @@ export function redisBus(publisher: Redis, prefix: string, log: PlatformLog = si
     for (const handler of handlers.get(channel) ?? []) handler(message)
   })
   let interrupted = false
-  subscriber.on('close', () => { if (handlers.size > 0) interrupted = true })
+  subscriber.on('close', () => {
+    if (handlers.size > 0) interrupted = true
+  })
   subscriber.on('ready', () => {
     if (!interrupted || handlers.size === 0) return
     interrupted = false
     // ioredis renews the subscriptions on 'ready'; subscribing again (a no-op for Redis) resolves once they are live.
     subscriber.subscribe(...handlers.keys()).then(
-      () => { for (const handler of resumed) handler() },
+      () => {
+        for (const handler of resumed) handler()
+      },
       (error: unknown) => log.warn({ err: error }, 'could not renew the Redis subscriptions'),
     )
   })
@@ -67,7 +75,9 @@ export function redisBus(publisher: Redis, prefix: string, log: PlatformLog = si
         log.debug({ err: error, channel }, 'a doorbell was lost: Redis did not take it')
       })
     },
-    onResumed(handler) { resumed.push(handler) },
+    onResumed(handler) {
+      resumed.push(handler)
+    },
     async subscribe(channel, handler) {
       const key = prefix + channel
       let set = handlers.get(key)

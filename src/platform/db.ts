@@ -55,18 +55,24 @@ export function openPostgres(url: string, poolSize = 10, log: PlatformLog = sile
 
 /** The pool as Kysely sees it, with connection-level failures tagged as the database being unavailable. */
 function guarded(pool: pg.Pool): PostgresPool {
-  const tag = (error: unknown) => isPostgresConnectionError(error) ? new DependencyUnavailableError('database', error) : error
+  const tag = (error: unknown) => (isPostgresConnectionError(error) ? new DependencyUnavailableError('database', error) : error)
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>()
   return {
     async connect() {
       refuseInsideTransaction()
-      const client = await pool.connect().catch((error) => { throw tag(error) })
+      const client = await pool.connect().catch((error) => {
+        throw tag(error)
+      })
       let wrapped = clients.get(client)
       if (!wrapped) {
         wrapped = {
           query: ((...args: [string, unknown[]]) => {
             const result = client.query(...args) as unknown
-            return result instanceof Promise ? result.catch((error) => { throw tag(error) }) : result
+            return result instanceof Promise
+              ? result.catch((error) => {
+                  throw tag(error)
+                })
+              : result
           }) as PostgresPoolClient['query'],
           // The pool checks the client itself: one whose connection died is discarded, not reused.
           release: () => client.release(),
@@ -92,9 +98,7 @@ export async function openPglite(options: { dataDir?: string; loadFrom?: Blob } 
 }
 
 export async function openDatabase(config: { DATABASE_URL?: string; DATA_DIR: string }, log?: PlatformLog): Promise<Database> {
-  return config.DATABASE_URL
-    ? openPostgres(config.DATABASE_URL, 10, log)
-    : openPglite({ dataDir: join(config.DATA_DIR, 'pglite') })
+  return config.DATABASE_URL ? openPostgres(config.DATABASE_URL, 10, log) : openPglite({ dataDir: join(config.DATA_DIR, 'pglite') })
 }
 
 function wrap(db: Kysely<Tables>, kind: Database['kind'], pool: () => PoolStats): Database {
@@ -102,7 +106,11 @@ function wrap(db: Kysely<Tables>, kind: Database['kind'], pool: () => PoolStats)
     db,
     kind,
     pool,
-    async ping() { await sql`select 1`.execute(db) },
-    async close() { await db.destroy() },
+    async ping() {
+      await sql`select 1`.execute(db)
+    },
+    async close() {
+      await db.destroy()
+    },
   }
 }

@@ -22,7 +22,9 @@ export function memoryKv(now: () => number = Date.now): Kv {
     return entry
   }
   // Expired entries are dropped on read; sweep now and then so unread ones do not pile up.
-  const sweep = setInterval(() => { for (const key of entries.keys()) live(key) }, 60_000)
+  const sweep = setInterval(() => {
+    for (const key of entries.keys()) live(key)
+  }, 60_000)
   sweep.unref()
   return {
     async incr(key, ttlSeconds) {
@@ -31,26 +33,47 @@ export function memoryKv(now: () => number = Date.now): Kv {
       entries.set(key, { value: String(value), expiresAt: entry?.expiresAt ?? now() + ttlSeconds * 1000 })
       return value
     },
-    async get(key) { return live(key)?.value ?? null },
-    async set(key, value, ttlSeconds) { entries.set(key, { value, expiresAt: now() + ttlSeconds * 1000 }) },
-    async del(key) { entries.delete(key) },
+    async get(key) {
+      return live(key)?.value ?? null
+    },
+    async set(key, value, ttlSeconds) {
+      entries.set(key, { value, expiresAt: now() + ttlSeconds * 1000 })
+    },
+    async del(key) {
+      entries.delete(key)
+    },
     async ping() {},
   }
 }
 
 /** Every failure is Redis being away or slow: DependencyUnavailableError, which requests answer as 503. */
 export function redisKv(redis: Redis, prefix: string): Kv {
-  const guard = <T>(command: Promise<T>): Promise<T> => command.catch((error) => { throw redisUnavailable(error) })
+  const guard = <T>(command: Promise<T>): Promise<T> =>
+    command.catch((error) => {
+      throw redisUnavailable(error)
+    })
   return {
     async incr(key, ttlSeconds) {
       // One round trip: INCR, and set the expiry only when this call created the counter.
-      const replies = await guard(redis.multi().incr(prefix + key).expire(prefix + key, ttlSeconds, 'NX').exec())
+      const replies = await guard(
+        redis
+          .multi()
+          .incr(prefix + key)
+          .expire(prefix + key, ttlSeconds, 'NX')
+          .exec(),
+      )
       if (!replies) throw redisUnavailable(new Error('the INCR transaction was aborted'))
       return replies[0]![1] as number
     },
     get: (key) => guard(redis.get(prefix + key)),
-    async set(key, value, ttlSeconds) { await guard(redis.set(prefix + key, value, 'EX', ttlSeconds)) },
-    async del(key) { await guard(redis.del(prefix + key)) },
-    async ping() { await guard(redis.ping()) },
+    async set(key, value, ttlSeconds) {
+      await guard(redis.set(prefix + key, value, 'EX', ttlSeconds))
+    },
+    async del(key) {
+      await guard(redis.del(prefix + key))
+    },
+    async ping() {
+      await guard(redis.ping())
+    },
   }
 }

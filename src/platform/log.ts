@@ -40,7 +40,8 @@ function scrub(node: Record<string, unknown>, depth: number): Record<string, unk
     if (VALUE_FIELDS.includes(key)) copy[key] = '[redacted]'
     // PostgreSQL quotes the offending value in some messages (invalid input syntax for type json: "…").
     else if (isDatabaseError && (key === 'message' || key === 'stack') && typeof value === 'string') copy[key] = redactQuoted(value)
-    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) copy[key] = depth < 5 ? scrub(value as Record<string, unknown>, depth + 1) : '[nested]'
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      copy[key] = depth < 5 ? scrub(value as Record<string, unknown>, depth + 1) : '[nested]'
     else copy[key] = value
   }
   return copy
@@ -56,8 +57,13 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
     ...(stream ? { stream } : {}),
     redact: {
       paths: [
-        'req.headers.authorization', 'req.headers["access-token"]', 'req.headers.accesstoken',
-        'res.headers.accesstoken', 'body.password', 'body["userVO.password"]', 'body.oldPassword',
+        'req.headers.authorization',
+        'req.headers["access-token"]',
+        'req.headers.accesstoken',
+        'res.headers.accesstoken',
+        'body.password',
+        'body["userVO.password"]',
+        'body.oldPassword',
       ],
       censor: '[redacted]',
     },

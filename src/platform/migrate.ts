@@ -15,7 +15,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
-    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : typeof error === 'string' ? error : inspect(error)}`, { cause: error })
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : typeof error === 'string' ? error : inspect(error)}`, {
+      cause: error,
+    })
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }

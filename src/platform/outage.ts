@@ -18,7 +18,10 @@ export const silentLog: PlatformLog = { info() {}, warn() {}, debug() {} }
 
 /** The dependency could not be reached or dropped the connection; the request may be retried later. */
 export class DependencyUnavailableError extends Error {
-  constructor(readonly dependency: Dependency, cause: unknown) {
+  constructor(
+    readonly dependency: Dependency,
+    cause: unknown,
+  ) {
     super(`${dependencyName(dependency)} is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
     this.name = 'DependencyUnavailableError'
   }

@@ -1,8 +1,16 @@
 // Kysely dialect for embedded PGlite whose driver hands out its single connection to one holder at a time.
 import type { PGlite } from '@electric-sql/pglite'
 import {
-  CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
-  type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, type TransactionSettings,
+  CompiledQuery,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+  type TransactionSettings,
 } from 'kysely'
 import { refuseInsideTransaction } from './transaction-guard.ts'
 
@@ -39,9 +47,7 @@ class PGliteConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(query.sql, query.parameters as unknown[], { rowMode: 'object' })
-    return result.affectedRows === undefined
-      ? { rows: result.rows }
-      : { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) }
+    return result.affectedRows === undefined ? { rows: result.rows } : { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) }
   }
 
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
@@ -53,7 +59,10 @@ class PGliteDriver implements Driver {
   readonly #connection: PGliteConnection
   readonly #releases = new WeakMap<DatabaseConnection, () => void>()
 
-  constructor(pglite: PGlite, private readonly mutex: Mutex) {
+  constructor(
+    pglite: PGlite,
+    private readonly mutex: Mutex,
+  ) {
     this.#connection = new PGliteConnection(pglite)
   }
 
@@ -100,9 +109,19 @@ export class PGliteDialect implements Dialect {
   readonly #mutex = new Mutex()
   constructor(readonly pglite: PGlite) {}
   /** The session's holder and those waiting for it (the metrics' pool use). */
-  queued(): number { return this.#mutex.queued }
-  createAdapter() { return new PostgresAdapter() }
-  createDriver(): Driver { return new PGliteDriver(this.pglite, this.#mutex) }
-  createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db) }
-  createQueryCompiler() { return new PostgresQueryCompiler() }
+  queued(): number {
+    return this.#mutex.queued
+  }
+  createAdapter() {
+    return new PostgresAdapter()
+  }
+  createDriver(): Driver {
+    return new PGliteDriver(this.pglite, this.#mutex)
+  }
+  createIntrospector(db: Kysely<any>) {
+    return new PostgresIntrospector(db)
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler()
+  }
 }

@@ -29,7 +29,7 @@ export interface PlatformOverrides {
 }
 
 export async function openPlatform(config: Config, overrides: PlatformOverrides = {}, log: PlatformLog = silentLog): Promise<Platform> {
-  const database = overrides.database ?? await openDatabase(config, log)
+  const database = overrides.database ?? (await openDatabase(config, log))
   let redis: Redis | null = null
   try {
     if (!overrides.database) await migrateToLatest(database.db)
@@ -46,7 +46,11 @@ export async function openPlatform(config: Config, overrides: PlatformOverrides 
   const kv = redis ? redisKv(redis, config.REDIS_PREFIX) : memoryKv()
   const files = openFileStore(config)
   return {
-    database, bus, kv, redis, files,
+    database,
+    bus,
+    kv,
+    redis,
+    files,
     async close() {
       await bus.close()
       if (redis) await redis.quit().catch(() => redis?.disconnect())
@@ -58,10 +62,17 @@ export async function openPlatform(config: Config, overrides: PlatformOverrides 
 /** Local disk under DATA_DIR/files by default; an S3-compatible bucket with STORAGE=s3. */
 export function openFileStore(config: Config): FileStore {
   if (config.STORAGE !== 's3') return localFileStore(join(config.DATA_DIR, 'files'))
-  return s3FileStore({
-    endpoint: config.S3_ENDPOINT, region: config.S3_REGION, bucket: config.S3_BUCKET!,
-    accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE, publicEndpoint: config.S3_PUBLIC_ENDPOINT,
-    directUploadSeconds: config.S3_DIRECT_UPLOAD ? config.S3_DIRECT_UPLOAD_SECONDS : undefined,
-  }, join(config.DATA_DIR, 'files', '.incoming'))
+  return s3FileStore(
+    {
+      endpoint: config.S3_ENDPOINT,
+      region: config.S3_REGION,
+      bucket: config.S3_BUCKET!,
+      accessKeyId: config.S3_ACCESS_KEY_ID,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      publicEndpoint: config.S3_PUBLIC_ENDPOINT,
+      directUploadSeconds: config.S3_DIRECT_UPLOAD ? config.S3_DIRECT_UPLOAD_SECONDS : undefined,
+    },
+    join(config.DATA_DIR, 'files', '.incoming'),
+  )
 }

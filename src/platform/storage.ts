@@ -9,7 +9,10 @@ import { MIME, sniff, SNIFF_BYTES, type FileKind } from './filetype.ts'
 
 /** The store refused a file: larger than allowed, or content that is not an accepted kind. Callers translate it. */
 export class FileRefusedError extends Error {
-  constructor(readonly key: 'PAYLOAD_TOO_LARGE' | 'BAD_FILE_TYPE', message: string) {
+  constructor(
+    readonly key: 'PAYLOAD_TOO_LARGE' | 'BAD_FILE_TYPE',
+    message: string,
+  ) {
     super(message)
     this.name = 'FileRefusedError'
   }
@@ -115,20 +118,25 @@ export async function spoolChecked(source: Readable, options: SaveOptions, dir: 
   let head = Buffer.alloc(0)
   const out = createWriteStream(tmp)
   try {
-    await pipeline(source, async function* (chunks: AsyncIterable<Buffer>) {
-      for await (const chunk of chunks) {
-        size += chunk.length
-        if (size > options.maxBytes) throw new FileRefusedError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
-        if (!kind && head.length < SNIFF_BYTES) {
-          head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES)
-          if (head.length >= SNIFF_BYTES) kind = decide(head, options.accept)
+    await pipeline(
+      source,
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          size += chunk.length
+          if (size > options.maxBytes) throw new FileRefusedError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
+          if (!kind && head.length < SNIFF_BYTES) {
+            head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES)
+            if (head.length >= SNIFF_BYTES) kind = decide(head, options.accept)
+          }
+          yield chunk
         }
-        yield chunk
-      }
-      kind ??= decide(head, options.accept)
-    }, out)
+        kind ??= decide(head, options.accept)
+      },
+      out,
+    )
     // The multipart parser marks a file cut at its size limit instead of failing the stream.
-    if ((source as Readable & { truncated?: boolean }).truncated) throw new FileRefusedError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
+    if ((source as Readable & { truncated?: boolean }).truncated)
+      throw new FileRefusedError('PAYLOAD_TOO_LARGE', `file is larger than ${options.maxBytes} bytes`)
     const finalKind = kind ?? decide(head, options.accept) // set inside the stream; TypeScript cannot see that
     return { tmp, path: `${options.folder}/${name}.${finalKind}`, size, kind: finalKind, mime: MIME[finalKind] }
   } catch (error) {

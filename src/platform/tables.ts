@@ -11,9 +11,12 @@ export interface AppsTable {
 }
 
 /** The legacy extended profile; every value is a string, as the legacy documents print it. */
-export type LegacyProfile = Partial<Record<
-  'sex' | 'age' | 'country' | 'province' | 'city' | 'district' | 'street' | 'company'
-  | 'occupation' | 'role' | 'degrees' | 'school' | 'signature', string>>
+export type LegacyProfile = Partial<
+  Record<
+    'sex' | 'age' | 'country' | 'province' | 'city' | 'district' | 'street' | 'company' | 'occupation' | 'role' | 'degrees' | 'school' | 'signature',
+    string
+  >
+>
 
 export interface UsersTable {
   id: Generated<number>

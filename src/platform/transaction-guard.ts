@@ -7,8 +7,10 @@ export const running = new AsyncLocalStorage<{ open: boolean }>()
 /** A query inside a transaction asked the pool for a connection of its own: a bug, whatever the database. */
 export class OuterConnectionError extends Error {
   constructor() {
-    super('a query inside a transaction used the outer database connection (on PGlite it would wait forever, on PostgreSQL it would run '
-      + 'outside the transaction): pass the transaction (trx) to every repository function and service method the transaction\'s work calls')
+    super(
+      'a query inside a transaction used the outer database connection (on PGlite it would wait forever, on PostgreSQL it would run ' +
+        "outside the transaction): pass the transaction (trx) to every repository function and service method the transaction's work calls",
+    )
     this.name = 'OuterConnectionError'
   }
 }

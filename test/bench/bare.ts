@@ -32,10 +32,20 @@ export function bareServer(db: Db, insertInto: () => number): FastifyInstance {
     const row = typeof token === 'string' ? await findLiveToken(db, tokenDigest(token)) : undefined
     if (!row || row.user_id === null) return reply.status(401).send({ error: 'no such token' })
     const body = request.body as { targets: number[]; content_type: number; content: string }
-    const inserted = await db.insertInto('messages').values({
-      conversation_id: insertInto(), seq: ++seq, sender_id: row.user_id, target_id: body.targets[0]!,
-      content_type: body.content_type, content: body.content, related_mid: null, sent_at: Date.now(),
-    }).returning('id').executeTakeFirstOrThrow()
+    const inserted = await db
+      .insertInto('messages')
+      .values({
+        conversation_id: insertInto(),
+        seq: ++seq,
+        sender_id: row.user_id,
+        target_id: body.targets[0]!,
+        content_type: body.content_type,
+        content: body.content,
+        related_mid: null,
+        sent_at: Date.now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     return reply.send({ id: inserted.id })
   })
   return bare

@@ -46,7 +46,10 @@ export async function compare(nameA: string, targetA: Target, nameB: string, tar
   for (let round = 1; round <= options.rounds; round++) {
     // A first in odd rounds, B first in even ones: whichever runs second (warmer, or later in a
     // thermal or GC drift) is not always the same target.
-    const order: Array<[string, Target, Measurement[]]> = [[nameA, targetA, a], [nameB, targetB, b]]
+    const order: Array<[string, Target, Measurement[]]> = [
+      [nameA, targetA, a],
+      [nameB, targetB, b],
+    ]
     if (round % 2 === 0) order.reverse()
     for (const [name, target, into] of order) {
       const m = await target.measure(options)

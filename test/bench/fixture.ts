@@ -55,11 +55,12 @@ export async function openFixture(): Promise<Fixture> {
   const servers: FastifyInstance[] = []
   let closed: Promise<void> | undefined
   // Idempotent: an interrupt and the normal end of the run may both ask.
-  const close = () => closed ??= (async () => {
-    // The bare server first: the app's close also closes the database both of them use.
-    for (const server of [...servers].reverse()) await server.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  })()
+  const close = () =>
+    (closed ??= (async () => {
+      // The bare server first: the app's close also closes the database both of them use.
+      for (const server of [...servers].reverse()) await server.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    })())
   try {
     // Opened here rather than by buildApp, so the bare server can be handed the very same Kysely
     // (same PGlite session, or same pg pool). buildApp migrates only what it opens itself.
@@ -82,7 +83,14 @@ export async function openFixture(): Promise<Fixture> {
     const user = await registerUser(app, `bench_${randomBytes(6).toString('hex')}`)
     const peer = await registerUser(app, `bench_${randomBytes(6).toString('hex')}`)
     return {
-      appUrl: baseUrl(app), bareUrl: baseUrl(bare), user, peer, databaseKind: database.kind, db: database.db, bareConversation, close,
+      appUrl: baseUrl(app),
+      bareUrl: baseUrl(bare),
+      user,
+      peer,
+      databaseKind: database.kind,
+      db: database.db,
+      bareConversation,
+      close,
     }
   } catch (error) {
     await close()

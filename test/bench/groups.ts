@@ -19,12 +19,19 @@ export interface BigGroup {
  */
 export async function groupOf(f: Fixture, memberIds: number[], name = 'bench group'): Promise<number> {
   const headers = { 'access-token': f.user.token, 'content-type': 'application/json' }
-  const created = await fetch(`${f.appUrl}/group/create`, { method: 'POST', headers, body: JSON.stringify({ name }) })
-    .then((r) => r.json() as Promise<{ code: number; data: { group_id: number } }>)
+  const created = await fetch(`${f.appUrl}/group/create`, { method: 'POST', headers, body: JSON.stringify({ name }) }).then(
+    (r) => r.json() as Promise<{ code: number; data: { group_id: number } }>,
+  )
   if (created.code !== 200) throw new Error(`create group failed: ${JSON.stringify(created)}`)
   const groupId: number = created.data.group_id
   const others = memberIds.filter((id) => id !== f.user.userId)
-  await f.db.transaction().execute((trx) => insertMembers(trx, groupId, others.map((userId) => ({ userId }))))
+  await f.db.transaction().execute((trx) =>
+    insertMembers(
+      trx,
+      groupId,
+      others.map((userId) => ({ userId })),
+    ),
+  )
   return groupId
 }
 
@@ -32,10 +39,16 @@ export async function groupOf(f: Fixture, memberIds: number[], name = 'bench gro
 export async function bigGroup(f: Fixture): Promise<BigGroup> {
   const headers = { 'access-token': f.user.token, 'content-type': 'application/json' }
   const tag = randomBytes(4).toString('hex')
-  const users = await f.db.insertInto('users')
+  const users = await f.db
+    .insertInto('users')
     .values(Array.from({ length: BIG_GROUP_SIZE - 1 }, (_, i) => ({ app_id: 'default', username: `bench_${tag}_${i}`, password_hash: null })))
-    .returning('id').execute()
-  const groupId = await groupOf(f, users.map((u) => u.id), 'bench big group')
+    .returning('id')
+    .execute()
+  const groupId = await groupOf(
+    f,
+    users.map((u) => u.id),
+    'bench big group',
+  )
 
   let cursor: string | undefined
   let lastCursor = ''
@@ -56,7 +69,8 @@ export function memberPage(f: Fixture, group: BigGroup, which: 'first' | 'last')
     headers: { 'access-token': f.user.token },
     verify(status, body) {
       const json = JSON.parse(body)
-      if (status !== 200 || json.code !== 200 || json.data?.length !== MEMBER_PAGE || json.total !== BIG_GROUP_SIZE) throw new Error('not a full page of the big group')
+      if (status !== 200 || json.code !== 200 || json.data?.length !== MEMBER_PAGE || json.total !== BIG_GROUP_SIZE)
+        throw new Error('not a full page of the big group')
       if ((which === 'last') !== (json.cursor === undefined)) throw new Error(`not the ${which} page`)
     },
   })

@@ -29,8 +29,11 @@ function sendTarget(f: Fixture, type: 1 | 2, to: number | number[]): Target {
 
 /** The raw INSERT writes into a conversation of its own, so it never collides with the app's numbering. */
 async function bareInsertTarget(f: Fixture, to: number[] = [f.peer.userId]): Promise<Target> {
-  const row = await f.db.insertInto('conversations')
-    .values({ app_id: 'default', kind: 1, peer_a: 0, peer_b: -1 - Math.floor(Math.random() * 1e9) }).returning('id').executeTakeFirstOrThrow()
+  const row = await f.db
+    .insertInto('conversations')
+    .values({ app_id: 'default', kind: 1, peer_a: 0, peer_b: -1 - Math.floor(Math.random() * 1e9) })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   f.bareConversation.id = row.id
   return httpTarget({
     url: `${f.bareUrl}${BARE_INSERT_PATH}`,
@@ -62,14 +65,19 @@ export async function groupVsOneToOne(f: Fixture) {
   const stamp = Date.now().toString(36)
   const others = await sql<{ id: number }>`
     insert into users (app_id, username) select 'default', ${`member_${stamp}_`} || g from generate_series(1, 999) g returning id`.execute(f.db)
-  const group = await groupOf(f, others.rows.map((r) => r.id))
+  const group = await groupOf(
+    f,
+    others.rows.map((r) => r.id),
+  )
   return { a: sendTarget(f, 2, group), b: sendTarget(f, 1, f.peer.userId) }
 }
 
 /** A Target measured in rounds: one round = one message out, every socket has it. */
 function roundsTarget(round: () => Promise<void>): Target {
   return {
-    async check() { await round() },
+    async check() {
+      await round()
+    },
     async measure({ durationSeconds }: LoadOptions): Promise<Measurement> {
       const latencies: number[] = []
       const started = performance.now()
@@ -99,11 +107,15 @@ function frameCounter(sockets: WebSocket[]) {
       if (remaining > 0 && --remaining === 0) done?.()
     })
   }
-  return (expected: number) => new Promise<void>((resolve, reject) => {
-    remaining = expected
-    const timer = setTimeout(() => reject(new Error(`only ${expected - remaining} of ${expected} frames arrived within 10 s`)), 10_000)
-    done = () => { clearTimeout(timer); resolve() }
-  })
+  return (expected: number) =>
+    new Promise<void>((resolve, reject) => {
+      remaining = expected
+      const timer = setTimeout(() => reject(new Error(`only ${expected - remaining} of ${expected} frames arrived within 10 s`)), 10_000)
+      done = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
 }
 
 /** Resolves once open, or (`untilFirstFrame`) once its first frame came: it may arrive with the handshake, before any later listener. */
@@ -118,7 +130,7 @@ function openClient(url: string, headers: Record<string, string> = {}, untilFirs
 async function openAll(count: number, open: (i: number) => Promise<WebSocket>): Promise<WebSocket[]> {
   const sockets: WebSocket[] = []
   // Fifty handshakes at a time: a thousand at once would measure the accept queue.
-  for (let i = 0; i < count; i += 50) sockets.push(...await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => open(i + j))))
+  for (let i = 0; i < count; i += 50) sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => open(i + j)))))
   return sockets
 }
 
@@ -132,10 +144,25 @@ export async function fanOut(f: Fixture, count = 1000) {
   const users = await sql<{ id: number }>`
     insert into users (app_id, username) select 'default', ${`fan_${stamp}_`} || g from generate_series(1, ${count}::int) g returning id`.execute(f.db)
   const tokens = users.rows.map(() => newToken())
-  await f.db.insertInto('tokens').values(users.rows.map((u, i) => ({
-    app_id: 'default', kind: 'user' as const, user_id: u.id, device_id: null, digest: tokenDigest(tokens[i]!), client: '', expires_at: null, revoked_at: null,
-  }))).execute()
-  const group = await groupOf(f, users.rows.map((u) => u.id))
+  await f.db
+    .insertInto('tokens')
+    .values(
+      users.rows.map((u, i) => ({
+        app_id: 'default',
+        kind: 'user' as const,
+        user_id: u.id,
+        device_id: null,
+        digest: tokenDigest(tokens[i]!),
+        client: '',
+        expires_at: null,
+        revoked_at: null,
+      })),
+    )
+    .execute()
+  const group = await groupOf(
+    f,
+    users.rows.map((u) => u.id),
+  )
   const wsUrl = f.appUrl.replace(/^http/, 'ws')
   // Each waits for `ready`: the socket is registered.
   const ours = await openAll(count, (i) => openClient(`${wsUrl}/ws`, { 'access-token': tokens[i]! }, true))
@@ -144,14 +171,17 @@ export async function fanOut(f: Fixture, count = 1000) {
   const oursRound = async () => {
     const arrived = oursArrived(count)
     const response = await fetch(`${f.appUrl}/message/send`, {
-      method: 'POST', headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 2, targets: [group], ...PAYLOAD }),
     })
-    if ((await response.json() as { code: number }).code !== 200) throw new Error('group send failed')
+    if (((await response.json()) as { code: number }).code !== 200) throw new Error('group send failed')
     await arrived
   }
   // The frame the bare server sends: one real frame of ours, byte for byte.
-  ours[0]!.once('message', (data) => { sample = frameText(data) })
+  ours[0]!.once('message', (data) => {
+    sample = frameText(data)
+  })
   await oursRound()
 
   const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 })
@@ -184,9 +214,18 @@ export async function historyDepth(f: Fixture, deep = 1_000_000, shallow = 1_000
   const now = Date.now()
   for (const [i, size] of [deep, shallow].entries()) {
     const peer = peers[i]!
-    const conversation = await f.db.insertInto('conversations').values({
-      app_id: 'default', kind: 1, peer_a: Math.min(f.user.userId, peer), peer_b: Math.max(f.user.userId, peer), last_seq: size, last_msg_at: now,
-    }).returning('id').executeTakeFirstOrThrow()
+    const conversation = await f.db
+      .insertInto('conversations')
+      .values({
+        app_id: 'default',
+        kind: 1,
+        peer_a: Math.min(f.user.userId, peer),
+        peer_b: Math.max(f.user.userId, peer),
+        last_seq: size,
+        last_msg_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     await sql`
       insert into messages (conversation_id, seq, sender_id, target_id, content_type, content, sent_at)
       select ${conversation.id}, g, case when g % 2 = 0 then ${f.user.userId}::int else ${peer}::int end,

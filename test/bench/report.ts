@@ -11,7 +11,9 @@ const COLUMNS = [
 ] as const
 
 function line(cells: string[]): string {
-  return COLUMNS.map((c, i) => (c.left ? (cells[i] ?? '').padEnd(c.width) : (cells[i] ?? '').padStart(c.width))).join(' ').trimEnd()
+  return COLUMNS.map((c, i) => (c.left ? (cells[i] ?? '').padEnd(c.width) : (cells[i] ?? '').padStart(c.width)))
+    .join(' ')
+    .trimEnd()
 }
 
 export function printHeading(title: string): void {

@@ -35,7 +35,7 @@ function restProfile(f: Fixture): Target {
     headers: { 'access-token': f.user.token },
     verify(status, body) {
       const json = JSON.parse(body)
-      if (status !== 200 || json.code !== 200 || json.data?.user_id !== f.user.userId) throw new Error('not the user\'s profile')
+      if (status !== 200 || json.code !== 200 || json.data?.user_id !== f.user.userId) throw new Error("not the user's profile")
     },
   })
 }
@@ -46,7 +46,7 @@ function bareProfile(f: Fixture): Target {
     method: 'GET',
     headers: { 'access-token': f.user.token },
     verify(status, body) {
-      if (status !== 200 || JSON.parse(body).id !== f.user.userId) throw new Error('not the user\'s row')
+      if (status !== 200 || JSON.parse(body).id !== f.user.userId) throw new Error("not the user's row")
     },
   })
 }
@@ -61,7 +61,7 @@ function legacyReadUser(f: Fixture): Target {
     verify(status, body) {
       const json = JSON.parse(body)
       if (status !== 200 || json.success !== true || String(json.data?.userVO?.userId) !== String(f.user.userId)) {
-        throw new Error('not the user\'s userVO')
+        throw new Error("not the user's userVO")
       }
     },
   })
@@ -166,7 +166,8 @@ const comparisons: Entry[] = [
     run: async () => {
       const start = await embeddedStart()
       console.log(`\n== embedded start to ready (${start.what}, a temporary DATA_DIR, until /readyz answers 200) ==`)
-      const show = (s: { seconds: number; cpuSeconds: number | null }) => `${s.seconds.toFixed(2)} s${s.cpuSeconds === null ? '' : ` (${s.cpuSeconds.toFixed(2)} s of CPU)`}`
+      const show = (s: { seconds: number; cpuSeconds: number | null }) =>
+        `${s.seconds.toFixed(2)} s${s.cpuSeconds === null ? '' : ` (${s.cpuSeconds.toFixed(2)} s of CPU)`}`
       console.log(`first start (creates and migrates the database): ${show(start.first)}`)
       console.log(`on the existing folder: ${start.existing.map(show).join(', ')}; median ${start.median.toFixed(2)} s`)
       return { ratio: start.median }
@@ -188,12 +189,20 @@ async function main(): Promise<void> {
   const fixture = await openFixture()
   // Ctrl-C mid-run still removes the temporary database directory.
   process.once('SIGINT', () => {
-    fixture.close().then(() => process.exit(130), (error: unknown) => { console.error(error); process.exit(130) })
+    fixture.close().then(
+      () => process.exit(130),
+      (error: unknown) => {
+        console.error(error)
+        process.exit(130)
+      },
+    )
   })
   try {
-    console.log(`im-gateway bench: ${fixture.databaseKind}${process.env.REDIS_URL ? ' + redis' : ''}, `
-      + `${options.connections} connections, ${options.durationSeconds} s per measurement, ${options.rounds} rounds, `
-      + `${options.workers === 0 ? 'load generated in-process' : `${options.workers} load worker thread(s)`}`)
+    console.log(
+      `im-gateway bench: ${fixture.databaseKind}${process.env.REDIS_URL ? ' + redis' : ''}, ` +
+        `${options.connections} connections, ${options.durationSeconds} s per measurement, ${options.rounds} rounds, ` +
+        `${options.workers === 0 ? 'load generated in-process' : `${options.workers} load worker thread(s)`}`,
+    )
     // Other work on the machine moves every figure; say how busy it was so a reader can judge.
     console.log(`machine: ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(1)} at start`)
     const ratios: Array<{ entry: Entry; ratio: number }> = []
@@ -204,9 +213,15 @@ async function main(): Promise<void> {
     console.log('')
     for (const { entry, ratio } of ratios) console.log(`${entry.label}: ${ratio.toFixed(2)}${entry.unit ?? ''}`)
     const met = (entry: Entry, ratio: number) => (entry.atMost ? ratio <= entry.goal : ratio >= entry.goal)
-    console.log(`targets: ${ratios.map(({ entry, ratio }) => `${entry.label} ${entry.atMost ? '≤' : '≥'} ${entry.goal}${entry.unit ?? ''} (${met(entry, ratio) ? 'met' : 'missed'})`).join(', ')}`)
+    console.log(
+      `targets: ${ratios.map(({ entry, ratio }) => `${entry.label} ${entry.atMost ? '≤' : '≥'} ${entry.goal}${entry.unit ?? ''} (${met(entry, ratio) ? 'met' : 'missed'})`).join(', ')}`,
+    )
     // The figures are only as good as the machine was quiet: the load again, over the run.
-    console.log(`machine: load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the end`)
+    console.log(
+      `machine: load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')} (1 / 5 / 15 min) at the end`,
+    )
   } finally {
     await fixture.close()
   }

@@ -46,12 +46,22 @@ t.test('every error kind on every surface is application/json; charset=utf-8', a
 
   // A fault the client did not cause: the table the group lists read is gone.
   await sql`drop table group_announcements cascade`.execute(app.testDatabase.database.db)
-  await expectJson(t, app, 'REST internal', { method: 'GET', url: `/group/announcement/last?group_id=${groupId}`, headers: { 'access-token': user.token } }, 500)
+  await expectJson(
+    t,
+    app,
+    'REST internal',
+    { method: 'GET', url: `/group/announcement/last?group_id=${groupId}`, headers: { 'access-token': user.token } },
+    500,
+  )
   await expectJson(t, app, 'legacy internal', { method: 'POST', url: '/chat/group!groupList', headers: legacy }, 500)
   await expectJson(t, app, 'facade internal', { method: 'GET', url: '/api/im/group/', headers: facade }, 500)
   const facadeInternal = await app.inject({ method: 'GET', url: '/api/im/group/', headers: facade })
-  t.same(facadeInternal.json(), { detail: '服务器出现了错误。' }, 'in DRF\'s words')
-  t.same((await app.inject({ method: 'POST', url: '/chat/group!groupList', headers: legacy })).json(), { success: false, info: '服务器错误，请稍后再试', code: 20000 })
+  t.same(facadeInternal.json(), { detail: '服务器出现了错误。' }, "in DRF's words")
+  t.same((await app.inject({ method: 'POST', url: '/chat/group!groupList', headers: legacy })).json(), {
+    success: false,
+    info: '服务器错误，请稍后再试',
+    code: 20000,
+  })
 })
 
 t.test('rate-limited answers are JSON too', async (t) => {

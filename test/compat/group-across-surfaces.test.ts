@@ -35,13 +35,28 @@ t.test('one group, three surfaces', async (t) => {
   t.same((await legacy(legacySession, 'groupList')).groupList, [], 'not in yet: the application waits')
   t.match(await rest(owner, 'POST', '/group/apply/handle', { group_id: groupId, user_id: legacyUser.userId, approval: true }), { code: 200 })
   const listed = await legacy(legacySession, 'groupList')
-  t.same(listed.groupList, [{
-    groupId: String(groupId), projectName: '悦尚九鲜', groupName: '悦尚九鲜项目群', type: '2', introduction: '', notice: '', creator_id: String(owner.userId),
-  }], 'the REST project fields on legacy')
+  t.same(
+    listed.groupList,
+    [
+      {
+        groupId: String(groupId),
+        projectName: '悦尚九鲜',
+        groupName: '悦尚九鲜项目群',
+        type: '2',
+        introduction: '',
+        notice: '',
+        creator_id: String(owner.userId),
+      },
+    ],
+    'the REST project fields on legacy',
+  )
 
   // 3. The owner, with a token the facade issued, adds a friend on the facade and renames the group.
   const facadeKey = (await facade(owner.token, 'GET', '/api/im/token/')).body.key as string
-  t.same(await facade(facadeKey, 'POST', `/api/im/group/${groupId}/join/`, { userid: facadeUser.userId }), { status: 200, body: { userid: String(facadeUser.userId) } })
+  t.same(await facade(facadeKey, 'POST', `/api/im/group/${groupId}/join/`, { userid: facadeUser.userId }), {
+    status: 200,
+    body: { userid: String(facadeUser.userId) },
+  })
   t.match(await rest(facadeKey, 'POST', '/group/info/name', { group_id: groupId, value: '悦尚九鲜股东群' }), { code: 200, data: { name: '悦尚九鲜股东群' } })
   t.equal((await facade(facadeUser.token, 'GET', `/api/im/retrieve/${groupId}/`)).body.name, '悦尚九鲜股东群', 'the new name on the facade')
   t.equal((await legacy(legacySession, 'groupList')).groupList[0].groupName, '悦尚九鲜股东群', 'and on legacy')
@@ -59,10 +74,15 @@ t.test('one group, three surfaces', async (t) => {
 
   // 5. The owner kicks the legacy member on legacy; REST and the facade no longer list it.
   const ownerSession = await legacyLogin('owner', 'owner-pass')
-  t.same(await legacy(ownerSession, 'deleteUser', { groupId: String(groupId), groupUserId: String(legacyUser.userId) }),
-    { success: true, info: '已成功踢出成员legacy_user' })
-  t.same((await rest(owner, 'GET', `/group/member_list?group_id=${groupId}`)).data.map((m: { user_id: number }) => m.user_id), [owner.userId, facadeUser.userId])
+  t.same(await legacy(ownerSession, 'deleteUser', { groupId: String(groupId), groupUserId: String(legacyUser.userId) }), {
+    success: true,
+    info: '已成功踢出成员legacy_user',
+  })
+  t.same(
+    (await rest(owner, 'GET', `/group/member_list?group_id=${groupId}`)).data.map((m: { user_id: number }) => m.user_id),
+    [owner.userId, facadeUser.userId],
+  )
   t.notOk((await rest(legacyUser, 'GET', '/group/user_joined')).data.includes(groupId))
   t.same((await facade(owner.token, 'GET', `/api/im/group/${groupId}/users/`)).body.count, 2)
-  t.same((await legacy(legacySession, 'groupList')).groupList, [], 'gone from the kicked user\'s legacy list')
+  t.same((await legacy(legacySession, 'groupList')).groupList, [], "gone from the kicked user's legacy list")
 })

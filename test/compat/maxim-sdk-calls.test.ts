@@ -3,19 +3,39 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildTestApp, PUBLIC_URL, type TestApp } from '../helpers/app.ts'
-import { befriend, registerUser, type TestUser } from '../helpers/users.ts'
+import { befriend, registerUser } from '../helpers/users.ts'
 import { setAuthMode, setProfile } from '../helpers/roster.ts'
 import { FILE_SMS, lastCode } from '../helpers/sms.ts'
 import { PENDING_SDK_CALLS } from './maxim-sdk-pending.ts'
 
-interface Param { in: 'query' | 'body' | 'form'; type: string; required: boolean; example: unknown }
-interface SdkCall {
-  id: string; feature: string; transport: 'request' | 'upload' | 'img' | 'fetch'; base: string
-  method: 'GET' | 'POST'; path: string; auth: 'token' | 'none' | 'optional' | 'query'
-  params?: Record<string, Param>; empty_json_body?: boolean; data: string | null; reads?: string[]
-  serve: 'serve' | 'not-supported' | 'unreachable' | 'external'; sdks: string[]
+interface Param {
+  in: 'query' | 'body' | 'form'
+  type: string
+  required: boolean
+  example: unknown
 }
-interface Answer { statusCode: number; headers: Record<string, unknown>; rawPayload: Buffer; body: string; json: () => any }
+interface SdkCall {
+  id: string
+  feature: string
+  transport: 'request' | 'upload' | 'img' | 'fetch'
+  base: string
+  method: 'GET' | 'POST'
+  path: string
+  auth: 'token' | 'none' | 'optional' | 'query'
+  params?: Record<string, Param>
+  empty_json_body?: boolean
+  data: string | null
+  reads?: string[]
+  serve: 'serve' | 'not-supported' | 'unreachable' | 'external'
+  sdks: string[]
+}
+interface Answer {
+  statusCode: number
+  headers: Record<string, unknown>
+  rawPayload: Buffer
+  body: string
+  json: () => any
+}
 
 const calls = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'spec', 'maxim-sdk', 'rest-calls.json'), 'utf8')) as SdkCall[]
 const APP_ID = 'default'
@@ -42,7 +62,10 @@ type Sdk = 'web' | 'uniapp'
 /** The fixtures one call needs, made on first use: every call gets a world of its own, so calls that destroy things do not meet. */
 class World {
   readonly #memo = new Map<string, Promise<unknown>>()
-  constructor(readonly app: TestApp, readonly call: SdkCall) {}
+  constructor(
+    readonly app: TestApp,
+    readonly call: SdkCall,
+  ) {}
 
   #once<T>(key: string, make: () => Promise<T>): Promise<T> {
     if (!this.#memo.has(key)) this.#memo.set(key, make())
@@ -57,130 +80,196 @@ class World {
   }
 
   me = () => this.#once('me', () => registerUser(this.app))
-  friend = () => this.#once('friend', async () => {
-    const [me, friend] = await Promise.all([this.me(), registerUser(this.app)])
-    await befriend(this.app, me, friend)
-    return friend
-  })
+  friend = () =>
+    this.#once('friend', async () => {
+      const [me, friend] = await Promise.all([this.me(), registerUser(this.app)])
+      await befriend(this.app, me, friend)
+      return friend
+    })
   stranger = () => this.#once('stranger', () => registerUser(this.app))
   member = () => this.#once('member', () => registerUser(this.app))
   owner = () => this.#once('owner', () => registerUser(this.app))
-  group = () => this.#once('group', async () => {
-    const [me, member] = await Promise.all([this.me(), this.member()])
-    return (await this.rest(me.token, 'POST', '/group/create', { name: 'mine', user_list: [member.userId] })).group_id as number
-  })
-  joinedGroup = () => this.#once('joined', async () => {
-    const [me, owner] = await Promise.all([this.me(), this.owner()])
-    return (await this.rest(owner.token, 'POST', '/group/create', { name: 'theirs', user_list: [me.userId] })).group_id as number
-  })
+  group = () =>
+    this.#once('group', async () => {
+      const [me, member] = await Promise.all([this.me(), this.member()])
+      return (await this.rest(me.token, 'POST', '/group/create', { name: 'mine', user_list: [member.userId] })).group_id as number
+    })
+  joinedGroup = () =>
+    this.#once('joined', async () => {
+      const [me, owner] = await Promise.all([this.me(), this.owner()])
+      return (await this.rest(owner.token, 'POST', '/group/create', { name: 'theirs', user_list: [me.userId] })).group_id as number
+    })
   /** A group the caller is not in; for handling an invitation, one that invited the caller and waits for the answer. */
-  otherGroup = () => this.#once('other', async () => {
-    const [me, owner] = await Promise.all([this.me(), this.owner()])
-    const groupId = (await this.rest(owner.token, 'POST', '/group/create', { name: 'other', type: 1 })).group_id as number
-    if (this.call.id === 'group.invite.handle') {
-      await this.rest(me.token, 'POST', '/user/settings', { group_confirm: true })
-      await this.rest(owner.token, 'POST', '/group/invite', { group_id: groupId, user_list: [me.userId] })
-    }
-    return groupId
-  })
+  otherGroup = () =>
+    this.#once('other', async () => {
+      const [me, owner] = await Promise.all([this.me(), this.owner()])
+      const groupId = (await this.rest(owner.token, 'POST', '/group/create', { name: 'other', type: 1 })).group_id as number
+      if (this.call.id === 'group.invite.handle') {
+        await this.rest(me.token, 'POST', '/user/settings', { group_confirm: true })
+        await this.rest(owner.token, 'POST', '/group/invite', { group_id: groupId, user_list: [me.userId] })
+      }
+      return groupId
+    })
   /** Someone waiting for the caller's decision: a friend application, or an application to join the caller's group. */
-  applicant = () => this.#once('applicant', async () => {
-    const [me, applicant] = await Promise.all([this.me(), registerUser(this.app)])
-    if (this.call.path.startsWith('/group/')) {
-      const groupId = await this.group()
-      await this.rest(me.token, 'POST', '/group/settings/require_admin_approval', { group_id: groupId, apply_approval: true })
-      await this.rest(applicant.token, 'POST', '/group/apply', { group_id: groupId, reason: 'let me in' })
-    } else {
-      await setAuthMode(this.app, me.userId, 1)
-      await this.rest(applicant.token, 'POST', '/roster/apply', { user_id: me.userId, alias: 'me', reason: 'hi' })
-    }
-    return applicant
-  })
-  announcement = () => this.#once('announcement', async () => {
-    const [me, groupId] = await Promise.all([this.me(), this.group()])
-    return (await this.rest(me.token, 'POST', '/group/announcement/edit', { group_id: groupId, title: 't', content: 'c' })).id as number
-  })
+  applicant = () =>
+    this.#once('applicant', async () => {
+      const [me, applicant] = await Promise.all([this.me(), registerUser(this.app)])
+      if (this.call.path.startsWith('/group/')) {
+        const groupId = await this.group()
+        await this.rest(me.token, 'POST', '/group/settings/require_admin_approval', { group_id: groupId, apply_approval: true })
+        await this.rest(applicant.token, 'POST', '/group/apply', { group_id: groupId, reason: 'let me in' })
+      } else {
+        await setAuthMode(this.app, me.userId, 1)
+        await this.rest(applicant.token, 'POST', '/roster/apply', { user_id: me.userId, alias: 'me', reason: 'hi' })
+      }
+      return applicant
+    })
+  announcement = () =>
+    this.#once('announcement', async () => {
+      const [me, groupId] = await Promise.all([this.me(), this.group()])
+      return (await this.rest(me.token, 'POST', '/group/announcement/edit', { group_id: groupId, title: 't', content: 'c' })).id as number
+    })
   /** A finished upload: a chat picture to the friend, a group shared file, or the caller's avatar. */
-  upload = (kind: 'chat' | 'group' | 'avatar') => this.#once(`upload:${kind}`, async () => {
-    const me = await this.me()
-    const ticket = kind === 'avatar'
-      ? await this.rest(me.token, 'GET', '/file/upload/avatar/user')
-      : kind === 'group'
-        ? await this.rest(me.token, 'GET', `/file/upload/chat?file_type=200&to_id=${await this.group()}&to_type=2`)
-        : await this.rest(me.token, 'GET', `/file/upload/chat?file_type=102&to_id=${(await this.friend()).userId}&to_type=1`)
-    const form = multipart({ file: PNG })
-    const r = await this.app.inject({ method: 'POST', url: ticket.upload_url.slice(PUBLIC_URL.length), headers: { 'access-token': me.token, ...form.headers }, payload: form.payload })
-    if (r.statusCode !== 200) throw new Error(`fixture upload failed: ${r.body}`)
-    return ticket as { upload_url: string; download_url: string }
-  })
-  freshTicket = () => this.#once('ticket', async () => {
-    const [me, friend] = await Promise.all([this.me(), this.friend()])
-    return this.rest(me.token, 'GET', `/file/upload/chat?file_type=102&to_id=${friend.userId}&to_type=1`) as Promise<{ upload_url: string; download_url: string }>
-  })
-  fileId = () => this.#once('file', async () => {
-    const [me, groupId, uploaded] = await Promise.all([this.me(), this.group(), this.upload('group')])
-    return (await this.rest(me.token, 'POST', '/group/file/upload', { group_id: groupId, name: 'a.png', size: PNG.length, type: 'image/png', url: uploaded.download_url })).file_id as number
-  })
+  upload = (kind: 'chat' | 'group' | 'avatar') =>
+    this.#once(`upload:${kind}`, async () => {
+      const me = await this.me()
+      const ticket =
+        kind === 'avatar'
+          ? await this.rest(me.token, 'GET', '/file/upload/avatar/user')
+          : kind === 'group'
+            ? await this.rest(me.token, 'GET', `/file/upload/chat?file_type=200&to_id=${await this.group()}&to_type=2`)
+            : await this.rest(me.token, 'GET', `/file/upload/chat?file_type=102&to_id=${(await this.friend()).userId}&to_type=1`)
+      const form = multipart({ file: PNG })
+      const r = await this.app.inject({
+        method: 'POST',
+        url: ticket.upload_url.slice(PUBLIC_URL.length),
+        headers: { 'access-token': me.token, ...form.headers },
+        payload: form.payload,
+      })
+      if (r.statusCode !== 200) throw new Error(`fixture upload failed: ${r.body}`)
+      return ticket as { upload_url: string; download_url: string }
+    })
+  freshTicket = () =>
+    this.#once('ticket', async () => {
+      const [me, friend] = await Promise.all([this.me(), this.friend()])
+      return this.rest(me.token, 'GET', `/file/upload/chat?file_type=102&to_id=${friend.userId}&to_type=1`) as Promise<{
+        upload_url: string
+        download_url: string
+      }>
+    })
+  fileId = () =>
+    this.#once('file', async () => {
+      const [me, groupId, uploaded] = await Promise.all([this.me(), this.group(), this.upload('group')])
+      return (
+        await this.rest(me.token, 'POST', '/group/file/upload', {
+          group_id: groupId,
+          name: 'a.png',
+          size: PNG.length,
+          type: 'image/png',
+          url: uploaded.download_url,
+        })
+      ).file_id as number
+    })
   /** A device of the caller. The SDK's devices come from its real-time login; here a login naming a device makes one. */
-  device = (guid: string) => this.#once(`device:${guid}`, async () => {
-    const me = await this.me()
-    const before = await this.rest(me.token, 'GET', '/user/device/list') as { device_sn: number }[]
-    await this.rest('', 'POST', '/token/user', { name: me.username, password: me.password, device_guid: guid })
-    const after = await this.rest(me.token, 'GET', '/user/device/list') as { device_sn: number }[]
-    return after.find((d) => !before.some((b) => b.device_sn === d.device_sn))!.device_sn
-  })
+  device = (guid: string) =>
+    this.#once(`device:${guid}`, async () => {
+      const me = await this.me()
+      const before = (await this.rest(me.token, 'GET', '/user/device/list')) as { device_sn: number }[]
+      await this.rest('', 'POST', '/token/user', { name: me.username, password: me.password, device_guid: guid })
+      const after = (await this.rest(me.token, 'GET', '/user/device/list')) as { device_sn: number }[]
+      return after.find((d) => !before.some((b) => b.device_sn === d.device_sn))!.device_sn
+    })
   deviceSn = () => this.device('sdk-device-a')
-  otherDeviceSn = async () => { await this.deviceSn(); return this.device('sdk-device-b') }
-  mobile = () => this.#once('mobile', async () => {
-    const mobile = newMobile()
-    // Logging in by mobile needs the caller's own number; every other call wants one nobody has.
-    if (this.call.id === 'token.user.mobile') await setProfile(this.app, (await this.me()).userId, { mobile })
-    return mobile
-  })
-  smsCode = () => this.#once('sms', async () => {
-    const [me, mobile] = await Promise.all([this.me(), this.mobile()])
-    await this.rest(me.token, 'GET', `/app/captcha/sms?mobile=${mobile}`)
-    return lastCode(this.app, mobile)
-  })
-  qrInfo = () => this.#once('qr', async () => {
-    const owner = await this.owner()
-    const groupId = (await this.rest(owner.token, 'POST', '/group/create', { name: 'qr', type: 1 })).group_id as number
-    return (await this.rest(owner.token, 'GET', `/group/qrcode/sign?group_id=${groupId}`)).qr_info as string
-  })
+  otherDeviceSn = async () => {
+    await this.deviceSn()
+    return this.device('sdk-device-b')
+  }
+  mobile = () =>
+    this.#once('mobile', async () => {
+      const mobile = newMobile()
+      // Logging in by mobile needs the caller's own number; every other call wants one nobody has.
+      if (this.call.id === 'token.user.mobile') await setProfile(this.app, (await this.me()).userId, { mobile })
+      return mobile
+    })
+  smsCode = () =>
+    this.#once('sms', async () => {
+      const [me, mobile] = await Promise.all([this.me(), this.mobile()])
+      await this.rest(me.token, 'GET', `/app/captcha/sms?mobile=${mobile}`)
+      return lastCode(this.app, mobile)
+    })
+  qrInfo = () =>
+    this.#once('qr', async () => {
+      const owner = await this.owner()
+      const groupId = (await this.rest(owner.token, 'POST', '/group/create', { name: 'qr', type: 1 })).group_id as number
+      return (await this.rest(owner.token, 'GET', `/group/qrcode/sign?group_id=${groupId}`)).qr_info as string
+    })
 
   /** The value of an example placeholder. */
   async value(name: string): Promise<unknown> {
-    const chatUpload = () => this.upload(this.call.path.startsWith('/group/file') ? 'group' : this.call.path === '/user/avatar' || this.call.path.includes('avatar') ? 'avatar' : 'chat')
+    const chatUpload = () =>
+      this.upload(
+        this.call.path.startsWith('/group/file') ? 'group' : this.call.path === '/user/avatar' || this.call.path.includes('avatar') ? 'avatar' : 'chat',
+      )
     switch (name) {
-      case '$app_id': return APP_ID
-      case '$token': return (await this.me()).token
-      case '$me': return (await this.me()).userId
-      case '$username': return (await this.me()).username
-      case '$password': return (await this.me()).password
-      case '$new_password': return 'new-secret-pw'
-      case '$friend': return (await this.friend()).userId
-      case '$stranger': return (await this.stranger()).userId
-      case '$stranger_username': return (await this.stranger()).username
-      case '$applicant': return (await this.applicant()).userId
-      case '$member': await this.group(); return (await this.member()).userId
-      case '$group': return this.group()
-      case '$joined_group': return this.joinedGroup()
-      case '$other_group': return this.otherGroup()
-      case '$announcement': return this.announcement()
-      case '$file_id': return this.fileId()
-      case '$device_sn': return this.deviceSn()
-      case '$other_device_sn': return this.otherDeviceSn()
-      case '$new_username': return `new_${unique()}`
-      case '$mobile': return this.mobile()
-      case '$new_mobile': return newMobile()
-      case '$sms_code': return this.smsCode()
-      case '$download_url': return (await chatUpload()).download_url
-      case '$upload_url': return (await this.freshTicket()).upload_url
-      case '$file_bytes': return PNG
-      case '$file_sign': return (await this.upload('chat')).download_url.split('sign=')[1]
-      case '$object_name': return new URL((await this.upload('avatar')).download_url).searchParams.get('object_name')
-      case '$qr_info': return this.qrInfo()
-      default: return `${name.slice(1)}-${unique()}`
+      case '$app_id':
+        return APP_ID
+      case '$token':
+        return (await this.me()).token
+      case '$me':
+        return (await this.me()).userId
+      case '$username':
+        return (await this.me()).username
+      case '$password':
+        return (await this.me()).password
+      case '$new_password':
+        return 'new-secret-pw'
+      case '$friend':
+        return (await this.friend()).userId
+      case '$stranger':
+        return (await this.stranger()).userId
+      case '$stranger_username':
+        return (await this.stranger()).username
+      case '$applicant':
+        return (await this.applicant()).userId
+      case '$member':
+        await this.group()
+        return (await this.member()).userId
+      case '$group':
+        return this.group()
+      case '$joined_group':
+        return this.joinedGroup()
+      case '$other_group':
+        return this.otherGroup()
+      case '$announcement':
+        return this.announcement()
+      case '$file_id':
+        return this.fileId()
+      case '$device_sn':
+        return this.deviceSn()
+      case '$other_device_sn':
+        return this.otherDeviceSn()
+      case '$new_username':
+        return `new_${unique()}`
+      case '$mobile':
+        return this.mobile()
+      case '$new_mobile':
+        return newMobile()
+      case '$sms_code':
+        return this.smsCode()
+      case '$download_url':
+        return (await chatUpload()).download_url
+      case '$upload_url':
+        return (await this.freshTicket()).upload_url
+      case '$file_bytes':
+        return PNG
+      case '$file_sign':
+        return (await this.upload('chat')).download_url.split('sign=')[1]
+      case '$object_name':
+        return new URL((await this.upload('avatar')).download_url).searchParams.get('object_name')
+      case '$qr_info':
+        return this.qrInfo()
+      default:
+        return `${name.slice(1)}-${unique()}`
     }
   }
 
@@ -201,9 +290,13 @@ function multipart(fields: Record<string, string | Buffer>) {
   const boundary = '----sdkBoundary7MA4YWxkTrZu0gW'
   const parts: Buffer[] = []
   for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(Buffer.isBuffer(value)
-      ? `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`
-      : `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`))
+    parts.push(
+      Buffer.from(
+        Buffer.isBuffer(value)
+          ? `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`
+          : `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`,
+      ),
+    )
     parts.push(Buffer.isBuffer(value) ? value : Buffer.from(value), Buffer.from('\r\n'))
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`))
@@ -261,8 +354,10 @@ async function send(world: World, call: SdkCall, sdk: Sdk): Promise<Answer> {
   for (const [name, param] of Object.entries(call.params ?? {})) (param.in === 'query' ? query : body)[name] = values[name]
   const q = queryString(query)
   return world.app.inject({
-    method: 'POST', url: q ? `${call.path}?${q}` : call.path,
-    headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(body),
+    method: 'POST',
+    url: q ? `${call.path}?${q}` : call.path,
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
   })
 }
 
@@ -286,8 +381,13 @@ function problems(call: SdkCall, answer: Answer): string[] {
   }
   if (answer.statusCode !== 200) return [`HTTP ${answer.statusCode}: ${answer.body.slice(0, 200)}`]
   let body: any
-  try { body = answer.json() } catch { return [`not JSON: ${answer.body.slice(0, 200)}`] }
-  if (call.transport === 'upload') return body.data === true || body.Status === 'OK' ? [] : [`upload answer without data === true or Status "OK": ${JSON.stringify(body)}`]
+  try {
+    body = answer.json()
+  } catch {
+    return [`not JSON: ${answer.body.slice(0, 200)}`]
+  }
+  if (call.transport === 'upload')
+    return body.data === true || body.Status === 'OK' ? [] : [`upload answer without data === true or Status "OK": ${JSON.stringify(body)}`]
   if (body.code !== 200) return [`code ${body.code}: ${body.message}`]
   const found: string[] = []
   if (call.data && !TYPE_OF[call.data]!(body.data)) found.push(`data is not ${call.data}: ${JSON.stringify(body.data)}`)
@@ -311,7 +411,11 @@ t.setTimeout(300_000)
 t.test('the data file names each call once, with known outcomes', async (t) => {
   const ids = calls.map((c) => c.id)
   t.equal(new Set(ids).size, ids.length, 'ids are unique')
-  for (const id of PENDING_SDK_CALLS.keys()) t.ok(calls.some((c) => c.id === id && c.serve !== 'external'), `pending ${id} is a call of the data file`)
+  for (const id of PENDING_SDK_CALLS.keys())
+    t.ok(
+      calls.some((c) => c.id === id && c.serve !== 'external'),
+      `pending ${id} is a call of the data file`,
+    )
 })
 
 t.test('every SDK call is answered as the SDK expects', async (t) => {

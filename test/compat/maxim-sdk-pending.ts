@@ -1,7 +1,7 @@
 // MaxIM SDK calls (spec/maxim-sdk/rest-calls.json) not yet answered as the SDK expects; each change that serves one removes it here.
 export const PENDING_SDK_CALLS: ReadonlyMap<string, string> = new Map([
-  ['user.delete', 'deleting one\'s account: not served (what happens to messages, groups owned and friendships needs a rule)'],
-  ['app.user.name_check', 'not served: the SDK\'s answer shape is unknown and no UI calls it'],
+  ['user.delete', "deleting one's account: not served (what happens to messages, groups owned and friendships needs a rule)"],
+  ['app.user.name_check', "not served: the SDK's answer shape is unknown and no UI calls it"],
   // Mobile + SMS login needs a design decision (spec/maxim-sdk/README.md, "Open questions"):
   // info_pwd answers a password (the gateway stores only digests), and mobile_bind_with_sign names no user.
   ['app.captcha.image.new', 'mobile + SMS login: needs a design decision'],

@@ -11,7 +11,8 @@ t.test('one account, one token store, every surface', async (t) => {
     return { body: r.json(), uid: r.headers.uid as string, token: r.headers.accesstoken as string }
   }
   const restProfile = (token: string) => app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': token } }).then((r) => r.json())
-  const legacyRead = (uid: string, token: string) => app.inject({ method: 'POST', url: '/user/user!readUser', headers: { uid, accessToken: token } }).then((r) => r.json())
+  const legacyRead = (uid: string, token: string) =>
+    app.inject({ method: 'POST', url: '/user/user!readUser', headers: { uid, accessToken: token } }).then((r) => r.json())
   const facadeToken = (token: string) => app.inject({ method: 'GET', url: '/api/im/token/', headers: { authorization: `Token ${token}` } })
 
   await t.test('registered on REST with p, logs in on legacy with md5(p); each token works on the other surfaces', async (t) => {

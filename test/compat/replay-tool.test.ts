@@ -12,7 +12,12 @@ import { Variables } from '../../src/cli/replay/template.ts'
 import { asyncListener } from '../helpers/http-listener.ts'
 
 function compare(expected: unknown, actual: unknown, options: { vars?: Variables; place?: 'body' | 'header'; ignoreFieldOrder?: boolean } = {}) {
-  const ctx: MatchContext = { vars: options.vars ?? new Variables(), place: options.place ?? 'body', ignoreFieldOrder: options.ignoreFieldOrder ?? false, differences: [] }
+  const ctx: MatchContext = {
+    vars: options.vars ?? new Variables(),
+    place: options.place ?? 'body',
+    ignoreFieldOrder: options.ignoreFieldOrder ?? false,
+    differences: [],
+  }
   matchValue(expected, actual, ['body'], ctx)
   return ctx.differences.map((difference) => `${difference.path}: ${difference.message}`)
 }
@@ -50,7 +55,11 @@ t.test('matchers: $any, $regex, $same, $capture, $contains, $absent, $literal', 
 
   const vars = new Variables()
   vars.set('name', 'a.b')
-  t.same(compare({ $regex: '^{{name}}$' }, 'aXb', { vars }), ['body: expected a string matching /^a\\.b$/, got "aXb" (string)'], 'placeholders in a regex are escaped')
+  t.same(
+    compare({ $regex: '^{{name}}$' }, 'aXb', { vars }),
+    ['body: expected a string matching /^a\\.b$/, got "aXb" (string)'],
+    'placeholders in a regex are escaped',
+  )
   t.same(compare('x-{{name}}', 'x-a.b', { vars }), [], 'placeholders in strings are filled')
 
   const captured = new Variables()
@@ -87,7 +96,10 @@ t.test('fixture checks name the problem', async (t) => {
   t.throws(() => checkFixture(fixture({ response: { status: 200, body: { $any: 'text' } } })), /\$any is one of/)
   t.throws(() => checkFixture(fixture({ response: { status: 200, body: { $regex: '(' } } })), /bad \$regex/)
   t.throws(() => checkFixture(fixture({ response: { status: 200, body: {}, headers: { uid: 1 } } })), /header is expected as a string or a matcher/)
-  t.throws(() => checkFixture(fixture({ request: { method: 'POST', path: '/a', multipart: [{ name: 'f', file: { filename: 'a' } }] } })), /either "base64" or "path"/)
+  t.throws(
+    () => checkFixture(fixture({ request: { method: 'POST', path: '/a', multipart: [{ name: 'f', file: { filename: 'a' } }] } })),
+    /either "base64" or "path"/,
+  )
 })
 
 t.test('generators and variables', async (t) => {
@@ -118,19 +130,23 @@ t.test('pending/ folders are skipped unless asked for', async (t) => {
 
 t.test('requests: form, typed JSON, query, multipart (inline, from a file, padded), SMS outbox; a failed setup skips the rest', async (t) => {
   // An echo server: answers what it received, so the fixture's expectations check the encoding.
-  const server = createServer(asyncListener(async (request, response) => {
-    const chunks: Buffer[] = []
-    for await (const chunk of request) chunks.push(chunk as Buffer)
-    const raw = Buffer.concat(chunks)
-    response.writeHead(request.url === '/fail' ? 500 : 200, { 'content-type': 'application/json', 'x-echo': 'yes' })
-    response.end(JSON.stringify({
-      url: request.url,
-      contentType: request.headers['content-type'] ?? '',
-      token: request.headers.accesstoken ?? '',
-      bigger: raw.length > 3 * 1024 * 1024,
-      text: raw.length < 2000 ? raw.toString('latin1') : '',
-    }))
-  }))
+  const server = createServer(
+    asyncListener(async (request, response) => {
+      const chunks: Buffer[] = []
+      for await (const chunk of request) chunks.push(chunk as Buffer)
+      const raw = Buffer.concat(chunks)
+      response.writeHead(request.url === '/fail' ? 500 : 200, { 'content-type': 'application/json', 'x-echo': 'yes' })
+      response.end(
+        JSON.stringify({
+          url: request.url,
+          contentType: request.headers['content-type'] ?? '',
+          token: request.headers.accesstoken ?? '',
+          bigger: raw.length > 3 * 1024 * 1024,
+          text: raw.length < 2000 ? raw.toString('latin1') : '',
+        }),
+      )
+    }),
+  )
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
   const dir = mkdtempSync(join(tmpdir(), 'replay-req-'))
@@ -144,21 +160,51 @@ t.test('requests: form, typed JSON, query, multipart (inline, from a file, padde
     description: 'encoding',
     vars: { mobile: '138{{$digits:8}}', n: 41 },
     exchanges: [
-      { name: 'form + header + query', request: { method: 'POST', path: '/f', query: { q: 'a b' }, headers: { accessToken: 'tk' }, form: { 'userVO.userName': 'x y', n: { $var: 'n' } } },
-        response: echo({ url: '/f?q=a+b', token: 'tk', contentType: 'application/x-www-form-urlencoded', text: 'userVO.userName=x+y&n=41' }) },
-      { name: 'typed JSON', request: { method: 'POST', path: '/j', json: { id: { $var: 'n' }, s: '{{n}}', list: [{ $var: 'n' }] } },
-        response: echo({ contentType: 'application/json', text: '{"id":41,"s":"41","list":[41]}' }) },
-      { name: 'multipart', request: { method: 'POST', path: '/m', multipart: [
-        { name: 'name', value: 'g' },
-        { name: 'cover', file: { filename: 'c.png', contentType: 'image/png', base64: Buffer.from('HELLO').toString('base64') } },
-        { name: 'photo', file: { filename: 'p.bin', path: 'photo.bin' } },
-      ] }, response: echo({ contentType: { $regex: '^multipart/form-data; boundary=' }, text: { $regex: 'name="cover"; filename="c.png"\\r\\nContent-Type: image/png\\r\\n\\r\\nHELLO[\\s\\S]*filename="p.bin"[\\s\\S]*PNGDATA' } }) },
-      { name: 'padded upload', request: { method: 'POST', path: '/big', multipart: [{ name: 'f', file: { filename: 'big.png', base64: 'iVBORw0KGgo=', padTo: 3 * 1024 * 1024 + 1 } }] },
-        response: echo({ bigger: true }) },
-      { name: 'SMS code from the outbox', request: { method: 'POST', path: '/o', form: { code: { $outbox: '{{mobile}}', purpose: 'register' } } },
-        response: echo({ text: 'code=654321' }) },
-      { name: 'a header and the raw body', request: { method: 'GET', path: '/h' },
-        response: { status: 200, headers: { 'X-Echo': 'yes', 'x-missing': { $absent: true } }, bodyText: { $regex: '^\\{"url":"/h"' } } },
+      {
+        name: 'form + header + query',
+        request: { method: 'POST', path: '/f', query: { q: 'a b' }, headers: { accessToken: 'tk' }, form: { 'userVO.userName': 'x y', n: { $var: 'n' } } },
+        response: echo({ url: '/f?q=a+b', token: 'tk', contentType: 'application/x-www-form-urlencoded', text: 'userVO.userName=x+y&n=41' }),
+      },
+      {
+        name: 'typed JSON',
+        request: { method: 'POST', path: '/j', json: { id: { $var: 'n' }, s: '{{n}}', list: [{ $var: 'n' }] } },
+        response: echo({ contentType: 'application/json', text: '{"id":41,"s":"41","list":[41]}' }),
+      },
+      {
+        name: 'multipart',
+        request: {
+          method: 'POST',
+          path: '/m',
+          multipart: [
+            { name: 'name', value: 'g' },
+            { name: 'cover', file: { filename: 'c.png', contentType: 'image/png', base64: Buffer.from('HELLO').toString('base64') } },
+            { name: 'photo', file: { filename: 'p.bin', path: 'photo.bin' } },
+          ],
+        },
+        response: echo({
+          contentType: { $regex: '^multipart/form-data; boundary=' },
+          text: { $regex: 'name="cover"; filename="c.png"\\r\\nContent-Type: image/png\\r\\n\\r\\nHELLO[\\s\\S]*filename="p.bin"[\\s\\S]*PNGDATA' },
+        }),
+      },
+      {
+        name: 'padded upload',
+        request: {
+          method: 'POST',
+          path: '/big',
+          multipart: [{ name: 'f', file: { filename: 'big.png', base64: 'iVBORw0KGgo=', padTo: 3 * 1024 * 1024 + 1 } }],
+        },
+        response: echo({ bigger: true }),
+      },
+      {
+        name: 'SMS code from the outbox',
+        request: { method: 'POST', path: '/o', form: { code: { $outbox: '{{mobile}}', purpose: 'register' } } },
+        response: echo({ text: 'code=654321' }),
+      },
+      {
+        name: 'a header and the raw body',
+        request: { method: 'GET', path: '/h' },
+        response: { status: 200, headers: { 'X-Echo': 'yes', 'x-missing': { $absent: true } }, bodyText: { $regex: '^\\{"url":"/h"' } },
+      },
       { name: 'a setup step fails', setup: true, request: { method: 'GET', path: '/fail' }, response: { status: 200, body: { $any: 'value' } } },
       { name: 'never sent', request: { method: 'GET', path: '/after' }, response: { status: 200, body: { $any: 'value' } } },
     ],
@@ -172,7 +218,10 @@ t.test('requests: form, typed JSON, query, multipart (inline, from a file, padde
   appendFileSync(outboxFile, `${JSON.stringify({ mobile, code: '222222', purpose: 'reset', sent_at: 3 })}\n`)
 
   const result = await replayFixture({ file: join(dir, 'fixture.json'), fixture }, target)
-  const outcomes = result.exchanges.map((exchange) => `${exchange.name}: ${exchange.outcome}${exchange.error ? ` ${exchange.error}` : ''}${exchange.differences.map((d) => ` ${d.path}: ${d.message}`).join('')}`)
+  const outcomes = result.exchanges.map(
+    (exchange) =>
+      `${exchange.name}: ${exchange.outcome}${exchange.error ? ` ${exchange.error}` : ''}${exchange.differences.map((d) => ` ${d.path}: ${d.message}`).join('')}`,
+  )
   t.same(outcomes, [
     'form + header + query: pass',
     'typed JSON: pass',
@@ -185,11 +234,26 @@ t.test('requests: form, typed JSON, query, multipart (inline, from a file, padde
   ])
   t.equal(result.outcome, 'fail')
 
-  const noOutbox = await replayFixture({ file: join(dir, 'f.json'), fixture: { description: 'd', vars: { mobile }, exchanges: [fixture.exchanges[4]!] } }, { baseUrl: target.baseUrl })
+  const noOutbox = await replayFixture(
+    { file: join(dir, 'f.json'), fixture: { description: 'd', vars: { mobile }, exchanges: [fixture.exchanges[4]!] } },
+    { baseUrl: target.baseUrl },
+  )
   t.match(noOutbox.exchanges[0]!.error, /needs the SMS outbox file/)
-  const unknown = await replayFixture({ file: join(dir, 'f.json'), fixture: { description: 'd', exchanges: [{ name: 'x', request: { method: 'GET', path: '/{{who}}' }, response: { status: 200, body: {} } }] } }, target)
+  const unknown = await replayFixture(
+    {
+      file: join(dir, 'f.json'),
+      fixture: { description: 'd', exchanges: [{ name: 'x', request: { method: 'GET', path: '/{{who}}' }, response: { status: 200, body: {} } }] },
+    },
+    target,
+  )
   t.match(unknown.exchanges[0]!.error, /variable "who" is not defined/)
-  const refused = await replayFixture({ file: join(dir, 'f.json'), fixture: { description: 'd', exchanges: [{ name: 'x', request: { method: 'GET', path: '/' }, response: { status: 200, body: {} } }] } }, { baseUrl: 'http://127.0.0.1:1' })
+  const refused = await replayFixture(
+    {
+      file: join(dir, 'f.json'),
+      fixture: { description: 'd', exchanges: [{ name: 'x', request: { method: 'GET', path: '/' }, response: { status: 200, body: {} } }] },
+    },
+    { baseUrl: 'http://127.0.0.1:1' },
+  )
   t.match(refused.exchanges[0]!.error, /request failed/)
 })
 
@@ -209,7 +273,21 @@ t.test('exactHeaderNames: a header must come spelled as the fixture spells it (o
   })
   t.equal((await replayFixture({ file: 'x', fixture: checkFixture(fixture('/printed', true)) }, target)).outcome, 'pass')
   const lowered = await replayFixture({ file: 'x', fixture: checkFixture(fixture('/lowered', true)) }, target)
-  t.same(lowered.exchanges[0]!.differences.map((d) => `${d.path}: ${d.message}`), ['headers.accessToken: expected the name spelled "accessToken", got "accesstoken"'])
-  t.equal((await replayFixture({ file: 'x', fixture: checkFixture(fixture('/lowered', false)) }, target)).outcome, 'pass', 'without it, names compare in any case')
-  t.throws(() => checkFixture({ ...fixture('/x', true), exchanges: [{ name: 'x', request: { method: 'GET', path: '/x' }, response: { status: 200, exactHeaderNames: 'yes', body: {} } }] }), /exactHeaderNames: true or false/)
+  t.same(
+    lowered.exchanges[0]!.differences.map((d) => `${d.path}: ${d.message}`),
+    ['headers.accessToken: expected the name spelled "accessToken", got "accesstoken"'],
+  )
+  t.equal(
+    (await replayFixture({ file: 'x', fixture: checkFixture(fixture('/lowered', false)) }, target)).outcome,
+    'pass',
+    'without it, names compare in any case',
+  )
+  t.throws(
+    () =>
+      checkFixture({
+        ...fixture('/x', true),
+        exchanges: [{ name: 'x', request: { method: 'GET', path: '/x' }, response: { status: 200, exactHeaderNames: 'yes', body: {} } }],
+      }),
+    /exactHeaderNames: true or false/,
+  )
 })

@@ -10,8 +10,16 @@ const operations = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..',
 /** semantics §2: public operations (and avatars, public by their random names), and those that need the app admin token. */
 const PUBLIC = new Set(['/token/id', '/token/login', '/token/user', '/user/register', '/user/register/v2', '/user/register/push', '/file/download/avatar'])
 const ADMIN = new Set([
-  '/user/disable', '/user/enable', '/user/register/batch', '/user/profile/batch', '/user/avatar/batch',
-  '/roster/apply/batch', '/message/notify', '/push/notify', '/push/task/detail', '/push/certificate',
+  '/user/disable',
+  '/user/enable',
+  '/user/register/batch',
+  '/user/profile/batch',
+  '/user/avatar/batch',
+  '/roster/apply/batch',
+  '/message/notify',
+  '/push/notify',
+  '/push/task/detail',
+  '/push/certificate',
 ])
 
 t.test('auth on every routed operation', async (t) => {

@@ -5,8 +5,20 @@ import { join } from 'node:path'
 import { buildTestApp } from '../helpers/app.ts'
 import { PENDING_OPERATIONS } from './pending-operations.ts'
 
-interface Field { name: string; type?: string; fields?: Field[] }
-interface Operation { section: string; title: string; method: string; path: string; query: Field[]; body: Field[]; response: Field[] }
+interface Field {
+  name: string
+  type?: string
+  fields?: Field[]
+}
+interface Operation {
+  section: string
+  title: string
+  method: string
+  path: string
+  query: Field[]
+  body: Field[]
+  response: Field[]
+}
 type Schema = { type?: string | string[]; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[] }
 
 const root = join(import.meta.dirname, '..', '..')
@@ -18,7 +30,10 @@ t.test('spec/rest-api.json lists the operations of the REST document (docs/api/0
   // Each operation of the document opens with "## <section>\t<title>" and, below it, "> <METHOD>  <path>".
   const documented = [...document.matchAll(/^## (\d+\.\d+)\t(.*)\n+> ([A-Z]+) +(\S+)/gm)].map((m) => `${m[1]} ${m[2]!.trim()}: ${m[3]} ${m[4]}`)
   t.equal(documented.length, 180, 'the document has 180 operations')
-  t.same(operations.map((o) => `${o.section} ${o.title}: ${o.method} ${o.path}`), documented)
+  t.same(
+    operations.map((o) => `${o.section} ${o.title}: ${o.method} ${o.path}`),
+    documented,
+  )
 })
 
 /** The schema branches a value may take: nullable fields are anyOf [T, null]. */
@@ -27,7 +42,9 @@ function branches(schema: Schema): Schema[] {
 }
 
 function typeMatches(documented: string, schema: Schema): boolean {
-  const types = branches(schema).flatMap((s) => [s.type].flat()).filter(Boolean) as string[]
+  const types = branches(schema)
+    .flatMap((s) => [s.type].flat())
+    .filter(Boolean) as string[]
   if (documented === 'int32' || documented === 'int64') return types.includes('integer')
   if (documented.startsWith('array')) return types.includes('array')
   if (documented === 'object') return types.includes('object') || types.length === 0
@@ -40,15 +57,17 @@ const isArtifact = (name: string) => name.startsWith('set_') || name === 'messag
 /** Documented fields missing from a schema or typed differently, as `path: reason`. */
 function mismatches(fields: Field[], schema: Schema | undefined, at: string): string[] {
   const properties = Object.assign({}, ...branches(schema ?? {}).map((s) => s.properties ?? {})) as Record<string, Schema>
-  return fields.filter((field) => !isArtifact(field.name)).flatMap((field) => {
-    const own = properties[field.name]
-    const path = `${at}${field.name}`
-    if (!own) return [`${path}: missing`]
-    if (field.type && !typeMatches(field.type, own)) return [`${path}: documented ${field.type}, schema ${JSON.stringify(own.type ?? own.anyOf)}`]
-    if (!field.fields?.length) return []
-    const inner = branches(own).find((s) => s.items || s.properties)
-    return mismatches(field.fields, inner?.items ?? inner, `${path}.`)
-  })
+  return fields
+    .filter((field) => !isArtifact(field.name))
+    .flatMap((field) => {
+      const own = properties[field.name]
+      const path = `${at}${field.name}`
+      if (!own) return [`${path}: missing`]
+      if (field.type && !typeMatches(field.type, own)) return [`${path}: documented ${field.type}, schema ${JSON.stringify(own.type ?? own.anyOf)}`]
+      if (!field.fields?.length) return []
+      const inner = branches(own).find((s) => s.items || s.properties)
+      return mismatches(field.fields, inner?.items ?? inner, `${path}.`)
+    })
 }
 
 /**
@@ -65,10 +84,24 @@ function documentedResponse(key: string, fields: Field[]): Field[] {
 t.test('every operation is routed, and its schemas hold every documented field', async (t) => {
   const app = await buildTestApp(t)
   const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{
-    paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; schema: Schema }>; requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: Array<{ name: string; in: string; schema: Schema }>
+          requestBody?: { content: Record<string, { schema: Schema }> }
+          responses: Record<string, { content?: Record<string, { schema: Schema }> }>
+        }
+      >
+    >
   }>()
   const keys = new Set(operations.map((o) => `${o.method} ${o.path}`))
-  t.same([...PENDING_OPERATIONS].filter((k) => !keys.has(k)), [], 'the pending list names only real operations')
+  t.same(
+    [...PENDING_OPERATIONS].filter((k) => !keys.has(k)),
+    [],
+    'the pending list names only real operations',
+  )
 
   for (const op of operations) {
     const key = `${op.method} ${op.path}`
@@ -87,6 +120,14 @@ t.test('every operation is routed, and its schemas hold every documented field',
     t.same(mismatches([...op.query, ...op.body], { properties: requestProps }, ''), [], `${key}: request fields`)
 
     const response = described.responses['200']?.content?.['application/json']?.schema
-    t.same(mismatches(documentedResponse(key, op.response).filter((f) => f.name !== 'message'), response, ''), [], `${key}: response fields`)
+    t.same(
+      mismatches(
+        documentedResponse(key, op.response).filter((f) => f.name !== 'message'),
+        response,
+        '',
+      ),
+      [],
+      `${key}: response fields`,
+    )
   }
 })

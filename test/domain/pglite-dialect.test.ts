@@ -12,7 +12,9 @@ t.test('two concurrent transactions: one rolls back, the other commits and its w
   const table = db as unknown as import('kysely').Kysely<{ items: { name: string } }>
 
   let releaseFirst!: () => void
-  const firstMayFinish = new Promise<void>((resolve) => { releaseFirst = resolve })
+  const firstMayFinish = new Promise<void>((resolve) => {
+    releaseFirst = resolve
+  })
   const failing = table.transaction().execute(async (trx) => {
     await trx.insertInto('items').values({ name: 'rolled-back' }).execute()
     await firstMayFinish
@@ -29,12 +31,18 @@ t.test('two concurrent transactions: one rolls back, the other commits and its w
   await outside
 
   const rows = await table.selectFrom('items').select('name').orderBy('name').execute()
-  t.same(rows.map((r) => r.name), ['autocommit', 'kept'])
+  t.same(
+    rows.map((r) => r.name),
+    ['autocommit', 'kept'],
+  )
 })
 
 t.test('count(*) and bigint come back as numbers, on PGlite and pg alike', async (t) => {
   const { database, drop } = await freshDatabase()
-  t.teardown(async () => { await database.close(); await drop() })
+  t.teardown(async () => {
+    await database.close()
+    await drop()
+  })
   const { rows } = await sql<{ n: number; b: number }>`select count(*) as n, 9007199254740991::bigint as b`.execute(database.db)
   t.same(rows[0], { n: 1, b: 9007199254740991 })
 })

@@ -36,7 +36,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export async function buildTestApp(t: Tap, options: { env?: Record<string, string>; overrides?: AppOverrides } = {}): Promise<TestApp> {
   const testDatabase = await freshDatabase()
   const config = testConfig(options.env)
-  const app = await buildApp(config, { ...options.overrides, database: testDatabase.database }) as TestApp
+  const app = (await buildApp(config, { ...options.overrides, database: testDatabase.database })) as TestApp
   app.testDatabase = testDatabase
   t.teardown(async () => {
     await app.close()

@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort } from './cluster.ts'
 
-interface Tap { teardown(fn: () => unknown): void }
+interface Tap {
+  teardown(fn: () => unknown): void
+}
 
 export const haproxyConfig = join(import.meta.dirname, '..', '..', 'deploy', 'haproxy.cfg')
 
@@ -25,7 +27,10 @@ function configEnv(port: number, gateways: string[]): Record<string, string> {
 
 /** `haproxy -c`: the exit code and what it printed. */
 export function checkConfig(gateways: string[]): { status: number | null; output: string } {
-  const run = spawnSync(haproxyBinary()!, ['-c', '-f', haproxyConfig], { env: { PATH: process.env.PATH ?? '', ...configEnv(8080, gateways) }, encoding: 'utf8' })
+  const run = spawnSync(haproxyBinary()!, ['-c', '-f', haproxyConfig], {
+    env: { PATH: process.env.PATH ?? '', ...configEnv(8080, gateways) },
+    encoding: 'utf8',
+  })
   return { status: run.status, output: `${run.stdout}${run.stderr}` }
 }
 
@@ -47,7 +52,9 @@ export async function startBalancer(t: Tap, gateways: string[]): Promise<Balance
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-200_000) }
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-200_000)
+  }
   child.stdout.on('data', keep)
   child.stderr.on('data', keep)
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -61,7 +68,10 @@ export async function startBalancer(t: Tap, gateways: string[]): Promise<Balance
   for (;;) {
     if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}): ${output}`)
     if (Date.now() > deadline) throw new Error(`haproxy did not answer within 20 s: ${output}`)
-    const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status === 200, () => false)
+    const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    )
     if (ready) break
     await new Promise((resolve) => setTimeout(resolve, 100))
   }

@@ -9,7 +9,9 @@ import { memoryBus, type Bus } from '../../src/platform/bus.ts'
 import { openPostgres } from '../../src/platform/db.ts'
 import { ADMIN_TOKEN, buildTestApp, testConfig, type TestApp } from './app.ts'
 
-interface Tap { teardown(fn: () => unknown): void }
+interface Tap {
+  teardown(fn: () => unknown): void
+}
 
 export interface Node {
   /** http://127.0.0.1:port */
@@ -45,7 +47,9 @@ export async function inProcessCluster(t: Tap, overrides: AppOverrides = {}): Pr
   const firstUrl = await first.listen({ host: '127.0.0.1', port: 0 })
   const nodes: Array<{ close(): Promise<void> }> = []
   // Registered after buildTestApp's teardown, which runs later: the shared database outlives these apps.
-  t.teardown(async () => { for (const node of nodes.splice(0)) await node.close() })
+  t.teardown(async () => {
+    for (const node of nodes.splice(0)) await node.close()
+  })
   return {
     first,
     firstUrl,
@@ -91,13 +95,25 @@ export interface ProcessNode extends Node {
  * A real `src/server.ts` process on the test's PostgreSQL database and Redis prefix; ready when /healthz answers.
  * `redisUrl` defaults to REDIS_URL; `env` adds or overrides variables.
  */
-export async function startProcess(t: Tap, databaseUrl: string, redisPrefix: string, options: { redisUrl?: string; env?: Record<string, string> } = {}): Promise<ProcessNode> {
+export async function startProcess(
+  t: Tap,
+  databaseUrl: string,
+  redisPrefix: string,
+  options: { redisUrl?: string; env?: Record<string, string> } = {},
+): Promise<ProcessNode> {
   const port = await freePort()
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: join(import.meta.dirname, '..', '..'),
     env: {
-      PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ADMIN_TOKEN, ...env,
-      DATABASE_URL: databaseUrl, REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? '', REDIS_PREFIX: redisPrefix,
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ADMIN_TOKEN,
+      ...env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? '',
+      REDIS_PREFIX: redisPrefix,
       DATA_DIR: join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'im-gateway-test', `proc-${randomBytes(4).toString('hex')}`),
       ...options.env,
     },
@@ -109,13 +125,18 @@ export async function startProcess(t: Tap, databaseUrl: string, redisPrefix: str
     await exited
   })
   let stderr = ''
-  child.stderr!.on('data', (chunk) => { if (stderr.length < 100_000) stderr += chunk })
+  child.stderr!.on('data', (chunk) => {
+    if (stderr.length < 100_000) stderr += chunk
+  })
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 60_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) before answering: ${stderr}`)
     if (Date.now() > deadline) throw new Error(`server did not answer within 60 s: ${stderr}`)
-    const healthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false)
+    const healthy = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (healthy) break
     await new Promise((resolve) => setTimeout(resolve, 100))
   }

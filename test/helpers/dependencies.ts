@@ -9,13 +9,17 @@ import { freePort } from './cluster.ts'
 
 const run = promisify(execFile)
 
-interface Tap { teardown(fn: () => unknown): void }
+interface Tap {
+  teardown(fn: () => unknown): void
+}
 
 /** The newest PostgreSQL server binaries installed (Debian's layout), or those on PATH. */
 function postgresBin(): string | undefined {
   const root = '/usr/lib/postgresql'
   if (existsSync(root)) {
-    const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
+    const versions = readdirSync(root)
+      .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a))
     if (versions[0]) return join(root, versions[0], 'bin')
   }
   for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir
@@ -69,8 +73,18 @@ export async function startOwnPostgres(t: Tap): Promise<OwnPostgres> {
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
     async start() {
       // The socket directory is the cluster's own, so nothing clashes with the machine's cluster.
-      await asPostgres(bin, 'pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o',
-        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`, 'start'])
+      await asPostgres(bin, 'pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'log'),
+        '-w',
+        '-t',
+        '60',
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`,
+        'start',
+      ])
       running = true
     },
     async stop() {
@@ -111,9 +125,15 @@ async function redisAnswers(port: number, deadline: number): Promise<void> {
       const socket = connect(port, '127.0.0.1')
       socket.setTimeout(1000)
       socket.once('connect', () => socket.write('PING\r\n'))
-      socket.once('data', (data) => { socket.destroy(); resolve(data.toString().startsWith('+PONG')) })
+      socket.once('data', (data) => {
+        socket.destroy()
+        resolve(data.toString().startsWith('+PONG'))
+      })
       socket.once('error', () => resolve(false))
-      socket.once('timeout', () => { socket.destroy(); resolve(false) })
+      socket.once('timeout', () => {
+        socket.destroy()
+        resolve(false)
+      })
     })
     if (ok) return
     if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer`)
@@ -129,7 +149,9 @@ export async function startOwnRedis(t: Tap): Promise<OwnRedis> {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn(onPath('redis-server')!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' })
+      child = spawn(onPath('redis-server')!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+        stdio: 'ignore',
+      })
       const current = child
       exited = new Promise((resolve) => current.once('exit', () => resolve()))
       await redisAnswers(port, Date.now() + 20_000)

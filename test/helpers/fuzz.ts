@@ -58,9 +58,21 @@ export function routesOf(doc: { paths: Record<string, Record<string, any>> }): R
       required.push(...(body?.required ?? []))
       // The facade reads its create/join/invite form by hand: give the generator the names it reads.
       if (FACADE_PATH.test(path) && method === 'post') for (const name of ['name', 'code', 'userid']) properties[name] ??= { type: 'string' }
-      const surface: Surface = LEGACY_PATH.test(path) ? 'legacy' : FACADE_PATH.test(path) ? 'facade'
-        : /^\/(healthz|readyz|static\/|files\/|media\/|upload\/images\/)/.test(path) ? 'other' : 'rest'
-      routes.push({ method: method.toUpperCase(), path, surface, params: { type: 'object', properties, required }, pathParams, label: `${method.toUpperCase()} ${path}` })
+      const surface: Surface = LEGACY_PATH.test(path)
+        ? 'legacy'
+        : FACADE_PATH.test(path)
+          ? 'facade'
+          : /^\/(healthz|readyz|static\/|files\/|media\/|upload\/images\/)/.test(path)
+            ? 'other'
+            : 'rest'
+      routes.push({
+        method: method.toUpperCase(),
+        path,
+        surface,
+        params: { type: 'object', properties, required },
+        pathParams,
+        label: `${method.toUpperCase()} ${path}`,
+      })
     }
   }
   return routes
@@ -78,10 +90,44 @@ const UNITS = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharC
 
 /** Text a person would never type but an attacker will. */
 const ODD_STRINGS = [
-  '', ' ', 'a\u0000b', '\u0000', 'tab\there', 'line\nbreak', 'esc\u001b[2J', 'del\u007f', 'c1\u0085', 'bell\u0007',
-  'invoice\u202Efdp.exe', 'ad\u200Bmin', '\uFEFFbom', 'a\u200Db', '\u3164', 'broken \ud83d surrogate', '\udc00', '👨‍👩‍👧', '😀', '张三',
-  '1e20', '-1', '2147483648', '9223372036854775808', 'NaN', 'null', 'true', '0x10', '٣', '１２３',
-  "' or 1=1 --", '"; drop table users; --', '../../etc/passwd', '%00', '%ff', '<script>alert(1)</script>', '{"__proto__":{"x":1}}', '__proto__',
+  '',
+  ' ',
+  'a\u0000b',
+  '\u0000',
+  'tab\there',
+  'line\nbreak',
+  'esc\u001b[2J',
+  'del\u007f',
+  'c1\u0085',
+  'bell\u0007',
+  'invoice\u202Efdp.exe',
+  'ad\u200Bmin',
+  '\uFEFFbom',
+  'a\u200Db',
+  '\u3164',
+  'broken \ud83d surrogate',
+  '\udc00',
+  '👨‍👩‍👧',
+  '😀',
+  '张三',
+  '1e20',
+  '-1',
+  '2147483648',
+  '9223372036854775808',
+  'NaN',
+  'null',
+  'true',
+  '0x10',
+  '٣',
+  '１２３',
+  "' or 1=1 --",
+  '"; drop table users; --',
+  '../../etc/passwd',
+  '%00',
+  '%ff',
+  '<script>alert(1)</script>',
+  '{"__proto__":{"x":1}}',
+  '__proto__',
 ]
 
 const HUGE_NUMBERS = [-1, 0, 1, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, 2 ** 53, 2 ** 63, -(2 ** 63), 1e20, -1e20, 1.5, -0.5, 1e308]
@@ -115,7 +161,8 @@ export function valueArb(schema: JsonSchema, name: string, pools: Pools, depth =
       { weight: 1, arbitrary: wrong },
     )
   }
-  if (kind === 'boolean') return fc.oneof({ weight: 3, arbitrary: fc.boolean() }, { weight: 1, arbitrary: fc.constantFrom('true', 'false', '1', '0', 'yes', 1, 0, null, '', []) })
+  if (kind === 'boolean')
+    return fc.oneof({ weight: 3, arbitrary: fc.boolean() }, { weight: 1, arbitrary: fc.constantFrom('true', 'false', '1', '0', 'yes', 1, 0, null, '', []) })
   if (kind === 'array') {
     const item = valueArb(schema.items ?? {}, name, pools, depth + 1)
     const over = (schema.maxItems ?? 1000) + 1
@@ -145,10 +192,18 @@ export function valueArb(schema: JsonSchema, name: string, pools: Pools, depth =
 export function objectArb(schema: JsonSchema, pools: Pools, depth = 0): fc.Arbitrary<Record<string, unknown>> {
   const entries = Object.entries(schema.properties ?? {})
   const required = new Set(schema.required ?? [])
-  const fields = entries.map(([name, property]) => fc.option(valueArb(property, name, pools, depth), {
-    nil: undefined, freq: required.has(name) ? 8 : 2,
-  }).map((value) => [name, value] as const))
-  const extra = fc.option(fc.tuple(fc.constantFrom('__proto__', 'constructor', 'extra', 'nick\u0000name', '', 'a.b', 'userVO.userId'), fc.constantFrom(...WRONG_TYPES, 'x')), { freq: 4 })
+  const fields = entries.map(([name, property]) =>
+    fc
+      .option(valueArb(property, name, pools, depth), {
+        nil: undefined,
+        freq: required.has(name) ? 8 : 2,
+      })
+      .map((value) => [name, value] as const),
+  )
+  const extra = fc.option(
+    fc.tuple(fc.constantFrom('__proto__', 'constructor', 'extra', 'nick\u0000name', '', 'a.b', 'userVO.userId'), fc.constantFrom(...WRONG_TYPES, 'x')),
+    { freq: 4 },
+  )
   return fc.tuple(fc.tuple(...fields), extra).map(([pairs, added]) => {
     const object: Record<string, unknown> = {}
     for (const [name, value] of pairs) if (value !== undefined) object[name] = value
@@ -157,7 +212,20 @@ export function objectArb(schema: JsonSchema, pools: Pools, depth = 0): fc.Arbit
   })
 }
 
-export type Encoding = 'json' | 'json-duplicates' | 'form' | 'form-duplicates' | 'query' | 'multipart' | 'text' | 'bad-json' | 'bad-utf8' | 'deep-json' | 'wrong-type' | 'empty' | 'latin1-charset'
+export type Encoding =
+  | 'json'
+  | 'json-duplicates'
+  | 'form'
+  | 'form-duplicates'
+  | 'query'
+  | 'multipart'
+  | 'text'
+  | 'bad-json'
+  | 'bad-utf8'
+  | 'deep-json'
+  | 'wrong-type'
+  | 'empty'
+  | 'latin1-charset'
 export type Auth = 'none' | 'user' | 'other-user' | 'admin' | 'admin-as-user' | 'garbage' | 'mismatched'
 
 export interface Generated {
@@ -168,7 +236,23 @@ export interface Generated {
   oddQuery: string
 }
 
-const BODY_ENCODINGS: Encoding[] = ['json', 'json', 'json', 'json-duplicates', 'form', 'form-duplicates', 'query', 'multipart', 'text', 'bad-json', 'bad-utf8', 'deep-json', 'wrong-type', 'empty', 'latin1-charset']
+const BODY_ENCODINGS: Encoding[] = [
+  'json',
+  'json',
+  'json',
+  'json-duplicates',
+  'form',
+  'form-duplicates',
+  'query',
+  'multipart',
+  'text',
+  'bad-json',
+  'bad-utf8',
+  'deep-json',
+  'wrong-type',
+  'empty',
+  'latin1-charset',
+]
 const QUERY_ENCODINGS: Encoding[] = ['query', 'query', 'query', 'form-duplicates', 'bad-utf8']
 
 /** A value `schema` accepts (as far as a schema can say), aimed at what exists: the start of a mutant request. */
@@ -181,7 +265,9 @@ export function validArb(schema: JsonSchema, name: string, pools: Pools, depth =
     const min = Math.max(schema.minimum ?? 0, -(2 ** 31))
     const max = Math.min(schema.maximum ?? 1000, 2 ** 31 - 1)
     const aimed = poolFor(name, pools).filter((id) => id >= min && id <= max)
-    return aimed.length && max - min > 100 ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...aimed) }, { weight: 1, arbitrary: fc.integer({ min, max }) }) : fc.integer({ min, max })
+    return aimed.length && max - min > 100
+      ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...aimed) }, { weight: 1, arbitrary: fc.integer({ min, max }) })
+      : fc.integer({ min, max })
   }
   if (kind === 'boolean') return fc.boolean()
   if (kind === 'array') return fc.array(validArb(schema.items ?? {}, name, pools, depth + 1), { minLength: Math.max(1, schema.minItems ?? 0), maxLength: 3 })
@@ -192,13 +278,19 @@ export function validArb(schema: JsonSchema, name: string, pools: Pools, depth =
   if (/id$|^uid$/i.test(name)) return fc.constantFrom(...poolFor(name, pools).map(String))
   if (/mobile|phone/i.test(name)) return fc.constantFrom('13800138000', '+8613912345678')
   if (/email/i.test(name)) return fc.constant('someone@example.test')
-  return fc.oneof(fc.constantFrom(...pools.words.filter((w) => w.length >= minLength && w.length <= maxLength), 'x'.repeat(Math.max(minLength, 1))), fc.stringMatching(new RegExp(`^[a-z0-9_]{${Math.max(minLength, 1)},${Math.max(minLength, 1, Math.min(maxLength, 12))}}$`)))
+  return fc.oneof(
+    fc.constantFrom(...pools.words.filter((w) => w.length >= minLength && w.length <= maxLength), 'x'.repeat(Math.max(minLength, 1))),
+    fc.stringMatching(new RegExp(`^[a-z0-9_]{${Math.max(minLength, 1)},${Math.max(minLength, 1, Math.min(maxLength, 12))}}$`)),
+  )
 }
 
 function validObjectArb(schema: JsonSchema, pools: Pools, depth = 0): fc.Arbitrary<Record<string, unknown>> {
   const required = new Set(schema.required ?? [])
   const fields = Object.entries(schema.properties ?? {}).map(([name, property]) =>
-    (required.has(name) ? validArb(property, name, pools, depth) : fc.option(validArb(property, name, pools, depth), { nil: undefined, freq: 2 })).map((value) => [name, value] as const))
+    (required.has(name) ? validArb(property, name, pools, depth) : fc.option(validArb(property, name, pools, depth), { nil: undefined, freq: 2 })).map(
+      (value) => [name, value] as const,
+    ),
+  )
   return fc.tuple(...fields).map((pairs) => Object.fromEntries(pairs.filter(([, value]) => value !== undefined)))
 }
 
@@ -221,7 +313,12 @@ function mutate(values: Record<string, unknown>, schema: JsonSchema): fc.Arbitra
   return fc.oneof(
     { weight: 1, arbitrary: fc.constant(values) },
     { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...keys), oddValue).map(([key, odd]) => ({ ...values, [key]: odd })) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...keys), oddValue).map(([key, odd]) => ({ ...values, [key]: Array.isArray(values[key]) ? [odd, ...(values[key] as unknown[]).slice(1)] : odd })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...keys), oddValue)
+        .map(([key, odd]) => ({ ...values, [key]: Array.isArray(values[key]) ? [odd, ...(values[key] as unknown[]).slice(1)] : odd })),
+    },
     { weight: 1, arbitrary: fc.constantFrom(...keys).map((key) => Object.fromEntries(Object.entries(values).filter(([k]) => k !== key))) },
   )
 }
@@ -233,12 +330,26 @@ function mutate(values: Record<string, unknown>, schema: JsonSchema): fc.Arbitra
 export function requestArb(route: Route, pools: Pools): fc.Arbitrary<Generated> {
   const isGet = route.method === 'GET' || route.method === 'DELETE'
   const aimedPath = fc.constantFrom(...[...pools.groupIds, ...pools.userIds].map(String))
-  const oddPath = fc.constantFrom('0', '-1', '2147483648', '99999999999999999999', '1e20', 'abc', '%00', '%ff', '..%2F..%2Fetc', 'a'.repeat(300), '%E2%80%AE', 'default-avatar.png', 'avatars')
+  const oddPath = fc.constantFrom(
+    '0',
+    '-1',
+    '2147483648',
+    '99999999999999999999',
+    '1e20',
+    'abc',
+    '%00',
+    '%ff',
+    '..%2F..%2Fetc',
+    'a'.repeat(300),
+    '%E2%80%AE',
+    'default-avatar.png',
+    'avatars',
+  )
   const paths = (value: fc.Arbitrary<string>) => fc.array(value, { minLength: route.pathParams.length, maxLength: route.pathParams.length })
   const mutant = fc.record({
     values: validObjectArb(route.params, pools).chain((values) => mutate(values, route.params)),
     pathValues: paths(fc.oneof({ weight: 4, arbitrary: aimedPath }, { weight: 1, arbitrary: oddPath })),
-    encoding: fc.constantFrom<Encoding>(...(isGet ? ['query'] as const : ['json', 'json', 'form', 'query'] as const)),
+    encoding: fc.constantFrom<Encoding>(...(isGet ? (['query'] as const) : (['json', 'json', 'form', 'query'] as const))),
     auth: fc.constantFrom<Auth>('user', 'user', 'user', 'other-user', 'admin-as-user', 'admin', 'none'),
     oddQuery: fc.constant(''),
   })
@@ -254,7 +365,9 @@ export function requestArb(route: Route, pools: Pools): fc.Arbitrary<Generated> 
 
 /** Percent-encodes text as UTF-8 bytes (a lone surrogate becomes U+FFFD, as a browser would send it). */
 function percent(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('')
+  return [...Buffer.from(text, 'utf8')]
+    .map((byte) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('')
 }
 
 function scalar(value: unknown): string {
@@ -276,7 +389,10 @@ function formOf(values: Record<string, unknown>, duplicate = false): string {
 }
 
 function jsonWithDuplicates(values: Record<string, unknown>): string {
-  const parts = Object.entries(values).flatMap(([key, value]) => [`${JSON.stringify(key)}:${JSON.stringify('first')}`, `${JSON.stringify(key)}:${JSON.stringify(value ?? null)}`])
+  const parts = Object.entries(values).flatMap(([key, value]) => [
+    `${JSON.stringify(key)}:${JSON.stringify('first')}`,
+    `${JSON.stringify(key)}:${JSON.stringify(value ?? null)}`,
+  ])
   return `{${parts.join(',')}}`
 }
 
@@ -286,7 +402,11 @@ function multipartOf(values: Record<string, unknown>): { body: Buffer; type: str
   for (const [key, value] of Object.entries(values)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${key.replace(/"/g, '')}"\r\n\r\n${scalar(value)}\r\n`))
   }
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\nContent-Type: image/png\r\n\r\n`), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]), Buffer.from(`\r\n--${boundary}--\r\n`))
+  parts.push(
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\nContent-Type: image/png\r\n\r\n`),
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  )
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` }
 }
 
@@ -305,7 +425,10 @@ function authHeaders(route: Route, auth: Auth, who: Credentials): Record<string,
     if (auth === 'admin' || auth === 'admin-as-user') return { uid: String(uid), accessToken: who.adminToken, client: 'fuzz-client' }
     return { uid: String(auth === 'mismatched' ? who.other.id : uid), accessToken: token, client: 'fuzz-client', expire: '0' }
   }
-  if (route.surface === 'facade') return { authorization: auth === 'admin' || auth === 'admin-as-user' ? `Token ${who.adminToken}` : auth === 'mismatched' ? `Basic ${token}` : `Token ${token}` }
+  if (route.surface === 'facade')
+    return {
+      authorization: auth === 'admin' || auth === 'admin-as-user' ? `Token ${who.adminToken}` : auth === 'mismatched' ? `Basic ${token}` : `Token ${token}`,
+    }
   if (auth === 'admin') return { 'access-token': who.adminToken }
   if (auth === 'admin-as-user') return { 'access-token': who.adminToken, user_id: String(who.user.id) }
   if (auth === 'mismatched') return { authorization: `Bearer ${token}`, app_id: 'no-such-app' }
@@ -315,32 +438,74 @@ function authHeaders(route: Route, auth: Auth, who: Credentials): Record<string,
 /** The inject options for one generated request. */
 export function toInject(route: Route, generated: Generated, who: Credentials): InjectOptions {
   let url = route.path
-  route.pathParams.forEach((name, i) => { url = url.replace(`{${name}}`, generated.pathValues[i] ?? '1') })
+  route.pathParams.forEach((name, i) => {
+    url = url.replace(`{${name}}`, generated.pathValues[i] ?? '1')
+  })
   const headers: Record<string, string> = authHeaders(route, generated.auth, who)
   const { values, encoding } = generated
   const isGet = route.method === 'GET' || route.method === 'DELETE'
   let query = ''
   let payload: string | Buffer | undefined
   switch (encoding) {
-    case 'query': query = formOf(values); break
+    case 'query':
+      query = formOf(values)
+      break
     case 'form-duplicates':
       if (isGet) query = formOf(values, true)
-      else { payload = formOf(values, true); headers['content-type'] = 'application/x-www-form-urlencoded' }
+      else {
+        payload = formOf(values, true)
+        headers['content-type'] = 'application/x-www-form-urlencoded'
+      }
       break
     case 'bad-utf8':
       if (isGet) query = `${formOf(values)}&bad=%FF%FE%C0%AF`
-      else { payload = Buffer.concat([Buffer.from('{"value":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from('"}')]); headers['content-type'] = 'application/json' }
+      else {
+        payload = Buffer.concat([Buffer.from('{"value":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from('"}')])
+        headers['content-type'] = 'application/json'
+      }
       break
-    case 'json': payload = JSON.stringify(values); headers['content-type'] = 'application/json'; break
-    case 'json-duplicates': payload = jsonWithDuplicates(values); headers['content-type'] = 'application/json'; break
-    case 'form': payload = formOf(values); headers['content-type'] = 'application/x-www-form-urlencoded'; break
-    case 'multipart': { const m = multipartOf(values); payload = m.body; headers['content-type'] = m.type; break }
-    case 'text': payload = scalar(Object.values(values)[0] ?? 'plain text'); headers['content-type'] = 'text/plain'; break
-    case 'bad-json': payload = JSON.stringify(values).slice(0, -1) || '{'; headers['content-type'] = 'application/json'; break
-    case 'deep-json': payload = `${'['.repeat(20_000)}${']'.repeat(20_000)}`; headers['content-type'] = 'application/json'; break
-    case 'wrong-type': payload = Buffer.from([0, 1, 2, 3, 255]); headers['content-type'] = 'application/octet-stream'; break
-    case 'empty': payload = ''; headers['content-type'] = 'application/json'; break
-    case 'latin1-charset': payload = Buffer.from(JSON.stringify(values), 'latin1'); headers['content-type'] = 'application/json; charset=latin1'; break
+    case 'json':
+      payload = JSON.stringify(values)
+      headers['content-type'] = 'application/json'
+      break
+    case 'json-duplicates':
+      payload = jsonWithDuplicates(values)
+      headers['content-type'] = 'application/json'
+      break
+    case 'form':
+      payload = formOf(values)
+      headers['content-type'] = 'application/x-www-form-urlencoded'
+      break
+    case 'multipart': {
+      const m = multipartOf(values)
+      payload = m.body
+      headers['content-type'] = m.type
+      break
+    }
+    case 'text':
+      payload = scalar(Object.values(values)[0] ?? 'plain text')
+      headers['content-type'] = 'text/plain'
+      break
+    case 'bad-json':
+      payload = JSON.stringify(values).slice(0, -1) || '{'
+      headers['content-type'] = 'application/json'
+      break
+    case 'deep-json':
+      payload = `${'['.repeat(20_000)}${']'.repeat(20_000)}`
+      headers['content-type'] = 'application/json'
+      break
+    case 'wrong-type':
+      payload = Buffer.from([0, 1, 2, 3, 255])
+      headers['content-type'] = 'application/octet-stream'
+      break
+    case 'empty':
+      payload = ''
+      headers['content-type'] = 'application/json'
+      break
+    case 'latin1-charset':
+      payload = Buffer.from(JSON.stringify(values), 'latin1')
+      headers['content-type'] = 'application/json; charset=latin1'
+      break
   }
   const search = `${query}${generated.oddQuery}`.replace(/^&/, '')
   return { method: route.method, url: search ? `${url}?${search}` : url, headers, ...(payload !== undefined ? { payload } : {}) }

@@ -2,7 +2,12 @@
 import type { FastifyInstance } from 'fastify'
 
 export async function send(app: FastifyInstance, token: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const response = await app.inject({ method: 'POST', url: '/message/send', headers: { 'access-token': token, ...headers }, payload: { type: 1, content_type: 0, ...body } })
+  const response = await app.inject({
+    method: 'POST',
+    url: '/message/send',
+    headers: { 'access-token': token, ...headers },
+    payload: { type: 1, content_type: 0, ...body },
+  })
   return response.json()
 }
 

@@ -33,12 +33,15 @@ export interface TestObjectStore {
 export async function startObjectStore(t: Tap, options: { direct?: boolean } = {}): Promise<TestObjectStore> {
   const directory = mkdtempSync(join(tmpdir(), 'im-gateway-s3-'))
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: S3_BUCKET, configs: [] }] })
-  const { port } = await server.run() as AddressInfo
+  const { port } = await server.run()
   const endpoint = `http://127.0.0.1:${port}`
   const client = new S3Client({
-    endpoint, region: 'us-east-1', forcePathStyle: true,
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
     credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   })
   const checker = await policyChecker(client)
   let running = true
@@ -53,9 +56,15 @@ export async function startObjectStore(t: Tap, options: { direct?: boolean } = {
     rmSync(directory, { recursive: true, force: true })
   })
   return {
-    client, stop,
+    client,
+    stop,
     env: {
-      STORAGE: 's3', S3_ENDPOINT: endpoint, S3_BUCKET, S3_REGION: 'us-east-1', S3_ACCESS_KEY_ID: ACCESS_KEY, S3_SECRET_ACCESS_KEY: SECRET_KEY,
+      STORAGE: 's3',
+      S3_ENDPOINT: endpoint,
+      S3_BUCKET,
+      S3_REGION: 'us-east-1',
+      S3_ACCESS_KEY_ID: ACCESS_KEY,
+      S3_SECRET_ACCESS_KEY: SECRET_KEY,
       S3_FORCE_PATH_STYLE: 'true',
       ...(options.direct ? { S3_DIRECT_UPLOAD: 'true', S3_PUBLIC_ENDPOINT: checker.url } : {}),
     },
@@ -87,7 +96,10 @@ async function policyChecker(client: S3Client) {
     const policyText = fields.policy ?? ''
     const [accessKey, date, region, service] = (fields['x-amz-credential'] ?? '').split('/')
     if (accessKey !== ACCESS_KEY || fields['x-amz-algorithm'] !== 'AWS4-HMAC-SHA256') return refuse(reply, 'InvalidAccessKeyId', 'bad credential')
-    const signingKey = [date!, region!, service!, 'aws4_request'].reduce<Buffer | string>((key, part) => createHmac('sha256', key).update(part).digest(), `AWS4${SECRET_KEY}`)
+    const signingKey = [date!, region!, service!, 'aws4_request'].reduce<Buffer | string>(
+      (key, part) => createHmac('sha256', key).update(part).digest(),
+      `AWS4${SECRET_KEY}`,
+    )
     const signature = createHmac('sha256', signingKey).update(policyText).digest('hex')
     if (signature !== fields['x-amz-signature']) return refuse(reply, 'SignatureDoesNotMatch', 'signature')
     const policy = JSON.parse(Buffer.from(policyText, 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] }
@@ -103,10 +115,10 @@ async function policyChecker(client: S3Client) {
       const [op, name, value] = Array.isArray(condition)
         ? [String(condition[0]), String(condition[1]).replace(/^\$/, ''), String(condition[2])]
         : ['eq', ...Object.entries(condition as Record<string, string>)[0]!]
-      const key = name!.toLowerCase()
+      const key = name.toLowerCase()
       covered.add(key)
       const given = fields[key]
-      if (given === undefined || (op === 'eq' ? given !== value : !given.startsWith(value!))) {
+      if (given === undefined || (op === 'eq' ? given !== value : !given.startsWith(value))) {
         return refuse(reply, 'AccessDenied', `Invalid according to Policy: Policy Condition failed: ${JSON.stringify(condition)}`)
       }
     }

@@ -17,7 +17,10 @@ export const headerNames = (r: RawResponse) => r.headers.map(([name]) => name)
 export const exactHeader = (r: RawResponse, name: string) => r.headers.find(([n]) => n === name)?.[1]
 
 /** Starts listening (once) and sends one request with `Connection: close`; reads until the server closes. */
-export async function rawRequest(app: FastifyInstance, request: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
+export async function rawRequest(
+  app: FastifyInstance,
+  request: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<RawResponse> {
   if (!app.server.listening) await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
   const body = request.body === undefined ? Buffer.alloc(0) : Buffer.from(request.body)

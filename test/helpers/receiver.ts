@@ -19,7 +19,10 @@ export class Receiver {
   private waiters = new Map<string, (frame: Frame) => void>()
   private nextId = 0
 
-  constructor(private readonly urls: () => string, private readonly token: string) {}
+  constructor(
+    private readonly urls: () => string,
+    private readonly token: string,
+  ) {}
 
   /** Resolves once a socket is ready (retrying refused handshakes, as during an outage). */
   async start(): Promise<void> {
@@ -72,13 +75,15 @@ export class Receiver {
         if (this.ws === ws) this.ws = undefined
         if (!this.stopped) setTimeout(() => void this.start(), 100)
       })
-      ws.on('error', (error) => { if (!ready) reject(error) })
+      ws.on('error', (error) => {
+        if (!ready) reject(error)
+      })
     })
   }
 
   private hold(peer: number, seqs: number[]): void {
     let set = this.held.get(peer)
-    if (!set) this.held.set(peer, set = new Set())
+    if (!set) this.held.set(peer, (set = new Set()))
     for (const seq of seqs) set.add(seq)
   }
 
@@ -96,8 +101,14 @@ export class Receiver {
     return new Promise((resolve, reject) => {
       const ws = this.ws
       if (!ws) return reject(new Error('no open socket'))
-      const timer = setTimeout(() => { this.waiters.delete(id); reject(new Error(`no answer to ${JSON.stringify(frame)}`)) }, timeoutMs)
-      this.waiters.set(id, (answer) => { clearTimeout(timer); resolve(answer) })
+      const timer = setTimeout(() => {
+        this.waiters.delete(id)
+        reject(new Error(`no answer to ${JSON.stringify(frame)}`))
+      }, timeoutMs)
+      this.waiters.set(id, (answer) => {
+        clearTimeout(timer)
+        resolve(answer)
+      })
       ws.send(JSON.stringify({ ...frame, id }))
     })
   }
@@ -127,7 +138,10 @@ export class Receiver {
         const after = this.contiguous(conversation.id)
         const page = await this.request({ type: 'sync', conversation, after_seq: after, limit: 200 })
         if (page.type !== 'sync') throw new Error(`sync refused: ${JSON.stringify(page)}`)
-        this.hold(conversation.id, page.messages.map((m: { seq: number }) => m.seq))
+        this.hold(
+          conversation.id,
+          page.messages.map((m: { seq: number }) => m.seq),
+        )
         if (!page.has_more) break
       }
     }

@@ -13,9 +13,17 @@ export interface Answer {
 let counter = 0
 
 /** One request; `form` sends application/x-www-form-urlencoded (the legacy surface), `json` a JSON body. */
-export async function call(baseUrl: string, method: string, path: string, options: {
-  headers?: Record<string, string>; json?: unknown; form?: Record<string, string>; timeoutMs?: number
-} = {}): Promise<Answer> {
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: {
+    headers?: Record<string, string>
+    json?: unknown
+    form?: Record<string, string>
+    timeoutMs?: number
+  } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers }
   let body: string | undefined
   if (options.json !== undefined) {
@@ -29,7 +37,11 @@ export async function call(baseUrl: string, method: string, path: string, option
     const response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) })
     const text = await response.text()
     let parsed: unknown = text
-    try { parsed = JSON.parse(text) } catch { /* not JSON */ }
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      /* not JSON */
+    }
     return { status: response.status, headers: response.headers, body: parsed }
   } catch (error) {
     return { status: 0, headers: new Headers(), body: null, failed: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }

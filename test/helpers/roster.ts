@@ -24,13 +24,19 @@ export function restClient(app: TestApp, token?: string) {
 
 /** The user's verification mode (semantics §5), written where /user/authmode will write it. */
 export async function setAuthMode(app: TestApp, userId: number, mode: number, question = '', answer = ''): Promise<void> {
-  await app.testDatabase.database.db.updateTable('user_settings')
+  await app.testDatabase.database.db
+    .updateTable('user_settings')
     .set({ auth_mode: mode, auth_question: question, auth_answer: answer })
-    .where('user_id', '=', userId).execute()
+    .where('user_id', '=', userId)
+    .execute()
 }
 
 /** Profile fields written straight to the database (a mobile in the E.164 form the service stores). */
-export async function setProfile(app: TestApp, userId: number, profile: { mobile?: string; public_info?: string; private_info?: string; nick_name?: string }): Promise<void> {
+export async function setProfile(
+  app: TestApp,
+  userId: number,
+  profile: { mobile?: string; public_info?: string; private_info?: string; nick_name?: string },
+): Promise<void> {
   const values = profile.mobile === undefined ? profile : { ...profile, mobile: normalizeMobile(profile.mobile) }
   await app.testDatabase.database.db.updateTable('users').set(values).where('id', '=', userId).execute()
 }

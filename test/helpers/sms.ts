@@ -8,7 +8,10 @@ export function lastCode(app: FastifyInstance, written: string): string {
   const mobile = normalizeMobile(written)
   const outbox = app.config.SMS_OUTBOX
   if (!existsSync(outbox)) throw new Error('no SMS was sent')
-  const lines = readFileSync(outbox, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { mobile: string; code: string })
+  const lines = readFileSync(outbox, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { mobile: string; code: string })
   const mine = lines.filter((l) => l.mobile === mobile)
   if (mine.length === 0) throw new Error(`no SMS was sent to ${mobile}`)
   return mine[mine.length - 1]!.code

@@ -18,9 +18,12 @@ export async function tableDigests(app: TestApp): Promise<Record<string, string>
       select table_name as name from information_schema.tables
       where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely_%'
       order by table_name`.execute(db)
-    query = tables.rows.map(({ name }) => COUNT_ONLY.has(name)
-      ? `select '${name}' as name, (select count(*)::text from "${name}") as digest`
-      : `select '${name}' as name, (select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) from "${name}" t) as digest`)
+    query = tables.rows
+      .map(({ name }) =>
+        COUNT_ONLY.has(name)
+          ? `select '${name}' as name, (select count(*)::text from "${name}") as digest`
+          : `select '${name}' as name, (select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) from "${name}" t) as digest`,
+      )
       .join(' union all ')
   }
   const result = await sql<{ name: string; digest: string }>`${sql.raw(query)}`.execute(db)

@@ -23,8 +23,14 @@ export async function listen(app: FastifyInstance): Promise<string> {
 /** Opens /ws with the token in the `how` place and waits for the `ready` frame. */
 export async function openSocket(baseUrl: string, token: string, how: 'header' | 'bearer' | 'token' | 'query' = 'header'): Promise<TestSocket> {
   const url = how === 'query' ? `${baseUrl}/ws?token=${encodeURIComponent(token)}` : `${baseUrl}/ws`
-  const headers: Record<string, string> = how === 'header' ? { 'access-token': token }
-    : how === 'bearer' ? { authorization: `Bearer ${token}` } : how === 'token' ? { authorization: `Token ${token}` } : {}
+  const headers: Record<string, string> =
+    how === 'header'
+      ? { 'access-token': token }
+      : how === 'bearer'
+        ? { authorization: `Bearer ${token}` }
+        : how === 'token'
+          ? { authorization: `Token ${token}` }
+          : {}
   const ws = new WebSocket(url, { headers })
   const frames: Frame[] = []
   const taken = new Set<Frame>()
@@ -57,7 +63,9 @@ export async function openSocket(baseUrl: string, token: string, how: 'header' |
         look()
       })
     },
-    send(frame) { ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)) },
+    send(frame) {
+      ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame))
+    },
     async close() {
       if (ws.readyState === WebSocket.CLOSED) return
       ws.close()
@@ -69,8 +77,12 @@ export async function openSocket(baseUrl: string, token: string, how: 'header' |
     ws.once('error', reject)
     ws.once('unexpected-response', (_request: unknown, response: import('node:http').IncomingMessage) => {
       let body = ''
-      response.on('data', (chunk) => { body += chunk })
-      response.on('end', () => reject(Object.assign(new Error(`handshake refused: HTTP ${response.statusCode} ${body}`), { status: response.statusCode, body })))
+      response.on('data', (chunk) => {
+        body += chunk
+      })
+      response.on('end', () =>
+        reject(Object.assign(new Error(`handshake refused: HTTP ${response.statusCode} ${body}`), { status: response.statusCode, body })),
+      )
     })
   })
   await socket.next((f) => f.type === 'ready')

@@ -8,7 +8,10 @@ t.test('IM facade envelope and token', async (t) => {
   const dave = await registerUser(app, 'dave')
 
   await t.test('token with and without the trailing slash, Token and Bearer schemes', async (t) => {
-    for (const [url, scheme] of [['/api/im/token/', 'Token'], ['/api/im/token', 'Bearer']] as const) {
+    for (const [url, scheme] of [
+      ['/api/im/token/', 'Token'],
+      ['/api/im/token', 'Bearer'],
+    ] as const) {
       const r = await app.inject({ method: 'GET', url, headers: { authorization: `${scheme} ${dave.token}` } })
       t.equal(r.statusCode, 200)
       t.match(r.json(), { key: /^[A-Za-z0-9_-]{43}$/ })

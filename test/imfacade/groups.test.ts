@@ -15,7 +15,11 @@ function multipart(fields: Record<string, string>, file?: { name: string; conten
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
   }
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="cover.png"\r\nContent-Type: image/png\r\n\r\n`), file.content, Buffer.from('\r\n'))
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="cover.png"\r\nContent-Type: image/png\r\n\r\n`),
+      file.content,
+      Buffer.from('\r\n'),
+    )
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`))
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
@@ -46,7 +50,11 @@ t.test('IM facade groups', async (t) => {
     t.equal(r.statusCode, 201)
     const body = r.json()
     t.same(Object.keys(body), ['id', 'name', 'code', 'cover'])
-    t.match(body, { id: Number, name: 'zhang111', code: '8888', cover: new RegExp(`^${PUBLIC_URL}/media/group/[0-9a-f]{32}\\.png$`) }, 'at the path shape 003 prints')
+    t.match(
+      body,
+      { id: Number, name: 'zhang111', code: '8888', cover: new RegExp(`^${PUBLIC_URL}/media/group/[0-9a-f]{32}\\.png$`) },
+      'at the path shape 003 prints',
+    )
     groupId = body.id
     const cover = await app.inject({ method: 'GET', url: body.cover.slice(PUBLIC_URL.length) })
     t.equal(cover.statusCode, 200, 'the cover is served')
@@ -56,11 +64,20 @@ t.test('IM facade groups', async (t) => {
   })
 
   await t.test('create: form and JSON bodies without a trailing slash; bad input and bad covers leave nothing behind', async (t) => {
-    const form = await app.inject({ method: 'POST', url: '/api/im/group', headers: { ...auth(owner), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=plain' })
+    const form = await app.inject({
+      method: 'POST',
+      url: '/api/im/group',
+      headers: { ...auth(owner), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'name=plain',
+    })
     t.equal(form.statusCode, 201)
-    t.same(form.json(), { id: form.json().id, name: 'plain', code: '', cover: `${PUBLIC_URL}/media/assets/media/avatar/default.jpg` }, 'the default cover, where 003 shows it')
+    t.same(
+      form.json(),
+      { id: form.json().id, name: 'plain', code: '', cover: `${PUBLIC_URL}/media/assets/media/avatar/default.jpg` },
+      'the default cover, where 003 shows it',
+    )
     const before = storedCovers().length
-    t.equal(before, 1, 'the first group\'s cover is on disk')
+    t.equal(before, 1, "the first group's cover is on disk")
     const noName = multipart({ code: '1' }, { name: 'cover', content: PNG })
     const r = await app.inject({ method: 'POST', url: '/api/im/group/', payload: noName.payload, headers: { ...noName.headers, ...auth(owner) } })
     t.equal(r.statusCode, 400)
@@ -78,11 +95,14 @@ t.test('IM facade groups', async (t) => {
     t.same(none.json(), { detail: '身份认证信息未提供。' })
   })
 
-  await t.test('GET /api/im/group/: the caller\'s groups, paged like DRF', async (t) => {
+  await t.test("GET /api/im/group/: the caller's groups, paged like DRF", async (t) => {
     const r = await call(owner, 'GET', '/api/im/group/')
     t.equal(r.status, 200)
     t.match(r.body, { count: 2, next: null, previous: null })
-    t.same(r.body.results.map((g: { name: string }) => g.name), ['zhang111', 'plain'])
+    t.same(
+      r.body.results.map((g: { name: string }) => g.name),
+      ['zhang111', 'plain'],
+    )
     const paged = await call(owner, 'GET', '/api/im/group?page_size=1')
     t.equal(paged.body.next, `${PUBLIC_URL}/api/im/group?page_size=1&page=2`)
     const second = await call(owner, 'GET', '/api/im/group/?page_size=1&page=2')
@@ -102,7 +122,6 @@ t.test('IM facade groups', async (t) => {
     t.equal((await call(owner, 'POST', '/api/im/group/999999/join/', { userid: friend.userId })).status, 404)
   })
 
-
   await t.test('invite/: joining by the face-to-face code', async (t) => {
     const joiner = await registerUser(app)
     const wrong = await call(joiner, 'POST', `/api/im/group/${groupId}/invite/`, { code: '0000' })
@@ -116,7 +135,11 @@ t.test('IM facade groups', async (t) => {
   })
 
   await t.test('users/: members only, paged exactly as printed with absolute links', async (t) => {
-    await app.testDatabase.database.db.updateTable('users').set({ nick_name: '稍等是', mobile: '15965972666', avatar: 'files/avatars/2.png' }).where('id', '=', friend.userId).execute()
+    await app.testDatabase.database.db
+      .updateTable('users')
+      .set({ nick_name: '稍等是', mobile: '15965972666', avatar: 'files/avatars/2.png' })
+      .where('id', '=', friend.userId)
+      .execute()
     const r = await call(owner, 'GET', `/api/im/group/${groupId}/users/?page_size=2`)
     t.equal(r.status, 200)
     t.same(Object.keys(r.body), ['count', 'next', 'previous', 'results'])
@@ -163,7 +186,7 @@ t.test('IM facade groups', async (t) => {
     t.equal((await rest(owner, 'GET', `/group/info?group_id=${groupId}`)).data.status, 1)
   })
 
-  await t.test('join/: the user must be the caller\'s friend', async (t) => {
+  await t.test("join/: the user must be the caller's friend", async (t) => {
     const own = (await app.inject({ method: 'POST', url: '/api/im/group/', headers: auth(owner), payload: { name: 'friends only' } })).json()
     const notAFriend = await call(owner, 'POST', `/api/im/group/${own.id}/join/`, { userid: stranger.userId })
     t.equal(notAFriend.status, 403, 'a user who is not a friend is refused')

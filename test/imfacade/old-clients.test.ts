@@ -12,8 +12,15 @@ const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 
 function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer }) {
   const boundary = '----facadeapp'
-  const parts: Buffer[] = Object.entries(fields).map(([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
-  if (file) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="c.png"\r\nContent-Type: image/png\r\n\r\n`), file.content, Buffer.from('\r\n'))
+  const parts: Buffer[] = Object.entries(fields).map(([name, value]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+  )
+  if (file)
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="c.png"\r\nContent-Type: image/png\r\n\r\n`),
+      file.content,
+      Buffer.from('\r\n'),
+    )
   parts.push(Buffer.from(`--${boundary}--\r\n`))
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
 }
@@ -29,7 +36,7 @@ t.test('IM facade as old clients call it', async (t) => {
   }
   const owner = await registerUser(app, 'owner')
 
-  await t.test('DRF\'s own errors in its zh_Hans words and statuses, all JSON', async (t) => {
+  await t.test("DRF's own errors in its zh_Hans words and statuses, all JSON", async (t) => {
     const cases: Array<[string, Awaited<ReturnType<typeof call>>, number, string]> = [
       ['no credentials', await call(null, 'GET', '/api/im/token/'), 401, '身份认证信息未提供。'],
       ['unknown token', await call('z'.repeat(43), 'GET', '/api/im/token/'), 401, '认证令牌无效。'],
@@ -50,34 +57,53 @@ t.test('IM facade as old clients call it', async (t) => {
     t.equal((await call(owner, 'GET', '/api/im/group/1/join')).status, 405, 'without the trailing slash too')
     const disabled = await registerUser(app, 'disabled_user')
     await app.inject({ method: 'PUT', url: '/user/disable', headers: { 'access-token': ADMIN_TOKEN }, payload: { list: [disabled.userId] } })
-    t.same((await call(disabled, 'GET', '/api/im/token/')).body, { detail: '认证令牌无效。' }, 'a disabled user\'s tokens are gone')
+    t.same((await call(disabled, 'GET', '/api/im/token/')).body, { detail: '认证令牌无效。' }, "a disabled user's tokens are gone")
   })
 
   await t.test('every POST reads form, multipart text fields, JSON and the query string', async (t) => {
     const friend = await registerUser(app, 'enc_friend')
     await befriend(app, owner, friend)
     const viaMultipart = multipart({ name: '多部分', code: '1357' })
-    const created = await app.inject({ method: 'POST', url: '/api/im/group/', headers: { ...viaMultipart.headers, ...auth(owner) }, payload: viaMultipart.payload })
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/im/group/',
+      headers: { ...viaMultipart.headers, ...auth(owner) },
+      payload: viaMultipart.payload,
+    })
     t.equal(created.statusCode, 201)
     t.match(created.json(), { name: '多部分', code: '1357' }, 'create: multipart text fields, no file')
     const viaQuery = await app.inject({ method: 'POST', url: `/api/im/group/?${new URLSearchParams({ name: '查询串' })}`, headers: auth(owner) })
     t.match(viaQuery.json(), { name: '查询串' }, 'create: the query string')
     const groupId = created.json().id as number
     const joinBody = multipart({ userid: String(friend.userId) })
-    const joined = await app.inject({ method: 'POST', url: `/api/im/group/${groupId}/join/`, headers: { ...joinBody.headers, ...auth(owner) }, payload: joinBody.payload })
+    const joined = await app.inject({
+      method: 'POST',
+      url: `/api/im/group/${groupId}/join/`,
+      headers: { ...joinBody.headers, ...auth(owner) },
+      payload: joinBody.payload,
+    })
     t.same(joined.json(), { userid: String(friend.userId) }, 'join/: multipart')
     t.equal((await rest(owner, 'GET', `/group/info?group_id=${groupId}`)).data.count, 2, 'and the friend is in')
     const joiner = await registerUser(app)
     const codeBody = multipart({ code: '1357' })
-    const invited = await app.inject({ method: 'POST', url: `/api/im/group/${groupId}/invite/`, headers: { ...codeBody.headers, ...auth(joiner) }, payload: codeBody.payload })
+    const invited = await app.inject({
+      method: 'POST',
+      url: `/api/im/group/${groupId}/invite/`,
+      headers: { ...codeBody.headers, ...auth(joiner) },
+      payload: codeBody.payload,
+    })
     t.same(invited.json(), { detail: '操作成功' }, 'invite/: multipart')
     const other = await registerUser(app)
     t.same((await call(other, 'POST', `/api/im/group/${groupId}/invite/?code=1357`)).body, { detail: '操作成功' }, 'invite/: the query string')
     t.equal((await rest(owner, 'GET', `/group/info?group_id=${groupId}`)).data.count, 4)
-    t.same((await call(owner, 'POST', `/api/im/group/${groupId}/join/`, {})).body, { detail: 'userid 必须是通讯录中好友的用户ID' }, 'a missing parameter, in Chinese')
+    t.same(
+      (await call(owner, 'POST', `/api/im/group/${groupId}/join/`, {})).body,
+      { detail: 'userid 必须是通讯录中好友的用户ID' },
+      'a missing parameter, in Chinese',
+    )
   })
 
-  await t.test('invite/: a few wrong codes per user and group, then 429 in DRF\'s words until the window passes', async (t) => {
+  await t.test("invite/: a few wrong codes per user and group, then 429 in DRF's words until the window passes", async (t) => {
     const groupId = (await call(owner, 'POST', '/api/im/group/', { name: '面对面', code: '8642' })).body.id as number
     const otherGroup = (await call(owner, 'POST', '/api/im/group/', { name: '另一个', code: '8642' })).body.id as number
     const guesser = await registerUser(app, 'guesser')
@@ -93,21 +119,47 @@ t.test('IM facade as old clients call it', async (t) => {
     t.equal(locked.headers['retry-after'], String(wait))
     t.equal(locked.headers['content-type'], JSON_UTF8)
     t.equal((await rest(owner, 'GET', `/group/info?group_id=${groupId}`)).data.count, 1, 'nobody got in')
-    t.same((await call(guesser, 'POST', `/api/im/group/${otherGroup}/invite/`, { code: '8642' })).body, { detail: '操作成功' }, 'another group is counted apart')
+    t.same(
+      (await call(guesser, 'POST', `/api/im/group/${otherGroup}/invite/`, { code: '8642' })).body,
+      { detail: '操作成功' },
+      'another group is counted apart',
+    )
     const someoneElse = await registerUser(app)
-    t.same((await call(someoneElse, 'POST', `/api/im/group/${groupId}/invite/`, { code: '8642' })).body, { detail: '操作成功' }, 'another user is counted apart')
+    t.same(
+      (await call(someoneElse, 'POST', `/api/im/group/${groupId}/invite/`, { code: '8642' })).body,
+      { detail: '操作成功' },
+      'another user is counted apart',
+    )
     clock += wait * 1000
-    t.same((await call(guesser, 'POST', `/api/im/group/${groupId}/invite/`, { code: '8642' })).body, { detail: '操作成功' }, 'after the window, the right code works')
+    t.same(
+      (await call(guesser, 'POST', `/api/im/group/${groupId}/invite/`, { code: '8642' })).body,
+      { detail: '操作成功' },
+      'after the window, the right code works',
+    )
   })
 
   await t.test('GET /api/im/token/: a key bound to the calling session, the same on every call, gone with the session', async (t) => {
     const user = await registerUser(app, 'key_user', 'key-pw')
     const legacyLogin = async (client: string) => {
-      const r = await app.inject({ method: 'POST', url: '/user/user!login', headers: { client }, payload: { 'userVO.userName': 'key_user', 'userVO.password': md5('key-pw') } })
+      const r = await app.inject({
+        method: 'POST',
+        url: '/user/user!login',
+        headers: { client },
+        payload: { 'userVO.userName': 'key_user', 'userVO.password': md5('key-pw') },
+      })
       return { uid: r.headers.uid as string, accessToken: r.headers.accesstoken as string, expire: Number(r.headers.expire) }
     }
     const key = async (token: string) => (await call(token, 'GET', '/api/im/token/')).body.key as string
-    const tokenRows = async () => Number((await app.testDatabase.database.db.selectFrom('tokens').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', user.userId).executeTakeFirstOrThrow()).n)
+    const tokenRows = async () =>
+      Number(
+        (
+          await app.testDatabase.database.db
+            .selectFrom('tokens')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('user_id', '=', user.userId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
 
     const session = await legacyLogin('PHONE-1')
     const first = await key(session.accessToken)
@@ -118,7 +170,12 @@ t.test('IM facade as old clients call it', async (t) => {
     t.equal(await key(session.accessToken), first)
     t.equal(await tokenRows(), rows, 'no new token stored')
     t.equal(await key(first), first, 'asked with the key itself: the key')
-    const expires = await app.testDatabase.database.db.selectFrom('tokens').select(['expires_at', 'parent_id']).where('parent_id', 'is not', null).where('user_id', '=', user.userId).execute()
+    const expires = await app.testDatabase.database.db
+      .selectFrom('tokens')
+      .select(['expires_at', 'parent_id'])
+      .where('parent_id', 'is not', null)
+      .where('user_id', '=', user.userId)
+      .execute()
     t.equal(expires.length, 1)
     t.equal(new Date(expires[0]!.expires_at!).getTime(), session.expire, 'it expires with the session, never later')
     t.equal((await rest(first, 'GET', '/user/profile')).data.user_id, user.userId, 'a token of the same user')
@@ -126,36 +183,50 @@ t.test('IM facade as old clients call it', async (t) => {
     const wsUrl = await listen(app)
     const socket = await openSocket(wsUrl, first)
     await app.inject({ method: 'POST', url: '/user/user!signOut', headers: session })
-    t.match(await socket.next((f) => f.type === 'kick'), { type: 'kick' }, 'signing out the session closes the key\'s socket')
+    t.match(await socket.next((f) => f.type === 'kick'), { type: 'kick' }, "signing out the session closes the key's socket")
     t.equal((await call(first, 'GET', '/api/im/token/')).status, 401, 'and the key is refused')
 
     const phone = await legacyLogin('PHONE-2')
     const phoneKey = await key(phone.accessToken)
     t.not(phoneKey, first, 'a new session, a new key')
     const devices = (await rest(user, 'GET', '/user/device/list')).data as Array<{ device_sn: number }>
-    const phoneDevice = (await app.testDatabase.database.db.selectFrom('devices').select('device_sn').where('user_id', '=', user.userId).where('device_guid', '=', 'PHONE-2').executeTakeFirstOrThrow()).device_sn
+    const phoneDevice = (
+      await app.testDatabase.database.db
+        .selectFrom('devices')
+        .select('device_sn')
+        .where('user_id', '=', user.userId)
+        .where('device_guid', '=', 'PHONE-2')
+        .executeTakeFirstOrThrow()
+    ).device_sn
     t.ok(devices.some((d) => d.device_sn === phoneDevice))
     t.match(await rest(user, 'POST', `/user/kick?device_sn=${phoneDevice}`), { code: 200 })
-    t.equal((await call(phoneKey, 'GET', '/api/im/token/')).status, 401, 'kicking the session\'s device revokes its key')
+    t.equal((await call(phoneKey, 'GET', '/api/im/token/')).status, 401, "kicking the session's device revokes its key")
 
     const tablet = await legacyLogin('TABLET')
     const tabletKey = await key(tablet.accessToken)
     const desk = await legacyLogin('DESK')
     const deskKey = await key(desk.accessToken)
     t.match(await rest(desk.accessToken, 'POST', '/user/kick'), { code: 200 }, 'kick every other session')
-    t.equal((await call(tabletKey, 'GET', '/api/im/token/')).status, 401, 'the other session\'s key is gone')
-    t.equal((await call(deskKey, 'GET', '/api/im/token/')).status, 200, 'the caller\'s own key stays')
+    t.equal((await call(tabletKey, 'GET', '/api/im/token/')).status, 401, "the other session's key is gone")
+    t.equal((await call(deskKey, 'GET', '/api/im/token/')).status, 200, "the caller's own key stays")
 
-    t.match(await app.inject({ method: 'POST', url: '/user/user!signOut', headers: { uid: desk.uid, accessToken: deskKey } }).then((r) => r.json()), { success: true })
+    t.match(await app.inject({ method: 'POST', url: '/user/user!signOut', headers: { uid: desk.uid, accessToken: deskKey } }).then((r) => r.json()), {
+      success: true,
+    })
     t.equal((await call(desk.accessToken, 'GET', '/api/im/token/')).status, 401, 'signing out with the key ends its session')
 
     const again = await legacyLogin('PHONE-3')
     const againKey = await key(again.accessToken)
-    await app.inject({ method: 'POST', url: '/user/user!updatePassword', headers: again, payload: { oldPassword: md5('key-pw'), 'userVO.password': md5('key-pw-2') } })
+    await app.inject({
+      method: 'POST',
+      url: '/user/user!updatePassword',
+      headers: again,
+      payload: { oldPassword: md5('key-pw'), 'userVO.password': md5('key-pw-2') },
+    })
     t.equal((await call(againKey, 'GET', '/api/im/token/')).status, 401, 'a password change revokes the key')
   })
 
-  await t.test('join/: the address book is the caller\'s friends and the members of its other groups; nobody else', async (t) => {
+  await t.test("join/: the address book is the caller's friends and the members of its other groups; nobody else", async (t) => {
     const caller = await registerUser(app, 'book_owner')
     const friend = await registerUser(app, 'book_friend')
     const colleague = await registerUser(app, 'book_colleague')
@@ -168,8 +239,11 @@ t.test('IM facade as old clients call it', async (t) => {
     const groupId = (await call(caller, 'POST', '/api/im/group/', { name: '通讯录' })).body.id as number
     const add = (who: TestUser) => call(caller, 'POST', `/api/im/group/${groupId}/join/`, { userid: who.userId })
     t.same((await add(friend)).body, { userid: String(friend.userId) }, 'a friend')
-    t.same((await add(colleague)).body, { userid: String(colleague.userId) }, 'a member of another of the caller\'s groups')
-    for (const [who, what] of [[stranger, 'a stranger'], [formerColleague, 'someone who shared only a dismissed group']] as const) {
+    t.same((await add(colleague)).body, { userid: String(colleague.userId) }, "a member of another of the caller's groups")
+    for (const [who, what] of [
+      [stranger, 'a stranger'],
+      [formerColleague, 'someone who shared only a dismissed group'],
+    ] as const) {
       const r = await add(who)
       t.same([r.status, r.body], [403, { detail: '只能拉通讯录中的好友或同群成员入群' }], what)
     }
@@ -193,19 +267,35 @@ t.test('IM facade as old clients call it', async (t) => {
   })
 })
 
-t.test('wrong face-to-face codes are counted across processes (Redis)', { skip: !process.env.REDIS_URL && 'needs REDIS_URL: embedded, one process holds the counts' }, async (t) => {
-  const cluster = await inProcessCluster(t)
-  const a = cluster.first
-  const b = (await cluster.start()).app
-  const owner = await registerUser(a, 'cluster_owner')
-  const guesser = await registerUser(a, 'cluster_guesser')
-  const groupId = (await a.inject({ method: 'POST', url: '/api/im/group/', headers: { authorization: `Token ${owner.token}` }, payload: { name: 'x', code: '9753' } })).json().id
-  for (let i = 0; i < FACE_CODE_TRIES; i++) {
-    const on = i % 2 === 0 ? a : b
-    await on.inject({ method: 'POST', url: `/api/im/group/${groupId}/invite/`, headers: { authorization: `Token ${guesser.token}` }, payload: { code: `0${i}` } })
-  }
-  for (const on of [a, b]) {
-    const r = await on.inject({ method: 'POST', url: `/api/im/group/${groupId}/invite/`, headers: { authorization: `Token ${guesser.token}` }, payload: { code: '9753' } })
-    t.equal(r.statusCode, 429, 'refused on both processes')
-  }
-})
+t.test(
+  'wrong face-to-face codes are counted across processes (Redis)',
+  { skip: !process.env.REDIS_URL && 'needs REDIS_URL: embedded, one process holds the counts' },
+  async (t) => {
+    const cluster = await inProcessCluster(t)
+    const a = cluster.first
+    const b = (await cluster.start()).app
+    const owner = await registerUser(a, 'cluster_owner')
+    const guesser = await registerUser(a, 'cluster_guesser')
+    const groupId = (
+      await a.inject({ method: 'POST', url: '/api/im/group/', headers: { authorization: `Token ${owner.token}` }, payload: { name: 'x', code: '9753' } })
+    ).json().id
+    for (let i = 0; i < FACE_CODE_TRIES; i++) {
+      const on = i % 2 === 0 ? a : b
+      await on.inject({
+        method: 'POST',
+        url: `/api/im/group/${groupId}/invite/`,
+        headers: { authorization: `Token ${guesser.token}` },
+        payload: { code: `0${i}` },
+      })
+    }
+    for (const on of [a, b]) {
+      const r = await on.inject({
+        method: 'POST',
+        url: `/api/im/group/${groupId}/invite/`,
+        headers: { authorization: `Token ${guesser.token}` },
+        payload: { code: '9753' },
+      })
+      t.equal(r.statusCode, 429, 'refused on both processes')
+    }
+  },
+)

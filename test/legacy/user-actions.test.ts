@@ -6,7 +6,10 @@ import { buildTestApp, PUBLIC_URL } from '../helpers/app.ts'
 import { md5 } from '../helpers/users.ts'
 import { FILE_SMS, lastCode } from '../helpers/sms.ts'
 
-const form = (fields: Record<string, string>) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() })
+const form = (fields: Record<string, string>) => ({
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  payload: new URLSearchParams(fields).toString(),
+})
 
 function multipart(field: string, filename: string, content: Buffer) {
   const boundary = '----imgatewaytest'
@@ -37,14 +40,25 @@ t.test('legacy user actions', async (t) => {
     t.same((await post('/user/user!sendRegisterCode', { 'userVO.userMobile': ` ${mobile}` })).body, { success: true, info: '验证码已发送到手机' })
     const code = lastCode(app, mobile)
     t.match(code, /^\d{6}$/)
-    t.same((await post('/user/user!sendRegisterCode', { 'userVO.userMobile': mobile })).body,
-      { success: false, info: '操作过于频繁，请稍后再试', code: 10015 }, 'one code per minute per mobile')
-    t.match((await post('/user/user!register', { 'userVO.userMobile': mobile, 'userVO.password': 'plaintext', telSecurityCode: code })).body,
-      { success: false, code: 10002 }, 'the password must be an MD5 digest')
-    t.same((await post('/user/user!register', { 'userVO.userMobile': mobile, 'userVO.password': md5('reg-pass'), telSecurityCode: code })).body,
-      { success: true, info: '用户注册成功' })
-    t.match((await post('/user/user!register', { 'userVO.userMobile': mobile, 'userVO.password': md5('reg-pass'), telSecurityCode: code })).body,
-      { success: false, code: 10001 }, 'a code is used once')
+    t.same(
+      (await post('/user/user!sendRegisterCode', { 'userVO.userMobile': mobile })).body,
+      { success: false, info: '操作过于频繁，请稍后再试', code: 10015 },
+      'one code per minute per mobile',
+    )
+    t.match(
+      (await post('/user/user!register', { 'userVO.userMobile': mobile, 'userVO.password': 'plaintext', telSecurityCode: code })).body,
+      { success: false, code: 10002 },
+      'the password must be an MD5 digest',
+    )
+    t.same((await post('/user/user!register', { 'userVO.userMobile': mobile, 'userVO.password': md5('reg-pass'), telSecurityCode: code })).body, {
+      success: true,
+      info: '用户注册成功',
+    })
+    t.match(
+      (await post('/user/user!register', { 'userVO.userMobile': mobile, 'userVO.password': md5('reg-pass'), telSecurityCode: code })).body,
+      { success: false, code: 10001 },
+      'a code is used once',
+    )
     const rest = await app.inject({ method: 'POST', url: '/token/login', payload: { login_name: mobile, password: 'reg-pass' } })
     t.equal(rest.json().code, 200)
     t.same((await post('/user/user!sendRegisterCode', { 'userVO.userMobile': mobile })).body, { success: false, info: '该用户已注册', code: 10004 })
@@ -56,11 +70,17 @@ t.test('legacy user actions', async (t) => {
     const code = lastCode(app, mobile)
     const wrong = code === '000000' ? '000001' : '000000'
     for (let i = 0; i < 5; i++) {
-      t.same((await post('/user/user!register', { 'userVO.userMobile': mobile, 'userVO.password': md5('p'), telSecurityCode: wrong })).body,
-        { success: false, info: '验证码错误', code: 10001 })
+      t.same((await post('/user/user!register', { 'userVO.userMobile': mobile, 'userVO.password': md5('p'), telSecurityCode: wrong })).body, {
+        success: false,
+        info: '验证码错误',
+        code: 10001,
+      })
     }
-    t.same((await post('/user/user!register', { 'userVO.userMobile': mobile, 'userVO.password': md5('p'), telSecurityCode: code })).body,
-      { success: false, info: '验证码错误', code: 10001 })
+    t.same((await post('/user/user!register', { 'userVO.userMobile': mobile, 'userVO.password': md5('p'), telSecurityCode: code })).body, {
+      success: false,
+      info: '验证码错误',
+      code: 10001,
+    })
     t.match((await loginLegacy(mobile, 'p')).body, { success: false, code: 10013 }, 'no account was made')
   })
 
@@ -69,14 +89,24 @@ t.test('legacy user actions', async (t) => {
     const mobile = '13800138002'
     await app.services.accounts.register({ appId: 'default', mobile, passwordDigest: md5('reg-pass') })
     const before = await loginLegacy(mobile, 'reg-pass')
-    t.same((await post('/user/user!sendValidateCodeByRetreve', { 'userVO.userMobile': '13800138999' })).body,
-      { success: false, info: '用户不存在', code: 10000 }, 'reset codes only go to registered mobiles')
-    t.same((await post('/user/user!sendValidateCodeByRetreve', { 'userVO.userMobile': mobile })).body,
-      { success: true, info: '重置密码的验证码已发送到指定手机' })
+    t.same(
+      (await post('/user/user!sendValidateCodeByRetreve', { 'userVO.userMobile': '13800138999' })).body,
+      { success: false, info: '用户不存在', code: 10000 },
+      'reset codes only go to registered mobiles',
+    )
+    t.same((await post('/user/user!sendValidateCodeByRetreve', { 'userVO.userMobile': mobile })).body, {
+      success: true,
+      info: '重置密码的验证码已发送到指定手机',
+    })
     const code = lastCode(app, mobile)
-    t.match((await post('/user/user!noLoginUpdatePassword', { 'userVO.userMobile': mobile, 'userVO.password': md5('new-pass'), validateCode: '12345x' })).body, { success: false, code: 10001 })
-    t.same((await post('/user/user!noLoginUpdatePassword', { 'userVO.userMobile': mobile, 'userVO.password': md5('new-pass'), validateCode: code })).body,
-      { success: true, info: '重置密码成功' })
+    t.match(
+      (await post('/user/user!noLoginUpdatePassword', { 'userVO.userMobile': mobile, 'userVO.password': md5('new-pass'), validateCode: '12345x' })).body,
+      { success: false, code: 10001 },
+    )
+    t.same((await post('/user/user!noLoginUpdatePassword', { 'userVO.userMobile': mobile, 'userVO.password': md5('new-pass'), validateCode: code })).body, {
+      success: true,
+      info: '重置密码成功',
+    })
     t.match((await post('/user/user!readUser', {}, before.session)).body, { success: false, code: 402 }, 'old session revoked')
     t.match((await loginLegacy(mobile, 'new-pass')).body, { success: true })
     t.match((await loginLegacy(mobile, 'reg-pass')).body, { success: false, code: 10013 })
@@ -84,16 +114,43 @@ t.test('legacy user actions', async (t) => {
 
   await t.test('updateUser changes only the fields sent, only for oneself; REST updates keep them', async (t) => {
     const { session } = await loginLegacy('13800138000', 'reg-pass')
-    t.same((await post('/user/user!updateUser', {
-      'userVO.sex': '1', 'userExtendVO.age': '28', 'userExtendVO.city': '4103', 'userExtendVO.nickName': '彪彪', 'userExtendVO.signature': 'sig', 'userExtendVO.school': '',
-    }, session)).body, { success: true, info: '修改用户信息成功' })
+    t.same(
+      (
+        await post(
+          '/user/user!updateUser',
+          {
+            'userVO.sex': '1',
+            'userExtendVO.age': '28',
+            'userExtendVO.city': '4103',
+            'userExtendVO.nickName': '彪彪',
+            'userExtendVO.signature': 'sig',
+            'userExtendVO.school': '',
+          },
+          session,
+        )
+      ).body,
+      { success: true, info: '修改用户信息成功' },
+    )
     await post('/user/user!updateUser', { 'userExtendVO.company': 'ACME' }, session)
     await app.inject({ method: 'POST', url: '/user/profile', headers: { 'access-token': session.accessToken }, payload: { description: 'rest change' } })
     const read = (await post('/user/user!readUser', {}, session)).body
-    t.match(read.data.userVO, { sex: '1', age: '28', city: '4103', company: 'ACME', nickName: '彪彪', signature: 'sig', school: '', phoneNumber: '13800138000' })
+    t.match(read.data.userVO, {
+      sex: '1',
+      age: '28',
+      city: '4103',
+      company: 'ACME',
+      nickName: '彪彪',
+      signature: 'sig',
+      school: '',
+      phoneNumber: '13800138000',
+    })
     const rest = await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': session.accessToken } })
     t.equal(rest.json().data.nick_name, '彪彪', 'nickName is REST nick_name')
-    t.same((await post('/user/user!updateUser', { 'userVO.userId': '99999', 'userVO.sex': '2' }, session)).body, { success: false, info: '只能修改自己的资料', code: 10010 })
+    t.same((await post('/user/user!updateUser', { 'userVO.userId': '99999', 'userVO.sex': '2' }, session)).body, {
+      success: false,
+      info: '只能修改自己的资料',
+      code: 10010,
+    })
     t.match((await post('/user/user!updateUser', { 'userVO.sex': '1' })).body, { success: false, code: 10003 })
   })
 
@@ -103,7 +160,13 @@ t.test('legacy user actions', async (t) => {
       const m = multipart('userPhoto', filename, content)
       return app.inject({ method: 'POST', url: '/user/user!uploadPhoto', headers: { ...m.headers, ...session }, payload: m.payload }).then((r) => r.json())
     }
-    const stored = () => { try { return readdirSync(join(app.config.DATA_DIR, 'files', 'avatars')) } catch { return [] } }
+    const stored = () => {
+      try {
+        return readdirSync(join(app.config.DATA_DIR, 'files', 'avatars'))
+      } catch {
+        return []
+      }
+    }
 
     t.same(await upload('big.png', Buffer.concat([PNG_HEAD, Buffer.alloc(4 * 1024 * 1024)])), { success: false, info: '上传内容过大', code: 10017 })
     t.same(await upload('a.png', Buffer.alloc(10 * 1024, 'just text ')), { success: false, info: '文件格式不支持', code: 10018 })
@@ -132,10 +195,15 @@ t.test('legacy user actions', async (t) => {
     const { session } = await loginLegacy('13800138000', 'reg-pass')
     const rest = await app.inject({ method: 'POST', url: '/token/login', payload: { login_name: '13800138000', password: 'reg-pass' } })
     const restToken = rest.json().data.token
-    t.same((await post('/user/user!updatePassword', { oldPassword: md5('wrong'), 'userVO.password': md5('newest') }, session)).body,
-      { success: false, info: '用户名或密码错误', code: 10013 })
-    t.same((await post('/user/user!updatePassword', { oldPassword: md5('reg-pass'), 'userVO.password': md5('newest') }, session)).body,
-      { success: true, info: '用户密码修改成功' })
+    t.same((await post('/user/user!updatePassword', { oldPassword: md5('wrong'), 'userVO.password': md5('newest') }, session)).body, {
+      success: false,
+      info: '用户名或密码错误',
+      code: 10013,
+    })
+    t.same((await post('/user/user!updatePassword', { oldPassword: md5('reg-pass'), 'userVO.password': md5('newest') }, session)).body, {
+      success: true,
+      info: '用户密码修改成功',
+    })
     t.match((await post('/user/user!readUser', {}, session)).body, { success: false, code: 402 })
     const profile = await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': restToken } })
     t.equal(profile.json().code, 402, 'the REST token is revoked too')

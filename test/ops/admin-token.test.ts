@@ -6,7 +6,8 @@ import { registerUser } from '../helpers/users.ts'
 t.test('rotating ADMIN_TOKEN', async (t) => {
   const app = await buildTestApp(t)
   const user = await registerUser(app)
-  const asUser = (token: string) => app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': token, user_id: String(user.userId) } }).then((r) => r.json().code)
+  const asUser = (token: string) =>
+    app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': token, user_id: String(user.userId) } }).then((r) => r.json().code)
   t.equal(await asUser(ADMIN_TOKEN), 200)
   const rotated = 'rotated-admin-token-abcdefghijklmnopqrstuvwxyz'
   t.same(await app.services.apps.ensureDefaultApp(rotated), {})

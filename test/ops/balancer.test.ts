@@ -27,7 +27,10 @@ const skip = !realProcessesPossible
     : false
 
 /** A socket opened through the balancer, with the gateway HAProxy chose (its X-Served-By on the 101 answer). */
-async function socketThrough(wsUrl: string, token: string): Promise<{ ws: WebSocket; servedBy: string; next(match: (frame: Frame) => boolean): Promise<Frame> }> {
+async function socketThrough(
+  wsUrl: string,
+  token: string,
+): Promise<{ ws: WebSocket; servedBy: string; next(match: (frame: Frame) => boolean): Promise<Frame> }> {
   const ws = new WebSocket(`${wsUrl}/ws`, { headers: { 'access-token': token } })
   const frames: Frame[] = []
   const waiters: Array<() => void> = []
@@ -40,17 +43,18 @@ async function socketThrough(wsUrl: string, token: string): Promise<{ ws: WebSoc
     ws.once('error', reject)
     ws.once('unexpected-response', (_request, response) => reject(new Error(`handshake refused: HTTP ${response.statusCode}`)))
   })
-  const next = (match: (frame: Frame) => boolean) => new Promise<Frame>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching frame within 10 s; got ${JSON.stringify(frames).slice(0, 1000)}`)), 10_000)
-    const look = () => {
-      const index = frames.findIndex(match)
-      if (index >= 0) {
-        clearTimeout(timer)
-        resolve(frames.splice(index, 1)[0]!)
-      } else waiters.push(look)
-    }
-    look()
-  })
+  const next = (match: (frame: Frame) => boolean) =>
+    new Promise<Frame>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching frame within 10 s; got ${JSON.stringify(frames).slice(0, 1000)}`)), 10_000)
+      const look = () => {
+        const index = frames.findIndex(match)
+        if (index >= 0) {
+          clearTimeout(timer)
+          resolve(frames.splice(index, 1)[0]!)
+        } else waiters.push(look)
+      }
+      look()
+    })
   await next((f) => f.type === 'ready')
   return { ws, servedBy, next }
 }
@@ -59,11 +63,17 @@ async function socketThrough(wsUrl: string, token: string): Promise<{ ws: WebSoc
 function postFrom(localAddress: string, url: string, json: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify(json)
-    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (response) => {
-      let text = ''
-      response.on('data', (chunk) => { text += chunk })
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }))
-    })
+    const req = request(
+      url,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+      (response) => {
+        let text = ''
+        response.on('data', (chunk) => {
+          text += chunk
+        })
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }))
+      },
+    )
     req.setTimeout(10_000, () => req.destroy(new Error('no answer within 10 s')))
     req.on('error', reject)
     req.end(body)
@@ -101,7 +111,10 @@ t.test('two gateways behind HAProxy with the repository config', { skip }, async
     served.add(profile.headers.get('x-served-by') ?? '')
   }
   t.same([...served].sort(), ['ready/gateway-1', 'ready/gateway-2'], 'the requests went to both gateways (a token issued by one works on the other)')
-  const throughLegacy = await call(balancer.url, 'POST', '/user/user!readUser', { headers: { uid: String(senders[0]!.userId), accessToken: senders[0]!.token }, form: {} })
+  const throughLegacy = await call(balancer.url, 'POST', '/user/user!readUser', {
+    headers: { uid: String(senders[0]!.userId), accessToken: senders[0]!.token },
+    form: {},
+  })
   t.match(throughLegacy, { status: 200, body: { success: true } }, 'the legacy surface through the balancer')
 
   // ---- the gateways see the client HAProxy names in X-Forwarded-For (TRUST_PROXY), not HAProxy ----
@@ -111,10 +124,16 @@ t.test('two gateways behind HAProxy with the repository config', { skip }, async
   const { username, password } = senders[SENDERS - 1]!
   const failed = await postFrom('127.0.0.2', login, { name: username, password: 'not-the-password' })
   t.ok(failed.body.code !== 200 && failed.body.code !== 10015, `a wrong password from 127.0.0.2 is refused (${failed.body.code})`)
-  t.match(await postFrom('127.0.0.2', login, { name: username, password }, { 'x-forwarded-for': '198.51.100.7' }), { body: { code: 10015 } },
-    '127.0.0.2 must now wait, even naming another address in its own X-Forwarded-For (only HAProxy is trusted to name the client)')
-  t.match(await postFrom('127.0.0.3', login, { name: username, password }), { body: { code: 200 } },
-    'another client address is not slowed: behind the balancer the gateways still tell clients apart')
+  t.match(
+    await postFrom('127.0.0.2', login, { name: username, password }, { 'x-forwarded-for': '198.51.100.7' }),
+    { body: { code: 10015 } },
+    '127.0.0.2 must now wait, even naming another address in its own X-Forwarded-For (only HAProxy is trusted to name the client)',
+  )
+  t.match(
+    await postFrom('127.0.0.3', login, { name: username, password }),
+    { body: { code: 200 } },
+    'another client address is not slowed: behind the balancer the gateways still tell clients apart',
+  )
 
   // ---- a WebSocket through the balancer hears a message sent through the other gateway ----
   const [alice, bob] = [senders[0]!, recipients[0]!]
@@ -123,11 +142,22 @@ t.test('two gateways behind HAProxy with the repository config', { skip }, async
   const other = [...byName].find(([name]) => name !== socket.servedBy)![1]
   socket.ws.send(JSON.stringify({ type: 'ping', id: 'p1' }))
   t.match(await socket.next((f) => f.type === 'pong'), { type: 'pong', id: 'p1' }, 'frames pass the tunnel both ways')
-  const sent = await call(other.url, 'POST', '/message/send', { headers: { 'access-token': alice.token }, json: { type: 1, targets: [bob.userId], content: 'across the balancer' } })
+  const sent = await call(other.url, 'POST', '/message/send', {
+    headers: { 'access-token': alice.token },
+    json: { type: 1, targets: [bob.userId], content: 'across the balancer' },
+  })
   t.match(sent, { status: 200, body: { code: 200, msg_ids: [Number] } }, 'sent straight to the other gateway')
-  t.match(await socket.next((f) => f.type === 'message'), {
-    type: 'message', conversation: { type: 1, id: alice.userId }, seq: 1, content: 'across the balancer', msg_id: sent.body.msg_ids[0],
-  }, 'the socket on the first gateway receives it (Redis rang the doorbell there)')
+  t.match(
+    await socket.next((f) => f.type === 'message'),
+    {
+      type: 'message',
+      conversation: { type: 1, id: alice.userId },
+      seq: 1,
+      content: 'across the balancer',
+      msg_id: sent.body.msg_ids[0],
+    },
+    'the socket on the first gateway receives it (Redis rang the doorbell there)',
+  )
   socket.ws.close()
 
   // ---- /metrics: each gateway's own, at its own address; the balancer refuses it ----
@@ -198,9 +228,17 @@ t.test('two gateways behind HAProxy with the repository config', { skip }, async
   const contents = new Map<string, number>()
   for (const row of stored) contents.set(row.content, (contents.get(row.content) ?? 0) + 1)
   t.equal(stored.length, acknowledged.size, `as many messages stored as sends acknowledged (${acknowledged.size})`)
-  t.same([...contents].filter(([, n]) => n > 1), [], 'none stored twice (retries carried the same transaction_id)')
+  t.same(
+    [...contents].filter(([, n]) => n > 1),
+    [],
+    'none stored twice (retries carried the same transaction_id)',
+  )
   const ids = new Set(stored.map((row) => Number(row.id)))
-  t.same([...acknowledged.values()].filter((a) => !ids.has(a.msgId)).map((a) => a.msgId), [], 'every acknowledged message is stored under the id it was acknowledged with')
+  t.same(
+    [...acknowledged.values()].filter((a) => !ids.has(a.msgId)).map((a) => a.msgId),
+    [],
+    'every acknowledged message is stored under the id it was acknowledged with',
+  )
   const gaps = await sql`
     select c.id from conversations c join messages m on m.conversation_id = c.id
     group by c.id, c.last_seq having count(*) <> c.last_seq or max(m.seq) <> c.last_seq or min(m.seq) <> 1`.execute(db)
@@ -208,62 +246,89 @@ t.test('two gateways behind HAProxy with the repository config', { skip }, async
 
   // ---- what the recipients' sockets hold, live and by their own syncs after reconnecting ----
   const conversations = (await sql<{ peer_a: number; peer_b: number; last_seq: number }>`select peer_a, peer_b, last_seq from conversations`.execute(db)).rows
-  const expected = (r: number) => conversations
-    .filter((c) => c.peer_a === recipients[r]!.userId || c.peer_b === recipients[r]!.userId)
-    .map((c) => ({ peer: c.peer_a === recipients[r]!.userId ? c.peer_b : c.peer_a, lastSeq: c.last_seq }))
+  const expected = (r: number) =>
+    conversations
+      .filter((c) => c.peer_a === recipients[r]!.userId || c.peer_b === recipients[r]!.userId)
+      .map((c) => ({ peer: c.peer_a === recipients[r]!.userId ? c.peer_b : c.peer_a, lastSeq: c.last_seq }))
   const deadline = Date.now() + 15_000
   while (Date.now() < deadline && !receivers.every((receiver, r) => expected(r).every((c) => receiver.contiguous(c.peer) === c.lastSeq))) await pause(100)
   for (const [r, receiver] of receivers.entries()) {
     for (const { peer, lastSeq } of expected(r)) {
-      t.same([...receiver.held.get(peer) ?? []].sort((a, b) => a - b), Array.from({ length: lastSeq }, (_, i) => i + 1), `recipient ${r} from ${peer}: 1..${lastSeq}, each once`)
+      t.same(
+        [...(receiver.held.get(peer) ?? [])].sort((a, b) => a - b),
+        Array.from({ length: lastSeq }, (_, i) => i + 1),
+        `recipient ${r} from ${peer}: 1..${lastSeq}, each once`,
+      )
     }
     t.same(receiver.outOfOrder, [], `recipient ${r}: on each socket, frames in seq order and never twice`)
   }
   t.ok(gateways[0].alive(), 'gateway-1 carried on')
   t.notMatch(gateways[0].stderr(), /Unhandled|uncaught/i, 'no unhandled error was printed')
-  t.comment(`${acknowledged.size} messages through the balancer; ${retried.length} attempts answered otherwise and retried${retried.length ? `: ${[...new Set(retried)].slice(0, 5).join(' | ')}` : ''}`)
+  t.comment(
+    `${acknowledged.size} messages through the balancer; ${retried.length} attempts answered otherwise and retried${retried.length ? `: ${[...new Set(retried)].slice(0, 5).join(' | ')}` : ''}`,
+  )
   await Promise.all(receivers.map((r) => r.stop()))
   await gateways[0].stop()
   await balancer.stop()
 })
 
-t.test('when no gateway is ready (Redis away from all), HAProxy sends to the live ones rather than answering its own 503', {
-  skip: skip || ((process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, 'redis-server'))) ? false : 'needs redis-server: the test stops a Redis of its own'),
-}, async (t) => {
-  const testDatabase = await freshDatabase()
-  t.teardown(async () => {
-    await testDatabase.database.close()
-    await testDatabase.drop()
-  })
-  const redis = await startOwnRedis(t)
-  const gateway = await startProcess(t, testDatabase.url!, `imgtest:${randomBytes(4).toString('hex')}:`, { redisUrl: redis.url, env: { TRUST_PROXY: '127.0.0.1' } })
-  // The second server line points where nothing listens: a gateway that is down in both pools.
-  const balancer = await startBalancer(t, [new URL(gateway.url).host, `127.0.0.1:${await freePort()}`])
-  const user = await remoteUser(balancer.url)
-  const servedBy = async () => (await call(balancer.url, 'GET', '/healthz')).headers.get('x-served-by')
-  const until = async (what: string, check: () => Promise<boolean>) => {
-    const deadline = Date.now() + 20_000
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`${what}: not within 20 s; HAProxy said: ${balancer.output().slice(-2000)}`)
-      await pause(200)
+t.test(
+  'when no gateway is ready (Redis away from all), HAProxy sends to the live ones rather than answering its own 503',
+  {
+    skip:
+      skip ||
+      ((process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, 'redis-server')))
+        ? false
+        : 'needs redis-server: the test stops a Redis of its own'),
+  },
+  async (t) => {
+    const testDatabase = await freshDatabase()
+    t.teardown(async () => {
+      await testDatabase.database.close()
+      await testDatabase.drop()
+    })
+    const redis = await startOwnRedis(t)
+    const gateway = await startProcess(t, testDatabase.url!, `imgtest:${randomBytes(4).toString('hex')}:`, {
+      redisUrl: redis.url,
+      env: { TRUST_PROXY: '127.0.0.1' },
+    })
+    // The second server line points where nothing listens: a gateway that is down in both pools.
+    const balancer = await startBalancer(t, [new URL(gateway.url).host, `127.0.0.1:${await freePort()}`])
+    const user = await remoteUser(balancer.url)
+    const servedBy = async () => (await call(balancer.url, 'GET', '/healthz')).headers.get('x-served-by')
+    const until = async (what: string, check: () => Promise<boolean>) => {
+      const deadline = Date.now() + 20_000
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within 20 s; HAProxy said: ${balancer.output().slice(-2000)}`)
+        await pause(200)
+      }
     }
-  }
-  t.equal(await servedBy(), 'ready/gateway-1', 'while Redis answers, the gateway is in the ready pool')
+    t.equal(await servedBy(), 'ready/gateway-1', 'while Redis answers, the gateway is in the ready pool')
 
-  await redis.stop()
-  // Two failed /readyz checks 2 s apart take it out of the ready pool.
-  await until('the ready pool is empty and the live pool answers', async () => await servedBy() === 'live/gateway-1')
-  t.pass('Redis away: HAProxy routes to the live pool')
-  t.match(await call(balancer.url, 'GET', '/readyz'), { status: 503, body: { status: 'unavailable', database: 'ok', redis: 'fail' } },
-    '/readyz through the balancer is the gateway\'s own answer, naming Redis, not HAProxy\'s error page')
-  t.match(await call(balancer.url, 'GET', '/user/profile', { headers: { 'access-token': user.token } }), { status: 200, body: { code: 200, data: { user_id: user.userId } } },
-    'what works without Redis still works through the balancer')
-  t.match(await call(balancer.url, 'POST', '/token/user', { json: { name: user.username, password: user.password } }), { status: 503, body: { code: 20028, message: /Redis/, data: null } },
-    'and what needs Redis (a login counts failures there) is refused by the gateway in its envelope')
+    await redis.stop()
+    // Two failed /readyz checks 2 s apart take it out of the ready pool.
+    await until('the ready pool is empty and the live pool answers', async () => (await servedBy()) === 'live/gateway-1')
+    t.pass('Redis away: HAProxy routes to the live pool')
+    t.match(
+      await call(balancer.url, 'GET', '/readyz'),
+      { status: 503, body: { status: 'unavailable', database: 'ok', redis: 'fail' } },
+      "/readyz through the balancer is the gateway's own answer, naming Redis, not HAProxy's error page",
+    )
+    t.match(
+      await call(balancer.url, 'GET', '/user/profile', { headers: { 'access-token': user.token } }),
+      { status: 200, body: { code: 200, data: { user_id: user.userId } } },
+      'what works without Redis still works through the balancer',
+    )
+    t.match(
+      await call(balancer.url, 'POST', '/token/user', { json: { name: user.username, password: user.password } }),
+      { status: 503, body: { code: 20028, message: /Redis/, data: null } },
+      'and what needs Redis (a login counts failures there) is refused by the gateway in its envelope',
+    )
 
-  await redis.start()
-  await until('the gateway is back in the ready pool', async () => await servedBy() === 'ready/gateway-1')
-  t.pass('Redis back: the gateway is in the ready pool again')
-  await gateway.stop()
-  await balancer.stop()
-})
+    await redis.start()
+    await until('the gateway is back in the ready pool', async () => (await servedBy()) === 'ready/gateway-1')
+    t.pass('Redis back: the gateway is in the ready pool again')
+    await gateway.stop()
+    await balancer.stop()
+  },
+)

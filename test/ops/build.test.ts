@@ -9,7 +9,9 @@ import { join, relative } from 'node:path'
 
 const root = join(import.meta.dirname, '..', '..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>
+  scripts: Record<string, string>
+  dependencies: Record<string, string>
+  devDependencies: Record<string, string>
 }
 // A build (tsc, several seconds of CPU) and a first start on a new embedded database.
 t.setTimeout(180_000)
@@ -33,7 +35,12 @@ t.test('npm run build compiles a tree that runs on node alone', async (t) => {
   t.match(pkg.scripts.build, /^node scripts\/build\.mjs$/, 'npm run build runs the build script (into dist/ by default)')
   // A clean environment: not tap's NODE_OPTIONS (its loaders), as `npm run build` runs.
   const buildStarted = Date.now()
-  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), out], { cwd: root, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 120_000 })
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), out], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
   t.equal(build.status, 0, `the build succeeds: ${build.stderr}${build.stdout}`)
   const buildMs = Date.now() - buildStarted
 
@@ -44,13 +51,25 @@ t.test('npm run build compiles a tree that runs on node alone', async (t) => {
   const migrate = pkg.scripts['migrate:prod']?.match(/^node (dist\/\S+\.js)$/)?.[1]
   t.ok(migrate && existsSync(join(out, migrate.slice('dist/'.length))), `the build produces ${migrate} (npm run migrate:prod)`)
 
-  const migrations = readdirSync(join(root, 'migrations')).filter((name) => name.endsWith('.ts')).map((name) => name.replace(/\.ts$/, '.js'))
+  const migrations = readdirSync(join(root, 'migrations'))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => name.replace(/\.ts$/, '.js'))
   t.ok(migrations.length > 0)
-  t.same(readdirSync(join(out, 'migrations')).filter((name) => name.endsWith('.js')).sort(), migrations.sort(), 'every migration is compiled beside the code (found two folders up, as from src/)')
+  t.same(
+    readdirSync(join(out, 'migrations'))
+      .filter((name) => name.endsWith('.js'))
+      .sort(),
+    migrations.sort(),
+    'every migration is compiled beside the code (found two folders up, as from src/)',
+  )
   t.same(readdirSync(join(out, 'assets')).sort(), readdirSync(join(root, 'assets')).sort(), 'the default pictures are copied beside the code')
 
   const compiled = filesUnder(out).filter((name) => name.endsWith('.js'))
-  t.same(filesUnder(out).filter((name) => /\.(ts|mts|cts)$/.test(name)), [], 'no TypeScript in the output')
+  t.same(
+    filesUnder(out).filter((name) => /\.(ts|mts|cts)$/.test(name)),
+    [],
+    'no TypeScript in the output',
+  )
   const tsImports: string[] = []
   const packages = new Set<string>()
   for (const name of compiled) {
@@ -76,7 +95,14 @@ t.test('npm run build compiles a tree that runs on node alone', async (t) => {
   const child = spawn(process.execPath, [compiledEntry], {
     // Not the repository: nothing may be found relative to the working directory.
     cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ADMIN_TOKEN: 'build-test-admin-token-0123456789abcdef' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      ADMIN_TOKEN: 'build-test-admin-token-0123456789abcdef',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
@@ -86,15 +112,23 @@ t.test('npm run build compiles a tree that runs on node alone', async (t) => {
   })
   let stdout = ''
   let stderr = ''
-  child.stderr.on('data', (chunk) => { stderr += chunk })
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk
+  })
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the compiled server did not listen within 90 s: ${stderr}`)), 90_000)
     child.stdout.on('data', (chunk) => {
       stdout += chunk
       const found = stdout.match(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/)?.[1]
-      if (found) { clearTimeout(timer); resolve(Number(found)) }
+      if (found) {
+        clearTimeout(timer)
+        resolve(Number(found))
+      }
     })
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`the compiled server exited (${code}): ${stderr}`)) })
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`the compiled server exited (${code}): ${stderr}`))
+    })
   })
   const startMs = Date.now() - startStarted
   const base = `http://127.0.0.1:${port}`
@@ -103,9 +137,17 @@ t.test('npm run build compiles a tree that runs on node alone', async (t) => {
   t.same(await ready.json(), { status: 'ok', database: 'ok', redis: 'not configured' }, '/readyz: the compiled server is ready on the embedded default')
   // Registration writes to tables the compiled migrations created.
   const username = `build_${randomBytes(3).toString('hex')}`
-  const register = await fetch(`${base}/user/register/v2`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'secret-pw' }) })
+  const register = await fetch(`${base}/user/register/v2`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'secret-pw' }),
+  })
   t.match(await register.json(), { code: 200, data: { user_id: Number } }, 'a REST registration through the compiled server')
-  const login = await fetch(`${base}/token/user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: username, password: 'secret-pw' }) })
+  const login = await fetch(`${base}/token/user`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: username, password: 'secret-pw' }),
+  })
   const token = ((await login.json()) as { data: { token: string } }).data.token
   const profile = await fetch(`${base}/user/profile`, { headers: { 'access-token': token } })
   t.match(await profile.json(), { code: 200, data: { username } }, 'and a read with the token it issued')

@@ -6,9 +6,17 @@ import { ConfigError, loadConfig } from '../../src/config.ts'
 t.test('defaults', async (t) => {
   const config = loadConfig({})
   t.match(config, {
-    PORT: 8080, HOST: '127.0.0.1', DATA_DIR: resolve('./data'), LOG_LEVEL: 'info', DEFAULT_APP_ID: 'default',
-    TOKEN_TTL_SECONDS: 30 * 24 * 3600, PUBLIC_URL: 'http://127.0.0.1:8080', REDIS_PREFIX: 'img:',
-    LOGIN_THROTTLE_FREE_FAILURES: 5, LOGIN_THROTTLE_BASE_DELAY_SECONDS: 1, LOGIN_THROTTLE_MAX_DELAY_SECONDS: 900,
+    PORT: 8080,
+    HOST: '127.0.0.1',
+    DATA_DIR: resolve('./data'),
+    LOG_LEVEL: 'info',
+    DEFAULT_APP_ID: 'default',
+    TOKEN_TTL_SECONDS: 30 * 24 * 3600,
+    PUBLIC_URL: 'http://127.0.0.1:8080',
+    REDIS_PREFIX: 'img:',
+    LOGIN_THROTTLE_FREE_FAILURES: 5,
+    LOGIN_THROTTLE_BASE_DELAY_SECONDS: 1,
+    LOGIN_THROTTLE_MAX_DELAY_SECONDS: 900,
   })
   t.equal(config.DATABASE_URL, undefined)
   t.equal(config.REDIS_URL, undefined)
@@ -36,7 +44,10 @@ t.test('a bad value names the variable', async (t) => {
     [{ LOGIN_THROTTLE_FREE_FAILURES: '0' }, /LOGIN_THROTTLE_FREE_FAILURES/],
     [{ LOGIN_THROTTLE_BASE_DELAY_SECONDS: 'soon' }, /LOGIN_THROTTLE_BASE_DELAY_SECONDS/],
     [{ LOGIN_THROTTLE_MAX_DELAY_SECONDS: '100000' }, /LOGIN_THROTTLE_MAX_DELAY_SECONDS/],
-    [{ LOGIN_THROTTLE_BASE_DELAY_SECONDS: '60', LOGIN_THROTTLE_MAX_DELAY_SECONDS: '30' }, /LOGIN_THROTTLE_MAX_DELAY_SECONDS="30": must be at least LOGIN_THROTTLE_BASE_DELAY_SECONDS/],
+    [
+      { LOGIN_THROTTLE_BASE_DELAY_SECONDS: '60', LOGIN_THROTTLE_MAX_DELAY_SECONDS: '30' },
+      /LOGIN_THROTTLE_MAX_DELAY_SECONDS="30": must be at least LOGIN_THROTTLE_BASE_DELAY_SECONDS/,
+    ],
   ]
   for (const [env, message] of cases) t.throws(() => loadConfig(env), { constructor: ConfigError, message }, JSON.stringify(env))
 })

@@ -26,24 +26,30 @@ t.test('npm run migrate on the embedded database: applies, then has nothing to d
   t.equal(second.stdout, 'already at the latest migration\n')
 })
 
-t.test('two processes migrating one PostgreSQL database at once: both succeed, each migration runs once', { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' }, async (t) => {
-  const base = new URL(process.env.DATABASE_URL!)
-  const name = `img_t_migrate_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: base.toString() })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(base)
-  url.pathname = `/${name}`
-  const a = openPostgres(url.toString(), 2)
-  const b = openPostgres(url.toString(), 2)
-  // Pools first: dropping the database under a live connection kills it, and the pool reports that as an uncaught error.
-  t.teardown(async () => {
-    await a.close()
-    await b.close()
-    await dropDatabase(base.toString(), name)
-  })
-  const [appliedA, appliedB] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)])
-  const every = readdirSync(migrationsFolder).map((file) => file.replace(/\.ts$/, '')).sort()
-  t.same([...appliedA, ...appliedB].sort(), every, 'each applied by exactly one of them')
-})
+t.test(
+  'two processes migrating one PostgreSQL database at once: both succeed, each migration runs once',
+  { skip: !process.env.DATABASE_URL && 'needs DATABASE_URL' },
+  async (t) => {
+    const base = new URL(process.env.DATABASE_URL!)
+    const name = `img_t_migrate_${randomBytes(6).toString('hex')}`
+    const admin = new pg.Client({ connectionString: base.toString() })
+    await admin.connect()
+    await admin.query(`create database ${name}`)
+    await admin.end()
+    const url = new URL(base)
+    url.pathname = `/${name}`
+    const a = openPostgres(url.toString(), 2)
+    const b = openPostgres(url.toString(), 2)
+    // Pools first: dropping the database under a live connection kills it, and the pool reports that as an uncaught error.
+    t.teardown(async () => {
+      await a.close()
+      await b.close()
+      await dropDatabase(base.toString(), name)
+    })
+    const [appliedA, appliedB] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)])
+    const every = readdirSync(migrationsFolder)
+      .map((file) => file.replace(/\.ts$/, ''))
+      .sort()
+    t.same([...appliedA, ...appliedB].sort(), every, 'each applied by exactly one of them')
+  },
+)

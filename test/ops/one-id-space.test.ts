@@ -21,14 +21,18 @@ function multipart(content: Buffer) {
   return {
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.png"\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.png"\r\n\r\n`),
+      content,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
     ]),
   }
 }
 
 /** An app over `database` that leaves it open when it closes (the migration runs between two apps). */
 async function appOn(database: Database, config: ReturnType<typeof testConfig>, keepOpen: boolean) {
-  const shared: Database = keepOpen ? { db: database.db, kind: database.kind, ping: () => database.ping(), pool: () => database.pool(), close: async () => {} } : database
+  const shared: Database = keepOpen
+    ? { db: database.db, kind: database.kind, ping: () => database.ping(), pool: () => database.pool(), close: async () => {} }
+    : database
   return buildApp(config, { database: shared })
 }
 
@@ -78,8 +82,11 @@ t.test('0010 renumbers the groups that shared a number with a user, and nothing 
   const before = await appOn(database, config, true)
   const rest = restAs(before)
   const [alice, bob, carol, dave, erin] = [
-    await registerUser(before, 'alice'), await registerUser(before, 'bob'), await registerUser(before, 'carol'),
-    await registerUser(before, 'dave'), await registerUser(before, 'erin'),
+    await registerUser(before, 'alice'),
+    await registerUser(before, 'bob'),
+    await registerUser(before, 'carol'),
+    await registerUser(before, 'dave'),
+    await registerUser(before, 'erin'),
   ] as [TestUser, TestUser, TestUser, TestUser, TestUser]
   // Group B gets bob's number: alice is a member of group 2 and has a private conversation with user 2.
   const groupA = await createGroup(before, alice, { name: 'A' }, [bob, carol])
@@ -95,7 +102,11 @@ t.test('0010 renumbers the groups that shared a number with a user, and nothing 
   const privateIds = [await sendText(before, alice.token, bob.userId, 'alice to bob'), await sendText(before, bob.token, alice.userId, 'bob to alice')]
   const sentWithTransaction = await rest(bob, 'POST', '/message/send', { type: 2, targets: [groupB], content: 'bob in B', transaction_id: 77 })
   t.equal(sentWithTransaction.code, 200)
-  const inB = [sentWithTransaction.msg_ids[0], await sendText(before, alice.token, groupB, 'alice in B', 2), await sendText(before, bob.token, groupB, 'bob again in B', 2)]
+  const inB = [
+    sentWithTransaction.msg_ids[0],
+    await sendText(before, alice.token, groupB, 'alice in B', 2),
+    await sendText(before, bob.token, groupB, 'bob again in B', 2),
+  ]
   t.equal((await rest(alice, 'GET', `/message/ack?${queryString({ msg_id: inB[0] })}`)).code, 200, 'alice read the first group message')
   await rest(bob, 'POST', '/group/settings/enable_read_ack', { group_id: groupB, value: true })
   await rest(bob, 'POST', '/group/settings/history_visible', { group_id: groupB, value: true })
@@ -128,58 +139,139 @@ t.test('0010 renumbers the groups that shared a number with a user, and nothing 
 
   await db.transaction().execute((trx) => migration.up(trx))
 
-  const moved = new Map((await db.selectFrom('groups_renumbered').select(['old_id', 'new_id', 'app_id']).orderBy('old_id').execute())
-    .map((r: { old_id: number; new_id: number }) => [r.old_id, r.new_id]))
-  t.same([...moved.keys()], [1, 2, 3, 4, 5].filter((id) => userIds.includes(id)), 'exactly the groups that shared a number with a user moved, recorded for operators')
+  const moved = new Map(
+    (await db.selectFrom('groups_renumbered').select(['old_id', 'new_id', 'app_id']).orderBy('old_id').execute()).map(
+      (r: { old_id: number; new_id: number }) => [r.old_id, r.new_id],
+    ),
+  )
+  t.same(
+    [...moved.keys()],
+    [1, 2, 3, 4, 5].filter((id) => userIds.includes(id)),
+    'exactly the groups that shared a number with a user moved, recorded for operators',
+  )
   const newB = moved.get(groupB)!
   const newA = moved.get(groupA)!
   const highest = Math.max(...userIds, groupF)
-  t.ok([...moved.values()].every((id) => id > highest), 'to numbers above every user and group')
+  t.ok(
+    [...moved.values()].every((id) => id > highest),
+    'to numbers above every user and group',
+  )
   t.same(await db.selectFrom('users').selectAll().orderBy('id').execute(), usersBefore, 'users are untouched')
-  t.same((await sql<{ group_id: number; note: string }>`select group_id, note from group_extras order by note`.execute(db)).rows,
-    [{ group_id: newB, note: 'b' }, { group_id: groupF, note: 'f' }], 'any foreign key to groups follows')
+  t.same(
+    (await sql<{ group_id: number; note: string }>`select group_id, note from group_extras order by note`.execute(db)).rows,
+    [
+      { group_id: newB, note: 'b' },
+      { group_id: groupF, note: 'f' },
+    ],
+    'any foreign key to groups follows',
+  )
 
   const after = await appOn(database, { ...config }, true)
   t.teardown(() => after.close())
   const restAfter = restAs(after)
-  t.same(await groupSnapshot(after, newB, bob, alice, erin), snapshotBefore, 'group B under its new id: settings, members, roles, names, blocks, announcements, files, applications, invitations, history')
+  t.same(
+    await groupSnapshot(after, newB, bob, alice, erin),
+    snapshotBefore,
+    'group B under its new id: settings, members, roles, names, blocks, announcements, files, applications, invitations, history',
+  )
   t.same(await groupSnapshot(after, newA, alice, bob, erin), snapshotOfA, 'group A too')
   t.match(await restAfter(bob, 'GET', `/group/info?group_id=${groupF}`), { code: 200, data: { group_id: groupF, name: 'F' } }, 'group F kept its number')
   t.match(await restAfter(alice, 'GET', `/group/info?group_id=${groupB}`), { code: 20001 }, 'the old number is no group any more')
-  t.same(privateBefore.messages.map((m: { msg_id: number }) => m.msg_id), [...privateIds].reverse())
+  t.same(
+    privateBefore.messages.map((m: { msg_id: number }) => m.msg_id),
+    [...privateIds].reverse(),
+  )
   t.same((await history(after, alice.token, { opposite_id: bob.userId, type: 1 })).data, privateBefore, 'the private conversation with user bob is as it was')
   const unreadAfter = { alice: (await unread(after, alice.token)).data, bob: (await unread(after, bob.token)).data }
   const renumberedSummary = (list: Array<{ type: number; conversation_id: { uid: number } }>) =>
-    list.map((c) => (c.type === 2 && moved.has(c.conversation_id.uid) ? { ...c, conversation_id: { ...c.conversation_id, uid: moved.get(c.conversation_id.uid)! } } : c))
-  t.same(unreadAfter, { alice: renumberedSummary(unreadBefore.alice), bob: renumberedSummary(unreadBefore.bob) }, 'recent lists and unread counts, with the new group ids')
-  t.match(unreadAfter.alice, [{ conversation_id: { uid: newB }, type: 2, num: 1 }, { conversation_id: { uid: bob.userId }, type: 1 }], 'alice has read one of the two newer messages in B')
+    list.map((c) =>
+      c.type === 2 && moved.has(c.conversation_id.uid) ? { ...c, conversation_id: { ...c.conversation_id, uid: moved.get(c.conversation_id.uid)! } } : c,
+    )
+  t.same(
+    unreadAfter,
+    { alice: renumberedSummary(unreadBefore.alice), bob: renumberedSummary(unreadBefore.bob) },
+    'recent lists and unread counts, with the new group ids',
+  )
+  t.match(
+    unreadAfter.alice,
+    [
+      { conversation_id: { uid: newB }, type: 2, num: 1 },
+      { conversation_id: { uid: bob.userId }, type: 1 },
+    ],
+    'alice has read one of the two newer messages in B',
+  )
 
   // The number group B and bob shared now names bob alone; B answers to its new number, with no type needed.
-  t.same((await history(after, alice.token, { opposite_id: bob.userId })).data.messages.map((m: { msg_id: number }) => m.msg_id), [...privateIds].reverse(),
-    'the shared number without type: the private conversation with bob')
-  t.same((await history(after, alice.token, { opposite_id: newB })).data.messages.map((m: { msg_id: number }) => m.msg_id), [...inB].reverse(),
-    'the new number without type: group B')
+  t.same(
+    (await history(after, alice.token, { opposite_id: bob.userId })).data.messages.map((m: { msg_id: number }) => m.msg_id),
+    [...privateIds].reverse(),
+    'the shared number without type: the private conversation with bob',
+  )
+  t.same(
+    (await history(after, alice.token, { opposite_id: newB })).data.messages.map((m: { msg_id: number }) => m.msg_id),
+    [...inB].reverse(),
+    'the new number without type: group B',
+  )
   // Sends, dedup and files carry on under the new number.
-  t.same((await restAfter(bob, 'POST', '/message/send', { type: 2, targets: [newB], content: 'bob in B', transaction_id: 77 })).msg_ids, [inB[0]], 'a repeated transaction_id still answers the first send')
+  t.same(
+    (await restAfter(bob, 'POST', '/message/send', { type: 2, targets: [newB], content: 'bob in B', transaction_id: 77 })).msg_ids,
+    [inB[0]],
+    'a repeated transaction_id still answers the first send',
+  )
   const next = await sendText(after, alice.token, newB, 'after the move', 2)
-  t.match((await history(after, bob.token, { opposite_id: newB, type: 2, limit: 1 })).data.messages, [{ msg_id: next, seq: 4, to_xid: { uid: newB } }], 'the sequence goes on without a gap')
-  t.same(await db.selectFrom('stored_files').select(['owner_group_id']).where('path', '=', avatar.slice(`${PUBLIC_URL}/files/`.length)).execute(), [{ owner_group_id: newB }], 'the avatar still belongs to the group')
-  t.same(await db.selectFrom('uploads').select(['to_id']).where('id', '=', new URL(chatTicket.download_url).searchParams.get('file_sign')).execute(), [{ to_id: newB }], 'the chat file names the group it was sent to')
-  t.same((await db.selectFrom('messages').select('target_id').where('id', 'in', inB).execute()).map((m: { target_id: number }) => m.target_id), [newB, newB, newB], 'group messages name the group by its new id')
+  t.match(
+    (await history(after, bob.token, { opposite_id: newB, type: 2, limit: 1 })).data.messages,
+    [{ msg_id: next, seq: 4, to_xid: { uid: newB } }],
+    'the sequence goes on without a gap',
+  )
+  t.same(
+    await db
+      .selectFrom('stored_files')
+      .select(['owner_group_id'])
+      .where('path', '=', avatar.slice(`${PUBLIC_URL}/files/`.length))
+      .execute(),
+    [{ owner_group_id: newB }],
+    'the avatar still belongs to the group',
+  )
+  t.same(
+    await db.selectFrom('uploads').select(['to_id']).where('id', '=', new URL(chatTicket.download_url).searchParams.get('file_sign')).execute(),
+    [{ to_id: newB }],
+    'the chat file names the group it was sent to',
+  )
+  t.same(
+    (await db.selectFrom('messages').select('target_id').where('id', 'in', inB).execute()).map((m: { target_id: number }) => m.target_id),
+    [newB, newB, newB],
+    'group messages name the group by its new id',
+  )
   // A QR code signed before names the old number: it still leads into its group, never to whoever has that number now.
-  t.match(await restAfter(dave, 'POST', '/group/qrcode/invite', { qr_info: qr }), { code: 200, data: { group_id: newB } }, 'an old QR code joins the moved group')
+  t.match(
+    await restAfter(dave, 'POST', '/group/qrcode/invite', { qr_info: qr }),
+    { code: 200, data: { group_id: newB } },
+    'an old QR code joins the moved group',
+  )
 
   // Every surface shows the new number, typed as its document prints it.
-  const legacyList = (await after.inject({
-    method: 'POST', url: '/chat/group!groupList',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', uid: String(alice.userId), accessToken: alice.token, client: 'C1' }, payload: '',
-  })).json()
-  t.match(legacyList.groupList.find((g: { groupName: string }) => g.groupName === 'B'), { groupId: String(newB), creator_id: String(bob.userId) }, 'legacy: ids as strings')
+  const legacyList = (
+    await after.inject({
+      method: 'POST',
+      url: '/chat/group!groupList',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', uid: String(alice.userId), accessToken: alice.token, client: 'C1' },
+      payload: '',
+    })
+  ).json()
+  t.match(
+    legacyList.groupList.find((g: { groupName: string }) => g.groupName === 'B'),
+    { groupId: String(newB), creator_id: String(bob.userId) },
+    'legacy: ids as strings',
+  )
   const facade = await after.inject({ method: 'GET', url: `/api/im/retrieve/${newB}/`, headers: { authorization: `Token ${alice.token}` } })
   t.match(facade.json(), { id: newB, name: 'B' }, 'facade: the id as a number')
   t.equal((await after.inject({ method: 'GET', url: `/api/im/retrieve/${groupB}/` })).statusCode, 404, 'facade: the old number is no group')
-  t.same([...(await restAfter(alice, 'GET', '/group/user_joined')).data].sort((a: number, b: number) => a - b),
-    [groupF, newA, newB].sort((a, b) => a - b), 'REST: the groups alice belongs to, as numbers')
+  t.same(
+    [...(await restAfter(alice, 'GET', '/group/user_joined')).data].sort((a: number, b: number) => a - b),
+    [groupF, newA, newB].sort((a, b) => a - b),
+    'REST: the groups alice belongs to, as numbers',
+  )
 
   // From now on one sequence numbers both.
   const frank = await registerUser(after, 'frank')
@@ -187,5 +279,9 @@ t.test('0010 renumbers the groups that shared a number with a user, and nothing 
   const groupIds = (await db.selectFrom('groups').select('id').execute()).map((g: { id: number }) => g.id)
   const allUserIds = (await db.selectFrom('users').select('id').execute()).map((u: { id: number }) => u.id)
   t.ok(frank.userId > Math.max(...moved.values()) && groupG > frank.userId, 'new users and groups take the next numbers of one sequence')
-  t.same(groupIds.filter((id: number) => allUserIds.includes(id)), [], 'no number is both a user and a group')
+  t.same(
+    groupIds.filter((id: number) => allUserIds.includes(id)),
+    [],
+    'no number is both a user and a group',
+  )
 })

@@ -18,7 +18,8 @@ t.test('operations endpoints', async (t) => {
   await t.test('CORS preflight allows every surface header and exposes the legacy ones', async (t) => {
     const requested = 'access-token,app_id,user_id,group_id,uid,accessToken,client,expire,Authorization'
     const r = await app.inject({
-      method: 'OPTIONS', url: '/user/profile',
+      method: 'OPTIONS',
+      url: '/user/profile',
       headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': requested },
     })
     t.equal(r.statusCode, 204)
@@ -27,7 +28,11 @@ t.test('operations endpoints', async (t) => {
     for (const h of requested.toLowerCase().split(',')) t.ok(allowed.includes(h), `allows ${h}`)
     const get = await app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://app.example' } })
     const exposed = String(get.headers['access-control-expose-headers']).split(/,\s*/)
-    t.same(['uid', 'accessToken', 'client', 'expire'].filter((h) => !exposed.includes(h)), [], 'exposes the legacy session headers')
+    t.same(
+      ['uid', 'accessToken', 'client', 'expire'].filter((h) => !exposed.includes(h)),
+      [],
+      'exposes the legacy session headers',
+    )
   })
 
   await t.test('every response carries a request id; a sent one is kept', async (t) => {
@@ -62,8 +67,15 @@ t.test('logs carry request ids and never a password, digest or token', async (t)
   const text = lines.join('\n')
   t.ok(lines.length > 0, 'something was logged')
   const records = lines.map((l) => JSON.parse(l))
-  t.same(records.filter((r) => typeof r !== 'object' || r === null || typeof r.level !== 'number' || typeof r.time !== 'number'), [], 'every line is a JSON log record')
-  t.ok(records.some((r) => r.reqId), 'lines carry the request id')
+  t.same(
+    records.filter((r) => typeof r !== 'object' || r === null || typeof r.level !== 'number' || typeof r.time !== 'number'),
+    [],
+    'every line is a JSON log record',
+  )
+  t.ok(
+    records.some((r) => r.reqId),
+    'lines carry the request id',
+  )
   for (const secret of ['erins-secret', md5('erins-secret'), erin.token]) t.notOk(text.includes(secret), 'no secret in the logs')
   t.match(text, /password=%5Bredacted%5D/, 'query-string secrets are masked')
 })

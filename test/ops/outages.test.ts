@@ -90,20 +90,46 @@ t.test('Redis and PostgreSQL each stopped and restarted under two gateways with 
   const restLogin = await call(first.url, 'POST', '/token/user', { json: { name: sender0.username, password: sender0.password } })
   t.match(restLogin, { status: 503, body: { code: 20028, message: /Redis/, data: null } }, 'Redis down: a REST login answers 503 in its envelope')
   const legacyLogin = await call(first.url, 'POST', '/user/user!login', {
-    headers: { client: 'outage-test' }, form: { 'userVO.userName': sender0.username, 'userVO.password': md5(sender0.password) },
+    headers: { client: 'outage-test' },
+    form: { 'userVO.userName': sender0.username, 'userVO.password': md5(sender0.password) },
   })
-  t.match(legacyLogin, { status: 503, body: { success: false, info: '服务暂时不可用，请稍后再试', code: 20028 } }, 'Redis down: a legacy login answers 503 in its envelope')
-  t.match(await call(first.url, 'GET', '/user/profile', { headers: { 'access-token': sender0.token } }), { status: 200, body: { code: 200 } }, 'Redis down: reads work')
-  t.match(await call(nodes[1]!.url, 'GET', '/api/im/token/', { headers: { authorization: `Token ${sender0.token}` } }), { status: 200, body: { key: /./ } }, 'Redis down: the facade, which needs only the database, works')
+  t.match(
+    legacyLogin,
+    { status: 503, body: { success: false, info: '服务暂时不可用，请稍后再试', code: 20028 } },
+    'Redis down: a legacy login answers 503 in its envelope',
+  )
+  t.match(
+    await call(first.url, 'GET', '/user/profile', { headers: { 'access-token': sender0.token } }),
+    { status: 200, body: { code: 200 } },
+    'Redis down: reads work',
+  )
+  t.match(
+    await call(nodes[1]!.url, 'GET', '/api/im/token/', { headers: { authorization: `Token ${sender0.token}` } }),
+    { status: 200, body: { key: /./ } },
+    'Redis down: the facade, which needs only the database, works',
+  )
   await pause(OUTAGE_MS - (Date.now() - redisDown))
-  t.ok(during(redisDown, Date.now(), 'ok') > 0, `Redis down: sends are stored and answered (${during(redisDown, Date.now(), 'ok')}), their doorbells are what is lost`)
-  t.same(receivers.map((r) => r.closes.length), closesBefore, 'Redis down: the sockets stay open')
+  t.ok(
+    during(redisDown, Date.now(), 'ok') > 0,
+    `Redis down: sends are stored and answered (${during(redisDown, Date.now(), 'ok')}), their doorbells are what is lost`,
+  )
+  t.same(
+    receivers.map((r) => r.closes.length),
+    closesBefore,
+    'Redis down: the sockets stay open',
+  )
   await redis.start()
   t.ok(await until(allReady), 'both gateways ready after Redis returned')
   // Doorbells rung while Redis was away never came: each socket is told to reconnect, and syncs.
-  t.ok(await until(() => receivers.every((r, i) => r.closes.slice(closesBefore[i]).includes(1012) && r.resyncs >= 1)),
-    'Redis back: every socket was told to reconnect with 1012, came back and synced')
-  t.match(await call(nodes[1]!.url, 'POST', '/token/user', { json: { name: sender0.username, password: sender0.password } }), { status: 200, body: { code: 200 } }, 'Redis back: logins work without restarting the gateways')
+  t.ok(
+    await until(() => receivers.every((r, i) => r.closes.slice(closesBefore[i]).includes(1012) && r.resyncs >= 1)),
+    'Redis back: every socket was told to reconnect with 1012, came back and synced',
+  )
+  t.match(
+    await call(nodes[1]!.url, 'POST', '/token/user', { json: { name: sender0.username, password: sender0.password } }),
+    { status: 200, body: { code: 200 } },
+    'Redis back: logins work without restarting the gateways',
+  )
 
   // ---- PostgreSQL goes away ----
   const closesBeforePg = receivers.map((r) => r.closes.length)
@@ -113,17 +139,39 @@ t.test('Redis and PostgreSQL each stopped and restarted under two gateways with 
   for (const ready of await readiness()) {
     t.match(ready, { status: 503, body: { status: 'unavailable', database: 'fail', redis: 'ok' } }, 'PostgreSQL down: /readyz names the database')
   }
-  t.match(await call(first.url, 'GET', '/user/profile', { headers: { 'access-token': sender0.token } }), { status: 503, body: { code: 20028, message: /database/ } }, 'PostgreSQL down: REST 503 in its envelope')
-  t.match(await call(first.url, 'POST', '/user/user!readUser', { headers: { uid: String(sender0.userId), accessToken: sender0.token }, form: {} }),
-    { status: 503, body: { success: false, code: 20028 } }, 'PostgreSQL down: legacy 503 in its envelope')
-  t.match(await call(nodes[1]!.url, 'GET', '/api/im/group/', { headers: { authorization: `Token ${sender0.token}` } }), { status: 503, body: { detail: '服务暂时不可用，请稍后再试' } }, 'PostgreSQL down: facade 503 {detail} in Chinese')
+  t.match(
+    await call(first.url, 'GET', '/user/profile', { headers: { 'access-token': sender0.token } }),
+    { status: 503, body: { code: 20028, message: /database/ } },
+    'PostgreSQL down: REST 503 in its envelope',
+  )
+  t.match(
+    await call(first.url, 'POST', '/user/user!readUser', { headers: { uid: String(sender0.userId), accessToken: sender0.token }, form: {} }),
+    { status: 503, body: { success: false, code: 20028 } },
+    'PostgreSQL down: legacy 503 in its envelope',
+  )
+  t.match(
+    await call(nodes[1]!.url, 'GET', '/api/im/group/', { headers: { authorization: `Token ${sender0.token}` } }),
+    { status: 503, body: { detail: '服务暂时不可用，请稍后再试' } },
+    'PostgreSQL down: facade 503 {detail} in Chinese',
+  )
   const listening = receivers[0]!
   t.match(await listening.request({ type: 'ping' }), { type: 'pong' }, 'PostgreSQL down: a socket still answers ping')
-  t.match(await listening.request({ type: 'sync', conversation: { type: 1, id: sender0.userId }, after_seq: 0 }), { type: 'error', code: 20028 }, 'PostgreSQL down: a sync is answered with error 20028')
+  t.match(
+    await listening.request({ type: 'sync', conversation: { type: 1, id: sender0.userId }, after_seq: 0 }),
+    { type: 'error', code: 20028 },
+    'PostgreSQL down: a sync is answered with error 20028',
+  )
   await pause(OUTAGE_MS - (Date.now() - pgDown))
   t.ok(during(pgDown + 300, Date.now(), 'refused') > 0, 'PostgreSQL down: sends are refused with 503')
-  t.same(receivers.map((r) => r.closes.length), closesBeforePg, 'PostgreSQL down: the sockets stay open')
-  t.ok(nodes.every((n) => n.alive()), 'both processes live through it')
+  t.same(
+    receivers.map((r) => r.closes.length),
+    closesBeforePg,
+    'PostgreSQL down: the sockets stay open',
+  )
+  t.ok(
+    nodes.every((n) => n.alive()),
+    'both processes live through it',
+  )
   await postgres.start()
   const pgBack = Date.now()
   t.ok(await until(allReady), 'both gateways ready after PostgreSQL returned')
@@ -143,9 +191,17 @@ t.test('Redis and PostgreSQL each stopped and restarted under two gateways with 
   const contents = new Map<string, number>()
   for (const row of stored) contents.set(row.content, (contents.get(row.content) ?? 0) + 1)
   t.equal(stored.length, acknowledged.size, `as many messages stored as sends acknowledged (${acknowledged.size})`)
-  t.same([...contents].filter(([, n]) => n > 1), [], 'none stored twice')
+  t.same(
+    [...contents].filter(([, n]) => n > 1),
+    [],
+    'none stored twice',
+  )
   const ids = new Set(stored.map((row) => Number(row.id)))
-  t.same([...acknowledged.values()].filter((id) => !ids.has(id)), [], 'every acknowledged message is stored under the id it was acknowledged with')
+  t.same(
+    [...acknowledged.values()].filter((id) => !ids.has(id)),
+    [],
+    'every acknowledged message is stored under the id it was acknowledged with',
+  )
   const gaps = await client.query(`
     select c.id from conversations c join messages m on m.conversation_id = c.id
     group by c.id, c.last_seq having count(*) <> c.last_seq or max(m.seq) <> c.last_seq or min(m.seq) <> 1`)
@@ -153,19 +209,27 @@ t.test('Redis and PostgreSQL each stopped and restarted under two gateways with 
 
   // ---- what the sockets hold, live and by their own syncs after reconnecting (no extra sync by the test) ----
   const conversations = (await client.query<{ peer_a: number; peer_b: number; last_seq: number }>('select peer_a, peer_b, last_seq from conversations')).rows
-  const expected = (r: number) => conversations
-    .filter((c) => c.peer_a === recipients[r]!.userId || c.peer_b === recipients[r]!.userId)
-    .map((c) => ({ peer: c.peer_a === recipients[r]!.userId ? c.peer_b : c.peer_a, lastSeq: c.last_seq }))
+  const expected = (r: number) =>
+    conversations
+      .filter((c) => c.peer_a === recipients[r]!.userId || c.peer_b === recipients[r]!.userId)
+      .map((c) => ({ peer: c.peer_a === recipients[r]!.userId ? c.peer_b : c.peer_a, lastSeq: c.last_seq }))
   // Time to catch up; what they hold is asserted below, with the detail of what is missing.
   await until(() => receivers.every((receiver, r) => expected(r).every((c) => receiver.contiguous(c.peer) === c.lastSeq)), 15_000)
   for (const [r, receiver] of receivers.entries()) {
     t.ok(expected(r).length > 0, `recipient ${r} has conversations to check`)
     for (const { peer, lastSeq } of expected(r)) {
-      t.same([...receiver.held.get(peer) ?? []].sort((a, b) => a - b), Array.from({ length: lastSeq }, (_, i) => i + 1), `recipient ${r} from ${peer}: 1..${lastSeq}, each once`)
+      t.same(
+        [...(receiver.held.get(peer) ?? [])].sort((a, b) => a - b),
+        Array.from({ length: lastSeq }, (_, i) => i + 1),
+        `recipient ${r} from ${peer}: 1..${lastSeq}, each once`,
+      )
     }
     t.same(receiver.outOfOrder, [], `recipient ${r}: on each socket, frames in seq order and never twice`)
   }
-  t.ok(nodes.every((n) => n.alive()), 'both gateways are the processes that started')
+  t.ok(
+    nodes.every((n) => n.alive()),
+    'both gateways are the processes that started',
+  )
   for (const node of nodes) t.notMatch(node.stderr(), /Unhandled|uncaught|\[ioredis\]/i, 'no unhandled error was printed')
   t.comment(`${acknowledged.size} messages; ${answered.filter((a) => a.outcome === 'refused').length} sends refused with 503 and retried`)
   await Promise.all(receivers.map((r) => r.stop()))

@@ -32,7 +32,10 @@ t.test('the gateway survives a PostgreSQL restart and recovers without being res
   t.match(legacy, { status: 503, body: { success: false, info: '服务暂时不可用，请稍后再试', code: 20028 } }, 'legacy: its envelope')
   const facade = await call(node.url, 'GET', '/api/im/token/', { headers: { authorization: `Token ${alice.token}` } })
   t.match(facade, { status: 503, body: { detail: '服务暂时不可用，请稍后再试' } }, 'facade: 503 with its Chinese detail')
-  const send = await call(node.url, 'POST', '/message/send', { headers: auth, json: { type: 1, targets: [bob.userId], content: 'while down', transaction_id: 1 } })
+  const send = await call(node.url, 'POST', '/message/send', {
+    headers: auth,
+    json: { type: 1, targets: [bob.userId], content: 'while down', transaction_id: 1 },
+  })
   t.match(send, { status: 503, body: { code: 20028 } }, 'a send is refused, not left hanging')
   t.equal((await call(node.url, 'GET', '/healthz')).status, 200, 'the process itself is healthy')
 
@@ -42,11 +45,22 @@ t.test('the gateway survives a PostgreSQL restart and recovers without being res
     if (Date.now() > deadline) throw new Error('/readyz did not recover within 20 s')
     await pause(200)
   }
-  t.match(await call(node.url, 'GET', '/user/profile', { headers: auth }), { status: 200, body: { code: 200, data: { user_id: alice.userId } } }, 'requests work again')
-  const retried = await call(node.url, 'POST', '/message/send', { headers: auth, json: { type: 1, targets: [bob.userId], content: 'while down', transaction_id: 1 } })
+  t.match(
+    await call(node.url, 'GET', '/user/profile', { headers: auth }),
+    { status: 200, body: { code: 200, data: { user_id: alice.userId } } },
+    'requests work again',
+  )
+  const retried = await call(node.url, 'POST', '/message/send', {
+    headers: auth,
+    json: { type: 1, targets: [bob.userId], content: 'while down', transaction_id: 1 },
+  })
   t.match(retried, { status: 200, body: { code: 200 } }, 'the refused send goes through when retried')
   const history = await call(node.url, 'GET', `/message/conversation?opposite_id=${bob.userId}`, { headers: auth })
-  t.same(history.body.data.messages.map((m: { content: string; seq: number }) => [m.seq, m.content]), [[1, 'while down']], 'stored once, numbered 1')
+  t.same(
+    history.body.data.messages.map((m: { content: string; seq: number }) => [m.seq, m.content]),
+    [[1, 'while down']],
+    'stored once, numbered 1',
+  )
   t.ok(node.alive(), 'and the same process served it all')
   t.notMatch(node.stderr(), /Unhandled|uncaught/i, 'nothing went unhandled')
   await node.stop()

@@ -18,7 +18,14 @@ t.test('the schedule purges what expired and keeps what is live', async (t) => {
   const [alice, bob] = [await registerUser(app), await registerUser(app)]
   const signedOut = await app.inject({ method: 'POST', url: '/token/user', payload: { name: alice.username, password: alice.password } })
   const count = async (table: 'tokens' | 'verification_codes' | 'message_transactions') =>
-    Number((await db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n)
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select(sql<number>`count(*)::int`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
   // Counted while nothing is expired or revoked: the schedule (every second) may run at any moment after this.
   t.equal(await count('tokens'), 4, 'before: admin, alice, bob, the one about to sign out')
   await app.inject({ method: 'POST', url: '/user/user!signOut', headers: { uid: String(alice.userId), accessToken: signedOut.json().data.token } })
@@ -33,12 +40,23 @@ t.test('the schedule purges what expired and keeps what is live', async (t) => {
   t.equal((await app.inject({ method: 'POST', url: '/user/user!sendRegisterCode', payload: { 'userVO.userMobile': '13900000002' } })).json().success, true)
 
   const deadline = Date.now() + 10_000
-  while (await count('message_transactions') > 1 && Date.now() < deadline) await pause(200)
+  while ((await count('message_transactions')) > 1 && Date.now() < deadline) await pause(200)
 
   const tokens = await db.selectFrom('tokens').select(['kind', 'user_id']).orderBy('id').execute()
-  t.same(tokens, [{ kind: 'admin', user_id: null }, { kind: 'user', user_id: alice.userId }], 'the expired and the revoked tokens are gone; the admin token and the fresh one stay')
+  t.same(
+    tokens,
+    [
+      { kind: 'admin', user_id: null },
+      { kind: 'user', user_id: alice.userId },
+    ],
+    'the expired and the revoked tokens are gone; the admin token and the fresh one stay',
+  )
   t.equal(await count('verification_codes'), 1, 'the expired code is gone, the live one stays')
-  t.same(await db.selectFrom('message_transactions').select('transaction_id').execute(), [{ transaction_id: 2 }], 'the dedup record older than 24 hours is gone, the recent one stays')
+  t.same(
+    await db.selectFrom('message_transactions').select('transaction_id').execute(),
+    [{ transaction_id: 2 }],
+    'the dedup record older than 24 hours is gone, the recent one stays',
+  )
   const profile = await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': fresh.json().data.token } })
   t.equal(profile.json().code, 200, 'the live token still works')
 })
@@ -69,9 +87,15 @@ t.test('processes purging at the same time share the rows and never wait for eac
   const held = holder ? 5 : 0
   const rounds = await Promise.race([
     Promise.all([a.services.retention.purge(), b.app.services.retention.purge()]),
-    pause(15_000).then(() => { throw new Error('a purge waited for rows held elsewhere') }),
+    pause(15_000).then(() => {
+      throw new Error('a purge waited for rows held elsewhere')
+    }),
   ])
-  t.equal(rounds[0].transactions + rounds[1].transactions, EXPIRED - held, `the two rounds together deleted each expired row once (${rounds[0].transactions} + ${rounds[1].transactions})`)
+  t.equal(
+    rounds[0].transactions + rounds[1].transactions,
+    EXPIRED - held,
+    `the two rounds together deleted each expired row once (${rounds[0].transactions} + ${rounds[1].transactions})`,
+  )
   const left = await db.selectFrom('message_transactions').select(['sender_id']).execute()
   t.equal(left.filter((r) => r.sender_id === 2).length, 10, 'the recent records stay')
   t.equal(left.filter((r) => r.sender_id === 1).length, held, holder ? 'the rows held elsewhere were skipped, not waited for' : 'no expired record is left')

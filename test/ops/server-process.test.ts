@@ -9,7 +9,12 @@ const root = join(import.meta.dirname, '..', '..')
 // Each start is a real process on a new embedded database: seconds, not milliseconds.
 t.setTimeout(180_000)
 
-interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
 
 /** Starts src/server.ts; `onReady` runs once /healthz answers, then the process gets SIGTERM. */
 function runServer(env: Record<string, string>, onReady?: (port: number) => Promise<void>): Promise<Run> {
@@ -28,10 +33,18 @@ function runServer(env: Record<string, string>, onReady?: (port: number) => Prom
       const port = stdout.match(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/)?.[1]
       if (port && !ready) {
         ready = true
-        Promise.resolve(onReady?.(Number(port))).then(() => child.kill('SIGTERM'), (error: unknown) => { child.kill('SIGTERM'); reject(error instanceof Error ? error : new Error(String(error))) })
+        Promise.resolve(onReady?.(Number(port))).then(
+          () => child.kill('SIGTERM'),
+          (error: unknown) => {
+            child.kill('SIGTERM')
+            reject(error instanceof Error ? error : new Error(String(error)))
+          },
+        )
       }
     })
-    child.stderr.on('data', (chunk) => { stderr += chunk })
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+    })
     child.on('exit', (code, signal) => {
       clearTimeout(kill)
       resolve({ code, signal, stdout, stderr })

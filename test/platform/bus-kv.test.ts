@@ -5,13 +5,25 @@ import { Redis } from 'ioredis'
 import { memoryBus, redisBus, type Bus } from '../../src/platform/bus.ts'
 import { memoryKv, redisKv, type Kv } from '../../src/platform/kv.ts'
 
-interface Impl { name: string; bus: () => Bus; kv: () => Kv; close: () => Promise<void> }
+interface Impl {
+  name: string
+  bus: () => Bus
+  kv: () => Kv
+  close: () => Promise<void>
+}
 
 const impls: Impl[] = [{ name: 'in-process', bus: memoryBus, kv: () => memoryKv(), close: async () => {} }]
 if (process.env.REDIS_URL) {
   const redis = new Redis(process.env.REDIS_URL)
   const prefix = `imgtest:${randomBytes(4).toString('hex')}:`
-  impls.push({ name: 'redis', bus: () => redisBus(redis, prefix), kv: () => redisKv(redis, prefix), close: async () => { await redis.quit() } })
+  impls.push({
+    name: 'redis',
+    bus: () => redisBus(redis, prefix),
+    kv: () => redisKv(redis, prefix),
+    close: async () => {
+      await redis.quit()
+    },
+  })
 }
 
 for (const impl of impls) {
@@ -49,7 +61,9 @@ for (const impl of impls) {
   })
 }
 
-t.teardown(async () => { for (const impl of impls) await impl.close() })
+t.teardown(async () => {
+  for (const impl of impls) await impl.close()
+})
 
 async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
   const until = Date.now() + ms

@@ -16,7 +16,9 @@ function multipart(content: Buffer, field = 'file') {
   return {
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="f.bin"\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="f.bin"\r\n\r\n`),
+      content,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
     ]),
   }
 }
@@ -31,7 +33,8 @@ async function postForm(url: string, fields: Record<string, string>, content: Bu
 }
 
 const client = (app: FastifyInstance) => ({
-  get: (url: string, token?: string) => app.inject({ method: 'GET', url: url.startsWith(PUBLIC_URL) ? url.slice(PUBLIC_URL.length) : url, headers: token ? { 'access-token': token } : {} }),
+  get: (url: string, token?: string) =>
+    app.inject({ method: 'GET', url: url.startsWith(PUBLIC_URL) ? url.slice(PUBLIC_URL.length) : url, headers: token ? { 'access-token': token } : {} }),
   rest: async (user: TestUser, method: 'GET' | 'POST', url: string, payload?: object) =>
     (await app.inject({ method, url, headers: { 'access-token': user.token }, ...(payload ? { payload } : {}) })).json(),
 })
@@ -41,7 +44,7 @@ async function gatewayOnS3(t: Parameters<typeof startObjectStore>[0], options: {
   const store = await startObjectStore(t, options)
   const app = await buildTestApp(t, { env: store.env })
   const [alice, bob, mallory] = [await registerUser(app), await registerUser(app), await registerUser(app)]
-  return { store, app, ...client(app), alice: alice!, bob: bob!, mallory: mallory! }
+  return { store, app, ...client(app), alice: alice, bob: bob, mallory: mallory }
 }
 
 t.test('STORAGE=s3: uploads through the gateway land in the bucket; downloads stream back', async (t) => {
@@ -56,12 +59,20 @@ t.test('STORAGE=s3: uploads through the gateway land in the bucket; downloads st
   t.match(done, { code: 200, data: { size: PNG.length, mime: 'image/png' } })
   const key = done.data.download_url.slice(`${PUBLIC_URL}/files/`.length)
   const listed = await store.client.send(new ListObjectsV2Command({ Bucket: S3_BUCKET }))
-  t.same(listed.Contents?.map((o) => o.Key), [key], 'the bucket holds the upload, and nothing of the refused one')
+  t.same(
+    listed.Contents?.map((o) => o.Key),
+    [key],
+    'the bucket holds the upload, and nothing of the refused one',
+  )
   const object = await store.client.send(new GetObjectCommand({ Bucket: S3_BUCKET, Key: key }))
   t.ok(Buffer.from(await object.Body!.transformToByteArray()).equals(PNG), 'byte for byte in the bucket')
   t.equal(object.ContentType, 'image/png')
   const dataFiles = join(app.config.DATA_DIR, 'files')
-  t.same(existsSync(dataFiles) ? readdirSync(dataFiles, { recursive: true }).filter((name) => !String(name).startsWith('.incoming')) : [], [], 'nothing on local disk')
+  t.same(
+    existsSync(dataFiles) ? readdirSync(dataFiles, { recursive: true }).filter((name) => !String(name).startsWith('.incoming')) : [],
+    [],
+    'nothing on local disk',
+  )
   t.same(existsSync(join(dataFiles, '.incoming')) ? readdirSync(join(dataFiles, '.incoming')) : [], [], 'nor left in the spool')
 
   for (const url of [urls.download_url, done.data.download_url]) {
@@ -84,7 +95,12 @@ t.test('STORAGE=s3: uploads through the gateway land in the bucket; downloads st
 
   // The legacy surface stores through the same interface.
   const photo = multipart(PNG, 'userPhoto')
-  const legacy = await app.inject({ method: 'POST', url: '/user/user!uploadPhoto', headers: { ...photo.headers, uid: String(bob.userId), accessToken: bob.token }, payload: photo.payload })
+  const legacy = await app.inject({
+    method: 'POST',
+    url: '/user/user!uploadPhoto',
+    headers: { ...photo.headers, uid: String(bob.userId), accessToken: bob.token },
+    payload: photo.payload,
+  })
   t.match(legacy.json(), { success: true }, 'legacy uploadPhoto')
   const bobAvatar = (await rest(bob, 'GET', '/user/profile')).data.avatar as string
   const bobKey = bobAvatar.replace(/^.*\/files\//, '')
@@ -117,15 +133,33 @@ t.test('S3_DIRECT_UPLOAD: clients post to the bucket with a presigned form; the 
   const urls = (await rest(alice, 'GET', '/file/upload/avatar/user')).data
   t.equal(urls.upload_url, `${store.env.S3_PUBLIC_ENDPOINT}/${S3_BUCKET}`, 'upload_url is the bucket')
   const form = urls.oss_body_param as Record<string, string>
-  t.match(form, { key: /^avatars\/[0-9a-f]{32}\.bin$/, 'Content-Type': 'application/octet-stream', Policy: /./, 'X-Amz-Signature': /^[0-9a-f]{64}$/, 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256' })
+  t.match(form, {
+    key: /^avatars\/[0-9a-f]{32}\.bin$/,
+    'Content-Type': 'application/octet-stream',
+    Policy: /./,
+    'X-Amz-Signature': /^[0-9a-f]{64}$/,
+    'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+  })
   const policy = JSON.parse(Buffer.from(form.Policy!, 'base64').toString())
   t.ok(Date.parse(policy.expiration) - Date.now() <= 900_000, 'the form expires within S3_DIRECT_UPLOAD_SECONDS')
   t.match((await get(urls.download_url)).json(), { code: 20022 }, 'nothing there before the upload')
 
-  t.match(await postForm(urls.upload_url, form, Buffer.concat([PNG, Buffer.alloc(3 * 1024 * 1024)])), { status: 403, body: /EntityTooLarge/ }, 'the policy caps the size')
-  t.match(await postForm(urls.upload_url, { ...form, key: form.key!.replace(/^avatars/, 'chat') }, PNG), { status: 403, body: /Policy Condition failed/ }, 'the key is fixed by the gateway')
+  t.match(
+    await postForm(urls.upload_url, form, Buffer.concat([PNG, Buffer.alloc(3 * 1024 * 1024)])),
+    { status: 403, body: /EntityTooLarge/ },
+    'the policy caps the size',
+  )
+  t.match(
+    await postForm(urls.upload_url, { ...form, key: form.key!.replace(/^avatars/, 'chat') }, PNG),
+    { status: 403, body: /Policy Condition failed/ },
+    'the key is fixed by the gateway',
+  )
   t.match(await postForm(urls.upload_url, { ...form, 'Content-Type': 'text/html' }, PNG), { status: 403 }, 'so is the content type')
-  t.match(await postForm(urls.upload_url, { ...form, 'X-Amz-Signature': '0'.repeat(64) }, PNG), { status: 403, body: /SignatureDoesNotMatch/ }, 'and the form is signed')
+  t.match(
+    await postForm(urls.upload_url, { ...form, 'X-Amz-Signature': '0'.repeat(64) }, PNG),
+    { status: 403, body: /SignatureDoesNotMatch/ },
+    'and the form is signed',
+  )
   t.match(await postForm(urls.upload_url, form, PNG), { status: 204 }, 'the upload goes straight to the bucket')
 
   t.match(await rest(mallory, 'POST', '/user/avatar', { avatar: urls.download_url }), { code: 10010 }, "nobody else can show alice's upload")

@@ -13,7 +13,14 @@ const message = { mobile: '13800000000', code: '123456', purpose: 'register' as 
 function capture() {
   const lines: Array<Record<string, unknown>> = []
   const stream = new PassThrough()
-  stream.on('data', (chunk) => lines.push(...String(chunk).trim().split('\n').map((l) => JSON.parse(l))))
+  stream.on('data', (chunk) =>
+    lines.push(
+      ...String(chunk)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ),
+  )
   return { log: pino(stream), lines }
 }
 
@@ -24,8 +31,14 @@ t.test('file provider appends one JSON line per code', async (t) => {
   const sender = createSmsSender({ SMS_PROVIDER: 'file', SMS_OUTBOX: outbox, NODE_ENV: 'production' }, capture().log)
   await sender.send(message)
   await sender.send({ ...message, code: '654321', purpose: 'reset' })
-  const lines = readFileSync(outbox, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-  t.match(lines, [{ ...message, sent_at: Number }, { mobile: message.mobile, code: '654321', purpose: 'reset', sent_at: Number }])
+  const lines = readFileSync(outbox, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+  t.match(lines, [
+    { ...message, sent_at: Number },
+    { mobile: message.mobile, code: '654321', purpose: 'reset', sent_at: Number },
+  ])
   t.same(Object.keys(lines[0]), ['mobile', 'code', 'purpose', 'sent_at'])
 })
 
@@ -45,7 +58,9 @@ t.test('webhook provider POSTs the JSON, retries 5xx, gives up on 4xx', async (t
   let status = 503
   const server = createServer((req, res) => {
     let body = ''
-    req.on('data', (c) => { body += c })
+    req.on('data', (c) => {
+      body += c
+    })
     req.on('end', () => {
       received.push(JSON.parse(body))
       if (failures-- > 0) res.writeHead(status).end()
@@ -68,7 +83,15 @@ t.test('webhook provider POSTs the JSON, retries 5xx, gives up on 4xx', async (t
 
 t.test('a failed send leaves no code behind and answers SMS_UNAVAILABLE', async (t) => {
   const { buildTestApp } = await import('../helpers/app.ts')
-  const app = await buildTestApp(t, { overrides: { sms: { send: async () => { throw new Error('gateway down') } } } })
+  const app = await buildTestApp(t, {
+    overrides: {
+      sms: {
+        send: async () => {
+          throw new Error('gateway down')
+        },
+      },
+    },
+  })
   const r = await app.inject({ method: 'POST', url: '/user/user!sendRegisterCode', payload: { 'userVO.userMobile': '13800000009' } })
   t.same(r.json(), { success: false, info: '验证码发送失败，请稍后再试', code: 10019 })
   const left = await app.testDatabase.database.db.selectFrom('verification_codes').selectAll().execute()

@@ -7,8 +7,12 @@ import { Readable } from 'node:stream'
 import { localFileStore } from '../../src/platform/storage.ts'
 
 const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])
-const chunks = (buffer: Buffer, size = 1000) => Readable.from(Array.from({ length: Math.ceil(buffer.length / size) }, (_, i) => buffer.subarray(i * size, (i + 1) * size)))
-const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name)
+const chunks = (buffer: Buffer, size = 1000) =>
+  Readable.from(Array.from({ length: Math.ceil(buffer.length / size) }, (_, i) => buffer.subarray(i * size, (i + 1) * size)))
+const files = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => d.name)
 
 t.test('local file store', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'im-gateway-files-'))
@@ -23,7 +27,11 @@ t.test('local file store', async (t) => {
   const back = Buffer.concat(await opened!.stream.toArray())
   t.ok(back.equals(png), 'read back byte for byte')
 
-  const refusal = (content: Buffer) => store.save(chunks(content), options).then(() => 'stored', (e: { key?: string }) => e.key)
+  const refusal = (content: Buffer) =>
+    store.save(chunks(content), options).then(
+      () => 'stored',
+      (e: { key?: string }) => e.key,
+    )
   t.equal(await refusal(Buffer.concat([PNG_HEAD, Buffer.alloc(6000)])), 'PAYLOAD_TOO_LARGE')
   t.equal(await refusal(Buffer.from('hello, this is text, not an image')), 'BAD_FILE_TYPE')
   t.equal(await refusal(Buffer.from('GIF89a-but-gif-is-not-accepted')), 'BAD_FILE_TYPE')

@@ -31,13 +31,20 @@ t.test('a socket sending 1,000 sync frames is limited and closed while HTTP keep
   const refusals = framesOf(flooding, 'error')
   t.ok(answers.length <= 40, `at most a burst is answered (${answers.length} of 1,000); what is pending when the socket closes is dropped`)
   t.equal(refusals.length, 40, 'the frames over the limit are refused, each with an error frame')
-  t.ok(refusals.every((f) => f.code === 10015), 'with code 10015')
+  t.ok(
+    refusals.every((f) => f.code === 10015),
+    'with code 10015',
+  )
   t.match(refusals[0], { type: 'error', id: 40, code: 10015, message: /20 per second/ }, 'a refusal names the frame and the limit')
 
   // The limit is per socket: the same user's next socket works.
   const next = await openSocket(wsUrl, alice.token)
   next.send({ type: 'sync', id: 'again' })
-  t.match(await next.next((f) => f.id === 'again'), { type: 'sync', conversations: [{ conversation: { type: 1, id: bob.userId }, last_seq: 3 }] }, 'a fresh socket syncs')
+  t.match(
+    await next.next((f) => f.id === 'again'),
+    { type: 'sync', conversations: [{ conversation: { type: 1, id: bob.userId }, last_seq: 3 }] },
+    'a fresh socket syncs',
+  )
   await next.close()
 })
 
@@ -93,7 +100,10 @@ t.test('a WebSocket handshake refused by the rate limit answers 429', async (t) 
   const alice = await registerUser(app)
   // registerUser made two requests; one more socket fits in the minute.
   const socket = await openSocket(wsUrl, alice.token)
-  const refused = await openSocket(wsUrl, alice.token).then(() => null, (error) => error)
+  const refused = await openSocket(wsUrl, alice.token).then(
+    () => null,
+    (error) => error,
+  )
   t.match(refused, { status: 429, body: /"code":10015/ }, 'HTTP 429 with the REST body')
   await socket.close()
 })

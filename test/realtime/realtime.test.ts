@@ -48,19 +48,35 @@ t.test('a message reaches every socket of both users once, in seq order, shaped 
     await socket.next((f) => f.type === 'message' && f.msg_id === ids[4])
     await pause(50)
     const messages = framesOf(socket, 'message')
-    t.same(messages.map((f) => f.seq), [1, 2, 3, 4, 5], 'each once, in order')
+    t.same(
+      messages.map((f) => f.seq),
+      [1, 2, 3, 4, 5],
+      'each once, in order',
+    )
   }
   const frame = framesOf(bobPhone, 'message')[0]!
   t.same(frame, {
-    type: 'message', conversation: { type: 1, id: alice.userId }, msg_id: ids[0], seq: 1,
-    from_xid: { uid: alice.userId, device_sn: 0 }, to_xid: { uid: bob.userId, device_sn: 0 }, ctype: 'TEXT', content: 'hello 1',
-    attachment: '', config: '', ext: '', status: 'DELIVERED', timestamp: frame.timestamp,
+    type: 'message',
+    conversation: { type: 1, id: alice.userId },
+    msg_id: ids[0],
+    seq: 1,
+    from_xid: { uid: alice.userId, device_sn: 0 },
+    to_xid: { uid: bob.userId, device_sn: 0 },
+    ctype: 'TEXT',
+    content: 'hello 1',
+    attachment: '',
+    config: '',
+    ext: '',
+    status: 'DELIVERED',
+    timestamp: frame.timestamp,
   })
   t.same(framesOf(alicePhone, 'message')[0]!.conversation, { type: 1, id: bob.userId }, 'the sender sees the conversation by its peer')
 
   // A frame written to a socket delivers a pair message.
   await pause(400)
-  const statuses = (await app.inject({ method: 'GET', url: `/message/conversation?opposite_id=${bob.userId}&limit=1`, headers: { 'access-token': alice.token } })).json()
+  const statuses = (
+    await app.inject({ method: 'GET', url: `/message/conversation?opposite_id=${bob.userId}&limit=1`, headers: { 'access-token': alice.token } })
+  ).json()
   t.equal(statuses.data.messages[0].status, 'DELIVERED')
 
   // A read receipt: the sender's sockets and the reader's other sockets hear of it.
@@ -84,7 +100,14 @@ t.test('sync: the conversation list, and everything after a seq in bounded pages
   t.same((await socket.next((f) => f.id === 'list')).conversations, [{ conversation: { type: 1, id: alice.userId }, last_seq: 5, read_seq: 0, unread: 5 }])
   socket.send({ type: 'sync', id: 1, conversation: { type: 1, id: alice.userId }, after_seq: 1, limit: 3 })
   const page = await socket.next((f) => f.id === 1)
-  t.same(page.messages.map((m: { seq: number; content: string }) => [m.seq, m.content]), [[2, 'offline 2'], [3, 'offline 3'], [4, 'offline 4']])
+  t.same(
+    page.messages.map((m: { seq: number; content: string }) => [m.seq, m.content]),
+    [
+      [2, 'offline 2'],
+      [3, 'offline 3'],
+      [4, 'offline 4'],
+    ],
+  )
   t.match(page, { type: 'sync', conversation: { type: 1, id: alice.userId }, last_seq: 5, has_more: true })
   socket.send({ type: 'sync', id: 2, conversation: { type: 1, id: alice.userId }, after_seq: 4 })
   t.match(await socket.next((f) => f.id === 2), { has_more: false, messages: [{ seq: 5 }] })
@@ -123,7 +146,16 @@ t.test('a lost or late doorbell: the gap is read from the database, frames stay 
   for (let i = 1; i <= 5; i++) await sendText(app, alice.token, bob.userId, `m${i}`)
   await socket.next((f) => f.seq === 5)
   await pause(50)
-  t.same(framesOf(socket, 'message').map((f) => [f.seq, f.content]), [[1, 'm1'], [2, 'm2'], [3, 'm3'], [4, 'm4'], [5, 'm5']])
+  t.same(
+    framesOf(socket, 'message').map((f) => [f.seq, f.content]),
+    [
+      [1, 'm1'],
+      [2, 'm2'],
+      [3, 'm3'],
+      [4, 'm4'],
+      [5, 'm5'],
+    ],
+  )
   await socket.close()
 })
 
@@ -159,7 +191,12 @@ t.test('password change and disable close every socket of the user', async (t) =
   const url = await listen(app)
   const alice = await registerUser(app)
   const socket = await openSocket(url, alice.token)
-  const changed = await app.inject({ method: 'POST', url: '/user/change_password', headers: { 'access-token': alice.token }, payload: { old_password: alice.password, new_password: 'another-pw' } })
+  const changed = await app.inject({
+    method: 'POST',
+    url: '/user/change_password',
+    headers: { 'access-token': alice.token },
+    payload: { old_password: alice.password, new_password: 'another-pw' },
+  })
   t.match(changed.json(), { code: 200 })
   t.match(await socket.next((f) => f.type === 'kick'), { type: 'kick' }, 'password change')
 
@@ -171,15 +208,18 @@ t.test('password change and disable close every socket of the user', async (t) =
   t.match(await again.closed, { code: 4001 })
 })
 
-
-t.test('kicking a device (/user/kick) and removing it close that device\'s sockets only', async (t) => {
+t.test("kicking a device (/user/kick) and removing it close that device's sockets only", async (t) => {
   const app = await buildTestApp(t)
   const url = await listen(app)
   const alice = await registerUser(app)
-  const loginOn = async (device: string) => (await app.inject({ method: 'POST', url: '/token/user', payload: { name: alice.username, password: alice.password, device_guid: device } })).json().data.token as string
+  const loginOn = async (device: string) =>
+    (await app.inject({ method: 'POST', url: '/token/user', payload: { name: alice.username, password: alice.password, device_guid: device } })).json().data
+      .token as string
   const phone = await openSocket(url, await loginOn('phone'))
   const tablet = await openSocket(url, await loginOn('tablet'))
-  const devices = (await app.inject({ method: 'GET', url: '/user/device/list', headers: { 'access-token': alice.token } })).json().data as Array<{ device_sn: number }>
+  const devices = (await app.inject({ method: 'GET', url: '/user/device/list', headers: { 'access-token': alice.token } })).json().data as Array<{
+    device_sn: number
+  }>
   const kicked = await app.inject({ method: 'POST', url: `/user/kick?device_sn=${devices[0]!.device_sn}`, headers: { 'access-token': alice.token } })
   t.match(kicked.json(), { code: 200 })
   t.match(await phone.next((f) => f.type === 'kick'), { type: 'kick' }, 'the kicked device is told')

@@ -17,7 +17,12 @@ const SENDERS = 8
 const DEVICES_PER_SENDER = 2
 const RECIPIENTS = 4
 
-interface Job { sender: number; txid: number; recipient: number; content: string }
+interface Job {
+  sender: number
+  txid: number
+  recipient: number
+  content: string
+}
 
 t.test(`${SENDS} sends from ${SENDERS * DEVICES_PER_SENDER} concurrent clients, 10% repeated, one gateway restarted mid-run`, async (t) => {
   let app: TestApp
@@ -26,7 +31,7 @@ t.test(`${SENDS} sends from ${SENDERS * DEVICES_PER_SENDER} concurrent clients, 
   if (realProcessesPossible) {
     app = await buildTestApp(t)
     const prefix = `imgtest:${randomBytes(4).toString('hex')}:`
-    nodes.push(...await Promise.all([startProcess(t, app.testDatabase.url!, prefix), startProcess(t, app.testDatabase.url!, prefix)]))
+    nodes.push(...(await Promise.all([startProcess(t, app.testDatabase.url!, prefix), startProcess(t, app.testDatabase.url!, prefix)])))
     restart = async () => {
       await nodes[1]!.stop('crash')
       nodes[1] = await startProcess(t, app.testDatabase.url!, prefix)
@@ -74,7 +79,7 @@ t.test(`${SENDS} sends from ${SENDERS * DEVICES_PER_SENDER} concurrent clients, 
         body: JSON.stringify({ type: 1, targets: [job.recipient], content: job.content, transaction_id: job.txid }),
       })
       if (response.status >= 500) return null
-      const body = await response.json() as { code: number; msg_ids: number[] }
+      const body = (await response.json()) as { code: number; msg_ids: number[] }
       if (body.code !== 200) throw new Error(`send refused: ${JSON.stringify(body)}`)
       return body.msg_ids
     } catch (error) {
@@ -108,7 +113,9 @@ t.test(`${SENDS} sends from ${SENDERS * DEVICES_PER_SENDER} concurrent clients, 
   await Promise.all(queues.flatMap((queue) => Array.from({ length: DEVICES_PER_SENDER }, (_, d) => client(queue, d))))
   await restarted
   const seconds = (Date.now() - started) / 1000
-  t.comment(`${completed} sends (${acknowledged.size} distinct) in ${seconds.toFixed(1)} s, ${(completed / seconds).toFixed(0)}/s, ${retries} retries after the restart`)
+  t.comment(
+    `${completed} sends (${acknowledged.size} distinct) in ${seconds.toFixed(1)} s, ${(completed / seconds).toFixed(0)}/s, ${retries} retries after the restart`,
+  )
   t.equal(completed, queues.length === 0 ? 0 : senders.length * Math.ceil(SENDS / SENDERS), 'every send acknowledged')
   t.equal(mismatches, 0, 'a repeated transaction_id always answered the first message id')
 
@@ -134,11 +141,18 @@ t.test(`${SENDS} sends from ${SENDERS * DEVICES_PER_SENDER} concurrent clients, 
     for (const f of frames) perConversation.set(f.conversation.id, [...(perConversation.get(f.conversation.id) ?? []), f])
     for (const [peer, list] of perConversation) {
       const seqs = list.map((f) => f.seq as number)
-      t.ok(seqs.every((s, i) => i === 0 || s > seqs[i - 1]!), `user ${userId} from ${peer}: strictly increasing seq`)
+      t.ok(
+        seqs.every((s, i) => i === 0 || s > seqs[i - 1]!),
+        `user ${userId} from ${peer}: strictly increasing seq`,
+      )
       socket.send({ type: 'sync', id: `final-${peer}`, conversation: { type: 1, id: peer }, after_seq: seqs.at(-1), limit: 200 })
       const rest = await socket.next((f) => f.id === `final-${peer}`, 10_000)
       const all = [...seqs, ...rest.messages.map((m: { seq: number }) => m.seq)]
-      t.same(all, Array.from({ length: all.length }, (_, i) => i + 1), `user ${userId} from ${peer}: 1..n exactly once`)
+      t.same(
+        all,
+        Array.from({ length: all.length }, (_, i) => i + 1),
+        `user ${userId} from ${peer}: 1..n exactly once`,
+      )
       received += all.length
     }
   }

@@ -14,9 +14,23 @@ t.test('REST accounts slice', async (t) => {
     t.equal(body.code, 200)
     t.equal(body.message, null)
     t.match(body.data, {
-      id: Number, user_id: Number, auth_mode: 0, auth_question: '', auth_answer: '', auto_download: true,
-      group_confirm: false, no_push: false, no_push_detail: false, no_push_start_hour: 0, no_push_end_hour: 0,
-      no_sounds: false, push_nick_name: '', push_token: '', silence_start_time: 0, silence_end_time: 0, vibratory: true,
+      id: Number,
+      user_id: Number,
+      auth_mode: 0,
+      auth_question: '',
+      auth_answer: '',
+      auto_download: true,
+      group_confirm: false,
+      no_push: false,
+      no_push_detail: false,
+      no_push_start_hour: 0,
+      no_push_end_hour: 0,
+      no_sounds: false,
+      push_nick_name: '',
+      push_token: '',
+      silence_start_time: 0,
+      silence_end_time: 0,
+      vibratory: true,
     })
     t.equal(Object.keys(body.data).length, 17)
   })
@@ -47,7 +61,8 @@ t.test('REST accounts slice', async (t) => {
     for (const token of [byName.body.data.token, byLogin.body.data.token, byId.body.data.token]) {
       const profile = await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': token } })
       t.same(profile.json(), {
-        code: 200, message: null,
+        code: 200,
+        message: null,
         data: { user_id: userId, username: 'alice', nick_name: '', avatar: '', description: '', mobile: null, email: null, public_info: '', private_info: '' },
       })
     }
@@ -101,7 +116,12 @@ t.test('REST accounts slice', async (t) => {
   })
 
   await t.test('an empty JSON body is an empty object, bad JSON a parameter error, unknown routes 404 in the envelope', async (t) => {
-    const empty = await app.inject({ method: 'POST', url: '/token/user?name=alice&password=secret1', headers: { 'content-type': 'application/json' }, payload: '' })
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/token/user?name=alice&password=secret1',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    })
     t.equal(empty.json().code, 200)
     const bad = await app.inject({ method: 'POST', url: '/token/user', headers: { 'content-type': 'application/json' }, payload: '{bad' })
     t.equal(bad.statusCode, 200)

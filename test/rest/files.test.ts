@@ -10,7 +10,9 @@ function multipart(content: Buffer, filename = 'f.bin') {
   return {
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n\r\n`),
+      content,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
     ]),
   }
 }
@@ -25,7 +27,10 @@ t.test('files', async (t) => {
 
   await t.test('a user avatar: upload URL, upload, then the download URL and the /files/ URL serve it', async (t) => {
     const urls = (await get('/file/upload/avatar/user', alice.token)).json()
-    t.match(urls, { code: 200, data: { upload_url: /\/file\/upload\/ticket\/[0-9a-f]{32}$/, download_url: /\/file\/download\/avatar\?object_name=[0-9a-f]{32}$/, oss_body_param: {} } })
+    t.match(urls, {
+      code: 200,
+      data: { upload_url: /\/file\/upload\/ticket\/[0-9a-f]{32}$/, download_url: /\/file\/download\/avatar\?object_name=[0-9a-f]{32}$/, oss_body_param: {} },
+    })
     t.match((await get(urls.data.download_url.slice(PUBLIC_URL.length))).json(), { code: 20022 }, 'nothing there before the upload')
     t.match(await upload(urls.data.upload_url, Buffer.from('not an image at all')), { code: 10018 })
     const done = await upload(urls.data.upload_url, PNG, 'PUT')

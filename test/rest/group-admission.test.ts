@@ -20,23 +20,31 @@ t.test('REST groups: who gets in and who is kept out', async (t) => {
   await t.test('apply with apply_approval 1: pending until an admin decides; application_list for admins', async (t) => {
     const alice = await registerUser(app)
     const bob = await registerUser(app)
-    t.same(await rest(alice, 'POST', '/group/apply', { group_id: groupId, reason: 'let me in' }),
-      { code: 200, message: null, data: { reason: 'pending', result: 'success', user_id: alice.userId } })
+    t.same(await rest(alice, 'POST', '/group/apply', { group_id: groupId, reason: 'let me in' }), {
+      code: 200,
+      message: null,
+      data: { reason: 'pending', result: 'success', user_id: alice.userId },
+    })
     await rest(bob, 'POST', '/group/apply', { group_id: groupId })
     t.notOk((await memberIds()).includes(alice.userId), 'not a member yet')
 
     t.match(await rest(member, 'POST', '/group/application_list', { group_list: [groupId] }), { code: 20012 })
     const page1 = await rest(admin, 'POST', '/group/application_list?limit=1', { group_list: [groupId] })
     t.match(page1, { code: 200, total: 2, version: 0, cursor: String })
-    t.match(page1.data, [{ applicant_id: alice.userId, group_id: groupId, reason: 'let me in', status: 0, expired_time: Number, created_at: Number, updated_at: Number }])
+    t.match(page1.data, [
+      { applicant_id: alice.userId, group_id: groupId, reason: 'let me in', status: 0, expired_time: Number, created_at: Number, updated_at: Number },
+    ])
     const page2 = await rest(admin, 'POST', `/group/application_list?limit=1&cursor=${page1.cursor}`, { group_list: [groupId] })
     t.equal(page2.data[0].applicant_id, bob.userId)
     t.notOk('cursor' in page2, 'last page')
     t.match(await rest(admin, 'POST', '/group/application_list', { group_list: [] }), { code: 10002 })
 
     t.match(await rest(member, 'POST', '/group/apply/handle', { group_id: groupId, user_id: alice.userId, approval: true }), { code: 20012 })
-    t.same((await rest(admin, 'PUT', '/group/apply/handle', { group_id: groupId, user_id: alice.userId, approval: true })).data,
-      { reason: 'accepted', result: 'success', user_id: alice.userId })
+    t.same((await rest(admin, 'PUT', '/group/apply/handle', { group_id: groupId, user_id: alice.userId, approval: true })).data, {
+      reason: 'accepted',
+      result: 'success',
+      user_id: alice.userId,
+    })
     t.ok((await memberIds()).includes(alice.userId))
     t.match(await rest(admin, 'POST', '/group/apply/handle', { group_id: groupId, user_id: alice.userId, approval: true }), { code: 20014 }, 'already handled')
     t.match(await rest(admin, 'POST', '/group/apply/handle', { group_id: groupId, user_id: bob.userId, approval: false }), { code: 200 })
@@ -83,7 +91,11 @@ t.test('REST groups: who gets in and who is kept out', async (t) => {
     // The user settings route arrives with the accounts work; set group_confirm where it lives.
     await app.testDatabase.database.db.updateTable('user_settings').set({ group_confirm: true }).where('user_id', '=', frank.userId).execute()
 
-    const r = await rest(member, 'POST', '/group/invite', { group_id: groupId, user_list: [erin.userId, frank.userId, member.userId, 999999], reason: 'join us' })
+    const r = await rest(member, 'POST', '/group/invite', {
+      group_id: groupId,
+      user_list: [erin.userId, frank.userId, member.userId, 999999],
+      reason: 'join us',
+    })
     t.same(r.data, [
       { reason: 'joined', result: 'success', user_id: erin.userId },
       { reason: 'pending', result: 'success', user_id: frank.userId },
@@ -97,8 +109,15 @@ t.test('REST groups: who gets in and who is kept out', async (t) => {
     const invitations = await rest(frank, 'GET', '/group/invitation_list')
     t.match(invitations, { code: 200, total: 1, version: 0 })
     t.match(invitations.data[0], { group_id: groupId, inviter_id: member.userId, invitee_id: frank.userId, reason: 'join us', status: 0 })
-    t.match(await rest(frank, 'POST', '/group/invite/handle', { group_id: groupId, user_id: owner.userId, approval: true }), { code: 20015 }, 'not that inviter')
-    t.match(await rest(frank, 'PUT', '/group/invite/handle', { group_id: groupId, user_id: member.userId, approval: true }), { code: 200, data: { group_id: groupId } })
+    t.match(
+      await rest(frank, 'POST', '/group/invite/handle', { group_id: groupId, user_id: owner.userId, approval: true }),
+      { code: 20015 },
+      'not that inviter',
+    )
+    t.match(await rest(frank, 'PUT', '/group/invite/handle', { group_id: groupId, user_id: member.userId, approval: true }), {
+      code: 200,
+      data: { group_id: groupId },
+    })
     t.ok((await memberIds()).includes(frank.userId))
     t.match(await rest(frank, 'POST', '/group/invite/handle', { group_id: groupId, approval: true }), { code: 20015 }, 'already handled')
     t.match(await rest(frank, 'POST', '/group/invite/handle', { group_id: groupId }), { code: 10002 }, 'approval is required')
@@ -152,7 +171,12 @@ t.test('REST groups: who gets in and who is kept out', async (t) => {
       { reason: 'the owner cannot be removed, banned or blocked', result: 'fail', user_id: owner.userId },
       { reason: 'not a member of the group', result: 'fail', user_id: 999999 },
     ])
-    const byOwner = await app.inject({ method: 'DELETE', url: '/group/kick', headers: { 'access-token': owner.token }, payload: { group_id: groupId, user_list: [second.userId, k2.userId] } })
+    const byOwner = await app.inject({
+      method: 'DELETE',
+      url: '/group/kick',
+      headers: { 'access-token': owner.token },
+      payload: { group_id: groupId, user_list: [second.userId, k2.userId] },
+    })
     t.match(byOwner.json().data, [{ result: 'success' }, { result: 'success' }], 'DELETE twin; the owner kicks an admin')
     const ids = await memberIds()
     t.notOk(ids.includes(k1.userId) || ids.includes(k2.userId) || ids.includes(second.userId))
@@ -174,7 +198,10 @@ t.test('REST groups: who gets in and who is kept out', async (t) => {
     t.match(await rest(member, 'POST', '/group/ban', { group_id: groupId, user_list: [target.userId], duration: 5 }), { code: 20012 })
     t.match(await rest(admin, 'POST', '/group/ban', { group_id: groupId, user_list: [target.userId], duration: 0 }), { code: 10002 })
     const r = await rest(admin, 'POST', '/group/ban', { group_id: groupId, user_list: [target.userId, owner.userId], duration: 5 })
-    t.match(r.data, [{ result: 'success', user_id: target.userId }, { result: 'fail', user_id: owner.userId }])
+    t.match(r.data, [
+      { result: 'success', user_id: target.userId },
+      { result: 'fail', user_id: owner.userId },
+    ])
     const banned = await rest(member, 'GET', `/group/banned_list?group_id=${groupId}`)
     t.equal(banned.total, 1)
     t.equal(banned.data[0].user_id, target.userId)
@@ -185,7 +212,9 @@ t.test('REST groups: who gets in and who is kept out', async (t) => {
     t.equal((await rest(member, 'GET', `/group/banned_list?group_id=${groupId}`)).total, 0, 'the ban ran out')
     clock = Date.now()
     await rest(admin, 'POST', '/group/ban', { group_id: groupId, user_list: [target.userId], duration: 60 })
-    t.match(await rest(admin, 'POST', '/group/unban', { group_id: groupId, user_list: [target.userId, 999999] }), { data: [{ result: 'success' }, { result: 'fail' }] })
+    t.match(await rest(admin, 'POST', '/group/unban', { group_id: groupId, user_list: [target.userId, 999999] }), {
+      data: [{ result: 'success' }, { result: 'fail' }],
+    })
     t.equal((await rest(member, 'GET', `/group/banned_list?group_id=${groupId}`)).total, 0)
   })
 
@@ -194,17 +223,25 @@ t.test('REST groups: who gets in and who is kept out', async (t) => {
     await rest(admin, 'POST', '/group/invite', { group_id: groupId, user_list: [troll.userId] })
     const qr = (await rest(member, 'GET', `/group/qrcode/sign?group_id=${groupId}`)).data.qr_info
     t.match(await rest(member, 'POST', '/group/block', { group_id: groupId, user_list: [troll.userId] }), { code: 20012 })
-    t.match(await rest(admin, 'POST', '/group/block', { group_id: groupId, user_list: [troll.userId, owner.userId, 999999] }),
-      { data: [{ result: 'success' }, { result: 'fail' }, { result: 'fail', reason: 'user does not exist' }] })
+    t.match(await rest(admin, 'POST', '/group/block', { group_id: groupId, user_list: [troll.userId, owner.userId, 999999] }), {
+      data: [{ result: 'success' }, { result: 'fail' }, { result: 'fail', reason: 'user does not exist' }],
+    })
     t.notOk((await memberIds()).includes(troll.userId), 'removed from the group')
     await setApproval(0)
     t.match(await rest(troll, 'POST', '/group/apply', { group_id: groupId }), { code: 20018 })
     t.match(await rest(troll, 'POST', '/group/qrcode/invite', { qr_info: qr }), { code: 20018 })
-    t.match(await rest(admin, 'POST', '/group/invite', { group_id: groupId, user_list: [troll.userId] }), { data: [{ result: 'fail', reason: "in the group's blacklist" }] })
+    t.match(await rest(admin, 'POST', '/group/invite', { group_id: groupId, user_list: [troll.userId] }), {
+      data: [{ result: 'fail', reason: "in the group's blacklist" }],
+    })
     t.match(await rest(member, 'GET', `/group/blocked_list?group_id=${groupId}`), { code: 20012 })
     const blocked = await rest(admin, 'GET', `/group/blocked_list?group_id=${groupId}`)
     t.match(blocked, { total: 1, data: [{ group_id: groupId, user_id: troll.userId, created_at: Number }] })
-    const unblock = await app.inject({ method: 'DELETE', url: '/group/unblock', headers: { 'access-token': admin.token }, payload: { group_id: groupId, user_list: [troll.userId, member.userId] } })
+    const unblock = await app.inject({
+      method: 'DELETE',
+      url: '/group/unblock',
+      headers: { 'access-token': admin.token },
+      payload: { group_id: groupId, user_list: [troll.userId, member.userId] },
+    })
     t.match(unblock.json().data, [{ result: 'success' }, { result: 'fail', reason: 'not in the blacklist' }])
     t.match(await rest(troll, 'POST', '/group/apply', { group_id: groupId }), { data: { reason: 'joined' } })
     await setApproval(1)

@@ -17,10 +17,18 @@ t.test('member_list of a 5,000-member group', async (t) => {
   const groupId = await createGroup(app, owner, { name: 'Big' })
 
   // 4,999 users and their memberships in two statements: the fixture, not what is tested.
-  const users = await db.insertInto('users')
+  const users = await db
+    .insertInto('users')
     .values(Array.from({ length: SIZE - 1 }, (_, i) => ({ app_id: 'default', username: `bulk_${i}`, password_hash: null })))
-    .returning('id').execute()
-  await db.transaction().execute((trx) => insertMembers(trx, groupId, users.map((u) => ({ userId: u.id }))))
+    .returning('id')
+    .execute()
+  await db.transaction().execute((trx) =>
+    insertMembers(
+      trx,
+      groupId,
+      users.map((u) => ({ userId: u.id })),
+    ),
+  )
   const expected = [owner.userId, ...users.map((u) => u.id)]
 
   const pageThrough = async (limit: number | undefined, between?: (page: number) => Promise<void>) => {
@@ -74,7 +82,9 @@ t.test('member_list of a 5,000-member group', async (t) => {
       // As member_list runs it: in a transaction that prefers index order (statistics of the bulk insert are stale here).
       const plan = await db.transaction().execute(async (trx) => {
         await preferIndexOrder(trx)
-        return sql<{ 'QUERY PLAN': string }>`explain select * from group_members where group_id = ${groupId} and id > ${after} order by id limit 1001`.execute(trx)
+        return sql<{ 'QUERY PLAN': string }>`explain select * from group_members where group_id = ${groupId} and id > ${after} order by id limit 1001`.execute(
+          trx,
+        )
       })
       const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n')
       t.match(text, /Index Scan using group_members_group_id[\s\S]*Index Cond: \(\(group_id = \d+\) AND \(id > /, text)

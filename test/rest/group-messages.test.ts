@@ -18,18 +18,30 @@ async function setUp(t: { teardown(fn: () => unknown): void }, count: number) {
 const contents = (page: { data: { messages: Array<{ content: string }> } }) => page.data.messages.map((m) => m.content)
 const unreadOf = async (app: Parameters<typeof unread>[0], token: string, groupId: number) =>
   ((await unread(app, token)).data as Array<{ type: number; conversation_id: { uid: number }; num: number }>)
-    .filter((c) => c.type === 2 && c.conversation_id.uid === groupId).map((c) => c.num)
+    .filter((c) => c.type === 2 && c.conversation_id.uid === groupId)
+    .map((c) => c.num)
 
 t.test('members send; the message is stored once and every member reads it; outsiders, kicked and dismissed groups are refused', async (t) => {
-  const { app, users: [owner, member, outsider, kicked], rest } = await setUp(t, 4)
+  const {
+    app,
+    users: [owner, member, outsider, kicked],
+    rest,
+  } = await setUp(t, 4)
   const group = await createGroup(app, owner!, {}, [member!, kicked!])
   const msgId = await sendText(app, member!.token, group, 'hi all', 2)
   for (const reader of [owner!, member!, kicked!]) {
     const page = (await history(app, reader.token, { opposite_id: group, type: 2 })).data
-    t.match(page.messages, [{ msg_id: msgId, seq: 1, to_xid: { uid: group }, from_xid: { uid: member!.userId }, content: 'hi all' }], `user ${reader.userId} reads it`)
+    t.match(
+      page.messages,
+      [{ msg_id: msgId, seq: 1, to_xid: { uid: group }, from_xid: { uid: member!.userId }, content: 'hi all' }],
+      `user ${reader.userId} reads it`,
+    )
     t.equal(page.messages.length, 1)
   }
-  const stored = await app.testDatabase.database.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const stored = await app.testDatabase.database.db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   t.equal(Number(stored.n), 1, 'one row for the whole group')
   t.match(await send(app, outsider!.token, { type: 2, targets: [group] }), { code: 20002 }, 'a non-member cannot send')
   t.match(await history(app, outsider!.token, { opposite_id: group, type: 2 }), { code: 20002 }, 'nor read')
@@ -40,7 +52,7 @@ t.test('members send; the message is stored once and every member reads it; outs
   t.match(await rest(owner!, 'POST', '/group/kick', { group_id: group, user_list: [kicked!.userId] }), { code: 200, data: [{ result: 'success' }] })
   t.match(await send(app, kicked!.token, { type: 2, targets: [group] }), { code: 20002 }, 'a kicked member cannot send')
   t.match(await history(app, kicked!.token, { opposite_id: group, type: 2 }), { code: 20002 }, 'nor read any more')
-  t.same(await unreadOf(app, kicked!.token, group), [], 'and the group leaves the kicked member\'s list')
+  t.same(await unreadOf(app, kicked!.token, group), [], "and the group leaves the kicked member's list")
 
   t.same(await unreadOf(app, owner!.token, group), [1], 'the owner has one unread before the group is dismissed')
   t.match(await rest(owner!, 'POST', `/group/destroy?group_id=${group}`), { code: 200, data: true })
@@ -50,7 +62,12 @@ t.test('members send; the message is stored once and every member reads it; outs
 })
 
 t.test('member bans: refused while in force (whatever the role but owner), sent again once expired or lifted; the banned still read and receive', async (t) => {
-  const { app, clock, users: [owner, admin, member, other], rest } = await setUp(t, 4)
+  const {
+    app,
+    clock,
+    users: [owner, admin, member, other],
+    rest,
+  } = await setUp(t, 4)
   const url = await listen(app)
   const group = await createGroup(app, owner!, {}, [admin!, member!, other!])
   t.match(await rest(owner!, 'POST', '/group/admin/add', { group_id: group, user_list: [admin!.userId] }), { code: 200, data: [{ result: 'success' }] })
@@ -70,29 +87,48 @@ t.test('member bans: refused while in force (whatever the role but owner), sent 
   clock.skew += 61_000
   t.match(await send(app, member!.token, { type: 2, targets: [group], content: 'free again' }), { code: 200 }, 'the ban ran out')
 
-  t.match(await rest(owner!, 'POST', '/group/ban', { group_id: group, user_list: [member!.userId, admin!.userId], duration: 52_560_000 }), { code: 200, data: [{ result: 'success' }, { result: 'success' }] })
+  t.match(await rest(owner!, 'POST', '/group/ban', { group_id: group, user_list: [member!.userId, admin!.userId], duration: 52_560_000 }), {
+    code: 200,
+    data: [{ result: 'success' }, { result: 'success' }],
+  })
   t.match(await send(app, member!.token, { type: 2, targets: [group] }), { code: 10010 }, 'banned for a hundred years')
   t.match(await send(app, admin!.token, { type: 2, targets: [group] }), { code: 10010 }, 'the owner bans an admin too')
   t.match(await rest(owner!, 'POST', '/group/unban', { group_id: group, user_list: [member!.userId] }), { code: 200, data: [{ result: 'success' }] })
   t.match(await send(app, member!.token, { type: 2, targets: [group], content: 'unbanned' }), { code: 200 }, 'an unban lifts it at once')
   t.match(await send(app, admin!.token, { type: 2, targets: [group] }), { code: 10010 }, 'an unban lifts only whom it names')
   t.match(await send(app, owner!.token, { type: 2, targets: [group], content: 'owner' }), { code: 200 }, 'the owner cannot be banned')
-  t.same(contents(await history(app, owner!.token, { opposite_id: group, type: 2 })), ['owner', 'unbanned', 'free again', 'you are banned', 'not me'],
-    'only the sends that were let through are stored')
+  t.same(
+    contents(await history(app, owner!.token, { opposite_id: group, type: 2 })),
+    ['owner', 'unbanned', 'free again', 'you are banned', 'not me'],
+    'only the sends that were let through are stored',
+  )
 
-  const notice = await app.inject({ method: 'POST', url: '/message/notify', headers: { 'access-token': ADMIN_TOKEN }, payload: { type: 2, targets: [group], content: 'system' } })
+  const notice = await app.inject({
+    method: 'POST',
+    url: '/message/notify',
+    headers: { 'access-token': ADMIN_TOKEN },
+    payload: { type: 2, targets: [group], content: 'system' },
+  })
   t.match(notice.json(), { code: 200 }, 'notifications ignore bans')
   t.match((await history(app, member!.token, { opposite_id: group, type: 2, limit: 1 })).data.messages, [{ from_xid: { uid: 0 }, content: 'system' }])
 })
 
 t.test('ban_all: members are refused, admins and the owner still speak; it ends when it expires or is lifted', async (t) => {
-  const { app, clock, users: [owner, admin, member], rest } = await setUp(t, 3)
+  const {
+    app,
+    clock,
+    users: [owner, admin, member],
+    rest,
+  } = await setUp(t, 3)
   const group = await createGroup(app, owner!, {}, [admin!, member!])
   t.match(await rest(owner!, 'POST', '/group/admin/add', { group_id: group, user_list: [admin!.userId] }), { code: 200, data: [{ result: 'success' }] })
 
   const banned = await rest(admin!, 'POST', '/group/settings/ban_all', { group_id: group, duration: 5 })
   t.match(banned, { code: 200 })
-  t.ok(Math.abs(banned.data.ban_expire_time - (Math.floor(Date.now() / 1000) + 5 * 60)) <= 5, `ban_expire_time (${banned.data.ban_expire_time}) is five minutes ahead, in seconds`)
+  t.ok(
+    Math.abs(banned.data.ban_expire_time - (Math.floor(Date.now() / 1000) + 5 * 60)) <= 5,
+    `ban_expire_time (${banned.data.ban_expire_time}) is five minutes ahead, in seconds`,
+  )
   t.match(await send(app, member!.token, { type: 2, targets: [group], content: 'muted' }), { code: 20012 }, 'ban_all: members are muted')
   t.match(await send(app, admin!.token, { type: 2, targets: [group], content: 'admin' }), { code: 200 }, 'admins still speak')
   t.match(await send(app, owner!.token, { type: 2, targets: [group], content: 'owner' }), { code: 200 }, 'so does the owner')
@@ -110,25 +146,42 @@ t.test('ban_all: members are refused, admins and the owner still speak; it ends 
   t.match(await send(app, admin!.token, { type: 2, targets: [group] }), { code: 20012 }, 'a former admin is a member like the others')
   t.match(await rest(owner!, 'POST', '/group/settings/unban_all', { group_id: group }), { code: 200, data: true })
   t.match(await send(app, member!.token, { type: 2, targets: [group], content: 'lifted' }), { code: 200 }, 'unban_all lifts it')
-  t.same(contents(await history(app, member!.token, { opposite_id: group, type: 2 })), ['lifted', 'after expiry', 'owner', 'admin'], 'only what was let through is stored')
+  t.same(
+    contents(await history(app, member!.token, { opposite_id: group, type: 2 })),
+    ['lifted', 'after expiry', 'owner', 'admin'],
+    'only what was let through is stored',
+  )
 })
 
 t.test('msg_mute_mode 2 members receive no frames but may read; modes 0 and 1 get each message once', async (t) => {
-  const { app, users: [owner, loud, quiet, silent], rest } = await setUp(t, 4)
+  const {
+    app,
+    users: [owner, loud, quiet, silent],
+    rest,
+  } = await setUp(t, 4)
   const url = await listen(app)
   const group = await createGroup(app, owner!, {}, [loud!, quiet!, silent!])
   t.match(await rest(quiet!, 'POST', '/group/msg/mute_mode', { group_id: group, msg_mute_mode: 2 }), { code: 200 })
   t.match(await rest(silent!, 'POST', '/group/msg/mute_mode', { group_id: group, msg_mute_mode: 1 }), { code: 200 })
-  const sockets = { loud: await openSocket(url, loud!.token), quiet: await openSocket(url, quiet!.token), silent: await openSocket(url, silent!.token), owner: await openSocket(url, owner!.token) }
+  const sockets = {
+    loud: await openSocket(url, loud!.token),
+    quiet: await openSocket(url, quiet!.token),
+    silent: await openSocket(url, silent!.token),
+    owner: await openSocket(url, owner!.token),
+  }
   const msgId = await sendText(app, owner!.token, group, 'announcement', 2)
   t.match(await sockets.loud.next((f) => f.type === 'message'), { msg_id: msgId, conversation: { type: 2, id: group }, seq: 1, content: 'announcement' })
   t.match(await sockets.silent.next((f) => f.type === 'message'), { msg_id: msgId }, 'mode 1 mutes only the notification: it receives')
-  t.match(await sockets.owner.next((f) => f.type === 'message'), { msg_id: msgId }, 'the sender\'s own sockets too')
+  t.match(await sockets.owner.next((f) => f.type === 'message'), { msg_id: msgId }, "the sender's own sockets too")
   const fromLoud = await sendText(app, loud!.token, group, 'second', 2)
   t.match(await sockets.owner.next((f) => f.type === 'message'), { msg_id: fromLoud })
   await pause(300)
   t.same(framesOf(sockets.quiet, 'message'), [], 'mode 2 does not receive')
-  t.same(framesOf(sockets.loud, 'message').map((f) => f.msg_id), [msgId, fromLoud], 'each message once')
+  t.same(
+    framesOf(sockets.loud, 'message').map((f) => f.msg_id),
+    [msgId, fromLoud],
+    'each message once',
+  )
   t.same(contents(await history(app, quiet!.token, { opposite_id: group, type: 2 })), ['second', 'announcement'], 'but mode 2 may read the history')
 
   t.match(await rest(quiet!, 'POST', '/group/msg/mute_mode', { group_id: group, msg_mute_mode: 0 }), { code: 200 })
@@ -138,7 +191,11 @@ t.test('msg_mute_mode 2 members receive no frames but may read; modes 0 and 1 ge
 })
 
 t.test('history_visible: a new member sees only what came after it joined, unless the group shows history', async (t) => {
-  const { app, users: [owner, late, returning], rest } = await setUp(t, 3)
+  const {
+    app,
+    users: [owner, late, returning],
+    rest,
+  } = await setUp(t, 3)
   const url = await listen(app)
   const group = await createGroup(app, owner!, {}, [returning!])
   await sendText(app, owner!.token, group, 'before', 2)
@@ -154,9 +211,17 @@ t.test('history_visible: a new member sees only what came after it joined, unles
   const first = (await history(app, owner!.token, { opposite_id: group, type: 2 })).data.messages.at(-1).msg_id
 
   const seen = (await history(app, late!.token, { opposite_id: group, type: 2 })).data
-  t.same(seen.messages.map((m: { content: string }) => m.content), ['after', 'while away'], 'the new member sees what came after it joined')
+  t.same(
+    seen.messages.map((m: { content: string }) => m.content),
+    ['after', 'while away'],
+    'the new member sees what came after it joined',
+  )
   t.match(seen, { is_last: true, next_msg_id: 0 })
-  t.same(contents(await history(app, returning!.token, { opposite_id: group, type: 2 })), ['after'], 'a member who left and came back sees from its latest join')
+  t.same(
+    contents(await history(app, returning!.token, { opposite_id: group, type: 2 })),
+    ['after'],
+    'a member who left and came back sees from its latest join',
+  )
   t.same(contents(await history(app, owner!.token, { opposite_id: group, type: 2 })), ['after', 'while away', 'before'], 'the owner sees everything')
   t.same(await unreadOf(app, late!.token, group), [2], 'unread counts only what may be seen')
   t.same(await unreadOf(app, returning!.token, group), [1])
@@ -164,15 +229,26 @@ t.test('history_visible: a new member sees only what came after it joined, unles
   const socket = await openSocket(url, late!.token)
   socket.send({ type: 'sync', id: 's1', conversation: { type: 2, id: group } })
   const synced = await socket.next((f) => f.type === 'sync' && f.id === 's1')
-  t.same(synced.messages.map((m: { content: string }) => m.content), ['while away', 'after'], 'a socket sync shows the same')
+  t.same(
+    synced.messages.map((m: { content: string }) => m.content),
+    ['while away', 'after'],
+    'a socket sync shows the same',
+  )
 
   t.match(await rest(late!, 'POST', '/group/settings/history_visible', { group_id: group, value: true }), { code: 20012 }, 'a member cannot change it')
   t.match(await rest(owner!, 'POST', '/group/settings/history_visible', { group_id: group, value: true }), { code: 200, data: true })
-  t.same(contents(await history(app, late!.token, { opposite_id: group, type: 2 })), ['after', 'while away', 'before'], 'with history_visible the whole history')
+  t.same(
+    contents(await history(app, late!.token, { opposite_id: group, type: 2 })),
+    ['after', 'while away', 'before'],
+    'with history_visible the whole history',
+  )
   t.same(contents(await history(app, returning!.token, { opposite_id: group, type: 2 })), ['after', 'while away', 'before'])
   t.same(await unreadOf(app, late!.token, group), [3], 'and it all counts as unread')
   socket.send({ type: 'sync', id: 's2', conversation: { type: 2, id: group } })
-  t.same((await socket.next((f) => f.type === 'sync' && f.id === 's2')).messages.map((m: { content: string }) => m.content), ['before', 'while away', 'after'])
+  t.same(
+    (await socket.next((f) => f.type === 'sync' && f.id === 's2')).messages.map((m: { content: string }) => m.content),
+    ['before', 'while away', 'after'],
+  )
   t.match(await ack(app, late!.token, { msg_id: after }), { code: 200 })
   t.same(await unreadOf(app, late!.token, group), [0])
 
@@ -182,7 +258,11 @@ t.test('history_visible: a new member sees only what came after it joined, unles
 })
 
 t.test('read_ack: the sender sees READ once every receiving member has read, and hears of each reader; READ_ACK needs it on', async (t) => {
-  const { app, users: [owner, a, b, quiet], rest } = await setUp(t, 4)
+  const {
+    app,
+    users: [owner, a, b, quiet],
+    rest,
+  } = await setUp(t, 4)
   const url = await listen(app)
   const group = await createGroup(app, owner!, {}, [a!, b!, quiet!])
   t.match(await rest(quiet!, 'POST', '/group/msg/mute_mode', { group_id: group, msg_mute_mode: 2 }), { code: 200 })
@@ -191,7 +271,8 @@ t.test('read_ack: the sender sees READ once every receiving member has read, and
   t.match(await send(app, a!.token, { type: 2, targets: [group], content_type: 9, related_mid: msgId }), { code: 10002 }, 'READ_ACK needs read_ack')
   t.match(await ack(app, a!.token, { msg_id: msgId, conversation_id: group }), { code: 200 })
   t.match(await ack(app, b!.token, { msg_id: msgId }), { code: 200 })
-  const statusOf = async (id: number) => (await history(app, owner!.token, { opposite_id: group, type: 2 })).data.messages.find((m: { msg_id: number }) => m.msg_id === id)?.status
+  const statusOf = async (id: number) =>
+    (await history(app, owner!.token, { opposite_id: group, type: 2 })).data.messages.find((m: { msg_id: number }) => m.msg_id === id)?.status
   t.equal(await statusOf(msgId), 'DELIVERED', 'read_ack off: never READ, though every member has read it')
   await pause(200)
   t.same(framesOf(ownerSocket, 'ack'), [], 'read_ack off: the sender hears of no reader')
@@ -200,24 +281,43 @@ t.test('read_ack: the sender sees READ once every receiving member has read, and
   t.match(await rest(owner!, 'POST', '/group/settings/enable_read_ack', { group_id: group, value: true }), { code: 200, data: true })
   const second = await sendText(app, owner!.token, group, 'and me', 2)
   t.match(await ack(app, a!.token, { msg_id: second }), { code: 200 })
-  t.match(await ownerSocket.next((f) => f.type === 'ack'), { conversation: { type: 2, id: group }, user_id: a!.userId, msg_id: second }, 'the sender hears of each reader')
+  t.match(
+    await ownerSocket.next((f) => f.type === 'ack'),
+    { conversation: { type: 2, id: group }, user_id: a!.userId, msg_id: second },
+    'the sender hears of each reader',
+  )
   t.equal(await statusOf(second), 'DELIVERED', 'one receiving member still to read')
   const receipt = await send(app, b!.token, { type: 2, targets: [group], content_type: 9, related_mid: second })
   t.equal(receipt.code, 200, 'READ_ACK as a message')
   t.match(await ownerSocket.next((f) => f.type === 'ack'), { user_id: b!.userId, msg_id: second })
   const items = (await history(app, owner!.token, { opposite_id: group, type: 2 })).data.messages
-  t.match(items.find((m: { msg_id: number }) => m.msg_id === second), { status: 'READ' }, 'everyone who receives has read it: the mode 2 member does not count')
-  t.match(items.find((m: { msg_id: number }) => m.msg_id === msgId), { status: 'READ' }, 'reading up to a message reads what came before')
+  t.match(
+    items.find((m: { msg_id: number }) => m.msg_id === second),
+    { status: 'READ' },
+    'everyone who receives has read it: the mode 2 member does not count',
+  )
+  t.match(
+    items.find((m: { msg_id: number }) => m.msg_id === msgId),
+    { status: 'READ' },
+    'reading up to a message reads what came before',
+  )
   t.same(await unreadOf(app, b!.token, group), [0])
 
   t.match(await rest(quiet!, 'POST', '/group/msg/mute_mode', { group_id: group, msg_mute_mode: 0 }), { code: 200 })
-  t.match((await history(app, owner!.token, { opposite_id: group, type: 2 })).data.messages.find((m: { msg_id: number }) => m.msg_id === second), { status: 'DELIVERED' },
-    'a member who receives again and has not read it keeps it from READ')
+  t.match(
+    (await history(app, owner!.token, { opposite_id: group, type: 2 })).data.messages.find((m: { msg_id: number }) => m.msg_id === second),
+    { status: 'DELIVERED' },
+    'a member who receives again and has not read it keeps it from READ',
+  )
   await ownerSocket.close()
 })
 
 t.test('group block list: a blocked member leaves the group, cannot send, read or come back until unblocked', async (t) => {
-  const { app, users: [owner, member, blocked], rest } = await setUp(t, 3)
+  const {
+    app,
+    users: [owner, member, blocked],
+    rest,
+  } = await setUp(t, 3)
   const url = await listen(app)
   const group = await createGroup(app, owner!, {}, [member!, blocked!])
   await sendText(app, blocked!.token, group, 'before the block', 2)
@@ -231,7 +331,11 @@ t.test('group block list: a blocked member leaves the group, cannot send, read o
   t.match(await send(app, blocked!.token, { type: 2, targets: [group], content: 'let me back' }), { code: 20002 }, 'nor sends')
   t.match(await history(app, blocked!.token, { opposite_id: group, type: 2 }), { code: 20002 }, 'nor reads')
   t.match(await rest(blocked!, 'POST', '/group/apply', { group_id: group }), { code: 20018 }, 'nor applies')
-  t.match(await rest(owner!, 'POST', '/group/invite', { group_id: group, user_list: [blocked!.userId] }), { code: 200, data: [{ result: 'fail' }] }, 'nor is invited')
+  t.match(
+    await rest(owner!, 'POST', '/group/invite', { group_id: group, user_list: [blocked!.userId] }),
+    { code: 200, data: [{ result: 'fail' }] },
+    'nor is invited',
+  )
   t.match(await send(app, blocked!.token, { type: 2, targets: [group] }), { code: 20002 }, 'still outside')
 
   t.match(await rest(owner!, 'POST', '/group/unblock', { group_id: group, user_list: [blocked!.userId] }), { code: 200, data: [{ result: 'success' }] })
@@ -240,8 +344,12 @@ t.test('group block list: a blocked member leaves the group, cannot send, read o
   for (const s of [socket, memberSocket]) await s.close()
 })
 
-t.test('a user\'s blacklist does not reach into groups: both still talk in a shared group', async (t) => {
-  const { app, users: [owner, member], rest } = await setUp(t, 2)
+t.test("a user's blacklist does not reach into groups: both still talk in a shared group", async (t) => {
+  const {
+    app,
+    users: [owner, member],
+    rest,
+  } = await setUp(t, 2)
   const group = await createGroup(app, owner!, {}, [member!])
   t.match(await rest(owner!, 'POST', `/roster/block?user_id=${member!.userId}`), { code: 200 })
   t.match(await send(app, member!.token, { targets: [owner!.userId], content: 'direct' }), { code: 10006 }, 'one to one is refused')
@@ -250,16 +358,33 @@ t.test('a user\'s blacklist does not reach into groups: both still talk in a sha
 })
 
 t.test('recall in a group: the sender within the window, admins and the owner at any time', async (t) => {
-  const { app, clock, users: [owner, admin, member], rest } = await setUp(t, 3)
+  const {
+    app,
+    clock,
+    users: [owner, admin, member],
+    rest,
+  } = await setUp(t, 3)
   const group = await createGroup(app, owner!, {}, [admin!, member!])
   t.match(await rest(owner!, 'POST', '/group/admin/add', { group_id: group, user_list: [admin!.userId] }), { code: 200 })
   const first = await sendText(app, member!.token, group, 'one', 2)
   const second = await sendText(app, member!.token, group, 'two', 2)
-  t.match(await send(app, owner!.token, { type: 2, targets: [group], content_type: 12, related_mid: first, content: 'x' }), { code: 10010 }, 'only the sender replaces')
+  t.match(
+    await send(app, owner!.token, { type: 2, targets: [group], content_type: 12, related_mid: first, content: 'x' }),
+    { code: 10010 },
+    'only the sender replaces',
+  )
   clock.skew += 10 * 60 * 1000
   t.match(await send(app, member!.token, { type: 2, targets: [group], content_type: 10, related_mid: first }), { code: 10010 }, 'too late for the sender')
   t.match(await send(app, admin!.token, { type: 2, targets: [group], content_type: 10, related_mid: first }), { code: 200 }, 'an admin recalls')
   t.match(await send(app, owner!.token, { type: 2, targets: [group], content_type: 10, related_mid: second }), { code: 200 }, 'the owner recalls')
   const items = (await history(app, member!.token, { opposite_id: group, type: 2 })).data.messages
-  t.same(items.map((m: { ctype: string; recalled?: boolean }) => [m.ctype, m.recalled ?? false]), [['RECALL', false], ['RECALL', false], ['TEXT', true], ['TEXT', true]])
+  t.same(
+    items.map((m: { ctype: string; recalled?: boolean }) => [m.ctype, m.recalled ?? false]),
+    [
+      ['RECALL', false],
+      ['RECALL', false],
+      ['TEXT', true],
+      ['TEXT', true],
+    ],
+  )
 })

@@ -16,18 +16,40 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
 
   await t.test('create: defaults of semantics §5, the owner and the user_list as members, ext project fields', async (t) => {
     const r = await rest(owner, 'POST', '/group/create', {
-      name: 'Project X', description: 'about X', avatar: 'https://cdn.example/x.png', type: 1,
-      user_list: [admin.userId, member.userId], ext: JSON.stringify({ projectName: '悦尚九鲜', groupType: 2 }),
+      name: 'Project X',
+      description: 'about X',
+      avatar: 'https://cdn.example/x.png',
+      type: 1,
+      user_list: [admin.userId, member.userId],
+      ext: JSON.stringify({ projectName: '悦尚九鲜', groupType: 2 }),
     })
     t.equal(r.code, 200)
     t.match(r.data, {
-      group_id: Number, name: 'Project X', description: 'about X', avatar: 'https://cdn.example/x.png', type: 1, status: 0,
-      owner_id: owner.userId, member_invite: true, member_modify: false, apply_approval: 1, read_ack: false, history_visible: false,
-      ban_expire_time: 0, ext: JSON.stringify({ projectName: '悦尚九鲜', groupType: 2 }), msg_mute_mode: 0, msg_push_mode: 0, count: 3,
+      group_id: Number,
+      name: 'Project X',
+      description: 'about X',
+      avatar: 'https://cdn.example/x.png',
+      type: 1,
+      status: 0,
+      owner_id: owner.userId,
+      member_invite: true,
+      member_modify: false,
+      apply_approval: 1,
+      read_ack: false,
+      history_visible: false,
+      ban_expire_time: 0,
+      ext: JSON.stringify({ projectName: '悦尚九鲜', groupType: 2 }),
+      msg_mute_mode: 0,
+      msg_push_mode: 0,
+      count: 3,
     })
     t.ok(r.data.created_at > Date.now() - 60_000 && r.data.created_at <= Date.now(), 'created_at is epoch ms')
     const members = await rest(owner, 'GET', `/group/member_list?group_id=${r.data.group_id}`)
-    t.same(members.data.map((m: { user_id: number }) => m.user_id), [owner.userId, admin.userId, member.userId], 'owner first, then the user_list in order')
+    t.same(
+      members.data.map((m: { user_id: number }) => m.user_id),
+      [owner.userId, admin.userId, member.userId],
+      'owner first, then the user_list in order',
+    )
     t.equal(members.total, 3)
     t.notOk('cursor' in members, 'no cursor on the last page')
   })
@@ -47,7 +69,7 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
     t.equal(asUser.data.owner_id, outsider.userId, 'with user_id the admin token creates as that user')
   })
 
-  await t.test('info and settings: anyone of the app reads; the caller\'s own message modes; unknown group 20001', async (t) => {
+  await t.test("info and settings: anyone of the app reads; the caller's own message modes; unknown group 20001", async (t) => {
     const info = await rest(outsider, 'GET', `/group/info?group_id=${groupId}`)
     t.match(info.data, { group_id: groupId, name: 'Team', owner_id: owner.userId, count: 3, capacity: Number })
     const settings = await rest(member, 'GET', `/group/settings?group_id=${groupId}`)
@@ -71,7 +93,11 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
     t.equal(put.data.avatar, 'https://cdn.example/a.png', 'PUT twin')
     t.match(await set(member, 'name', 'Nope'), { code: 20012 }, 'a member while member_modify is off')
     t.match(await set(outsider, 'name', 'Nope'), { code: 20002 }, 'a non-member')
-    t.match(await rest(member, 'POST', '/group/settings/allow_member_modify', { group_id: groupId, value: true }), { code: 20012 }, 'members cannot change settings')
+    t.match(
+      await rest(member, 'POST', '/group/settings/allow_member_modify', { group_id: groupId, value: true }),
+      { code: 20012 },
+      'members cannot change settings',
+    )
     t.match(await rest(admin, 'POST', '/group/settings/allow_member_modify', { group_id: groupId, value: true }), { code: 200, data: true })
     t.match(await set(member, 'name', 'By a member'), { code: 200, data: { name: 'By a member' } })
     const ext = await set(member, 'ext', JSON.stringify({ projectName: 'P2', groupType: '1', other: 1 }))
@@ -82,7 +108,9 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
 
   await t.test('settings setters: admins only, each visible in settings; POST and PUT twins', async (t) => {
     const flags: Array<[string, string]> = [
-      ['allow_member_invitation', 'member_invite'], ['enable_read_ack', 'read_ack'], ['history_visible', 'history_visible'],
+      ['allow_member_invitation', 'member_invite'],
+      ['enable_read_ack', 'read_ack'],
+      ['history_visible', 'history_visible'],
     ]
     for (const [path, key] of flags) {
       const before = (await rest(member, 'GET', `/group/settings?group_id=${groupId}`)).data[key]
@@ -123,20 +151,31 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
     const admins = await rest(member, 'GET', `/group/admin_list?group_id=${groupId}`)
     t.same(admins.data.map((a: { user_id: number }) => a.user_id).sort(), [admin.userId, member.userId].sort())
     t.match(admins.data[0], { display_name: '', join_time: Number, user_id: Number })
-    const remove = await app.inject({ method: 'DELETE', url: '/group/admin/remove', headers: { 'access-token': owner.token }, payload: { group_id: groupId, user_list: [member.userId] } })
+    const remove = await app.inject({
+      method: 'DELETE',
+      url: '/group/admin/remove',
+      headers: { 'access-token': owner.token },
+      payload: { group_id: groupId, user_list: [member.userId] },
+    })
     t.same(remove.json().data, [{ reason: '', result: 'success', user_id: member.userId }], 'DELETE twin')
     t.equal((await rest(member, 'GET', `/group/admin_list?group_id=${groupId}`)).data.length, 1)
   })
 
-  await t.test('display names, message modes: one\'s own; members/display_name for members', async (t) => {
+  await t.test("display names, message modes: one's own; members/display_name for members", async (t) => {
     t.match(await rest(member, 'PUT', '/group/display_name', { group_id: groupId, value: 'Card' }), { code: 200, data: true })
     t.match(await rest(outsider, 'POST', '/group/display_name', { group_id: groupId, value: 'x' }), { code: 20002 })
     const names = await rest(admin, 'POST', '/group/members/display_name', { group_id: groupId, user_list: [member.userId, outsider.userId] })
-    t.same(names.data.map((m: { user_id: number; display_name: string }) => [m.user_id, m.display_name]), [[member.userId, 'Card']])
+    t.same(
+      names.data.map((m: { user_id: number; display_name: string }) => [m.user_id, m.display_name]),
+      [[member.userId, 'Card']],
+    )
     t.match(await rest(outsider, 'POST', '/group/members/display_name', { group_id: groupId, user_list: [member.userId] }), { code: 20002 })
 
     t.match(await rest(member, 'POST', '/group/msg/mute_mode', { group_id: groupId, msg_mute_mode: 2 }), { code: 200, data: { msg_mute_mode: 2 } })
-    t.match(await rest(member, 'PUT', '/group/msg/push_mode', { group_id: groupId, msg_push_mode: 4 }), { code: 200, data: { msg_push_mode: 4, msg_mute_mode: 2 } })
+    t.match(await rest(member, 'PUT', '/group/msg/push_mode', { group_id: groupId, msg_push_mode: 4 }), {
+      code: 200,
+      data: { msg_push_mode: 4, msg_mute_mode: 2 },
+    })
     t.match(await rest(member, 'POST', '/group/msg/push_mode', { group_id: groupId, msg_push_mode: 5 }), { code: 20003 })
     t.match(await rest(member, 'POST', '/group/msg/mute_mode', { group_id: groupId, msg_mute_mode: 3 }), { code: 10002 })
     t.match(await rest(outsider, 'POST', '/group/msg/mute_mode', { group_id: groupId, msg_mute_mode: 1 }), { code: 20002 })
@@ -162,11 +201,24 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
 
   await t.test('the admin token: group_id header acts as an admin of that group only', async (t) => {
     const headers = { group_id: String(groupId) }
-    t.match(await rest(ADMIN_TOKEN, 'POST', '/group/info/name', { group_id: groupId, value: 'By app admin' }, headers), { code: 200, data: { name: 'By app admin' } })
+    t.match(await rest(ADMIN_TOKEN, 'POST', '/group/info/name', { group_id: groupId, value: 'By app admin' }, headers), {
+      code: 200,
+      data: { name: 'By app admin' },
+    })
     const other = await createGroup(app, outsider, { name: 'other' })
-    t.match(await rest(ADMIN_TOKEN, 'POST', '/group/info/name', { group_id: other, value: 'x' }, headers), { code: 10010 }, 'another group than the header names')
+    t.match(
+      await rest(ADMIN_TOKEN, 'POST', '/group/info/name', { group_id: other, value: 'x' }, headers),
+      { code: 10010 },
+      'another group than the header names',
+    )
     t.match(await rest(ADMIN_TOKEN, 'POST', '/group/destroy', { group_id: groupId }, headers), { code: 20013 }, 'dismissing needs the owner')
-    const asMember = await rest(ADMIN_TOKEN, 'POST', '/group/info/description', { group_id: groupId, value: 'raised' }, { user_id: String(outsider.userId), group_id: String(groupId) })
+    const asMember = await rest(
+      ADMIN_TOKEN,
+      'POST',
+      '/group/info/description',
+      { group_id: groupId, value: 'raised' },
+      { user_id: String(outsider.userId), group_id: String(groupId) },
+    )
     t.equal(asMember.code, 200, 'user_id + group_id: that user, as an admin of the group')
   })
 
@@ -176,7 +228,11 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
     const r = await rest(owner, 'PUT', '/group/transfer', { group_id: groupId, new_owner: member.userId })
     t.same(r, { code: 200, message: null, data: { reason: '', result: 'success', user_id: member.userId } })
     t.equal((await rest(owner, 'GET', `/group/info?group_id=${groupId}`)).data.owner_id, member.userId)
-    t.match(await rest(owner, 'POST', '/group/admin/add', { group_id: groupId, user_list: [admin.userId] }), { code: 20013 }, 'the old owner lost the owner rights')
+    t.match(
+      await rest(owner, 'POST', '/group/admin/add', { group_id: groupId, user_list: [admin.userId] }),
+      { code: 20013 },
+      'the old owner lost the owner rights',
+    )
   })
 
   await t.test('destroy: owner only; then 20001 everywhere but info, which shows status 1', async (t) => {
@@ -200,8 +256,10 @@ t.test('REST groups: lifecycle, information, settings and roles', async (t) => {
 
   await t.test('group avatar paths of our own store are absolute URLs', async (t) => {
     // A picture the owner uploaded (test/rest/picture-ownership.test.ts uploads for real).
-    await app.testDatabase.database.db.insertInto('stored_files')
-      .values({ path: 'covers/0123456789abcdef0123456789abcdef.png', app_id: 'default', owner_user_id: owner.userId, owner_group_id: null, kind: 'picture' }).execute()
+    await app.testDatabase.database.db
+      .insertInto('stored_files')
+      .values({ path: 'covers/0123456789abcdef0123456789abcdef.png', app_id: 'default', owner_user_id: owner.userId, owner_group_id: null, kind: 'picture' })
+      .execute()
     const g = await createGroup(app, owner, { name: 'with stored avatar', avatar: 'files/covers/0123456789abcdef0123456789abcdef.png' })
     t.equal((await rest(owner, 'GET', `/group/info?group_id=${g}`)).data.avatar, `${PUBLIC_URL}/files/covers/0123456789abcdef0123456789abcdef.png`)
   })

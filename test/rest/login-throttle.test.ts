@@ -13,8 +13,7 @@ t.test('failed logins are throttled per account and client address, on every sur
   const app = await buildTestApp(t, { overrides: { now: () => clock } })
   const victim = await registerUser(app, 'victim', 'right-password')
 
-  const rest = (url: string, payload: object, from: string) =>
-    app.inject({ method: 'POST', url, payload, remoteAddress: from })
+  const rest = (url: string, payload: object, from: string) => app.inject({ method: 'POST', url, payload, remoteAddress: from })
   const byName = (password: string, from: string) => rest('/token/user', { name: 'victim', password }, from)
   const legacy = (password: string, from: string) =>
     app.inject({ method: 'POST', url: '/user/user!login', payload: { 'userVO.userName': 'victim', 'userVO.password': md5(password) }, remoteAddress: from })
@@ -95,13 +94,17 @@ t.test('the schedule is configurable', async (t) => {
   t.equal((await guess()).headers['retry-after'], '15', 'capped at the longest delay')
 })
 
-t.test('two gateways on one Redis share the throttle', { skip: !process.env.REDIS_URL && 'needs REDIS_URL (embedded apps each count in-process)' }, async (t) => {
-  const cluster = await inProcessCluster(t)
-  const second = (await cluster.start()).app
-  await registerUser(cluster.first, 'shared_victim', 'right-password')
-  const login = (app: typeof second, password: string, from: string) =>
-    app.inject({ method: 'POST', url: '/token/user', payload: { name: 'shared_victim', password }, remoteAddress: from })
-  for (let i = 0; i < 5; i++) t.match((await login(cluster.first, `guess-${i}`, ATTACKER)).json(), { code: 10013 })
-  t.equal((await login(second, 'right-password', ATTACKER)).statusCode, 429, 'the other gateway refuses the attacker too')
-  t.match((await login(second, 'right-password', OWNER)).json(), { code: 200 }, 'and lets the owner in')
-})
+t.test(
+  'two gateways on one Redis share the throttle',
+  { skip: !process.env.REDIS_URL && 'needs REDIS_URL (embedded apps each count in-process)' },
+  async (t) => {
+    const cluster = await inProcessCluster(t)
+    const second = (await cluster.start()).app
+    await registerUser(cluster.first, 'shared_victim', 'right-password')
+    const login = (app: typeof second, password: string, from: string) =>
+      app.inject({ method: 'POST', url: '/token/user', payload: { name: 'shared_victim', password }, remoteAddress: from })
+    for (let i = 0; i < 5; i++) t.match((await login(cluster.first, `guess-${i}`, ATTACKER)).json(), { code: 10013 })
+    t.equal((await login(second, 'right-password', ATTACKER)).statusCode, 429, 'the other gateway refuses the attacker too')
+    t.match((await login(second, 'right-password', OWNER)).json(), { code: 200 }, 'and lets the owner in')
+  },
+)

@@ -17,13 +17,18 @@ t.test('friend applications', async (t) => {
   const friendIds = async (user: { call: ReturnType<typeof restClient> }) => (await user.call('GET', '/roster/list')).data
   const applications = async (user: { call: ReturnType<typeof restClient> }) => (await user.call('GET', '/roster/apply/list')).data
   /** The list with the applications the user sent, too (include_sent). */
-  const allApplications = async (user: { call: ReturnType<typeof restClient> }) => (await user.call('GET', '/roster/apply/list', { query: { include_sent: true } })).data
+  const allApplications = async (user: { call: ReturnType<typeof restClient> }) =>
+    (await user.call('GET', '/roster/apply/list', { query: { include_sent: true } })).data
   const alice = await register('alice')
 
   await t.test('auth_mode 0: friends at once, on both sides', async (t) => {
     const bob = await register('bob')
     const before = (await bob.call('GET', '/roster/list')).version
-    t.same(await alice.call('POST', '/roster/apply', { body: { user_id: bob.userId, reason: 'hello', alias: 'Bobby' } }), { code: 200, message: null, data: true })
+    t.same(await alice.call('POST', '/roster/apply', { body: { user_id: bob.userId, reason: 'hello', alias: 'Bobby' } }), {
+      code: 200,
+      message: null,
+      data: true,
+    })
     t.same(await friendIds(alice), [bob.userId])
     t.same(await friendIds(bob), [alice.userId])
     t.not((await bob.call('GET', '/roster/list')).version, before, "bob's list version moved")
@@ -39,7 +44,9 @@ t.test('friend applications', async (t) => {
     const v0 = (await carol.call('GET', '/roster/apply/list')).version
     t.same(await alice.call('POST', '/roster/apply', { body: { user_id: carol.userId, reason: 'hi', alias: 'Caz' } }), { code: 200, message: null, data: true })
     t.same(await friendIds(carol), [], 'not friends yet')
-    t.same(await applications(carol), [{ user_id: alice.userId, roster_id: carol.userId, reason: 'hi', status: 0, expired_time: now + 7 * DAY, decline_reason: '' }])
+    t.same(await applications(carol), [
+      { user_id: alice.userId, roster_id: carol.userId, reason: 'hi', status: 0, expired_time: now + 7 * DAY, decline_reason: '' },
+    ])
     t.match(await allApplications(alice), [{ user_id: alice.userId, roster_id: carol.userId, status: 0 }], 'the applicant sees what it sent when it asks')
     // MaxIM's UI offers accept/decline on every item: by default only the applications the user can decide on.
     t.same(await applications(alice), [], 'by default, only the applications received')
@@ -48,7 +55,11 @@ t.test('friend applications', async (t) => {
 
     now += DAY
     t.equal((await alice.call('POST', '/roster/apply', { body: { user_id: carol.userId, reason: 'hi again' } })).code, 200)
-    t.same(await applications(carol), [{ user_id: alice.userId, roster_id: carol.userId, reason: 'hi again', status: 0, expired_time: now + 7 * DAY, decline_reason: '' }], 'one application, updated, expiry renewed')
+    t.same(
+      await applications(carol),
+      [{ user_id: alice.userId, roster_id: carol.userId, reason: 'hi again', status: 0, expired_time: now + 7 * DAY, decline_reason: '' }],
+      'one application, updated, expiry renewed',
+    )
     t.not((await carol.call('GET', '/roster/apply/list')).version, v1)
 
     t.same(await carol.call('POST', '/roster/accept', { query: { user_id: alice.userId } }), { code: 200, message: null, data: true })
@@ -71,9 +82,11 @@ t.test('friend applications', async (t) => {
     const dave = await register('dave', 1)
     await alice.call('POST', '/roster/apply', { body: { user_id: dave.userId, reason: 'please' } })
     t.same(await dave.call('POST', '/roster/decline', { body: { user_id: alice.userId, reason: 'no thanks' } }), { code: 200, message: null, data: true })
-    t.same((await allApplications(alice)).filter((a: { roster_id: number }) => a.roster_id === dave.userId),
+    t.same(
+      (await allApplications(alice)).filter((a: { roster_id: number }) => a.roster_id === dave.userId),
       [{ user_id: alice.userId, roster_id: dave.userId, reason: 'please', status: 2, expired_time: now + 7 * DAY, decline_reason: 'no thanks' }],
-      'the applicant sees the decline and its reason')
+      'the applicant sees the decline and its reason',
+    )
     t.match(await dave.call('PUT', '/roster/decline', { body: { user_id: alice.userId } }), { code: 10007 }, 'already declined')
     t.match(await dave.call('POST', '/roster/accept', { query: { user_id: alice.userId } }), { code: 10007 }, 'a declined application cannot be accepted')
     t.match(await alice.call('POST', '/roster/apply', { body: { user_id: dave.userId } }), { code: 10012, data: null })
@@ -178,8 +191,13 @@ t.test('friend applications', async (t) => {
 
   await t.test('concurrent requests: one pending application, crossing applications befriend, no deadlock', async (t) => {
     const kate = await register('kate', 1)
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => alice.call('POST', '/roster/apply', { body: { user_id: kate.userId, reason: `try ${i}` } })))
-    t.same(results.map((r) => r.code), Array(8).fill(200))
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => alice.call('POST', '/roster/apply', { body: { user_id: kate.userId, reason: `try ${i}` } })),
+    )
+    t.same(
+      results.map((r) => r.code),
+      Array(8).fill(200),
+    )
     t.equal((await applications(kate)).length, 1, 'applying at once many times leaves one application')
 
     const leo = await register('leo', 1)
@@ -188,16 +206,24 @@ t.test('friend applications', async (t) => {
       leo.call('POST', '/roster/apply', { body: { user_id: mia.userId } }),
       mia.call('POST', '/roster/apply', { body: { user_id: leo.userId } }),
     ])
-    t.same(crossing.map((r) => r.code), [200, 200])
+    t.same(
+      crossing.map((r) => r.code),
+      [200, 200],
+    )
     t.same(await friendIds(leo), [mia.userId], 'whichever came second befriended the two')
 
     const ring = await Promise.all(['ring_a', 'ring_b', 'ring_c', 'ring_d'].map((name) => register(name)))
     const pairs = ring.flatMap((a, i) => ring.slice(i + 1).map((b) => [a, b] as const))
-    const answers = await Promise.all(pairs.flatMap(([a, b]) => [
-      a.call('POST', '/roster/apply', { body: { user_id: b.userId } }),
-      b.call('POST', '/roster/block', { query: { user_id: a.userId } }).then(() => b.call('POST', '/roster/unblock', { query: { user_id: a.userId } })),
-    ]))
-    t.notOk(answers.some((r) => r.code === 20000), 'no request failed inside the database')
+    const answers = await Promise.all(
+      pairs.flatMap(([a, b]) => [
+        a.call('POST', '/roster/apply', { body: { user_id: b.userId } }),
+        b.call('POST', '/roster/block', { query: { user_id: a.userId } }).then(() => b.call('POST', '/roster/unblock', { query: { user_id: a.userId } })),
+      ]),
+    )
+    t.notOk(
+      answers.some((r) => r.code === 20000),
+      'no request failed inside the database',
+    )
   })
 
   await t.test('the admin token acts as a user through the user_id header', async (t) => {

@@ -68,7 +68,7 @@ t.test('bad input on every /roster operation', async (t) => {
       const where = c.query && 'user_id' in c.query ? 'query' : c.body && typeof c.body === 'object' && 'user_id' in c.body ? 'body' : undefined
       if (!where || url === '/roster/apply/batch' || url === '/roster/may_message') continue
       const without = (value?: unknown): Call => {
-        const params = { ...(where === 'query' ? c.query : c.body as object) } as Record<string, unknown>
+        const params = { ...(where === 'query' ? c.query : (c.body as object)) } as Record<string, unknown>
         if (value === undefined) delete params.user_id
         else params.user_id = value
         return where === 'query' ? { query: params as Call['query'] } : { body: params }
@@ -129,15 +129,22 @@ t.test('bad input on every /roster operation', async (t) => {
       [{ user_id: bob.userId, alias: 'a'.repeat(129) }, /alias/],
     ]
     for (const [body, message] of batch) {
-      t.match(await admin('POST', '/roster/apply/batch', { headers: { user_id: String(alice.userId) }, body }), { code: 10002, message, data: null }, `batch ${JSON.stringify(body).slice(0, 60)}`)
+      t.match(
+        await admin('POST', '/roster/apply/batch', { headers: { user_id: String(alice.userId) }, body }),
+        { code: 10002, message, data: null },
+        `batch ${JSON.stringify(body).slice(0, 60)}`,
+      )
     }
   })
 
   await t.test('a user of another app is unknown here', async (t) => {
     const db = app.testDatabase.database.db
     await db.insertInto('apps').values({ id: 'other-app', name: 'other' }).execute()
-    const stranger = await db.insertInto('users').values({ app_id: 'other-app', username: 'elsewhere', mobile: '13900000009', email: null, password_hash: null })
-      .returning('id').executeTakeFirstOrThrow()
+    const stranger = await db
+      .insertInto('users')
+      .values({ app_id: 'other-app', username: 'elsewhere', mobile: '13900000009', email: null, password_hash: null })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     await db.insertInto('user_settings').values({ user_id: stranger.id }).execute()
     for (const [method, url, c] of operations(stranger.id)) {
       if (['/roster/apply/list', '/roster/blocked_list', '/roster/list', '/roster/apply/batch', '/roster/mobile', '/roster/name'].includes(url)) continue
@@ -146,12 +153,19 @@ t.test('bad input on every /roster operation', async (t) => {
     t.match(await call('GET', '/roster/mobile', { query: { mobile: '13900000009' } }), { code: 10000 })
     t.match(await call('GET', '/roster/name', { query: { username: 'elsewhere' } }), { code: 10000 })
     t.same((await call('POST', '/roster/list', { body: { list: [stranger.id] } })).data, [])
-    t.same((await admin('POST', '/roster/apply/batch', { headers: { user_id: String(alice.userId) }, body: { user_id: stranger.id } })).data,
-      { fails: [{ reason: 'user does not exist', user_id: stranger.id }], success: [] })
+    t.same((await admin('POST', '/roster/apply/batch', { headers: { user_id: String(alice.userId) }, body: { user_id: stranger.id } })).data, {
+      fails: [{ reason: 'user does not exist', user_id: stranger.id }],
+      success: [],
+    })
   })
 
   await t.test('a JSON body that does not parse', async (t) => {
-    const r = await app.inject({ method: 'POST', url: '/roster/apply', headers: { 'access-token': alice.token, 'content-type': 'application/json' }, payload: '{"user_id":' })
+    const r = await app.inject({
+      method: 'POST',
+      url: '/roster/apply',
+      headers: { 'access-token': alice.token, 'content-type': 'application/json' },
+      payload: '{"user_id":',
+    })
     t.equal(r.statusCode, 200)
     t.match(r.json(), { code: 10002, data: null })
   })

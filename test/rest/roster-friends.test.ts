@@ -50,9 +50,13 @@ t.test('friends', async (t) => {
     t.notOk((await friendIds(alice)).includes(carl.userId))
   })
 
-  await t.test('ext: alias, ext and mute_notification are the viewer\'s own, per friend', async (t) => {
+  await t.test("ext: alias, ext and mute_notification are the viewer's own, per friend", async (t) => {
     const version = (await alice.call('GET', '/roster/list')).version
-    t.same(await alice.call('POST', '/roster/ext', { body: { user_id: bob.userId, alias: 'Bobby', ext: '{"tag":"work"}', mute_notification: true } }), { code: 200, message: null, data: true })
+    t.same(await alice.call('POST', '/roster/ext', { body: { user_id: bob.userId, alias: 'Bobby', ext: '{"tag":"work"}', mute_notification: true } }), {
+      code: 200,
+      message: null,
+      data: true,
+    })
     t.match(await entry(alice, bob), { alias: 'Bobby', ext: '{"tag":"work"}', mute_notification: true })
     t.match(await entry(bob, alice), { alias: '', ext: '', mute_notification: false }, "the friend's own record is untouched")
     t.not((await alice.call('GET', '/roster/list')).version, version)
@@ -63,12 +67,22 @@ t.test('friends', async (t) => {
     t.match(await alice.call('POST', '/roster/ext', { body: { user_id: 99999, alias: 'x' } }), { code: 10000 })
   })
 
-  await t.test('details and searches show public fields only, with the viewer\'s relation', async (t) => {
+  await t.test("details and searches show public fields only, with the viewer's relation", async (t) => {
     const dora = await register('dora')
     await setProfile(app, dora.userId, { mobile: '13800000001', public_info: 'hi all', private_info: 'secret diary', nick_name: 'Dora D' })
     const expected = {
-      user_id: dora.userId, username: 'dora', nick_name: 'Dora D', avatar: '', description: '', public_info: 'hi all',
-      auth_mode: 0, auth_question: '', alias: '', ext: '', mute_notification: false, relation: 2,
+      user_id: dora.userId,
+      username: 'dora',
+      nick_name: 'Dora D',
+      avatar: '',
+      description: '',
+      public_info: 'hi all',
+      auth_mode: 0,
+      auth_question: '',
+      alias: '',
+      ext: '',
+      mute_notification: false,
+      relation: 2,
     }
     t.same(await alice.call('GET', '/roster/id', { query: { user_id: dora.userId } }), { code: 200, message: null, data: expected })
     t.same((await alice.call('GET', '/roster/mobile', { query: { mobile: '13800000001' } })).data, expected, 'by mobile; the mobile itself is not shown')
@@ -81,7 +95,11 @@ t.test('friends', async (t) => {
     await app.testDatabase.database.db.updateTable('users').set({ avatar: 'avatars/abc.png' }).where('id', '=', dora.userId).execute()
     const details = await alice.call('POST', '/roster/list', { body: { list: [dora.userId, 99999, bob.userId, dora.userId] } })
     t.equal(details.code, 200)
-    t.same(details.data.map((e: { user_id: number }) => e.user_id), [dora.userId, bob.userId], 'in the order asked, unknown ids left out, no repeats')
+    t.same(
+      details.data.map((e: { user_id: number }) => e.user_id),
+      [dora.userId, bob.userId],
+      'in the order asked, unknown ids left out, no repeats',
+    )
     t.equal(details.data[0].avatar, `${PUBLIC_URL}/avatars/abc.png`, 'avatars are absolute URLs')
     t.match(details.data[1], { alias: 'Bobby', relation: 0 })
     t.same((await alice.call('POST', '/roster/list', { body: { list: [] } })).data, [])
@@ -97,16 +115,20 @@ t.test('friends', async (t) => {
     t.equal(await mayMessage(eve, mallory, eve), true)
     t.same(await eve.call('POST', '/roster/block', { query: { user_id: mallory.userId } }), { code: 200, message: null, data: true })
     t.same((await eve.call('GET', '/roster/blocked_list')).data, [mallory.userId])
-    t.equal((await entry(eve, mallory)).relation, 3, 'blacklisted, from the blocker\'s side')
+    t.equal((await entry(eve, mallory)).relation, 3, "blacklisted, from the blocker's side")
     t.equal((await entry(mallory, eve)).relation, 2)
     t.match(await mallory.call('POST', '/roster/apply', { body: { user_id: eve.userId } }), { code: 10006, data: null })
-    t.match(await eve.call('POST', '/roster/apply', { body: { user_id: mallory.userId } }), { code: 10006, message: /unblock/ }, 'nor may the blocker apply before unblocking')
+    t.match(
+      await eve.call('POST', '/roster/apply', { body: { user_id: mallory.userId } }),
+      { code: 10006, message: /unblock/ },
+      'nor may the blocker apply before unblocking',
+    )
     t.equal(await mayMessage(mallory, mallory, eve), false, 'mallory may not message eve')
     t.equal(await mayMessage(mallory, eve, mallory), true, 'eve may still message mallory')
     t.equal(await mayMessage(eve, mallory, eve), false, 'asked by either side')
     t.equal((await mallory.call('GET', '/roster/may_message', { query: { roster_id: eve.userId } })).data, false, 'user_id defaults to the caller')
     t.match(await send(app, mallory.token, { targets: [eve.userId], content: 'hi eve' }), { code: 10006 }, 'and a send says so')
-    t.match(await send(app, eve.token, { targets: [mallory.userId], content: 'hi mallory' }), { code: 200 }, 'the blocker\'s send goes through')
+    t.match(await send(app, eve.token, { targets: [mallory.userId], content: 'hi mallory' }), { code: 200 }, "the blocker's send goes through")
 
     t.equal((await eve.call('PUT', '/roster/block', { query: { user_id: mallory.userId } })).code, 200, 'blocking twice is harmless')
     t.same((await eve.call('GET', '/roster/blocked_list')).data, [mallory.userId])
@@ -131,7 +153,7 @@ t.test('friends', async (t) => {
     t.equal((await entry(fred, gus)).relation, 3)
     t.equal((await entry(gus, fred)).relation, 0)
     t.equal(await mayMessage(gus, gus, fred), false)
-    t.match(await send(app, gus.token, { targets: [fred.userId], content: 'blocked friend' }), { code: 10006 }, 'a blocked friend\'s send is refused')
+    t.match(await send(app, gus.token, { targets: [fred.userId], content: 'blocked friend' }), { code: 10006 }, "a blocked friend's send is refused")
     t.match(await send(app, fred.token, { targets: [gus.userId], content: 'still mine' }), { code: 200 })
     t.equal(await mayMessage(fred, fred, gus), true)
     t.match(await gus.call('POST', '/roster/apply', { body: { user_id: fred.userId } }), { code: 10006 })

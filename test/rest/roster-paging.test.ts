@@ -16,12 +16,25 @@ t.test('paging a 2,000-friend list', async (t) => {
 
   // Friendships made in bulk through the repository; only the paging goes through HTTP.
   const db = app.testDatabase.database.db
-  const users = await db.insertInto('users')
+  const users = await db
+    .insertInto('users')
     .values(Array.from({ length: FRIENDS }, (_, i) => ({ app_id: appId, username: `friend_${i}`, mobile: null, email: null, password_hash: null })))
-    .returning('id').execute()
-  await db.insertInto('user_settings').values(users.map((u) => ({ user_id: u.id }))).execute()
+    .returning('id')
+    .execute()
+  await db
+    .insertInto('user_settings')
+    .values(users.map((u) => ({ user_id: u.id })))
+    .execute()
   const friendIds = users.map((u) => u.id).sort((a, b) => a - b)
-  await upsertFriendRecords(db, appId, friendIds.flatMap((id) => [{ userId: owner.userId, rosterId: id }, { userId: id, rosterId: owner.userId }]), new Date())
+  await upsertFriendRecords(
+    db,
+    appId,
+    friendIds.flatMap((id) => [
+      { userId: owner.userId, rosterId: id },
+      { userId: id, rosterId: owner.userId },
+    ]),
+    new Date(),
+  )
   await bumpVersions(db, 'roster_version', [owner.userId, ...friendIds])
 
   const pageThrough = async (limit?: number) => {
@@ -78,6 +91,9 @@ t.test('paging a 2,000-friend list', async (t) => {
     t.not(version, first.version, 'the version changed with the list')
     t.same([...first.data, ...rest], friendIds, 'the deletion fell on an earlier page: nothing repeated or skipped after it')
     const { seen } = await pageThrough(700)
-    t.same(seen, friendIds.filter((id) => id !== removed))
+    t.same(
+      seen,
+      friendIds.filter((id) => id !== removed),
+    )
   })
 })

@@ -19,7 +19,7 @@ t.test('anonymous registration completes the name, and the visitor logs in with 
   t.equal((await register({ username: 'anon_', password: 'short' })).json().code, 10002, 'the password rules hold')
 })
 
-t.test('the group QR code under MaxIM\'s paths', async (t) => {
+t.test("the group QR code under MaxIM's paths", async (t) => {
   const app = await buildTestApp(t)
   const as = restAs(app)
   const [owner, visitor] = [await registerUser(app), await registerUser(app)]
@@ -42,11 +42,16 @@ t.test('group "do not disturb" is the caller\'s push mode', async (t) => {
   const [owner, member] = [await registerUser(app), await registerUser(app)]
   const groupId = (await as(owner, 'POST', '/group/create', { name: 'dnd', user_list: [member.userId] })).data.group_id
   const pushMode = async () => (await as(member, 'GET', `/group/info?group_id=${groupId}`)).data.msg_push_mode
-  for (const [value, mode] of [[true, 1], [false, 0], [1, 1], [0, 0]] as const) {
+  for (const [value, mode] of [
+    [true, 1],
+    [false, 0],
+    [1, 1],
+    [0, 0],
+  ] as const) {
     t.match(await as(member, 'POST', '/group/msg/not_disturb', { group_id: groupId, value }), { code: 200, data: true }, `value ${value}`)
     t.equal(await pushMode(), mode, `value ${value}: push mode ${mode}`)
   }
-  t.equal((await as(owner, 'GET', `/group/info?group_id=${groupId}`)).data.msg_push_mode, 0, 'the owner\'s own mode is untouched')
+  t.equal((await as(owner, 'GET', `/group/info?group_id=${groupId}`)).data.msg_push_mode, 0, "the owner's own mode is untouched")
   const stranger = await registerUser(app)
   t.equal((await as(stranger, 'POST', '/group/msg/not_disturb', { group_id: groupId, value: true })).code, 20002, 'members only')
 })

@@ -1,9 +1,9 @@
 // MaxIM SDK start-up against the gateway: the DNS answer names this gateway, the speed test and app config answer, CORS lets the SDK's headers through, vendor calls say "not supported".
 import t from 'tap'
-import { buildTestApp, PUBLIC_URL } from '../helpers/app.ts'
+import { buildTestApp } from '../helpers/app.ts'
 import { registerUser } from '../helpers/users.ts'
 
-t.test('GET /app_dns answers the gateway as the app\'s only cluster', async (t) => {
+t.test("GET /app_dns answers the gateway as the app's only cluster", async (t) => {
   const app = await buildTestApp(t, { env: { PUBLIC_URL: 'https://gw.example.com:8443/api/' } })
   for (const url of ['/app_dns?app_id=default&source=sdk', '/v2/app_dns?app_id=default', '/app_dns']) {
     const r = await app.inject({ method: 'GET', url, headers: { app_id: 'default', 'access-token': '' } })
@@ -49,8 +49,13 @@ t.test('the speed test, the app config and CORS for the SDK', async (t) => {
 
   for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
     const preflight = await app.inject({
-      method: 'OPTIONS', url: '/group/info',
-      headers: { origin: 'https://chat.example', 'access-control-request-method': method, 'access-control-request-headers': 'app_id,access-token,content-type' },
+      method: 'OPTIONS',
+      url: '/group/info',
+      headers: {
+        origin: 'https://chat.example',
+        'access-control-request-method': method,
+        'access-control-request-headers': 'app_id,access-token,content-type',
+      },
     })
     t.equal(preflight.statusCode, 204, `preflight ${method}`)
     t.match(preflight.headers['access-control-allow-methods'], method)
@@ -62,7 +67,12 @@ t.test('the speed test, the app config and CORS for the SDK', async (t) => {
 t.test('vendor-only calls answer HTTP 200 with 10021, with or without a token', async (t) => {
   const app = await buildTestApp(t)
   const user = await registerUser(app)
-  for (const [method, url] of [['GET', '/app/wechat_login?code=x'], ['POST', '/app/wechat/bind'], ['GET', '/app/support_staff'], ['POST', '/app/secret_info']] as const) {
+  for (const [method, url] of [
+    ['GET', '/app/wechat_login?code=x'],
+    ['POST', '/app/wechat/bind'],
+    ['GET', '/app/support_staff'],
+    ['POST', '/app/secret_info'],
+  ] as const) {
     for (const headers of [{ app_id: 'default' }, { app_id: 'default', 'access-token': user.token }]) {
       const r = await app.inject({ method, url, headers, ...(method === 'POST' ? { payload: {} } : {}) })
       t.equal(r.statusCode, 200, url)

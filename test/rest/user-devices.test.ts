@@ -26,7 +26,10 @@ t.test('devices and security', async (t) => {
     const before = first.version
     t.equal((await call('POST', '/user/device/remove?device_sn=2', u.token)).data, true)
     const after = await call('GET', '/user/device/list', u.token)
-    t.same(after.data.map((d: { device_sn: number }) => d.device_sn), [1])
+    t.same(
+      after.data.map((d: { device_sn: number }) => d.device_sn),
+      [1],
+    )
     t.not(after.version, before, 'the version moved')
     t.match(await call('DELETE', '/user/device/remove?device_sn=2', u.token), { code: 10002 }, 'already gone')
     t.ok(await alive(phone.data.token), 'the other device stays signed in')
@@ -58,7 +61,11 @@ t.test('devices and security', async (t) => {
 
   await t.test('change_password revokes every token; the new password logs in', async (t) => {
     const u = await registerUser(app, 'pw_user', 'old-secret')
-    const legacy = await app.inject({ method: 'POST', url: '/user/user!login', payload: { 'userVO.userName': 'pw_user', 'userVO.password': md5('old-secret') } })
+    const legacy = await app.inject({
+      method: 'POST',
+      url: '/user/user!login',
+      payload: { 'userVO.userName': 'pw_user', 'userVO.password': md5('old-secret') },
+    })
     const legacyToken = legacy.headers.accesstoken as string
     t.match(await call('POST', '/user/change_password', u.token, { old_password: 'wrong', new_password: 'new-secret' }), { code: 10013 })
     t.match(await call('POST', '/user/change_password', u.token, { old_password: 'old-secret', new_password: '123' }), { code: 10002 })
@@ -104,7 +111,7 @@ t.test('requests per client address are limited, in each surface’s envelope', 
   t.match(legacy.json(), { success: false, code: 10015 })
   const facade = await app.inject({ method: 'GET', url: '/api/im/token/' })
   t.equal(facade.statusCode, 429)
-  t.match(facade.json(), { detail: /^请求超过了限速。 Expected available in \d+ seconds?\.$/ }, 'DRF\'s zh_Hans wording, with the wait')
+  t.match(facade.json(), { detail: /^请求超过了限速。 Expected available in \d+ seconds?\.$/ }, "DRF's zh_Hans wording, with the wait")
   t.match(facade.headers['retry-after'], /^\d+$/)
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'health checks are never limited')
 })

@@ -13,12 +13,27 @@ t.test('registration and profile', async (t) => {
   const profileOf = async (token: string) => (await call('GET', '/user/profile', token)).data
 
   await t.test('/user/register: by username, or by mobile with a code sent by user!sendRegisterCode', async (t) => {
-    t.match(await call('POST', '/user/register', undefined, { username: 'reg_one', password: 'secret1' }), { code: 200, data: { user_id: Number, auth_mode: 0 } })
+    t.match(await call('POST', '/user/register', undefined, { username: 'reg_one', password: 'secret1' }), {
+      code: 200,
+      data: { user_id: Number, auth_mode: 0 },
+    })
     t.match(await call('POST', '/user/register', undefined, { mobile: '13911112222', password: 'secret1' }), { code: 10002, message: /verification_code/ })
     const sent = await app.inject({ method: 'POST', url: '/user/user!sendRegisterCode', payload: { 'userVO.userMobile': '13911112222' } })
     t.match(sent.json(), { success: true })
-    t.match(await call('POST', '/user/register', undefined, { mobile: '13911112222', password: 'secret1', verification_code: '000000' === lastCode(app, '13911112222') ? '111111' : '000000' }), { code: 10001 })
-    const ok = await call('POST', '/user/register', undefined, { mobile: '13911112222', username: 'reg_mobile', password: 'secret1', verification_code: lastCode(app, '13911112222') })
+    t.match(
+      await call('POST', '/user/register', undefined, {
+        mobile: '13911112222',
+        password: 'secret1',
+        verification_code: '000000' === lastCode(app, '13911112222') ? '111111' : '000000',
+      }),
+      { code: 10001 },
+    )
+    const ok = await call('POST', '/user/register', undefined, {
+      mobile: '13911112222',
+      username: 'reg_mobile',
+      password: 'secret1',
+      verification_code: lastCode(app, '13911112222'),
+    })
     t.equal(ok.code, 200)
     const login = await call('POST', '/token/login', undefined, { login_name: '13911112222', password: 'secret1' })
     t.equal(login.data.user_id, ok.data.user_id, 'logs in by mobile')
@@ -26,7 +41,13 @@ t.test('registration and profile', async (t) => {
   })
 
   await t.test('/user/register/batch is for the admin; each line answers', async (t) => {
-    const body = { list: [{ username: 'batch_a', password: 'secret1' }, { username: 'batch_a', password: 'secret1' }, { username: '999', password: 'secret1' }] }
+    const body = {
+      list: [
+        { username: 'batch_a', password: 'secret1' },
+        { username: 'batch_a', password: 'secret1' },
+        { username: '999', password: 'secret1' },
+      ],
+    }
     const r = await call('POST', '/user/register/batch', ADMIN_TOKEN, body)
     t.equal(r.code, 200)
     t.match(r.data, [
@@ -40,7 +61,13 @@ t.test('registration and profile', async (t) => {
   })
 
   await t.test('/user/register/push records the device with its push token and alias', async (t) => {
-    const r = await call('POST', '/user/register/push', undefined, { username: 'pusher', password: 'secret1', device_guid: 'dev-9', push_token: 'vendor-token', alias: 'bob' })
+    const r = await call('POST', '/user/register/push', undefined, {
+      username: 'pusher',
+      password: 'secret1',
+      device_guid: 'dev-9',
+      push_token: 'vendor-token',
+      alias: 'bob',
+    })
     t.match(r, { code: 200, data: { push_token: 'vendor-token', user_id: Number } })
     const login = await call('POST', '/token/user', undefined, { name: 'pusher', password: 'secret1', device_guid: 'dev-9' })
     t.equal(login.data.push_token, 'vendor-token', 'logging in from that device returns its push token')
@@ -49,7 +76,11 @@ t.test('registration and profile', async (t) => {
 
   await t.test('profile: update, twins, public and private info, username, mobile, nickname, avatar', async (t) => {
     const u = await registerUser(app, 'prof_user')
-    t.same(await call('POST', '/user/profile', u.token, { nick_name: 'Prof', description: 'd', public_info: 'pub', private_info: 'priv' }), { code: 200, message: null, data: true })
+    t.same(await call('POST', '/user/profile', u.token, { nick_name: 'Prof', description: 'd', public_info: 'pub', private_info: 'priv' }), {
+      code: 200,
+      message: null,
+      data: true,
+    })
     t.match(await profileOf(u.token), { nick_name: 'Prof', description: 'd', public_info: 'pub', private_info: 'priv' })
     await call('PUT', '/user/profile', u.token, { description: 'd2' })
     t.match(await profileOf(u.token), { nick_name: 'Prof', description: 'd2' }, 'fields not sent stay')
@@ -63,7 +94,12 @@ t.test('registration and profile', async (t) => {
     await call('POST', '/user/avatar', u.token, { avatar: 'https://cdn.example/a.png' })
     t.equal((await profileOf(u.token)).avatar, 'https://cdn.example/a.png')
 
-    const text = await app.inject({ method: 'POST', url: '/user/public', headers: { 'access-token': u.token, 'content-type': 'text/plain' }, payload: 'plain public' })
+    const text = await app.inject({
+      method: 'POST',
+      url: '/user/public',
+      headers: { 'access-token': u.token, 'content-type': 'text/plain' },
+      payload: 'plain public',
+    })
     t.equal(text.json().data, true)
     await call('PUT', '/user/private', u.token, { private_info: 'secret stuff' })
     t.match(await profileOf(u.token), { public_info: 'plain public', private_info: 'secret stuff' })
@@ -86,8 +122,16 @@ t.test('registration and profile', async (t) => {
 
   await t.test('admin batches: profile/batch and avatar/batch', async (t) => {
     const a = await registerUser(app)
-    const r = await call('POST', '/user/profile/batch', ADMIN_TOKEN, { list: [{ user_id: a.userId, nick_name: 'Batched' }, { user_id: 99999999, nick_name: 'x' }] })
-    t.match(r.data, [{ user_id: a.userId, success: true }, { user_id: 99999999, success: false, reason: /does not exist/ }])
+    const r = await call('POST', '/user/profile/batch', ADMIN_TOKEN, {
+      list: [
+        { user_id: a.userId, nick_name: 'Batched' },
+        { user_id: 99999999, nick_name: 'x' },
+      ],
+    })
+    t.match(r.data, [
+      { user_id: a.userId, success: true },
+      { user_id: 99999999, success: false, reason: /does not exist/ },
+    ])
     t.equal((await profileOf(a.token)).nick_name, 'Batched')
     const av = await call('PUT', '/user/avatar/batch', ADMIN_TOKEN, { list: [{ user_id: a.userId, avatar: 'https://cdn.example/b.png' }] })
     t.match(av.data, [{ user_id: a.userId, success: true }])

@@ -12,7 +12,14 @@ t.test('settings', async (t) => {
 
   await t.test('GET shows the defaults of semantics §5', async (t) => {
     t.match(await settings(), {
-      user_id: u.userId, auth_mode: 0, group_confirm: false, no_push: false, no_sounds: false, vibratory: true, auto_download: true, push_token: '',
+      user_id: u.userId,
+      auth_mode: 0,
+      group_confirm: false,
+      no_push: false,
+      no_sounds: false,
+      vibratory: true,
+      auto_download: true,
+      push_token: '',
     })
   })
 

@@ -42,7 +42,8 @@ function judge(route: Route, response: LightMyRequestResponse): string | undefin
   const binary = /^\/(file\/download|files|static|media|upload\/images)\//.test(route.path)
   if (binary && status < 400 && json === undefined) return undefined
   if (typeof json !== 'object' || json === null) return 'not a JSON object'
-  if (response.headers['content-type'] !== 'application/json; charset=utf-8') return `Content-Type ${String(response.headers['content-type'])}, not application/json; charset=utf-8`
+  if (response.headers['content-type'] !== 'application/json; charset=utf-8')
+    return `Content-Type ${String(response.headers['content-type'])}, not application/json; charset=utf-8`
   if (route.surface === 'other' && status < 400) return undefined
   switch (route.surface) {
     case 'rest':
@@ -83,17 +84,18 @@ function text(value: unknown): string {
 }
 
 function describe(request: ReturnType<typeof toInject>): string {
-  const payload = request.payload === undefined ? '' : Buffer.isBuffer(request.payload) ? `<${request.payload.length} bytes>` : text(request.payload).slice(0, 400)
+  const payload =
+    request.payload === undefined ? '' : Buffer.isBuffer(request.payload) ? `<${request.payload.length} bytes>` : text(request.payload).slice(0, 400)
   return `${request.method} ${text(request.url).slice(0, 400)} ${JSON.stringify(request.headers)} ${payload}`
 }
 
 t.test(`fuzz every route of REST, legacy and the facade (seed ${SEED})`, async (t) => {
   const app = await buildTestApp(t, { env: { RATE_LIMIT_PER_MINUTE: '0' } })
   const seeded = await seed(app)
-  const routes = routesOf((await app.inject({ method: 'GET', url: '/docs/json' })).json())
-    .filter((route) => !ONLY || route.label === ONLY)
+  const routes = routesOf((await app.inject({ method: 'GET', url: '/docs/json' })).json()).filter((route) => !ONLY || route.label === ONLY)
   const surfaces = new Set(routes.map((r) => r.surface))
-  if (!ONLY) t.ok(routes.length > 180 && surfaces.has('rest') && surfaces.has('legacy') && surfaces.has('facade'), `${routes.length} operations of all three surfaces`)
+  if (!ONLY)
+    t.ok(routes.length > 180 && surfaces.has('rest') && surfaces.has('legacy') && surfaces.has('facade'), `${routes.length} operations of all three surfaces`)
 
   const failures: string[] = []
   let requests = 0
@@ -109,7 +111,9 @@ t.test(`fuzz every route of REST, legacy and the facade (seed ${SEED})`, async (
       const problem = judge(route, response)
       const changed = !problem && refused(route, response) ? changedTables(before, await tableDigests(app)) : []
       if (problem || changed.length > 0) {
-        throw new Error(`${problem ?? `a refused request changed ${changed.join(', ')}`}\n  request:  ${describe(request)}\n  response: ${response.statusCode} ${response.body.slice(0, 300)}`)
+        throw new Error(
+          `${problem ?? `a refused request changed ${changed.join(', ')}`}\n  request:  ${describe(request)}\n  response: ${response.statusCode} ${response.body.slice(0, 300)}`,
+        )
       }
     })
     const overBudget = Date.now() - started > BUDGET_MS
@@ -119,7 +123,9 @@ t.test(`fuzz every route of REST, legacy and the facade (seed ${SEED})`, async (
       failures.push(`${route.label}: ${failureOf(result)}\n  reproduce: FUZZ_SEED=${SEED} FUZZ_ROUTE='${route.label}' npx tap test/security/fuzz.test.ts`)
     }
   }
-  t.comment(`${requests} requests to ${routes.length} operations in ${Date.now() - started} ms (seed ${SEED})${shortened ? `; over the time budget, the last ${shortened} got 2 requests each` : ''}`)
+  t.comment(
+    `${requests} requests to ${routes.length} operations in ${Date.now() - started} ms (seed ${SEED})${shortened ? `; over the time budget, the last ${shortened} got 2 requests each` : ''}`,
+  )
   t.same(failures, [], `no 5xx, every error in its envelope, nothing stored when refused (FUZZ_SEED=${SEED})`)
 })
 
@@ -135,15 +141,42 @@ t.test(`fuzz /ws frames (seed ${SEED})`, { skip: ONLY ? 'FUZZ_ROUTE names an HTT
   t.teardown(() => socket.close())
   let counter = 0
 
-  const number = fc.oneof(fc.integer(), fc.constantFrom(0, -1, bob.userId, group, 2 ** 31, 2 ** 53, 2 ** 63, 1e20, 1.5, NaN), fc.constantFrom('1', null, [], {}, true))
+  const number = fc.oneof(
+    fc.integer(),
+    fc.constantFrom(0, -1, bob.userId, group, 2 ** 31, 2 ** 53, 2 ** 63, 1e20, 1.5, NaN),
+    fc.constantFrom('1', null, [], {}, true),
+  )
   const frame = fc.oneof(
-    { weight: 6, arbitrary: fc.record({
-      type: fc.constantFrom('ping', 'sync', 'sync', 'message', '', 'SYNC', null, 7),
-      conversation: fc.option(fc.oneof(fc.record({ type: number, id: number }), fc.constantFrom(null, 'x', [], 5)), { nil: undefined }),
-      after_seq: fc.option(number, { nil: undefined }),
-      limit: fc.option(number, { nil: undefined }),
-    }, { requiredKeys: ['type'] }).map((f) => ({ ...f, id: `f${++counter}` })) },
-    { weight: 2, arbitrary: fc.constantFrom('not json', '[]', '[1,2]', 'null', '"text"', '{"type":"sync","id":{"x":1}}', '{"type":"ping","id":[1]}', '{"type":"sync","id":"\\u0000"}', '{', '\u0000', '{"__proto__":{"type":"ping"}}') },
+    {
+      weight: 6,
+      arbitrary: fc
+        .record(
+          {
+            type: fc.constantFrom('ping', 'sync', 'sync', 'message', '', 'SYNC', null, 7),
+            conversation: fc.option(fc.oneof(fc.record({ type: number, id: number }), fc.constantFrom(null, 'x', [], 5)), { nil: undefined }),
+            after_seq: fc.option(number, { nil: undefined }),
+            limit: fc.option(number, { nil: undefined }),
+          },
+          { requiredKeys: ['type'] },
+        )
+        .map((f) => ({ ...f, id: `f${++counter}` })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        'not json',
+        '[]',
+        '[1,2]',
+        'null',
+        '"text"',
+        '{"type":"sync","id":{"x":1}}',
+        '{"type":"ping","id":[1]}',
+        '{"type":"sync","id":"\\u0000"}',
+        '{',
+        '\u0000',
+        '{"__proto__":{"type":"ping"}}',
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 64 }) },
     { weight: 1, arbitrary: fc.constantFrom(Buffer.from([0xff, 0xfe, 0x00]), Buffer.alloc(0)) },
   )
@@ -186,16 +219,26 @@ async function seed(app: TestApp) {
   const carol = await register()
   await befriend(app, alice, bob)
   const group = await createGroup(app, alice, {}, [bob, carol])
-  const sent = async (token: string, payload: object) => (await app.inject({ method: 'POST', url: '/message/send', headers: { 'access-token': token }, payload })).json().msg_ids ?? []
-  const msgIds = [...await sent(alice.token, { type: 1, targets: [bob.userId], content: 'hello' }), ...await sent(bob.token, { type: 2, targets: [group], content: 'hi all' })]
-  await app.inject({ method: 'POST', url: '/group/announcement/edit', headers: { 'access-token': alice.token }, payload: { group_id: group, title: 't', content: 'c' } })
+  const sent = async (token: string, payload: object) =>
+    (await app.inject({ method: 'POST', url: '/message/send', headers: { 'access-token': token }, payload })).json().msg_ids ?? []
+  const msgIds = [
+    ...(await sent(alice.token, { type: 1, targets: [bob.userId], content: 'hello' })),
+    ...(await sent(bob.token, { type: 2, targets: [group], content: 'hi all' })),
+  ]
+  await app.inject({
+    method: 'POST',
+    url: '/group/announcement/edit',
+    headers: { 'access-token': alice.token },
+    payload: { group_id: group, title: 't', content: 'c' },
+  })
   const pools: Pools = {
     userIds: [alice.userId, bob.userId, carol.userId],
     groupIds: [group],
     msgIds: msgIds.length ? msgIds : [1],
     words: [alice.username, bob.username, 'hello', '13800138000', 'a@b.test', 'secret1', '123456'],
   }
-  const valid = async (user: TestUser) => (await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': user.token } })).json().code === 200
+  const valid = async (user: TestUser) =>
+    (await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': user.token } })).json().code === 200
   return {
     pools,
     credentials: (): Credentials => ({ user: { id: alice.userId, token: alice.token }, other: { id: bob.userId, token: bob.token }, adminToken: ADMIN_TOKEN }),

@@ -12,8 +12,8 @@ t.test('security headers on every surface, errors included; /docs gets a CSP tha
     'REST success': await app.inject({ method: 'GET', url: '/user/profile', headers: { 'access-token': alice.token } }),
     'REST error': await app.inject({ method: 'GET', url: '/user/profile' }),
     'REST unknown route': await app.inject({ method: 'GET', url: '/user/nothing-here' }),
-    'legacy': await app.inject({ method: 'POST', url: '/user/user!readUser', headers: { uid: String(alice.userId), accessToken: alice.token } }),
-    'facade': await app.inject({ method: 'GET', url: '/api/im/token/', headers: { authorization: `Token ${alice.token}` } }),
+    legacy: await app.inject({ method: 'POST', url: '/user/user!readUser', headers: { uid: String(alice.userId), accessToken: alice.token } }),
+    facade: await app.inject({ method: 'GET', url: '/api/im/token/', headers: { authorization: `Token ${alice.token}` } }),
     'facade error': await app.inject({ method: 'GET', url: '/api/im/token/' }),
     'a stored picture': await app.inject({ method: 'GET', url: '/static/default-avatar.png' }),
   }
@@ -48,14 +48,19 @@ t.test('CORS allows every method the documents use, with the headers MaxIM clien
   const requested = 'access-token,app_id,user_id,group_id,content-type'
   for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
     const r = await app.inject({
-      method: 'OPTIONS', url: '/roster/delete',
+      method: 'OPTIONS',
+      url: '/roster/delete',
       headers: { origin: 'https://web.example', 'access-control-request-method': method, 'access-control-request-headers': requested },
     })
     t.equal(r.statusCode, 204, `${method}: preflight answered`)
     const methods = String(r.headers['access-control-allow-methods']).split(/,\s*/)
     t.ok(methods.includes(method), `${method} is allowed (${methods.join(', ')})`)
     const headers = String(r.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/)
-    t.same(requested.split(',').filter((h) => !headers.includes(h)), [], `${method}: every SDK header is allowed`)
+    t.same(
+      requested.split(',').filter((h) => !headers.includes(h)),
+      [],
+      `${method}: every SDK header is allowed`,
+    )
   }
 })
 
@@ -85,10 +90,15 @@ t.test('timeouts: configured on the server, and a client that never finishes its
   const answer = await new Promise<string>((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: gateway.test\r\nX-Slow: '))
     let received = ''
-    socket.on('data', (chunk: Buffer) => { received += chunk.toString('utf8') })
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('utf8')
+    })
     socket.on('close', () => resolve(received))
     socket.on('error', reject)
-    setTimeout(() => { socket.destroy(); reject(new Error('the server kept the connection open')) }, 20_000).unref()
+    setTimeout(() => {
+      socket.destroy()
+      reject(new Error('the server kept the connection open'))
+    }, 20_000).unref()
   })
   t.match(answer, /^HTTP\/1\.1 408/, 'the server answered 408 and closed the connection')
 

@@ -9,7 +9,16 @@ import { changedTables, tableDigests } from '../helpers/snapshot.ts'
 
 const SAFE = Number.MAX_SAFE_INTEGER
 
-interface Schema { type?: string | string[]; minimum?: number; maximum?: number; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[] }
+interface Schema {
+  type?: string | string[]
+  minimum?: number
+  maximum?: number
+  properties?: Record<string, Schema>
+  items?: Schema
+  anyOf?: Schema[]
+  oneOf?: Schema[]
+  allOf?: Schema[]
+}
 
 /** Every integer or number schema inside `schema`, with where it is. */
 function numbers(schema: Schema | undefined, where: string, found: Array<[string, Schema]> = []): Array<[string, Schema]> {

@@ -26,13 +26,19 @@ t.test('secrets in URLs and the values of failed SQL statements stay out of the 
   const sign = new URL(urls.download_url).searchParams.get('file_sign')!
   const boundary = '----logtest'
   await app.inject({
-    method: 'POST', url: urls.upload_url.slice(PUBLIC_URL.length),
+    method: 'POST',
+    url: urls.upload_url.slice(PUBLIC_URL.length),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\n\r\nbytes\r\n--${boundary}--\r\n`,
   })
   await app.inject({ method: 'GET', url: `/file/download/chat?file_sign=${sign}`, headers: as })
   await app.inject({ method: 'GET', url: `/file/upload/forward?file_sign=${sign}&to_type=1&to_id=${bob.userId}`, headers: as })
-  await app.inject({ method: 'POST', url: '/roster/apply?auth_answer=ANSWER-IN-THE-URL&reason=REASON-IN-THE-URL', headers: as, payload: { user_id: bob.userId } })
+  await app.inject({
+    method: 'POST',
+    url: '/roster/apply?auth_answer=ANSWER-IN-THE-URL&reason=REASON-IN-THE-URL',
+    headers: as,
+    payload: { user_id: bob.userId },
+  })
   await app.inject({ method: 'POST', url: `/message/send?type=1&targets=${bob.userId}&content=CONTENT-IN-THE-URL`, headers: as })
   await app.inject({ method: 'GET', url: '/roster/mobile?mobile=13912345678', headers: as })
 
@@ -42,16 +48,41 @@ t.test('secrets in URLs and the values of failed SQL statements stay out of the 
     begin raise exception 'refused "%" for the test', coalesce(to_jsonb(new)->>'content', to_jsonb(new)->>'device_token'); end $$`.execute(db)
   await sql`create trigger refuse_messages before insert on messages for each row execute function refuse_for_test()`.execute(db)
   await sql`create trigger refuse_devices before update on devices for each row execute function refuse_for_test()`.execute(db)
-  const failedSend = await app.inject({ method: 'POST', url: '/message/send', headers: as, payload: { type: 1, targets: [bob.userId], content: 'MESSAGE-CONTENT-SECRET' } })
+  const failedSend = await app.inject({
+    method: 'POST',
+    url: '/message/send',
+    headers: as,
+    payload: { type: 1, targets: [bob.userId], content: 'MESSAGE-CONTENT-SECRET' },
+  })
   t.equal(failedSend.statusCode, 500, 'the failing database is a 500')
   const devices = (await app.inject({ method: 'GET', url: '/user/device/list', headers: onDevice })).json()
-  const failedBind = await app.inject({ method: 'POST', url: '/user/token/bind', headers: onDevice, payload: { device_sn: devices.data[0].device_sn, device_token: 'PUSH-TOKEN-SECRET' } })
+  const failedBind = await app.inject({
+    method: 'POST',
+    url: '/user/token/bind',
+    headers: onDevice,
+    payload: { device_sn: devices.data[0].device_sn, device_token: 'PUSH-TOKEN-SECRET' },
+  })
   t.equal(failedBind.statusCode, 500, 'binding a push token fails too')
 
   const text = lines.join('\n')
-  t.ok(lines.some((l) => JSON.parse(l).level >= 50), 'the failures were logged as errors')
-  t.ok(lines.some((l) => JSON.parse(l).err?.message === 'refused "[redacted]" for the test'), 'the database\'s message is logged, the value it quotes is not')
-  for (const secret of [sign, alice.token, 'ANSWER-IN-THE-URL', 'REASON-IN-THE-URL', 'CONTENT-IN-THE-URL', '13912345678', 'MESSAGE-CONTENT-SECRET', 'PUSH-TOKEN-SECRET']) {
+  t.ok(
+    lines.some((l) => JSON.parse(l).level >= 50),
+    'the failures were logged as errors',
+  )
+  t.ok(
+    lines.some((l) => JSON.parse(l).err?.message === 'refused "[redacted]" for the test'),
+    "the database's message is logged, the value it quotes is not",
+  )
+  for (const secret of [
+    sign,
+    alice.token,
+    'ANSWER-IN-THE-URL',
+    'REASON-IN-THE-URL',
+    'CONTENT-IN-THE-URL',
+    '13912345678',
+    'MESSAGE-CONTENT-SECRET',
+    'PUSH-TOKEN-SECRET',
+  ]) {
     t.notOk(text.includes(secret), `${secret.slice(0, 20)}… is not in the log`)
   }
   t.match(text, /file_sign=%5Bredacted%5D/, 'the sign is shown as redacted')

@@ -60,13 +60,29 @@ t.test('control characters in any text field are refused, on every surface', asy
 
   for (const [label, request] of [
     ['form', { payload: { name: 'team\u0000' } }],
-    ['multipart', { headers: { 'content-type': 'multipart/form-data; boundary=XyZ' }, payload: '--XyZ\r\nContent-Disposition: form-data; name="name"\r\n\r\nteam\u0000\r\n--XyZ--\r\n' }],
+    [
+      'multipart',
+      {
+        headers: { 'content-type': 'multipart/form-data; boundary=XyZ' },
+        payload: '--XyZ\r\nContent-Disposition: form-data; name="name"\r\n\r\nteam\u0000\r\n--XyZ--\r\n',
+      },
+    ],
   ] as const) {
-    const r = await refused(t, app, { method: 'POST', url: '/api/im/group/', ...request, headers: { ...facade(alice), ...('headers' in request ? request.headers : {}) } }, `facade ${label}`)
+    const r = await refused(
+      t,
+      app,
+      { method: 'POST', url: '/api/im/group/', ...request, headers: { ...facade(alice), ...('headers' in request ? request.headers : {}) } },
+      `facade ${label}`,
+    )
     t.equal(r.statusCode, 400, `facade ${label}: 400`)
     t.match(r.json().detail, /name 不能包含控制字符（U\+0000）/, `facade ${label}: {detail} says why, in Chinese`)
   }
-  const code = await refused(t, app, { method: 'POST', url: `/api/im/group/${group}/invite/`, headers: facade(bob), payload: { code: '12\u00003' } }, 'facade invite code')
+  const code = await refused(
+    t,
+    app,
+    { method: 'POST', url: `/api/im/group/${group}/invite/`, headers: facade(bob), payload: { code: '12\u00003' } },
+    'facade invite code',
+  )
   t.equal(code.statusCode, 400, 'facade invite code: 400')
 })
 
@@ -74,9 +90,19 @@ t.test('text people type still goes through: line breaks in messages, emoji, CJK
   const app = await buildTestApp(t)
   const alice = await registerUser(app)
   const bob = await registerUser(app)
-  const sent = await app.inject({ method: 'POST', url: '/message/send', headers: rest(alice), payload: { type: 1, targets: [bob.userId], content: '第一行\n\tsecond line 👨‍👩‍👧 ❤️‍🔥' } })
+  const sent = await app.inject({
+    method: 'POST',
+    url: '/message/send',
+    headers: rest(alice),
+    payload: { type: 1, targets: [bob.userId], content: '第一行\n\tsecond line 👨‍👩‍👧 ❤️‍🔥' },
+  })
   t.equal(sent.json().code, 200, 'a message with line breaks, tabs and emoji is sent')
-  const nick = await app.inject({ method: 'POST', url: '/user/profile', headers: rest(alice), payload: { nick_name: '张三 👨‍👩‍👧', description: 'line one\nline two' } })
+  const nick = await app.inject({
+    method: 'POST',
+    url: '/user/profile',
+    headers: rest(alice),
+    payload: { nick_name: '张三 👨‍👩‍👧', description: 'line one\nline two' },
+  })
   t.equal(nick.json().code, 200, 'a nick name with an emoji sequence is kept')
   const profile = (await app.inject({ method: 'GET', url: '/user/profile', headers: rest(alice) })).json()
   t.equal(profile.data.nick_name, '张三 👨‍👩‍👧')
@@ -87,7 +113,14 @@ t.test('names people see refuse invisible and text-direction characters, on ever
   const alice = await registerUser(app)
   const bob = await registerUser(app)
   const group = await createGroup(app, alice, {}, [bob])
-  const spoofs = { 'right-to-left override': 'invoice\u202Efdp.exe', 'zero-width space': 'ad\u200Bmin', 'a joiner between letters': 'a\u200Db', 'byte order mark': '\uFEFFboss', 'a line break': 'two\nlines', 'a Hangul filler': '\u3164' }
+  const spoofs = {
+    'right-to-left override': 'invoice\u202Efdp.exe',
+    'zero-width space': 'ad\u200Bmin',
+    'a joiner between letters': 'a\u200Db',
+    'byte order mark': '\uFEFFboss',
+    'a line break': 'two\nlines',
+    'a Hangul filler': '\u3164',
+  }
 
   for (const [kind, name] of Object.entries(spoofs)) {
     const restCases: Array<[string, Request]> = [

@@ -46,7 +46,21 @@ t.test('parseMobile: one number however it is written; landlines, short and fore
   }
   t.equal(parseMobile('+447911123456'), '+447911123456', 'a UK mobile keeps its country')
   t.equal(parseMobile('+14155552671'), '+14155552671', 'a US number (the plan does not tell mobiles apart)')
-  for (const text of ['', '123', '1380013800', '138001380001', '01012345678', '+442071234567', '+86 10 1234 5678', '138 0013 8000 ext 5', 'abc', '1380013800a', '+', '+'.repeat(3) + '8613800138000', '1'.repeat(33)]) {
+  for (const text of [
+    '',
+    '123',
+    '1380013800',
+    '138001380001',
+    '01012345678',
+    '+442071234567',
+    '+86 10 1234 5678',
+    '138 0013 8000 ext 5',
+    'abc',
+    '1380013800a',
+    '+',
+    '+'.repeat(3) + '8613800138000',
+    '1'.repeat(33),
+  ]) {
     t.equal(parseMobile(text), undefined, JSON.stringify(text))
   }
 })

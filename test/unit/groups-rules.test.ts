@@ -4,23 +4,67 @@ import type { Actor } from '../../src/domain/actor.ts'
 import type { Db } from '../../src/platform/db.ts'
 import type { Group, GroupRole, Member } from '../../src/domain/groups/groups.types.ts'
 import {
-  actingIn, cannotManage, rankOf, refuseFull, requireAdmin, requireMember, requireOwner, self, toPage, type Acting,
+  actingIn,
+  cannotManage,
+  rankOf,
+  refuseFull,
+  requireAdmin,
+  requireMember,
+  requireOwner,
+  self,
+  toPage,
+  type Acting,
 } from '../../src/domain/groups/groups.rules.ts'
 import { parseCursor } from '../../src/domain/paging.ts'
 import { banInForce } from '../../src/domain/time.ts'
 
 const group = (patch: Partial<Group> = {}): Group => ({
-  id: 7, appId: 'default', ownerId: 1, name: 'g', description: '', avatar: '', type: 0, status: 0, memberInvite: true, memberModify: false,
-  applyApproval: 1, readAck: false, historyVisible: false, banExpireTime: 0, ext: '', projectName: '', groupType: 1, code: '',
-  memberCount: 3, capacity: 5, createdAt: 0, updatedAt: 0, ...patch,
+  id: 7,
+  appId: 'default',
+  ownerId: 1,
+  name: 'g',
+  description: '',
+  avatar: '',
+  type: 0,
+  status: 0,
+  memberInvite: true,
+  memberModify: false,
+  applyApproval: 1,
+  readAck: false,
+  historyVisible: false,
+  banExpireTime: 0,
+  ext: '',
+  projectName: '',
+  groupType: 1,
+  code: '',
+  memberCount: 3,
+  capacity: 5,
+  createdAt: 0,
+  updatedAt: 0,
+  ...patch,
 })
 const member = (role: GroupRole): Member => ({ userId: 2, role, displayName: '', msgMuteMode: 0, msgPushMode: 0, banExpire: 0, joinedAt: 0 })
 const acting = (role: GroupRole | null): Acting => ({ userId: 2, role, member: role ? member(role) : null })
 const actor = (patch: Partial<Actor> = {}): Actor => ({
-  appId: 'default', userId: 2, isAdmin: false, asGroupAdmin: null, tokenId: 1, sessionTokenId: 1, deviceId: null, expiresAt: null, ...patch,
+  appId: 'default',
+  userId: 2,
+  isAdmin: false,
+  asGroupAdmin: null,
+  tokenId: 1,
+  sessionTokenId: 1,
+  deviceId: null,
+  expiresAt: null,
+  ...patch,
 })
 /** A database these rules must not touch on the paths tested: any use fails the test. */
-const noDatabase = new Proxy({}, { get: (_target, name) => { throw new Error(`the database was used (${String(name)})`) } }) as unknown as Db
+const noDatabase = new Proxy(
+  {},
+  {
+    get: (_target, name) => {
+      throw new Error(`the database was used (${String(name)})`)
+    },
+  },
+) as unknown as Db
 
 t.test('requireMember, requireAdmin, requireOwner: each role passes what it may and is refused with the right code', async (t) => {
   const g = group()
@@ -32,7 +76,11 @@ t.test('requireMember, requireAdmin, requireOwner: each role passes what it may 
   }
   t.doesNotThrow(() => requireOwner(acting('owner'), g), 'the owner passes requireOwner')
   for (const check of [requireMember, requireAdmin, requireOwner]) {
-    t.throws(() => check(acting(null), g), { key: 'NOT_GROUP_MEMBER', code: 20002, message: /not a member of group 7/ }, `${check.name}: a non-member is told it is not a member first`)
+    t.throws(
+      () => check(acting(null), g),
+      { key: 'NOT_GROUP_MEMBER', code: 20002, message: /not a member of group 7/ },
+      `${check.name}: a non-member is told it is not a member first`,
+    )
   }
 })
 
@@ -49,7 +97,10 @@ t.test('cannotManage: nobody touches the owner; only the owner touches admins; p
 })
 
 t.test('rankOf orders owner > admin > member', async (t) => {
-  t.same((['member', 'owner', 'admin'] as const).slice().sort((a, b) => rankOf(b) - rankOf(a)), ['owner', 'admin', 'member'])
+  t.same(
+    (['member', 'owner', 'admin'] as const).slice().sort((a, b) => rankOf(b) - rankOf(a)),
+    ['owner', 'admin', 'member'],
+  )
   t.ok(rankOf('owner') > rankOf('admin') && rankOf('admin') > rankOf('member'))
 })
 
@@ -100,8 +151,16 @@ t.test('parseCursor: empty is the start; decimal ids up to the maximum; anything
 })
 
 t.test('actingIn without a database read: the admin token alone, and a group_id header naming another group', async (t) => {
-  t.same(await actingIn(noDatabase, actor({ userId: null, isAdmin: true }), group()), { userId: null, role: 'admin', member: null }, 'the admin token acts as an admin')
+  t.same(
+    await actingIn(noDatabase, actor({ userId: null, isAdmin: true }), group()),
+    { userId: null, role: 'admin', member: null },
+    'the admin token acts as an admin',
+  )
   t.same(await actingIn(noDatabase, actor({ userId: null, isAdmin: true, asGroupAdmin: 7 }), group()), { userId: null, role: 'admin', member: null })
-  await t.rejects(actingIn(noDatabase, actor({ userId: null, isAdmin: true, asGroupAdmin: 8 }), group()), { key: 'NO_PERMISSION', code: 10010, message: /names group 8, not group 7/ })
+  await t.rejects(actingIn(noDatabase, actor({ userId: null, isAdmin: true, asGroupAdmin: 8 }), group()), {
+    key: 'NO_PERMISSION',
+    code: 10010,
+    message: /names group 8, not group 7/,
+  })
   await t.rejects(actingIn(noDatabase, actor({ userId: 2, isAdmin: true, asGroupAdmin: 8 }), group()), { code: 10010 }, 'with user_id too')
 })

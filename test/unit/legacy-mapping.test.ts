@@ -3,28 +3,72 @@ import t from 'tap'
 import { Value } from 'typebox/value'
 import type { User } from '../../src/domain/accounts/accounts.types.ts'
 import type { Group, MemberWithUser } from '../../src/domain/groups/groups.types.ts'
-import {
-  GroupMemberVO, GroupVO, memberName, muteModeOf, renderGroupMemberVO, renderGroupVO, renderUserVO, UserVO,
-} from '../../src/surfaces/legacy/mapping.ts'
+import { GroupMemberVO, GroupVO, memberName, muteModeOf, renderGroupMemberVO, renderGroupVO, renderUserVO, UserVO } from '../../src/surfaces/legacy/mapping.ts'
 import { absoluteUrl, documentedPath, FACADE_PATHS, LEGACY_PATHS } from '../../src/surfaces/shared/urls.ts'
 
 const PUBLIC = 'https://im.example'
 const user = (patch: Partial<User> = {}): User => ({
-  id: 1000221, appId: 'default', username: 'alice', mobile: '+8613800138000', email: null, nickName: 'Ali', avatar: 'files/avatars/abc.png',
-  description: '', publicInfo: '', privateInfo: '', disabled: false, createdAt: 0,
-  profile: { sex: '2', age: '30', city: '杭州', signature: 'hi' }, ...patch,
+  id: 1000221,
+  appId: 'default',
+  username: 'alice',
+  mobile: '+8613800138000',
+  email: null,
+  nickName: 'Ali',
+  avatar: 'files/avatars/abc.png',
+  description: '',
+  publicInfo: '',
+  privateInfo: '',
+  disabled: false,
+  createdAt: 0,
+  profile: { sex: '2', age: '30', city: '杭州', signature: 'hi' },
+  ...patch,
 })
 const group = (patch: Partial<Group> = {}): Group => ({
-  id: 1221, appId: 'default', ownerId: 1000221, name: '悦尚', description: 'about', avatar: '', type: 0, status: 0, memberInvite: true, memberModify: false,
-  applyApproval: 0, readAck: false, historyVisible: false, banExpireTime: 0, ext: '', projectName: '悦尚九鲜', groupType: 2, code: '',
-  memberCount: 1, capacity: 500, createdAt: 0, updatedAt: 0, ...patch,
+  id: 1221,
+  appId: 'default',
+  ownerId: 1000221,
+  name: '悦尚',
+  description: 'about',
+  avatar: '',
+  type: 0,
+  status: 0,
+  memberInvite: true,
+  memberModify: false,
+  applyApproval: 0,
+  readAck: false,
+  historyVisible: false,
+  banExpireTime: 0,
+  ext: '',
+  projectName: '悦尚九鲜',
+  groupType: 2,
+  code: '',
+  memberCount: 1,
+  capacity: 500,
+  createdAt: 0,
+  updatedAt: 0,
+  ...patch,
 })
 
 t.test('renderUserVO: userId a number, every other field a string, absent profile fields empty', async (t) => {
   const vo = renderUserVO(user(), { publicUrl: PUBLIC, showMobile: true })
   t.same(vo, {
-    userId: 1000221, sex: '2', age: '30', phoneNumber: '13800138000', country: '', province: '', city: '杭州', district: '', street: '',
-    company: '', occupation: '', role: '', degrees: '', school: '', nickName: 'Ali', userPhoto: `${PUBLIC}/upload/images/userPhoto/abc.png`, signature: 'hi',
+    userId: 1000221,
+    sex: '2',
+    age: '30',
+    phoneNumber: '13800138000',
+    country: '',
+    province: '',
+    city: '杭州',
+    district: '',
+    street: '',
+    company: '',
+    occupation: '',
+    role: '',
+    degrees: '',
+    school: '',
+    nickName: 'Ali',
+    userPhoto: `${PUBLIC}/upload/images/userPhoto/abc.png`,
+    signature: 'hi',
   })
   t.ok(Value.Check(UserVO, vo), 'the value fits its published schema')
   t.same(Object.keys(vo), Object.keys(UserVO.properties), 'the fields in the order the schema lists them')
@@ -39,9 +83,17 @@ t.test('renderUserVO: the mobile only when it may be shown, and shown as dialled
 t.test('renderUserVO: userPhoto absolute in 001, the documented relative path in 000; URLs and no photo kept', async (t) => {
   t.equal(renderUserVO(user(), { publicUrl: PUBLIC, showMobile: false, photo: 'absolute' }).userPhoto, `${PUBLIC}/upload/images/userPhoto/abc.png`)
   t.equal(renderUserVO(user(), { publicUrl: PUBLIC, showMobile: false, photo: 'relative' }).userPhoto, 'upload/images/userPhoto/abc.png')
-  t.equal(renderUserVO(user({ avatar: 'https://cdn.example/a.png' }), { publicUrl: PUBLIC, showMobile: false }).userPhoto, 'https://cdn.example/a.png', 'a client\'s URL as given')
+  t.equal(
+    renderUserVO(user({ avatar: 'https://cdn.example/a.png' }), { publicUrl: PUBLIC, showMobile: false }).userPhoto,
+    'https://cdn.example/a.png',
+    "a client's URL as given",
+  )
   t.equal(renderUserVO(user({ avatar: '' }), { publicUrl: PUBLIC, showMobile: false }).userPhoto, '', 'no photo: empty, not the bare public URL')
-  t.equal(renderUserVO(user({ avatar: 'files/covers/x.png' }), { publicUrl: PUBLIC, showMobile: false }).userPhoto, `${PUBLIC}/files/covers/x.png`, 'other folders keep their path')
+  t.equal(
+    renderUserVO(user({ avatar: 'files/covers/x.png' }), { publicUrl: PUBLIC, showMobile: false }).userPhoto,
+    `${PUBLIC}/files/covers/x.png`,
+    'other folders keep their path',
+  )
 })
 
 t.test('renderGroupVO: every value a string; notice as given', async (t) => {
@@ -53,7 +105,14 @@ t.test('renderGroupVO: every value a string; notice as given', async (t) => {
 
 t.test('renderGroupMemberVO: the userVO with a relative photo, user_type by role, show_name', async (t) => {
   const member = (role: MemberWithUser['role'], displayName = ''): MemberWithUser => ({
-    userId: 1000221, role, displayName, msgMuteMode: 0, msgPushMode: 0, banExpire: 0, joinedAt: 0, user: user(),
+    userId: 1000221,
+    role,
+    displayName,
+    msgMuteMode: 0,
+    msgPushMode: 0,
+    banExpire: 0,
+    joinedAt: 0,
+    user: user(),
   })
   const vo = renderGroupMemberVO(member('owner', 'boss'), PUBLIC)
   t.match(vo, { userId: 1000221, userPhoto: 'upload/images/userPhoto/abc.png', phoneNumber: '13800138000', user_type: '1', show_name: 'boss' })
@@ -75,11 +134,15 @@ t.test('muteModeOf: messageRemainMode 1 and 2 map to msg_mute_mode 0 and 1; noth
   t.equal(muteModeOf('1'), 0)
   t.equal(muteModeOf('2'), 1)
   for (const value of ['0', '3', '', ' 1', '01', 'one']) {
-    t.throws(() => muteModeOf(value), { key: 'BAD_PARAMETER', code: 10002, message: /messageRemainMode must be 1/, zh: /messageRemainMode 只能是 1/ }, JSON.stringify(value))
+    t.throws(
+      () => muteModeOf(value),
+      { key: 'BAD_PARAMETER', code: 10002, message: /messageRemainMode must be 1/, zh: /messageRemainMode 只能是 1/ },
+      JSON.stringify(value),
+    )
   }
 })
 
-t.test('urls: absolute URLs for stored paths, the documents\' folders for stored files', async (t) => {
+t.test("urls: absolute URLs for stored paths, the documents' folders for stored files", async (t) => {
   t.equal(absoluteUrl('files/a.png', PUBLIC), `${PUBLIC}/files/a.png`)
   t.equal(absoluteUrl('///files/a.png', PUBLIC), `${PUBLIC}/files/a.png`, 'leading slashes are not doubled')
   t.equal(absoluteUrl('', PUBLIC), '')

@@ -123,7 +123,7 @@ function checkRequest(request: unknown, where: string): void {
       const at = `${where}.multipart[${i}]`
       if (!isObject(part) || typeof part.name !== 'string') throw new FixtureError(`${at}: {"name", "value"} or {"name", "file"}`)
       onlyKeys(part, ['name', 'value', 'file'], at)
-      if (('value' in part) === ('file' in part)) throw new FixtureError(`${at}: either "value" or "file"`)
+      if ('value' in part === 'file' in part) throw new FixtureError(`${at}: either "value" or "file"`)
       if ('value' in part) return checkRequestValue(part.value, `${at}.value`)
       const file = part.file
       if (!isObject(file) || typeof file.filename !== 'string') throw new FixtureError(`${at}.file: needs a filename`)
@@ -139,13 +139,15 @@ function checkResponse(response: unknown, where: string): void {
   onlyKeys(response, RESPONSE_KEYS, where)
   if (response.status === undefined) throw new FixtureError(`${where}.status: required`)
   validateExpected(response.status, `${where}.status`, 'body')
-  if (response.body === undefined && response.bodyText === undefined) throw new FixtureError(`${where}: give "body" (JSON) or "bodyText" (raw); use {"$any": "value"} to accept any body`)
+  if (response.body === undefined && response.bodyText === undefined)
+    throw new FixtureError(`${where}: give "body" (JSON) or "bodyText" (raw); use {"$any": "value"} to accept any body`)
   if (response.body !== undefined && response.bodyText !== undefined) throw new FixtureError(`${where}: "body" or "bodyText", not both`)
   if (response.headers !== undefined) {
     if (!isObject(response.headers)) throw new FixtureError(`${where}.headers: an object of name → expected value`)
     for (const [name, value] of Object.entries(response.headers)) validateExpected(value, `${where}.headers.${name}`, 'header')
   }
-  if (response.exactHeaderNames !== undefined && typeof response.exactHeaderNames !== 'boolean') throw new FixtureError(`${where}.exactHeaderNames: true or false`)
+  if (response.exactHeaderNames !== undefined && typeof response.exactHeaderNames !== 'boolean')
+    throw new FixtureError(`${where}.exactHeaderNames: true or false`)
   if (response.body !== undefined) validateExpected(response.body, `${where}.body`, 'body')
   if (response.bodyText !== undefined) validateExpected(response.bodyText, `${where}.bodyText`, 'header')
 }

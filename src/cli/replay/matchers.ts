@@ -45,7 +45,8 @@ export function validateExpected(value: unknown, where: string, place: Place): v
     return
   }
   if (!isPlainObject(value)) {
-    if (place === 'header' && typeof value !== 'string') throw new FixtureError(`${where}: a header is expected as a string or a matcher, not ${jsonType(value)}`)
+    if (place === 'header' && typeof value !== 'string')
+      throw new FixtureError(`${where}: a header is expected as a string or a matcher, not ${jsonType(value)}`)
     return
   }
   const keys = Object.keys(value)
@@ -61,7 +62,8 @@ export function validateExpected(value: unknown, where: string, place: Place): v
   const kinds = ['$any', '$regex', '$same', '$contains', '$absent', '$literal'].filter((key) => key in value)
   if (kinds.length > 1) throw new FixtureError(`${where}: combine at most one of ${kinds.join(', ')} (with $capture)`)
   if ('$capture' in value && (typeof value.$capture !== 'string' || !value.$capture)) throw new FixtureError(`${where}: $capture names a variable`)
-  if ('$capture' in value && ['$contains', '$absent', '$literal'].includes(kinds[0] ?? '')) throw new FixtureError(`${where}: $capture cannot be combined with ${kinds[0]}`)
+  if ('$capture' in value && ['$contains', '$absent', '$literal'].includes(kinds[0] ?? ''))
+    throw new FixtureError(`${where}: $capture cannot be combined with ${kinds[0]}`)
   if ('$any' in value && !ANY_TYPES.has(value.$any as string)) throw new FixtureError(`${where}: $any is one of ${[...ANY_TYPES].join(', ')}`)
   if ('$regex' in value) {
     if (typeof value.$regex !== 'string') throw new FixtureError(`${where}: $regex is a string`)
@@ -120,13 +122,15 @@ function matchFields(expected: Record<string, unknown>, actual: Record<string, u
     ctx.differences.push({ path: formatPath([...path, key]), message: `unexpected field, got ${show(actual[key])}`, actual: actual[key] })
   }
   // Order is judged only when both sides have the same fields: otherwise the missing or extra field is the news.
-  const wanted = Object.keys(expected).filter((key) => !(isMatcher(expected[key]) && '$absent' in (expected[key])))
+  const wanted = Object.keys(expected).filter((key) => !(isMatcher(expected[key]) && '$absent' in expected[key]))
   const got = Object.keys(actual)
   if (ctx.ignoreFieldOrder || extra.length > 0 || wanted.length !== got.length) return
   if (wanted.join('\u0000') !== got.join('\u0000')) {
     ctx.differences.push({
-      path: formatPath(path) || '(root)', message: `fields in another order: expected ${wanted.join(', ')}; got ${got.join(', ')}`,
-      expected: wanted, actual: got,
+      path: formatPath(path) || '(root)',
+      message: `fields in another order: expected ${wanted.join(', ')}; got ${got.join(', ')}`,
+      expected: wanted,
+      actual: got,
     })
   }
 }
@@ -159,14 +163,21 @@ function matchMatcher(m: Matcher, actual: unknown, path: PathPart[], ctx: MatchC
 
 function isOfType(value: unknown, type: string, place: Place): boolean {
   // Headers are strings on the wire: "integer" there means a string of digits (`expire`, `uid`).
-  if (place === 'header' && typeof value === 'string' && (type === 'integer' || type === 'number')) return /^-?\d+(\.\d+)?$/.test(value) && (type === 'number' || !value.includes('.'))
+  if (place === 'header' && typeof value === 'string' && (type === 'integer' || type === 'number'))
+    return /^-?\d+(\.\d+)?$/.test(value) && (type === 'number' || !value.includes('.'))
   switch (type) {
-    case 'value': return true
-    case 'integer': return typeof value === 'number' && Number.isInteger(value)
-    case 'object': return isPlainObject(value)
-    case 'array': return Array.isArray(value)
-    case 'null': return value === null
-    default: return typeof value === type
+    case 'value':
+      return true
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value)
+    case 'object':
+      return isPlainObject(value)
+    case 'array':
+      return Array.isArray(value)
+    case 'null':
+      return value === null
+    default:
+      return typeof value === type
   }
 }
 

@@ -17,7 +17,9 @@ function sameMobile(a: string, b: string): boolean {
 
 function newestCode(file: string, mobile: string, purpose?: string): string | undefined {
   if (!existsSync(file)) return undefined
-  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '')
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
   for (let i = lines.length - 1; i >= 0; i--) {
     let entry: OutboxLine
     try {
@@ -25,7 +27,13 @@ function newestCode(file: string, mobile: string, purpose?: string): string | un
     } catch {
       continue
     }
-    if (entry.mobile !== undefined && sameMobile(entry.mobile, mobile) && (purpose === undefined || entry.purpose === purpose) && typeof entry.code === 'string') return entry.code
+    if (
+      entry.mobile !== undefined &&
+      sameMobile(entry.mobile, mobile) &&
+      (purpose === undefined || entry.purpose === purpose) &&
+      typeof entry.code === 'string'
+    )
+      return entry.code
   }
   return undefined
 }
@@ -33,7 +41,9 @@ function newestCode(file: string, mobile: string, purpose?: string): string | un
 /** Waits briefly for the code: the server may append the line just after it answered. */
 export async function readOutboxCode(file: string | undefined, mobile: string, purpose?: string, waitMs = 2000): Promise<string> {
   if (!file) {
-    throw new FixtureError('{"$outbox": …} needs the SMS outbox file: run in-process (it sets SMS_OUTBOX) or pass --outbox FILE for a server started with SMS_PROVIDER=file')
+    throw new FixtureError(
+      '{"$outbox": …} needs the SMS outbox file: run in-process (it sets SMS_OUTBOX) or pass --outbox FILE for a server started with SMS_PROVIDER=file',
+    )
   }
   const deadline = Date.now() + waitMs
   for (;;) {

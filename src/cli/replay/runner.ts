@@ -61,8 +61,14 @@ function targetUrl(baseUrl: string, path: string): string {
 
 async function replayExchange(exchange: Exchange, index: number, loaded: LoadedFixture, vars: Variables, target: Target): Promise<ExchangeResult> {
   const result: ExchangeResult = {
-    index, name: exchange.name, setup: exchange.setup === true, outcome: 'fail',
-    method: exchange.request.method, path: exchange.request.path, durationMs: 0, differences: [],
+    index,
+    name: exchange.name,
+    setup: exchange.setup === true,
+    outcome: 'fail',
+    method: exchange.request.method,
+    path: exchange.request.path,
+    durationMs: 0,
+    differences: [],
   }
   const started = Date.now()
   try {
@@ -97,7 +103,12 @@ async function replayExchange(exchange: Exchange, index: number, loaded: LoadedF
       // Old apps look session headers up case-sensitively: a header present must be spelled as the fixture spells it.
       const spelled = response.headerNames.filter((sent) => sent.toLowerCase() === name.toLowerCase())
       if (spec.exactHeaderNames && spelled.length > 0 && !spelled.includes(name)) {
-        result.differences.push({ path: `headers.${name}`, message: `expected the name spelled "${name}", got "${spelled[0]}"`, expected: name, actual: spelled[0] })
+        result.differences.push({
+          path: `headers.${name}`,
+          message: `expected the name spelled "${name}", got "${spelled[0]}"`,
+          expected: name,
+          actual: spelled[0],
+        })
       }
     }
     if (result.differences.length === 0) result.outcome = 'pass'
@@ -127,7 +138,16 @@ export async function replayFixture(loaded: LoadedFixture, target: Target, liste
   }
   for (const [i, exchange] of fixture.exchanges.entries()) {
     const exchangeResult: ExchangeResult = skipRest
-      ? { index: i + 1, name: exchange.name, setup: exchange.setup === true, outcome: 'skip', method: exchange.request.method, path: exchange.request.path, durationMs: 0, differences: [] }
+      ? {
+          index: i + 1,
+          name: exchange.name,
+          setup: exchange.setup === true,
+          outcome: 'skip',
+          method: exchange.request.method,
+          path: exchange.request.path,
+          durationMs: 0,
+          differences: [],
+        }
       : await replayExchange(exchange, i + 1, loaded, vars, target)
     if (exchangeResult.outcome === 'fail' && exchangeResult.setup) skipRest = true
     result.exchanges.push(exchangeResult)

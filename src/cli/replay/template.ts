@@ -51,13 +51,17 @@ export class Variables {
     if (token === '$random') return pick(LETTERS, 1) + pick(ALPHANUMERIC, 9)
     if (token === '$now') return String(Date.now())
     if (token === '$adminToken') {
-      if (!this.adminToken) throw new FixtureError('{{$adminToken}} needs the target\'s admin token: run in-process (it sets its own) or pass --admin-token TOKEN')
+      if (!this.adminToken)
+        throw new FixtureError("{{$adminToken}} needs the target's admin token: run in-process (it sets its own) or pass --admin-token TOKEN")
       return this.adminToken
     }
     const digits = token.match(/^\$digits:(\d{1,3})$/)
     if (digits) return pick('0123456789', Number(digits[1]))
     const md5 = token.match(/^\$md5:(.+)$/)
-    if (md5) return createHash('md5').update(String(this.get(md5[1]!.trim())), 'utf8').digest('hex')
+    if (md5)
+      return createHash('md5')
+        .update(String(this.get(md5[1]!.trim())), 'utf8')
+        .digest('hex')
     if (token.startsWith('$')) throw new FixtureError(`unknown generator {{${token}}}: use $random, $digits:N, $md5:<variable>, $now or $adminToken`)
     const value = this.get(token)
     return typeof value === 'string' ? value : JSON.stringify(value)

@@ -8,7 +8,6 @@ import { toUser, type LoginName, type UserSettings } from './accounts.types.ts'
 export { toUser }
 import { resolveLoginName } from './rules.ts'
 
-
 export function toSettings(row: UserSettingsRow, pushToken: string): UserSettings {
   return {
     id: row.id,
@@ -53,7 +52,12 @@ export async function findUserByLoginName(db: Db, appId: string, name: LoginName
 
 /** Inserts the user and its default settings; a taken username, mobile or email yields undefined. */
 export async function insertUserWithSettings(db: Db, user: NewUser): Promise<{ user: UserRow; settings: UserSettingsRow } | undefined> {
-  const row = await db.insertInto('users').values(user).onConflict((c) => c.doNothing()).returningAll().executeTakeFirst()
+  const row = await db
+    .insertInto('users')
+    .values(user)
+    .onConflict((c) => c.doNothing())
+    .returningAll()
+    .executeTakeFirst()
   if (!row) return undefined
   const settings = await db.insertInto('user_settings').values({ user_id: row.id }).returningAll().executeTakeFirstOrThrow()
   return { user: row, settings }
@@ -70,10 +74,16 @@ export async function findSettings(db: Db, userId: number): Promise<UserSettings
 export async function updateUser(
   db: Db,
   userId: number,
-  values: Partial<Pick<UserRow, 'username' | 'mobile' | 'email' | 'nick_name' | 'avatar' | 'description' | 'public_info' | 'private_info' | 'disabled'>> & { profile?: string },
+  values: Partial<Pick<UserRow, 'username' | 'mobile' | 'email' | 'nick_name' | 'avatar' | 'description' | 'public_info' | 'private_info' | 'disabled'>> & {
+    profile?: string
+  },
 ): Promise<boolean> {
   try {
-    await db.updateTable('users').set({ ...values, updated_at: sql`now()` }).where('id', '=', userId).execute()
+    await db
+      .updateTable('users')
+      .set({ ...values, updated_at: sql`now()` })
+      .where('id', '=', userId)
+      .execute()
     return true
   } catch (error) {
     if ((error as { code?: string }).code === '23505') return false // unique_violation
@@ -94,7 +104,11 @@ export async function findUsersByIds(db: Db, appId: string, ids: readonly number
 }
 
 export async function setPasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: sql`now()` }).where('id', '=', userId).execute()
+  await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, updated_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute()
 }
 
 /** Which of the ids are users of the app. */
@@ -107,14 +121,24 @@ export async function existingUserIds(db: Db, appId: string, ids: number[]): Pro
 /** Of the ids, those that are users of the app, with whether invitations need their confirmation. */
 export async function usersWithGroupConfirm(db: Db, appId: string, userIds: number[]): Promise<Map<number, { groupConfirm: boolean }>> {
   if (userIds.length === 0) return new Map()
-  const rows = await db.selectFrom('users as u').leftJoin('user_settings as s', 's.user_id', 'u.id')
-    .select(['u.id', 's.group_confirm']).where('u.app_id', '=', appId).where('u.id', 'in', userIds).execute()
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('user_settings as s', 's.user_id', 'u.id')
+    .select(['u.id', 's.group_confirm'])
+    .where('u.app_id', '=', appId)
+    .where('u.id', 'in', userIds)
+    .execute()
   return new Map(rows.map((r) => [r.id, { groupConfirm: r.group_confirm === true }]))
 }
 
 /** Disables or enables the app's users among the ids; returns the ids found. */
 export async function setDisabled(db: Db, appId: string, userIds: number[], disabled: boolean): Promise<number[]> {
-  const rows = await db.updateTable('users').set({ disabled, updated_at: sql`now()` })
-    .where('app_id', '=', appId).where('id', 'in', userIds).returning('id').execute()
+  const rows = await db
+    .updateTable('users')
+    .set({ disabled, updated_at: sql`now()` })
+    .where('app_id', '=', appId)
+    .where('id', 'in', userIds)
+    .returning('id')
+    .execute()
   return rows.map((r) => r.id)
 }

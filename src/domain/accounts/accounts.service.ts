@@ -8,10 +8,24 @@ import type { Db } from '../../platform/db.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { derivedToken, isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
 import {
-  existingUserIds, usersWithGroupConfirm, findSettings, findUserById, findUserByLoginName, insertUserWithSettings, toSettings, toUser,
+  existingUserIds,
+  usersWithGroupConfirm,
+  findSettings,
+  findUserById,
+  findUserByLoginName,
+  insertUserWithSettings,
+  toSettings,
+  toUser,
 } from './accounts.repository.ts'
 import {
-  findLiveToken, hasAdminToken, insertDerivedToken, insertToken, purgeTokens, revokeTokens, upsertAdminToken, type Revocation,
+  findLiveToken,
+  hasAdminToken,
+  insertDerivedToken,
+  insertToken,
+  purgeTokens,
+  revokeTokens,
+  upsertAdminToken,
+  type Revocation,
 } from './tokens.repository.ts'
 import { deviceSnOf, upsertDevice } from './devices.repository.ts'
 import { updateSettings } from './settings.repository.ts'
@@ -22,7 +36,6 @@ import { LoginThrottle } from './login-throttle.ts'
 import { ring, TOKENS_REVOKED_CHANNEL } from '../events.ts'
 import type { VerificationService } from './verification.service.ts'
 import type { DeviceInfo, IssuedToken, LoginName, User, UserSettings } from './accounts.types.ts'
-
 
 export interface Registration {
   appId: string
@@ -38,7 +51,10 @@ export interface Registration {
 export class AccountsService {
   private readonly throttle: LoginThrottle
 
-  constructor(private readonly ctx: DomainContext, private readonly verification: VerificationService) {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly verification: VerificationService,
+  ) {
     this.throttle = new LoginThrottle(ctx.kv, ctx.settings.loginThrottle, ctx.now)
   }
 
@@ -95,8 +111,11 @@ export class AccountsService {
       { appId: input.appId, username: input.username, passwordDigest: input.passwordDigest },
       async (trx, userId) => {
         await upsertDevice(trx, {
-          userId, guid: input.device.guid, platform: input.device.platform ?? platformFromUserAgent(input.device.userAgent),
-          userAgent: input.device.userAgent ?? '', pushToken,
+          userId,
+          guid: input.device.guid,
+          platform: input.device.platform ?? platformFromUserAgent(input.device.userAgent),
+          userAgent: input.device.userAgent ?? '',
+          pushToken,
         })
         await updateSettings(trx, userId, { push_alias: input.alias ?? '' })
       },
@@ -109,7 +128,13 @@ export class AccountsService {
    * password. Failures slow down this account from this client address only (LoginThrottle):
    * a refusal is decided before any password hash is computed.
    */
-  async login(input: { appId: string; name: LoginName; passwordDigest: string; clientAddress: string; device?: DeviceInfo }): Promise<{ user: User; issued: IssuedToken }> {
+  async login(input: {
+    appId: string
+    name: LoginName
+    passwordDigest: string
+    clientAddress: string
+    device?: DeviceInfo
+  }): Promise<{ user: User; issued: IssuedToken }> {
     const name = resolveLoginName(input.name)
     const row = await findUserByLoginName(this.ctx.db, input.appId, name)
     const turn = await this.throttle.admit(input.appId, row ? `user:${row.id}` : `name:${throttleName(name)}`, input.clientAddress)
@@ -138,19 +163,27 @@ export class AccountsService {
     return inTransaction(this.ctx.db, async (trx) => {
       const deviceRow = device
         ? await upsertDevice(trx, {
-          userId,
-          guid: device.guid,
-          platform: device.platform ?? platformFromUserAgent(device.userAgent),
-          userAgent: device.userAgent ?? '',
-          pushToken: randomBytes(16).toString('hex'),
-        })
+            userId,
+            guid: device.guid,
+            platform: device.platform ?? platformFromUserAgent(device.userAgent),
+            userAgent: device.userAgent ?? '',
+            pushToken: randomBytes(16).toString('hex'),
+          })
         : undefined
       const tokenId = await insertToken(trx, {
-        appId, kind: 'user', userId, deviceId: deviceRow?.id ?? null, digest: tokenDigest(token),
-        client: device?.guid ?? '', expiresAt: new Date(expiresAt),
+        appId,
+        kind: 'user',
+        userId,
+        deviceId: deviceRow?.id ?? null,
+        digest: tokenDigest(token),
+        client: device?.guid ?? '',
+        expiresAt: new Date(expiresAt),
       })
       return {
-        token, tokenId, userId, expiresAt,
+        token,
+        tokenId,
+        userId,
+        expiresAt,
         device: deviceRow ? { id: deviceRow.id, sn: deviceRow.device_sn, pushToken: deviceRow.push_token } : null,
       }
     })
@@ -186,7 +219,11 @@ export class AccountsService {
     if (actor.tokenId !== actor.sessionTokenId) return presentedToken
     const key = derivedToken(presentedToken, 'im-facade-key')
     await insertDerivedToken(this.ctx.db, {
-      parentId: actor.tokenId, appId: actor.appId, userId: actor.userId, deviceId: actor.deviceId, digest: tokenDigest(key),
+      parentId: actor.tokenId,
+      appId: actor.appId,
+      userId: actor.userId,
+      deviceId: actor.deviceId,
+      digest: tokenDigest(key),
       expiresAt: actor.expiresAt === null ? null : new Date(actor.expiresAt),
     })
     return key
@@ -278,10 +315,14 @@ export class AccountsService {
 /** An unknown login name is throttled under its resolved, case-folded form, like a real account. */
 function throttleName(name: Exclude<LoginName, { by: 'any' }>): string {
   switch (name.by) {
-    case 'id': return `id:${name.userId}`
-    case 'username': return `username:${name.username.toLowerCase()}`
-    case 'email': return `email:${name.email.toLowerCase()}`
-    case 'mobile': return `mobile:${name.mobile}`
+    case 'id':
+      return `id:${name.userId}`
+    case 'username':
+      return `username:${name.username.toLowerCase()}`
+    case 'email':
+      return `email:${name.email.toLowerCase()}`
+    case 'mobile':
+      return `mobile:${name.mobile}`
   }
 }
 

@@ -4,15 +4,27 @@ import type { Db } from '../../platform/db.ts'
 
 /** The user's devices after `afterSn`, by device_sn, `limit` + 1 to know whether more remain. */
 export async function devicePage(db: Db, userId: number, afterSn: number, limit: number) {
-  return db.selectFrom('devices').select(['device_sn', 'platform', 'user_agent', 'user_id'])
-    .where('user_id', '=', userId).where('device_sn', '>', afterSn).orderBy('device_sn').limit(limit + 1).execute()
+  return db
+    .selectFrom('devices')
+    .select(['device_sn', 'platform', 'user_agent', 'user_id'])
+    .where('user_id', '=', userId)
+    .where('device_sn', '>', afterSn)
+    .orderBy('device_sn')
+    .limit(limit + 1)
+    .execute()
 }
 
 /** A 31-bit digest of the user's device list (each device's sn, platform and user agent); 0 for none. */
 export async function deviceListVersion(db: Db, userId: number): Promise<number> {
-  const row = await db.selectFrom('devices')
-    .select(sql<number>`coalesce(('x' || left(md5(string_agg(device_sn || ':' || platform || ':' || user_agent, E'\n' order by device_sn)), 8))::bit(32)::int & 2147483647, 0)`.as('v'))
-    .where('user_id', '=', userId).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('devices')
+    .select(
+      sql<number>`coalesce(('x' || left(md5(string_agg(device_sn || ':' || platform || ':' || user_agent, E'\n' order by device_sn)), 8))::bit(32)::int & 2147483647, 0)`.as(
+        'v',
+      ),
+    )
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow()
   return Number(row.v)
 }
 
@@ -30,11 +42,9 @@ export async function setVendorToken(db: Db, deviceId: number, deviceToken: stri
 }
 
 /** Records a login from a device: a new guid gets the user's next device_sn and a fresh push token. */
-export async function upsertDevice(
-  db: Db,
-  device: { userId: number; guid: string; platform: number; userAgent: string; pushToken: string },
-) {
-  return db.insertInto('devices')
+export async function upsertDevice(db: Db, device: { userId: number; guid: string; platform: number; userAgent: string; pushToken: string }) {
+  return db
+    .insertInto('devices')
     .values({
       user_id: device.userId,
       device_guid: device.guid,
@@ -43,11 +53,13 @@ export async function upsertDevice(
       push_token: device.pushToken,
       device_sn: sql<number>`(select coalesce(max(device_sn), 0) + 1 from devices where user_id = ${device.userId})`,
     })
-    .onConflict((c) => c.columns(['user_id', 'device_guid']).doUpdateSet((eb) => ({
-      last_login_at: sql`now()`,
-      platform: sql<number>`case when ${eb.ref('excluded.platform')} = 0 then devices.platform else ${eb.ref('excluded.platform')} end`,
-      user_agent: eb.ref('excluded.user_agent'),
-    })))
+    .onConflict((c) =>
+      c.columns(['user_id', 'device_guid']).doUpdateSet((eb) => ({
+        last_login_at: sql`now()`,
+        platform: sql<number>`case when ${eb.ref('excluded.platform')} = 0 then devices.platform else ${eb.ref('excluded.platform')} end`,
+        user_agent: eb.ref('excluded.user_agent'),
+      })),
+    )
     .returning(['id', 'device_sn', 'push_token'])
     .executeTakeFirstOrThrow()
 }
@@ -69,32 +81,41 @@ export async function hasDeviceWithPushToken(db: Db, userId: number, pushToken: 
 
 /** The user's devices that hold a vendor push token. */
 export async function devicesWithVendorToken(db: Db, userId: number) {
-  return db.selectFrom('devices').select(['id', 'platform', 'device_token', 'notifier_name'])
-    .where('user_id', '=', userId).where('device_token', '<>', '').orderBy('device_sn').execute()
+  return db
+    .selectFrom('devices')
+    .select(['id', 'platform', 'device_token', 'notifier_name'])
+    .where('user_id', '=', userId)
+    .where('device_token', '<>', '')
+    .orderBy('device_sn')
+    .execute()
 }
 
 /** Forgets a vendor token the provider called dead, unless the device bound a new one meanwhile. */
 export async function dropVendorToken(db: Db, deviceId: number, deviceToken: string): Promise<void> {
-  await db.updateTable('devices').set({ device_token: '', notifier_name: '' })
-    .where('id', '=', deviceId).where('device_token', '=', deviceToken).execute()
+  await db.updateTable('devices').set({ device_token: '', notifier_name: '' }).where('id', '=', deviceId).where('device_token', '=', deviceToken).execute()
 }
 
 /** A POST /push/notify audience, resolved to the app's devices with a vendor token. */
 export type PushAudience = 'all' | { tag?: string[]; alias?: string[]; user_id?: number[]; push_token?: string[] }
 
 export async function devicesOfAudience(db: Db, appId: string, audience: PushAudience) {
-  let query = db.selectFrom('devices as d').innerJoin('users as u', 'u.id', 'd.user_id')
+  let query = db
+    .selectFrom('devices as d')
+    .innerJoin('users as u', 'u.id', 'd.user_id')
     .select(['d.id', 'd.user_id', 'd.platform', 'd.device_token', 'd.notifier_name'])
-    .where('u.app_id', '=', appId).where('d.device_token', '<>', '')
+    .where('u.app_id', '=', appId)
+    .where('d.device_token', '<>', '')
   if (audience !== 'all') {
     const { tag = [], alias = [], user_id: userIds = [], push_token: pushTokens = [] } = audience
-    query = query.where((eb) => eb.or([
-      ...(userIds.length > 0 ? [eb('d.user_id', 'in', userIds)] : []),
-      ...(pushTokens.length > 0 ? [eb('d.push_token', 'in', pushTokens)] : []),
-      ...(tag.length > 0 ? [eb('d.user_id', 'in', eb.selectFrom('user_push_tags').select('user_id').where('tag', 'in', tag))] : []),
-      ...(alias.length > 0 ? [eb('d.user_id', 'in', eb.selectFrom('user_settings').select('user_id').where('push_alias', 'in', alias))] : []),
-      ...(userIds.length + pushTokens.length + tag.length + alias.length === 0 ? [sql<boolean>`false`] : []),
-    ]))
+    query = query.where((eb) =>
+      eb.or([
+        ...(userIds.length > 0 ? [eb('d.user_id', 'in', userIds)] : []),
+        ...(pushTokens.length > 0 ? [eb('d.push_token', 'in', pushTokens)] : []),
+        ...(tag.length > 0 ? [eb('d.user_id', 'in', eb.selectFrom('user_push_tags').select('user_id').where('tag', 'in', tag))] : []),
+        ...(alias.length > 0 ? [eb('d.user_id', 'in', eb.selectFrom('user_settings').select('user_id').where('push_alias', 'in', alias))] : []),
+        ...(userIds.length + pushTokens.length + tag.length + alias.length === 0 ? [sql<boolean>`false`] : []),
+      ]),
+    )
   }
   return query.orderBy('d.id').execute()
 }

@@ -5,7 +5,15 @@ import type { DomainContext } from '../context.ts'
 import type { AccountsService } from './accounts.service.ts'
 import { INT4_MAX, pageOf, parseCursor } from '../paging.ts'
 import {
-  deleteDevice, deviceListVersion, devicePage, devicesOfAudience, devicesWithVendorToken, dropVendorToken, findDevice, setVendorToken, type PushAudience,
+  deleteDevice,
+  deviceListVersion,
+  devicePage,
+  devicesOfAudience,
+  devicesWithVendorToken,
+  dropVendorToken,
+  findDevice,
+  setVendorToken,
+  type PushAudience,
 } from './devices.repository.ts'
 
 export interface Device {
@@ -26,7 +34,10 @@ export interface PushTargetDevice {
 export type { PushAudience }
 
 export class DevicesService {
-  constructor(private readonly ctx: DomainContext, private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly accounts: AccountsService,
+  ) {}
 
   /**
    * Pages by device_sn (`cursor`: the last device_sn of the previous page). `version` is a 31-bit digest
@@ -58,9 +69,10 @@ export class DevicesService {
    * every session of the user except the one making the call (its token and the tokens derived from it).
    */
   async kick(actor: Actor & { userId: number }, deviceSn: number | undefined): Promise<void> {
-    const which = deviceSn !== undefined
-      ? { userId: actor.userId, deviceId: (await this.find(actor.userId, deviceSn)).id }
-      : { userId: actor.userId, exceptSession: actor.sessionTokenId }
+    const which =
+      deviceSn !== undefined
+        ? { userId: actor.userId, deviceId: (await this.find(actor.userId, deviceSn)).id }
+        : { userId: actor.userId, exceptSession: actor.sessionTokenId }
     await this.accounts.revokeNow(which)
   }
 
@@ -98,5 +110,4 @@ export class DevicesService {
     if (!device) throw new DomainError('BAD_PARAMETER', `the user has no device with device_sn ${deviceSn}`)
     return device
   }
-
 }

@@ -36,7 +36,10 @@ function clientKey(address: string): string {
   const left = head ? head.split(':') : []
   const right = tail ? tail.split(':') : []
   const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
 }
 
 /**
@@ -47,18 +50,22 @@ function clientKey(address: string): string {
  * by this one's failures. Counters live in kv (Redis when configured): every process sees them.
  */
 export class LoginThrottle {
-  constructor(private readonly kv: Kv, private readonly settings: LoginThrottleSettings, private readonly now: () => number) {}
+  constructor(
+    private readonly kv: Kv,
+    private readonly settings: LoginThrottleSettings,
+    private readonly now: () => number,
+  ) {}
 
   /** Refuses with RATE_LIMITED (and when to come back) while this pair must wait; otherwise hands out its turn. */
   async admit(appId: string, account: string, address: string): Promise<LoginTurn> {
     const key = `login-throttle:${appId}:${account}:${clientKey(address)}`
-    const failures = Number(await this.kv.get(`${key}:failures`) ?? 0)
+    const failures = Number((await this.kv.get(`${key}:failures`)) ?? 0)
     if (failures >= this.settings.freeFailures) {
-      const wait = Number(await this.kv.get(`${key}:until`) ?? 0) - this.now()
+      const wait = Number((await this.kv.get(`${key}:until`)) ?? 0) - this.now()
       if (wait > 0) throw refusal(wait)
     }
     const turn = `${key}:turn:${failures}`
-    if (await this.kv.incr(turn, TURN_SECONDS) > 1) throw refusal(1000)
+    if ((await this.kv.incr(turn, TURN_SECONDS)) > 1) throw refusal(1000)
     return {
       failed: async () => {
         const count = await this.kv.incr(`${key}:failures`, MEMORY_SECONDS)

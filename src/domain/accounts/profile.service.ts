@@ -63,7 +63,7 @@ export class ProfileService {
   async setUsername(appId: string, userId: number, username: string): Promise<void> {
     checkUsername(username)
     await this.requireUser(appId, userId)
-    if (!await updateUser(this.ctx.db, userId, { username })) throw new DomainError('USER_EXISTS', 'this username is taken')
+    if (!(await updateUser(this.ctx.db, userId, { username }))) throw new DomainError('USER_EXISTS', 'this username is taken')
   }
 
   /**
@@ -81,7 +81,7 @@ export class ProfileService {
     await inTransaction(this.ctx.db, async (trx) => {
       if (codeId !== undefined) await this.verification.consume(trx, codeId)
       // Last statement: a number taken meanwhile rolls back, and the code stays unused.
-      if (!await updateUser(trx, actor.userId, { mobile })) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
+      if (!(await updateUser(trx, actor.userId, { mobile }))) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
     })
   }
 
@@ -132,7 +132,15 @@ export class ProfileService {
   /** Admin: the same update for many users; each line answers on its own. */
   async updateMany(actor: Actor, list: Array<{ userId: number } & ProfileChanges>): Promise<BatchResult[]> {
     requireAdmin(actor)
-    const known = new Set((await findUsersByIds(this.ctx.db, actor.appId, list.map((l) => l.userId))).map((u) => u.id))
+    const known = new Set(
+      (
+        await findUsersByIds(
+          this.ctx.db,
+          actor.appId,
+          list.map((l) => l.userId),
+        )
+      ).map((u) => u.id),
+    )
     const results: BatchResult[] = []
     for (const { userId, ...changes } of list) {
       if (!known.has(userId)) {

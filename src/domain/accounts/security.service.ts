@@ -20,7 +20,7 @@ export class SecurityService {
   async changePassword(appId: string, userId: number, oldDigest: string, newDigest: string): Promise<void> {
     const user = await findUserById(this.ctx.db, appId, userId)
     if (!user) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
-    if (!user.password_hash || !await verifyDigest(user.password_hash, oldDigest)) {
+    if (!user.password_hash || !(await verifyDigest(user.password_hash, oldDigest))) {
       throw new DomainError('WRONG_CREDENTIALS', 'the old password is wrong')
     }
     await this.replacePassword(userId, newDigest)

@@ -13,18 +13,31 @@ export async function listTags(db: Db, userId: number): Promise<string[]> {
 
 /** Adds the tags (present ones stay) and returns how many tags the user has now. */
 export async function addTags(db: Db, userId: number, tags: string[]): Promise<number> {
-  await db.insertInto('user_push_tags').values(tags.map((tag) => ({ user_id: userId, tag }))).onConflict((c) => c.doNothing()).execute()
-  const { n } = await db.selectFrom('user_push_tags').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow()
+  await db
+    .insertInto('user_push_tags')
+    .values(tags.map((tag) => ({ user_id: userId, tag })))
+    .onConflict((c) => c.doNothing())
+    .execute()
+  const { n } = await db
+    .selectFrom('user_push_tags')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow()
   return Number(n)
 }
 
 /** The app's users with any of the tags (user_push_tags has no app: the user's row says which). */
 export async function usersTagged(db: Db, appId: string, tags: string[]): Promise<number[]> {
   if (tags.length === 0) return []
-  const rows = await db.selectFrom('user_push_tags').innerJoin('users', 'users.id', 'user_push_tags.user_id')
-    .select('user_push_tags.user_id').distinct()
-    .where('users.app_id', '=', appId).where('user_push_tags.tag', 'in', tags)
-    .orderBy('user_push_tags.user_id').execute()
+  const rows = await db
+    .selectFrom('user_push_tags')
+    .innerJoin('users', 'users.id', 'user_push_tags.user_id')
+    .select('user_push_tags.user_id')
+    .distinct()
+    .where('users.app_id', '=', appId)
+    .where('user_push_tags.tag', 'in', tags)
+    .orderBy('user_push_tags.user_id')
+    .execute()
   return rows.map((r) => r.user_id)
 }
 
@@ -36,14 +49,22 @@ export async function removeTags(db: Db, userId: number, tags: string[] | 'all')
 
 /** Binds the open id to the user unless it is bound already; true when this call bound it. */
 export async function insertOpenId(db: Db, appId: string, userId: number, type: string, openId: string): Promise<boolean> {
-  const row = await db.insertInto('user_open_ids').values({ app_id: appId, type, open_id: openId, user_id: userId })
+  const row = await db
+    .insertInto('user_open_ids')
+    .values({ app_id: appId, type, open_id: openId, user_id: userId })
     .onConflict((c) => c.columns(['app_id', 'type', 'open_id']).doNothing())
-    .returning('user_id').executeTakeFirst()
+    .returning('user_id')
+    .executeTakeFirst()
   return row !== undefined
 }
 
 export async function openIdOwner(db: Db, appId: string, type: string, openId: string): Promise<number | undefined> {
-  const row = await db.selectFrom('user_open_ids').select('user_id')
-    .where('app_id', '=', appId).where('type', '=', type).where('open_id', '=', openId).executeTakeFirst()
+  const row = await db
+    .selectFrom('user_open_ids')
+    .select('user_id')
+    .where('app_id', '=', appId)
+    .where('type', '=', type)
+    .where('open_id', '=', openId)
+    .executeTakeFirst()
   return row?.user_id
 }

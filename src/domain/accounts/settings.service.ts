@@ -71,7 +71,8 @@ export class SettingsService {
   async setAlias(userId: number, alias: string, pushToken: string | undefined): Promise<void> {
     if (alias.length > 128) throw new DomainError('BAD_PARAMETER', 'alias must be at most 128 characters')
     if (pushToken !== undefined) {
-      if (!await hasDeviceWithPushToken(this.ctx.db, userId, pushToken)) throw new DomainError('BAD_PARAMETER', 'push_token is not one of this user\'s devices')
+      if (!(await hasDeviceWithPushToken(this.ctx.db, userId, pushToken)))
+        throw new DomainError('BAD_PARAMETER', "push_token is not one of this user's devices")
     }
     await updateSettings(this.ctx.db, userId, { push_alias: alias })
   }
@@ -91,7 +92,7 @@ export class SettingsService {
     if (bad !== undefined) throw new DomainError('BAD_PARAMETER', `tag ${JSON.stringify(bad)} must be 1-64 characters without spaces or commas`)
     if (clean.length === 0) return
     await inTransaction(this.ctx.db, async (trx) => {
-      if (await addTags(trx, userId, clean) > MAX_TAGS) throw new DomainError('BAD_PARAMETER', `a user has at most ${MAX_TAGS} tags`)
+      if ((await addTags(trx, userId, clean)) > MAX_TAGS) throw new DomainError('BAD_PARAMETER', `a user has at most ${MAX_TAGS} tags`)
     })
   }
 
@@ -110,6 +111,6 @@ export class SettingsService {
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(type)) throw new DomainError('BAD_PARAMETER', 'type must be 1-32 letters, digits, _ or -')
     if (openId.length < 1 || openId.length > 256) throw new DomainError('BAD_PARAMETER', 'open_id must be 1-256 characters')
     if (await insertOpenId(this.ctx.db, appId, userId, type, openId)) return
-    if (await openIdOwner(this.ctx.db, appId, type, openId) !== userId) throw new DomainError('ALREADY_BOUND', 'this open_id is bound to another account')
+    if ((await openIdOwner(this.ctx.db, appId, type, openId)) !== userId) throw new DomainError('ALREADY_BOUND', 'this open_id is bound to another account')
   }
 }

@@ -7,7 +7,8 @@ export async function insertToken(
   db: Db,
   token: { appId: string; kind: 'user' | 'admin'; userId: number | null; deviceId: number | null; digest: string; client: string; expiresAt: Date | null },
 ): Promise<number> {
-  const row = await db.insertInto('tokens')
+  const row = await db
+    .insertInto('tokens')
     .values({
       app_id: token.appId,
       kind: token.kind,
@@ -28,7 +29,8 @@ export async function insertToken(
  * token lives only while its session token does (`parent_live`).
  */
 export async function findLiveToken(db: Db, digest: string) {
-  return db.selectFrom('tokens as t')
+  return db
+    .selectFrom('tokens as t')
     .leftJoin('users as u', 'u.id', 't.user_id')
     .leftJoin('tokens as p', 'p.id', 't.parent_id')
     .select(['t.id', 't.app_id', 't.kind', 't.user_id', 't.device_id', 't.expires_at', 't.client', 't.parent_id', 'u.disabled'])
@@ -43,10 +45,18 @@ export async function insertDerivedToken(
   db: Db,
   token: { parentId: number; appId: string; userId: number; deviceId: number | null; digest: string; expiresAt: Date | null },
 ): Promise<void> {
-  await db.insertInto('tokens')
+  await db
+    .insertInto('tokens')
     .values({
-      app_id: token.appId, kind: 'user', user_id: token.userId, device_id: token.deviceId, digest: token.digest,
-      client: '', expires_at: token.expiresAt, revoked_at: null, parent_id: token.parentId,
+      app_id: token.appId,
+      kind: 'user',
+      user_id: token.userId,
+      device_id: token.deviceId,
+      digest: token.digest,
+      client: '',
+      expires_at: token.expiresAt,
+      revoked_at: null,
+      parent_id: token.parentId,
     })
     .onConflict((c) => c.column('digest').doNothing())
     .execute()
@@ -56,14 +66,14 @@ export async function insertDerivedToken(
  * Which live tokens to revoke: a session (its token and every token derived from it); a user's tokens, narrowed to
  * one device or to all but one session; or an app's admin tokens but the one with `exceptDigest`.
  */
-export type Revocation =
-  | { session: number }
-  | { userId?: number; deviceId?: number; exceptSession?: number }
-  | { adminOf: string; exceptDigest: string }
+export type Revocation = { session: number } | { userId?: number; deviceId?: number; exceptSession?: number } | { adminOf: string; exceptDigest: string }
 
 /** The one way tokens are revoked; returns the ids revoked (for closing their sockets). */
 export async function revokeTokens(db: Db, which: Revocation): Promise<number[]> {
-  let query = db.updateTable('tokens').set({ revoked_at: sql`now()` }).where('revoked_at', 'is', null)
+  let query = db
+    .updateTable('tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('revoked_at', 'is', null)
   if ('session' in which) {
     query = query.where((eb) => eb.or([eb('id', '=', which.session), eb('parent_id', '=', which.session)]))
   } else if ('adminOf' in which) {
@@ -83,15 +93,20 @@ export async function revokeTokens(db: Db, which: Revocation): Promise<number[]>
 
 /** The app's admin token with this digest, live again if it was revoked. */
 export async function upsertAdminToken(db: Db, appId: string, digest: string): Promise<void> {
-  await db.insertInto('tokens')
+  await db
+    .insertInto('tokens')
     .values({ app_id: appId, kind: 'admin', user_id: null, device_id: null, digest, expires_at: null, revoked_at: null })
     .onConflict((c) => c.column('digest').doUpdateSet({ revoked_at: null }))
     .execute()
 }
 
 export async function hasAdminToken(db: Db, appId: string): Promise<boolean> {
-  const row = await db.selectFrom('tokens').select('id')
-    .where('app_id', '=', appId).where('kind', '=', 'admin').where('revoked_at', 'is', null)
+  const row = await db
+    .selectFrom('tokens')
+    .select('id')
+    .where('app_id', '=', appId)
+    .where('kind', '=', 'admin')
+    .where('revoked_at', 'is', null)
     .executeTakeFirst()
   return row !== undefined
 }

@@ -36,18 +36,23 @@ export class VerificationService {
     if (purpose === 'reset' && !user) throw new DomainError('USER_NOT_FOUND', 'no user has this mobile number')
     if (purpose === 'bind') {
       if (forUserId === undefined) throw new DomainError('NO_PERMISSION', 'bind codes are sent to signed-in users')
-      if (user) throw new DomainError('ALREADY_BOUND', user.id === forUserId ? 'this mobile number is already yours' : 'this mobile number is bound to another user')
+      if (user)
+        throw new DomainError('ALREADY_BOUND', user.id === forUserId ? 'this mobile number is already yours' : 'this mobile number is bound to another user')
     }
     const key = `sms:${appId}:${mobile}`
     // Counted in Redis when configured, so the limits hold across processes.
-    if (await this.ctx.kv.incr(`${key}:minute`, 60) > PER_MINUTE) throw new DomainError('RATE_LIMITED', 'a code was sent to this mobile less than a minute ago')
-    if (await this.ctx.kv.incr(`${key}:day`, 24 * 3600) > PER_DAY) throw new DomainError('RATE_LIMITED', 'too many codes sent to this mobile today')
-    if (purpose === 'bind' && await this.ctx.kv.incr(`sms-user:${appId}:${forUserId}:day`, 24 * 3600) > BIND_PER_USER_DAY) {
+    if ((await this.ctx.kv.incr(`${key}:minute`, 60)) > PER_MINUTE)
+      throw new DomainError('RATE_LIMITED', 'a code was sent to this mobile less than a minute ago')
+    if ((await this.ctx.kv.incr(`${key}:day`, 24 * 3600)) > PER_DAY) throw new DomainError('RATE_LIMITED', 'too many codes sent to this mobile today')
+    if (purpose === 'bind' && (await this.ctx.kv.incr(`sms-user:${appId}:${forUserId}:day`, 24 * 3600)) > BIND_PER_USER_DAY) {
       throw new DomainError('RATE_LIMITED', 'too many verification codes requested by this user today')
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
     const id = await insertCode(this.ctx.db, {
-      appId, target: mobile, purpose, codeDigest: digest(mobile, code),
+      appId,
+      target: mobile,
+      purpose,
+      codeDigest: digest(mobile, code),
       expiresAt: new Date(this.ctx.now() + CODE_TTL_SECONDS * 1000),
     })
     try {
@@ -81,7 +86,7 @@ export class VerificationService {
 
   /** Uses the checked code inside the transaction that acts on it: single use, even under races. */
   async consume(trx: Db, codeId: number): Promise<void> {
-    if (!await useCode(trx, codeId)) throw new DomainError('BAD_VERIFICATION_CODE', 'this verification code was already used')
+    if (!(await useCode(trx, codeId))) throw new DomainError('BAD_VERIFICATION_CODE', 'this verification code was already used')
   }
 
   /** Retention: forgets codes that expired before now; returns how many. */

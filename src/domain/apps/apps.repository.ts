@@ -8,7 +8,11 @@ export async function lockDefaultApp(trx: Db): Promise<void> {
 }
 
 export async function insertAppIfMissing(db: Db, appId: string): Promise<void> {
-  await db.insertInto('apps').values({ id: appId, name: appId }).onConflict((c) => c.doNothing()).execute()
+  await db
+    .insertInto('apps')
+    .values({ id: appId, name: appId })
+    .onConflict((c) => c.doNothing())
+    .execute()
 }
 
 export async function appExists(db: Db, appId: string): Promise<boolean> {

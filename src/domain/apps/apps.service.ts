@@ -8,7 +8,10 @@ import { appExists, insertAppIfMissing, lockDefaultApp } from './apps.repository
 export class AppsService {
   readonly #known = new Set<string>()
 
-  constructor(private readonly ctx: DomainContext, private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly accounts: AccountsService,
+  ) {}
 
   /**
    * Creates the default app if missing and makes sure it has an admin token: `adminToken` when
@@ -29,7 +32,7 @@ export class AppsService {
   async resolveApp(appId: string | undefined): Promise<string> {
     const id = appId || this.ctx.settings.defaultAppId
     if (this.#known.has(id)) return id
-    if (!await appExists(this.ctx.db, id)) throw new DomainError('APP_NOT_FOUND', `app_id ${JSON.stringify(id)} does not exist`)
+    if (!(await appExists(this.ctx.db, id))) throw new DomainError('APP_NOT_FOUND', `app_id ${JSON.stringify(id)} does not exist`)
     this.#known.add(id) // apps are never deleted, so a known id stays valid
     return id
   }

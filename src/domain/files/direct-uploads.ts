@@ -38,7 +38,7 @@ export async function settledUpload(ctx: DomainContext, db: Db, ticketId: string
   const stat = await ctx.files.stat(path)
   if (!stat) return undefined
   const limits = uploadLimits(ticket.purpose, ticket.file_type)
-  const head = await ctx.files.readHead(path, SNIFF_BYTES) ?? Buffer.alloc(0)
+  const head = (await ctx.files.readHead(path, SNIFF_BYTES)) ?? Buffer.alloc(0)
   const kind = sniff(head) ?? (limits.accept === 'any' ? 'bin' : undefined)
   if (stat.size > limits.maxBytes || !kind || (limits.accept !== 'any' && !limits.accept.includes(kind))) {
     await ctx.files.remove(path)
@@ -49,8 +49,11 @@ export async function settledUpload(ctx: DomainContext, db: Db, ticketId: string
   if (ticket.purpose !== 'chat' && stat.mime !== mime) await ctx.files.setType?.(path, mime)
   if (await claimDirectUpload(db, ticketId, { size: stat.size, mime })) {
     await insertStoredFile(db, {
-      path, app_id: ticket.app_id, owner_user_id: ticket.user_id,
-      owner_group_id: ticket.purpose === 'avatar_group' ? ticket.to_id : null, kind: ticket.purpose === 'chat' ? 'chat' : 'picture',
+      path,
+      app_id: ticket.app_id,
+      owner_user_id: ticket.user_id,
+      owner_group_id: ticket.purpose === 'avatar_group' ? ticket.to_id : null,
+      kind: ticket.purpose === 'chat' ? 'chat' : 'picture',
     })
   }
   return { storedPath: path, mime }

@@ -50,9 +50,17 @@ export class FilesService {
     }
     const id = randomBytes(16).toString('hex')
     await insertUpload(this.ctx.db, {
-      id, app_id: actor.appId, user_id: actor.userId, purpose,
-      file_type: target.fileType ?? 0, to_type: target.toType ?? 0, to_id: target.toId ?? 0,
-      expires_at: new Date(this.ctx.now() + TICKET_TTL_SECONDS * 1000), uploaded_at: null, size: null, mime: null,
+      id,
+      app_id: actor.appId,
+      user_id: actor.userId,
+      purpose,
+      file_type: target.fileType ?? 0,
+      to_type: target.toType ?? 0,
+      to_id: target.toId ?? 0,
+      expires_at: new Date(this.ctx.now() + TICKET_TTL_SECONDS * 1000),
+      uploaded_at: null,
+      size: null,
+      mime: null,
       // With direct uploads the key is fixed now: the client stores it, the gateway settles it when it is first downloaded.
       stored_path: this.ctx.files.directUploads ? directUploadPath(purpose) : null,
     })
@@ -67,16 +75,20 @@ export class FilesService {
   /** Stores the upload a ticket allows, once; refused content leaves nothing behind. */
   async upload(ticketId: string, content: Readable): Promise<StoredUpload> {
     const ticket = await findUpload(this.ctx.db, ticketId)
-    if (!ticket || ticket.expires_at.getTime() <= this.ctx.now()) throw new DomainError('BAD_PARAMETER', 'this upload URL is unknown or has expired; ask for a new one')
+    if (!ticket || ticket.expires_at.getTime() <= this.ctx.now())
+      throw new DomainError('BAD_PARAMETER', 'this upload URL is unknown or has expired; ask for a new one')
     if (ticket.uploaded_at) throw new DomainError('BAD_PARAMETER', 'this upload URL was already used; ask for a new one')
     const limits = uploadLimits(ticket.purpose, ticket.file_type)
     const stored = await this.ctx.files.save(content, limits)
     // The ticket is used and the file recorded as its uploader's (or its group's) in one step.
     const used = await inTransaction(this.ctx.db, async (trx) => {
-      if (!await claimUpload(trx, ticketId, stored)) return false
+      if (!(await claimUpload(trx, ticketId, stored))) return false
       await this.pictures.record(trx, {
-        path: stored.path, appId: ticket.app_id, ownerUserId: ticket.user_id,
-        ownerGroupId: ticket.purpose === 'avatar_group' ? ticket.to_id : null, kind: ticket.purpose === 'chat' ? 'chat' : 'picture',
+        path: stored.path,
+        appId: ticket.app_id,
+        ownerUserId: ticket.user_id,
+        ownerGroupId: ticket.purpose === 'avatar_group' ? ticket.to_id : null,
+        kind: ticket.purpose === 'chat' ? 'chat' : 'picture',
       })
       return true
     }).catch(async (error: unknown) => {
@@ -97,10 +109,8 @@ export class FilesService {
    * message; any user of the app holding it may read the file.
    */
   async chatFile(appId: string, fileSign: string): Promise<{ storedPath: string; mime: string }> {
-    const row = /^[0-9a-f]{32}$/.test(fileSign)
-      ? await findChatUpload(this.ctx.db, appId, fileSign)
-      : undefined
-    const file = row && await this.settled(fileSign, row)
+    const row = /^[0-9a-f]{32}$/.test(fileSign) ? await findChatUpload(this.ctx.db, appId, fileSign) : undefined
+    const file = row && (await this.settled(fileSign, row))
     if (!file) throw new DomainError('SHARED_FILE_NOT_FOUND', 'no chat file has this file_sign')
     return file
   }
@@ -109,7 +119,7 @@ export class FilesService {
   async avatarFile(objectName: string): Promise<string> {
     if (/^[0-9a-f]{32}$/.test(objectName)) {
       const row = await findPictureUpload(this.ctx.db, objectName)
-      const file = row && await this.settled(objectName, row)
+      const file = row && (await this.settled(objectName, row))
       if (!file) throw new DomainError('SHARED_FILE_NOT_FOUND', 'nothing was uploaded with this ticket yet')
       return file.storedPath
     }
@@ -132,8 +142,18 @@ export class FilesService {
     const original = (await findUpload(this.ctx.db, fileSign))!
     const id = randomBytes(16).toString('hex')
     await insertUpload(this.ctx.db, {
-      id, app_id: actor.appId, user_id: actor.userId, purpose: 'chat', file_type: original.file_type, to_type: toType!, to_id: toId!,
-      expires_at: new Date(this.ctx.now()), stored_path: source.storedPath, size: original.size, mime: source.mime, uploaded_at: new Date(this.ctx.now()),
+      id,
+      app_id: actor.appId,
+      user_id: actor.userId,
+      purpose: 'chat',
+      file_type: original.file_type,
+      to_type: toType!,
+      to_id: toId!,
+      expires_at: new Date(this.ctx.now()),
+      stored_path: source.storedPath,
+      size: original.size,
+      mime: source.mime,
+      uploaded_at: new Date(this.ctx.now()),
     })
     return id
   }
@@ -148,7 +168,7 @@ export class FilesService {
   private async checkTarget(actor: UserActor, toType: number | undefined, toId: number | undefined): Promise<void> {
     if (toType !== 1 && toType !== 2) throw new DomainError('BAD_PARAMETER', 'to_type must be 1 (user) or 2 (group)')
     if (!toId) throw new DomainError('BAD_PARAMETER', 'to_id is required')
-    if (toType === 1 && !await this.accounts.userIn(this.ctx.db, actor.appId, toId)) throw new DomainError('USER_NOT_FOUND', `user ${toId} does not exist`)
+    if (toType === 1 && !(await this.accounts.userIn(this.ctx.db, actor.appId, toId))) throw new DomainError('USER_NOT_FOUND', `user ${toId} does not exist`)
     if (toType === 2) {
       await this.groups.requireRole(actor, toId, 'member')
     }

@@ -31,8 +31,17 @@ export class PicturesService {
   constructor(private readonly ctx: DomainContext) {}
 
   /** Records who owns a file just stored. */
-  async record(db: Db, file: { path: string; appId: string; ownerUserId: number | null; ownerGroupId?: number | null; kind: 'picture' | 'chat' }): Promise<void> {
-    await insertStoredFile(db, { path: file.path, app_id: file.appId, owner_user_id: file.ownerUserId, owner_group_id: file.ownerGroupId ?? null, kind: file.kind })
+  async record(
+    db: Db,
+    file: { path: string; appId: string; ownerUserId: number | null; ownerGroupId?: number | null; kind: 'picture' | 'chat' },
+  ): Promise<void> {
+    await insertStoredFile(db, {
+      path: file.path,
+      app_id: file.appId,
+      owner_user_id: file.ownerUserId,
+      owner_group_id: file.ownerGroupId ?? null,
+      kind: file.kind,
+    })
   }
 
   /**
@@ -50,7 +59,10 @@ export class PicturesService {
     const ownsForGroup = claimant.groupId !== undefined && row?.owner_group_id === claimant.groupId
     const ownsForSelf = claimant.userId !== null && row?.owner_user_id === claimant.userId && row.owner_group_id === null
     if (!row || row.app_id !== claimant.appId || row.kind !== 'picture' || !(ownsForGroup || ownsForSelf)) {
-      throw new DomainError('NO_PERMISSION', 'this picture is not an upload of yours: upload it first (GET /file/upload/avatar/user or /file/upload/avatar/group) and use its download_url')
+      throw new DomainError(
+        'NO_PERMISSION',
+        'this picture is not an upload of yours: upload it first (GET /file/upload/avatar/user or /file/upload/avatar/group) and use its download_url',
+      )
     }
     return reference
   }
@@ -70,7 +82,7 @@ export class PicturesService {
     const row = await lockStoredFile(trx, path, 'update')
     if (!row || row.app_id !== owner.appId) return undefined
     const owns = 'groupId' in owner ? row.owner_group_id === owner.groupId : row.owner_group_id === null && row.owner_user_id === owner.userId
-    if (!owns || await isShown(trx, old)) return undefined
+    if (!owns || (await isShown(trx, old))) return undefined
     await deleteStoredFile(trx, path)
     return path
   }
@@ -112,7 +124,7 @@ export class PicturesService {
 
   /** The picture an avatar ticket stored (a direct upload settled in `db`, the caller's transaction). */
   private async ticketPicture(db: Db, ticketId: string): Promise<string | undefined> {
-    if (!await ticketPicture(db, ticketId)) return undefined
+    if (!(await ticketPicture(db, ticketId))) return undefined
     return (await settledUpload(this.ctx, db, ticketId))?.storedPath
   }
 

@@ -13,14 +13,23 @@ export async function findUpload(db: Db, id: string) {
 
 /** Marks the ticket used by this file; false when it was used already (one upload per ticket). */
 export async function claimUpload(db: Db, id: string, stored: { path: string; size: number; mime: string }): Promise<boolean> {
-  const claimed = await db.updateTable('uploads')
+  const claimed = await db
+    .updateTable('uploads')
     .set({ stored_path: stored.path, size: stored.size, mime: stored.mime, uploaded_at: sql`now()` })
-    .where('id', '=', id).where('uploaded_at', 'is', null).executeTakeFirst()
+    .where('id', '=', id)
+    .where('uploaded_at', 'is', null)
+    .executeTakeFirst()
   return Number(claimed.numUpdatedRows) === 1
 }
 
 export async function findChatUpload(db: Db, appId: string, id: string) {
-  return db.selectFrom('uploads').select(['stored_path', 'mime', 'uploaded_at']).where('id', '=', id).where('app_id', '=', appId).where('purpose', '=', 'chat').executeTakeFirst()
+  return db
+    .selectFrom('uploads')
+    .select(['stored_path', 'mime', 'uploaded_at'])
+    .where('id', '=', id)
+    .where('app_id', '=', appId)
+    .where('purpose', '=', 'chat')
+    .executeTakeFirst()
 }
 
 /** An avatar or cover upload by its ticket id. */
@@ -30,8 +39,11 @@ export async function findPictureUpload(db: Db, id: string) {
 
 /** Marks a direct upload's ticket used, with what the store holds at its fixed key; false when it was used already. */
 export async function claimDirectUpload(db: Db, id: string, stored: { size: number; mime: string }): Promise<boolean> {
-  const claimed = await db.updateTable('uploads')
+  const claimed = await db
+    .updateTable('uploads')
     .set({ size: stored.size, mime: stored.mime, uploaded_at: sql`now()` })
-    .where('id', '=', id).where('uploaded_at', 'is', null).executeTakeFirst()
+    .where('id', '=', id)
+    .where('uploaded_at', 'is', null)
+    .executeTakeFirst()
   return Number(claimed.numUpdatedRows) === 1
 }

@@ -9,10 +9,30 @@ import type { AccountsService } from '../accounts/accounts.service.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import { blockedAmong, joinedGroupCounts, findMember, findMembers, insertMembers, shareAnotherGroup } from './groups.repository.ts'
-import { applicationPage, findApplication, findInvitation, invitationPage, findQrKey, qrKey, setApplicationStatus, setInvitationStatus, upsertApplication, upsertInvitation } from './admission.repository.ts'
 import {
-  actingIn, liveGroup, MAX_GROUPS_JOINED_PER_USER, PENDING_TTL_MS, refuseBlocked, refuseFull, refuseTooManyJoined, requireAdmin,
-  requireMember, self, toPage,
+  applicationPage,
+  findApplication,
+  findInvitation,
+  invitationPage,
+  findQrKey,
+  qrKey,
+  setApplicationStatus,
+  setInvitationStatus,
+  upsertApplication,
+  upsertInvitation,
+} from './admission.repository.ts'
+import {
+  actingIn,
+  liveGroup,
+  MAX_GROUPS_JOINED_PER_USER,
+  PENDING_TTL_MS,
+  refuseBlocked,
+  refuseFull,
+  refuseTooManyJoined,
+  requireAdmin,
+  requireMember,
+  self,
+  toPage,
 } from './groups.rules.ts'
 import { currentGroupId } from './renumbered.repository.ts'
 import type { Admission, Application, Group, Invitation, ItemResult, Page } from './groups.types.ts'
@@ -43,8 +63,13 @@ export type AreFriends = (appId: string, userId: number, otherId: number, db: Db
  * 'joined' or 'pending' on success.
  */
 export async function inviteInto(
-  trx: Db, group: Group, inviterId: number | null, userIds: number[], reason: string,
-  users: Map<number, { groupConfirm: boolean }>, now: number,
+  trx: Db,
+  group: Group,
+  inviterId: number | null,
+  userIds: number[],
+  reason: string,
+  users: Map<number, { groupConfirm: boolean }>,
+  now: number,
 ): Promise<ItemResult[]> {
   const ids = [...new Set(userIds)]
   const [members, blocked, joined] = await Promise.all([findMembers(trx, group.id, ids), blockedAmong(trx, group.id, ids), joinedGroupCounts(trx, ids)])
@@ -65,7 +90,11 @@ export async function inviteInto(
     }
   }
   refuseFull(group, joining.length)
-  await insertMembers(trx, group.id, joining.map((userId) => ({ userId })))
+  await insertMembers(
+    trx,
+    group.id,
+    joining.map((userId) => ({ userId })),
+  )
   return results
 }
 
@@ -73,7 +102,11 @@ export class AdmissionService {
   /** QR signing keys by app: created once, never changed, so a process may keep them. */
   readonly #qrKeys = new Map<string, string>()
 
-  constructor(private readonly ctx: DomainContext, private readonly areFriends: AreFriends, private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly areFriends: AreFriends,
+    private readonly accounts: AccountsService,
+  ) {}
 
   private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
     return inTransaction(this.ctx.db, fn)
@@ -152,8 +185,7 @@ export class AdmissionService {
     await this.tx(async (trx) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       const invitation = await findInvitation(trx, group.id, userId)
-      if (!invitation || invitation.status !== 0 || invitation.expiresAt <= this.ctx.now()
-        || (inviterId !== undefined && invitation.inviterId !== inviterId)) {
+      if (!invitation || invitation.status !== 0 || invitation.expiresAt <= this.ctx.now() || (inviterId !== undefined && invitation.inviterId !== inviterId)) {
         throw new DomainError('INVITATION_HANDLED', `no pending invitation to group ${group.id}${inviterId !== undefined ? ` from user ${inviterId}` : ''}`)
       }
       if (approval) await this.admit(trx, group, userId)
@@ -214,9 +246,10 @@ export class AdmissionService {
     await this.tx(async (trx) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       requireMember(await actingIn(trx, actor, group), group)
-      if (!(await this.accounts.groupInviteesIn(trx, actor.appId, [userId])).has(userId)) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
-      const known = userId !== callerId
-        && (await this.areFriends(actor.appId, callerId, userId, trx) || await shareAnotherGroup(trx, callerId, userId, group.id))
+      if (!(await this.accounts.groupInviteesIn(trx, actor.appId, [userId])).has(userId))
+        throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+      const known =
+        userId !== callerId && ((await this.areFriends(actor.appId, callerId, userId, trx)) || (await shareAnotherGroup(trx, callerId, userId, group.id)))
       if (!known) {
         throw new DomainError('NO_PERMISSION', `user ${userId} is neither your friend nor a member of another of your groups`, {
           zh: '只能拉通讯录中的好友或同群成员入群',
@@ -236,7 +269,7 @@ export class AdmissionService {
     const window = Math.floor(now / (FACE_CODE_WINDOW_SECONDS * 1000))
     const key = `face-code-failures:${actor.appId}:${groupId}:${userId}:${window}`
     const retryAfterSeconds = Math.ceil(((window + 1) * FACE_CODE_WINDOW_SECONDS * 1000 - now) / 1000)
-    if (Number(await this.ctx.kv.get(key) ?? 0) >= FACE_CODE_TRIES) {
+    if (Number((await this.ctx.kv.get(key)) ?? 0) >= FACE_CODE_TRIES) {
       throw new DomainError('RATE_LIMITED', `too many wrong face-to-face codes; try again in ${retryAfterSeconds} s`, { retryAfterSeconds })
     }
     const group = await liveGroup(this.ctx.db, actor.appId, groupId)
@@ -251,7 +284,11 @@ export class AdmissionService {
     })
   }
 
-  private async qrSignature<Create extends boolean>(appId: string, payload: string, create: Create): Promise<Create extends true ? string : string | undefined> {
+  private async qrSignature<Create extends boolean>(
+    appId: string,
+    payload: string,
+    create: Create,
+  ): Promise<Create extends true ? string : string | undefined> {
     let secret = this.#qrKeys.get(appId)
     if (secret === undefined) {
       secret = create ? await qrKey(this.ctx.db, appId, randomBytes(32).toString('hex')) : await findQrKey(this.ctx.db, appId)

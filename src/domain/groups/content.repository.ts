@@ -10,15 +10,26 @@ function toAnnouncement(row: GroupAnnouncementRow): Announcement {
 
 function toSharedFile(row: GroupFileRow): SharedFile {
   return {
-    id: row.id, groupId: row.group_id, uploaderId: row.uploader_id, name: row.name, size: Number(row.size), type: row.type, url: row.url,
-    createdAt: row.created_at.getTime(), updatedAt: row.updated_at.getTime(),
+    id: row.id,
+    groupId: row.group_id,
+    uploaderId: row.uploader_id,
+    name: row.name,
+    size: Number(row.size),
+    type: row.type,
+    url: row.url,
+    createdAt: row.created_at.getTime(),
+    updatedAt: row.updated_at.getTime(),
   }
 }
 
 // ---- announcements
 
 export async function insertAnnouncement(db: Db, groupId: number, authorId: number | null, title: string, content: string): Promise<Announcement> {
-  const row = await db.insertInto('group_announcements').values({ group_id: groupId, author_id: authorId, title, content }).returningAll().executeTakeFirstOrThrow()
+  const row = await db
+    .insertInto('group_announcements')
+    .values({ group_id: groupId, author_id: authorId, title, content })
+    .returningAll()
+    .executeTakeFirstOrThrow()
   return toAnnouncement(row)
 }
 
@@ -35,8 +46,14 @@ export async function latestAnnouncement(db: Db, groupId: number): Promise<Annou
 /** The newest announcement of each group, for lists that print a `notice` per group. */
 export async function latestAnnouncements(db: Db, groupIds: number[]): Promise<Map<number, Announcement>> {
   if (groupIds.length === 0) return new Map()
-  const rows = await db.selectFrom('group_announcements').selectAll().distinctOn('group_id')
-    .where('group_id', 'in', groupIds).orderBy('group_id').orderBy('id', 'desc').execute()
+  const rows = await db
+    .selectFrom('group_announcements')
+    .selectAll()
+    .distinctOn('group_id')
+    .where('group_id', 'in', groupIds)
+    .orderBy('group_id')
+    .orderBy('id', 'desc')
+    .execute()
   return new Map(rows.map((r) => [r.group_id, toAnnouncement(r)]))
 }
 
@@ -52,10 +69,22 @@ export async function deleteAnnouncement(db: Db, groupId: number, id: number): P
 
 // ---- shared files
 
-export async function insertSharedFile(db: Db, file: { groupId: number; uploaderId: number | null; name: string; size: number; type: string; url: string }): Promise<SharedFile> {
-  const row = await db.insertInto('group_files').values({
-    group_id: file.groupId, uploader_id: file.uploaderId, name: file.name, size: file.size, type: file.type, url: file.url,
-  }).returningAll().executeTakeFirstOrThrow()
+export async function insertSharedFile(
+  db: Db,
+  file: { groupId: number; uploaderId: number | null; name: string; size: number; type: string; url: string },
+): Promise<SharedFile> {
+  const row = await db
+    .insertInto('group_files')
+    .values({
+      group_id: file.groupId,
+      uploader_id: file.uploaderId,
+      name: file.name,
+      size: file.size,
+      type: file.type,
+      url: file.url,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
   return toSharedFile(row)
 }
 
@@ -71,7 +100,11 @@ export async function listSharedFiles(db: Db, groupId: number): Promise<SharedFi
 }
 
 export async function renameSharedFile(db: Db, id: number, name: string): Promise<void> {
-  await db.updateTable('group_files').set({ name, updated_at: sql`now()` }).where('id', '=', id).execute()
+  await db
+    .updateTable('group_files')
+    .set({ name, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute()
 }
 
 export async function deleteSharedFiles(db: Db, groupId: number, ids: number[]): Promise<void> {

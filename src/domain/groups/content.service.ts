@@ -2,7 +2,18 @@
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
-import { deleteAnnouncement, deleteSharedFiles, findAnnouncement, findSharedFiles, insertAnnouncement, insertSharedFile, latestAnnouncement, listAnnouncements, listSharedFiles, renameSharedFile } from './content.repository.ts'
+import {
+  deleteAnnouncement,
+  deleteSharedFiles,
+  findAnnouncement,
+  findSharedFiles,
+  insertAnnouncement,
+  insertSharedFile,
+  latestAnnouncement,
+  listAnnouncements,
+  listSharedFiles,
+  renameSharedFile,
+} from './content.repository.ts'
 import { actingIn, liveGroup, rankOf, requireAdmin, requireMember, type Acting } from './groups.rules.ts'
 import type { Announcement, Group, ItemResult, SharedFile } from './groups.types.ts'
 
@@ -86,7 +97,11 @@ export class GroupContentService {
       if (!mayChange(acting, file)) return { id, result: 'fail', reason: 'only the uploader or an admin may delete this file' }
       return { id, result: 'success', reason: '' }
     })
-    await deleteSharedFiles(this.ctx.db, group.id, results.filter((r) => r.result === 'success').map((r) => r.id))
+    await deleteSharedFiles(
+      this.ctx.db,
+      group.id,
+      results.filter((r) => r.result === 'success').map((r) => r.id),
+    )
     return results
   }
 }

@@ -12,7 +12,10 @@ import type { Group, MemberWithUser } from './groups.types.ts'
 const COVER_MAX_BYTES = 5 * 1024 * 1024
 
 export class FacadeGroupsService {
-  constructor(private readonly ctx: DomainContext, private readonly pictures: PicturesService) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly pictures: PicturesService,
+  ) {}
 
   /**
    * Stores an uploaded group cover (checked by content and size while streaming) as the uploader's and returns its path,

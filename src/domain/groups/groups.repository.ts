@@ -64,15 +64,39 @@ export async function findGroups(db: Db, appId: string, groupIds: number[]): Pro
   return rows.map(toGroup)
 }
 
-export async function insertGroup(db: Db, values: {
-  appId: string; ownerId: number; name: string; description: string; avatar: string; type: number; ext: string
-  projectName: string; groupType: number; code: string; applyApproval: number
-}): Promise<Group> {
-  const row = await db.insertInto('groups').values({
-    app_id: values.appId, owner_id: values.ownerId, name: values.name, description: values.description, avatar: values.avatar,
-    type: values.type, ext: values.ext, project_name: values.projectName, group_type: values.groupType, code: values.code,
-    apply_approval: values.applyApproval,
-  }).returningAll().executeTakeFirstOrThrow()
+export async function insertGroup(
+  db: Db,
+  values: {
+    appId: string
+    ownerId: number
+    name: string
+    description: string
+    avatar: string
+    type: number
+    ext: string
+    projectName: string
+    groupType: number
+    code: string
+    applyApproval: number
+  },
+): Promise<Group> {
+  const row = await db
+    .insertInto('groups')
+    .values({
+      app_id: values.appId,
+      owner_id: values.ownerId,
+      name: values.name,
+      description: values.description,
+      avatar: values.avatar,
+      type: values.type,
+      ext: values.ext,
+      project_name: values.projectName,
+      group_type: values.groupType,
+      code: values.code,
+      apply_approval: values.applyApproval,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
   return toGroup(row)
 }
 
@@ -83,43 +107,70 @@ function defined<T extends object>(patch: T): Partial<T> {
 
 /** Sets the defined fields of the patch (undefined ones stay as they are) and updated_at. */
 export async function updateGroupRow(db: Db, groupId: number, patch: Updateable<GroupsTable>): Promise<void> {
-  await db.updateTable('groups').set({ ...defined(patch), updated_at: sql`now()` }).where('id', '=', groupId).execute()
+  await db
+    .updateTable('groups')
+    .set({ ...defined(patch), updated_at: sql`now()` })
+    .where('id', '=', groupId)
+    .execute()
 }
 
 /** A member's columns beside a group's (both have id, group_id…): prefixed m_. */
 const MEMBER_COLUMNS = [
-  'm.id as m_id', 'm.user_id as m_user_id', 'm.role as m_role', 'm.display_name as m_display_name', 'm.msg_mute_mode as m_msg_mute_mode',
-  'm.msg_push_mode as m_msg_push_mode', 'm.ban_expire as m_ban_expire', 'm.joined_at as m_joined_at',
+  'm.id as m_id',
+  'm.user_id as m_user_id',
+  'm.role as m_role',
+  'm.display_name as m_display_name',
+  'm.msg_mute_mode as m_msg_mute_mode',
+  'm.msg_push_mode as m_msg_push_mode',
+  'm.ban_expire as m_ban_expire',
+  'm.joined_at as m_joined_at',
 ] as const
 
 type PrefixedMember = { [K in keyof GroupMemberRow as K extends 'group_id' ? never : `m_${K}`]: GroupMemberRow[K] }
 
 function prefixedMember(groupId: number, r: PrefixedMember): Member {
   return toMember({
-    id: r.m_id, group_id: groupId, user_id: r.m_user_id, role: r.m_role, display_name: r.m_display_name, msg_mute_mode: r.m_msg_mute_mode,
-    msg_push_mode: r.m_msg_push_mode, ban_expire: r.m_ban_expire, joined_at: r.m_joined_at,
+    id: r.m_id,
+    group_id: groupId,
+    user_id: r.m_user_id,
+    role: r.m_role,
+    display_name: r.m_display_name,
+    msg_mute_mode: r.m_msg_mute_mode,
+    msg_push_mode: r.m_msg_push_mode,
+    ban_expire: r.m_ban_expire,
+    joined_at: r.m_joined_at,
   })
 }
 
 /** Live groups the user is a member of, oldest membership first. */
 export async function groupsOfUser(db: Db, appId: string, userId: number): Promise<Array<{ group: Group; member: Member }>> {
-  const rows = await db.selectFrom('group_members as m')
+  const rows = await db
+    .selectFrom('group_members as m')
     .innerJoin('groups as g', 'g.id', 'm.group_id')
     .selectAll('g')
     .select(MEMBER_COLUMNS)
-    .where('m.user_id', '=', userId).where('g.app_id', '=', appId).where('g.status', '=', 0)
+    .where('m.user_id', '=', userId)
+    .where('g.app_id', '=', appId)
+    .where('g.status', '=', 0)
     .orderBy('m.id')
     .execute()
   return rows.map((r) => ({ group: toGroup(r), member: prefixedMember(r.id, r) }))
 }
 
 /** The group of the app, dismissed or not, and the user's membership of it (undefined when not a member), in one query. */
-export async function findGroupWithMember(db: Db, appId: string, groupId: number, userId: number): Promise<{ group: Group; member: Member | undefined } | undefined> {
-  const row = await db.selectFrom('groups as g')
+export async function findGroupWithMember(
+  db: Db,
+  appId: string,
+  groupId: number,
+  userId: number,
+): Promise<{ group: Group; member: Member | undefined } | undefined> {
+  const row = await db
+    .selectFrom('groups as g')
     .leftJoin('group_members as m', (join) => join.onRef('m.group_id', '=', 'g.id').on('m.user_id', '=', userId))
     .selectAll('g')
     .select(MEMBER_COLUMNS)
-    .where('g.id', '=', groupId).where('g.app_id', '=', appId)
+    .where('g.id', '=', groupId)
+    .where('g.app_id', '=', appId)
     .executeTakeFirst()
   if (!row) return undefined
   // The left join makes every m_ column nullable; a membership row has them all.
@@ -128,17 +179,26 @@ export async function findGroupWithMember(db: Db, appId: string, groupId: number
 
 /** Live groups the user owns (the groups-created quota). */
 export async function ownedGroupCount(db: Db, userId: number): Promise<number> {
-  const row = await db.selectFrom('groups').select(sql<number>`count(*)::int`.as('n')).where('owner_id', '=', userId).where('status', '=', 0).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('groups')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('owner_id', '=', userId)
+    .where('status', '=', 0)
+    .executeTakeFirstOrThrow()
   return row.n
 }
 
 /** How many live groups each of the users is a member of (the groups-joined quota); users in none are left out. */
 export async function joinedGroupCounts(db: Db, userIds: number[]): Promise<Map<number, number>> {
   if (userIds.length === 0) return new Map()
-  const rows = await db.selectFrom('group_members as m').innerJoin('groups as g', 'g.id', 'm.group_id')
+  const rows = await db
+    .selectFrom('group_members as m')
+    .innerJoin('groups as g', 'g.id', 'm.group_id')
     .select(['m.user_id', sql<number>`count(*)::int`.as('n')])
-    .where('m.user_id', 'in', userIds).where('g.status', '=', 0)
-    .groupBy('m.user_id').execute()
+    .where('m.user_id', 'in', userIds)
+    .where('g.status', '=', 0)
+    .groupBy('m.user_id')
+    .execute()
   return new Map(rows.map((r) => [r.user_id, r.n]))
 }
 
@@ -187,21 +247,30 @@ export function receivingMembersSubquery(db: Db, groupId: number) {
  * (0 with history_visible, else the join, truncated to the ms as a Date of it would be).
  */
 export function visibleGroupsSubquery(db: Db, appId: string, userId: number) {
-  return db.selectFrom('group_members as m').innerJoin('groups as g', 'g.id', 'm.group_id')
+  return db
+    .selectFrom('group_members as m')
+    .innerJoin('groups as g', 'g.id', 'm.group_id')
     .select(['m.group_id', sql<number>`case when g.history_visible then 0 else floor(extract(epoch from m.joined_at) * 1000)::bigint end`.as('visible_from')])
-    .where('m.user_id', '=', userId).where('g.app_id', '=', appId).where('g.status', '=', 0)
+    .where('m.user_id', '=', userId)
+    .where('g.app_id', '=', appId)
+    .where('g.status', '=', 0)
 }
 
 /** Adds members (existing ones are left alone) and keeps member_count; returns the user ids added. */
 export async function insertMembers(db: Db, groupId: number, members: Array<{ userId: number; role?: GroupRole }>): Promise<number[]> {
   if (members.length === 0) return []
-  const rows = await db.insertInto('group_members')
+  const rows = await db
+    .insertInto('group_members')
     .values(members.map((m) => ({ group_id: groupId, user_id: m.userId, role: m.role ?? 'member' })))
     .onConflict((c) => c.columns(['group_id', 'user_id']).doNothing())
     .returning('user_id')
     .execute()
   if (rows.length > 0) {
-    await db.updateTable('groups').set({ member_count: sql`member_count + ${rows.length}` }).where('id', '=', groupId).execute()
+    await db
+      .updateTable('groups')
+      .set({ member_count: sql`member_count + ${rows.length}` })
+      .where('id', '=', groupId)
+      .execute()
   }
   return rows.map((r) => r.user_id)
 }
@@ -211,13 +280,19 @@ export async function deleteMembers(db: Db, groupId: number, userIds: number[]):
   if (userIds.length === 0) return []
   const rows = await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', 'in', userIds).returning('user_id').execute()
   if (rows.length > 0) {
-    await db.updateTable('groups').set({ member_count: sql`member_count - ${rows.length}` }).where('id', '=', groupId).execute()
+    await db
+      .updateTable('groups')
+      .set({ member_count: sql`member_count - ${rows.length}` })
+      .where('id', '=', groupId)
+      .execute()
   }
   return rows.map((r) => r.user_id)
 }
 
 export async function updateMembers(
-  db: Db, groupId: number, userIds: number[],
+  db: Db,
+  groupId: number,
+  userIds: number[],
   patch: Partial<{ role: GroupRole; display_name: string; msg_mute_mode: number; msg_push_mode: number; ban_expire: number }>,
 ): Promise<void> {
   const set = defined(patch)
@@ -236,9 +311,13 @@ export async function preferIndexOrder(trx: Db): Promise<void> {
 
 /** One keyset page in join order: rows after the member row `afterId`, `limit` + 1 to know whether more remain. */
 export async function memberPage(db: Db, groupId: number, afterId: number, limit: number): Promise<Array<Member & { seq: number }>> {
-  const rows = await db.selectFrom('group_members').selectAll()
-    .where('group_id', '=', groupId).where('id', '>', afterId)
-    .orderBy('id').limit(limit + 1)
+  const rows = await db
+    .selectFrom('group_members')
+    .selectAll()
+    .where('group_id', '=', groupId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit + 1)
     .execute()
   return rows.map((r) => ({ ...toMember(r), seq: r.id }))
 }
@@ -252,23 +331,40 @@ export async function membersByRole(db: Db, groupId: number, roles: GroupRole[])
 export async function bannedPage(db: Db, groupId: number, nowSeconds: number, afterId: number, limit: number) {
   const banned = (q: ReturnType<typeof base>) => q.where((eb) => eb.or([eb('ban_expire', '=', -1), eb('ban_expire', '>', nowSeconds)]))
   const base = () => db.selectFrom('group_members').where('group_id', '=', groupId)
-  const rows = await banned(base()).selectAll().where('id', '>', afterId).orderBy('id').limit(limit + 1).execute()
-  const { total } = await banned(base()).select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow()
+  const rows = await banned(base())
+    .selectAll()
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute()
+  const { total } = await banned(base())
+    .select(sql<number>`count(*)::int`.as('total'))
+    .executeTakeFirstOrThrow()
   return { rows: rows.map((r) => ({ ...toMember(r), seq: r.id })), total }
 }
 
 /** Members with their accounts, in join order; `offset`/`limit` for page-numbered lists (the facade). */
 export async function membersWithUsers(db: Db, groupId: number, page?: { offset: number; limit: number }): Promise<MemberWithUser[]> {
-  let query = db.selectFrom('group_members as m').innerJoin('users as u', 'u.id', 'm.user_id')
+  let query = db
+    .selectFrom('group_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
     .selectAll('u')
     .select(['m.id as m_id', 'm.group_id as m_group_id', 'm.role', 'm.display_name', 'm.msg_mute_mode', 'm.msg_push_mode', 'm.ban_expire', 'm.joined_at'])
-    .where('m.group_id', '=', groupId).orderBy('m.id')
+    .where('m.group_id', '=', groupId)
+    .orderBy('m.id')
   if (page) query = query.offset(page.offset).limit(page.limit)
   const rows = await query.execute()
   return rows.map((r) => ({
     ...toMember({
-      id: r.m_id, group_id: r.m_group_id, user_id: r.id, role: r.role, display_name: r.display_name, msg_mute_mode: r.msg_mute_mode,
-      msg_push_mode: r.msg_push_mode, ban_expire: r.ban_expire, joined_at: r.joined_at,
+      id: r.m_id,
+      group_id: r.m_group_id,
+      user_id: r.id,
+      role: r.role,
+      display_name: r.display_name,
+      msg_mute_mode: r.msg_mute_mode,
+      msg_push_mode: r.msg_push_mode,
+      ban_expire: r.ban_expire,
+      joined_at: r.joined_at,
     }),
     user: toUser(r),
   }))
@@ -276,13 +372,17 @@ export async function membersWithUsers(db: Db, groupId: number, page?: { offset:
 
 /** Whether the two users are both members of a live group other than `exceptGroupId` (the facade's address book). */
 export async function shareAnotherGroup(db: Db, userId: number, otherId: number, exceptGroupId: number): Promise<boolean> {
-  const row = await db.selectFrom('group_members as a')
+  const row = await db
+    .selectFrom('group_members as a')
     .innerJoin('group_members as b', 'b.group_id', 'a.group_id')
     .innerJoin('groups as g', 'g.id', 'a.group_id')
     .select('a.group_id')
-    .where('a.user_id', '=', userId).where('b.user_id', '=', otherId)
-    .where('g.status', '=', 0).where('g.id', '!=', exceptGroupId)
-    .limit(1).executeTakeFirst()
+    .where('a.user_id', '=', userId)
+    .where('b.user_id', '=', otherId)
+    .where('g.status', '=', 0)
+    .where('g.id', '!=', exceptGroupId)
+    .limit(1)
+    .executeTakeFirst()
   return row !== undefined
 }
 
@@ -296,8 +396,11 @@ export async function blockedAmong(db: Db, groupId: number, userIds: number[]): 
 
 export async function insertBlocks(db: Db, groupId: number, userIds: number[]): Promise<void> {
   if (userIds.length === 0) return
-  await db.insertInto('group_blocks').values(userIds.map((userId) => ({ group_id: groupId, user_id: userId })))
-    .onConflict((c) => c.columns(['group_id', 'user_id']).doNothing()).execute()
+  await db
+    .insertInto('group_blocks')
+    .values(userIds.map((userId) => ({ group_id: groupId, user_id: userId })))
+    .onConflict((c) => c.columns(['group_id', 'user_id']).doNothing())
+    .execute()
 }
 
 export async function deleteBlocks(db: Db, groupId: number, userIds: number[]): Promise<number[]> {
@@ -308,8 +411,18 @@ export async function deleteBlocks(db: Db, groupId: number, userIds: number[]): 
 
 /** Blocked users by user id; the cursor is the last user id. */
 export async function blockedPage(db: Db, groupId: number, afterUserId: number, limit: number): Promise<{ rows: Blocked[]; total: number }> {
-  const rows = await db.selectFrom('group_blocks').selectAll().where('group_id', '=', groupId).where('user_id', '>', afterUserId)
-    .orderBy('user_id').limit(limit + 1).execute()
-  const { total } = await db.selectFrom('group_blocks').select(sql<number>`count(*)::int`.as('total')).where('group_id', '=', groupId).executeTakeFirstOrThrow()
+  const rows = await db
+    .selectFrom('group_blocks')
+    .selectAll()
+    .where('group_id', '=', groupId)
+    .where('user_id', '>', afterUserId)
+    .orderBy('user_id')
+    .limit(limit + 1)
+    .execute()
+  const { total } = await db
+    .selectFrom('group_blocks')
+    .select(sql<number>`count(*)::int`.as('total'))
+    .where('group_id', '=', groupId)
+    .executeTakeFirstOrThrow()
   return { rows: rows.map((r) => ({ groupId: r.group_id, userId: r.user_id, createdAt: r.created_at.getTime() })), total }
 }

@@ -6,11 +6,46 @@ import { INT4_MAX, parseCursor } from '../paging.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
-import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findGroup, findGroups, findGroupWithMember, findMember, findMembers, groupsOfUser, insertBlocks, insertGroup, insertMembers, memberPage, membersByRole, membershipsOf, ownedGroupCount, preferIndexOrder, publicGroupIds, receivingMemberIds, receivingMembersSubquery, updateGroupRow, updateMembers, visibleGroupsSubquery } from './groups.repository.ts'
+import {
+  bannedPage,
+  blockedPage,
+  deleteBlocks,
+  deleteMembers,
+  findGroup,
+  findGroups,
+  findGroupWithMember,
+  findMember,
+  findMembers,
+  groupsOfUser,
+  insertBlocks,
+  insertGroup,
+  insertMembers,
+  memberPage,
+  membersByRole,
+  membershipsOf,
+  ownedGroupCount,
+  preferIndexOrder,
+  publicGroupIds,
+  receivingMemberIds,
+  receivingMembersSubquery,
+  updateGroupRow,
+  updateMembers,
+  visibleGroupsSubquery,
+} from './groups.repository.ts'
 import { latestAnnouncements } from './content.repository.ts'
 import {
-  cannotManage, liveGroup, openGroup, MAX_GROUPS_CREATED_PER_USER, refuseFull, refuseTooManyJoined, requireAdmin, requireMember,
-  requireOwner, self, toPage, type Acting,
+  cannotManage,
+  liveGroup,
+  openGroup,
+  MAX_GROUPS_CREATED_PER_USER,
+  refuseFull,
+  refuseTooManyJoined,
+  requireAdmin,
+  requireMember,
+  requireOwner,
+  self,
+  toPage,
+  type Acting,
 } from './groups.rules.ts'
 import { inviteInto } from './admission.service.ts'
 import type { Blocked, Group, GroupView, ItemResult, Member, Page } from './groups.types.ts'
@@ -74,7 +109,7 @@ export class GroupsService {
     return this.tx(async (trx) => {
       // The caller's own upload or an external URL (a cover the facade just stored is the caller's upload).
       const avatar = await this.pictures.claim(trx, { appId: actor.appId, userId: ownerId }, input.avatar ?? '')
-      if (await ownedGroupCount(trx, ownerId) >= MAX_GROUPS_CREATED_PER_USER) {
+      if ((await ownedGroupCount(trx, ownerId)) >= MAX_GROUPS_CREATED_PER_USER) {
         throw new DomainError('QUOTA_GROUPS_CREATED', `you already own ${MAX_GROUPS_CREATED_PER_USER} groups`)
       }
       await refuseTooManyJoined(trx, ownerId)
@@ -82,8 +117,16 @@ export class GroupsService {
       const unknown = userList.find((id) => !known.has(id))
       if (unknown !== undefined) throw new DomainError('USER_NOT_FOUND', `user ${unknown} does not exist`)
       let group = await insertGroup(trx, {
-        appId: actor.appId, ownerId, name: input.name, description: input.description ?? '', avatar,
-        type: input.type ?? 0, ext, projectName: project.projectName ?? '', groupType: project.groupType ?? 1, code: input.code ?? '',
+        appId: actor.appId,
+        ownerId,
+        name: input.name,
+        description: input.description ?? '',
+        avatar,
+        type: input.type ?? 0,
+        ext,
+        projectName: project.projectName ?? '',
+        groupType: project.groupType ?? 1,
+        code: input.code ?? '',
         applyApproval: input.applyApproval ?? 1,
       })
       refuseFull(group, 1 + userList.length)
@@ -104,7 +147,14 @@ export class GroupsService {
 
   async infoBatch(actor: Actor, groupIds: number[]): Promise<GroupView[]> {
     const groups = await findGroups(this.ctx.db, actor.appId, [...new Set(groupIds)])
-    const memberships = actor.userId === null ? new Map<number, Member>() : await membershipsOf(this.ctx.db, actor.userId, groups.map((g) => g.id))
+    const memberships =
+      actor.userId === null
+        ? new Map<number, Member>()
+        : await membershipsOf(
+            this.ctx.db,
+            actor.userId,
+            groups.map((g) => g.id),
+          )
     return groups.map((group) => ({ group, membership: memberships.get(group.id) ?? null }))
   }
 
@@ -274,7 +324,9 @@ export class GroupsService {
     return this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
-      return this.eachMember(trx, group, acting, userIds, options.protectAdmins ?? false, async (ids) => { await deleteMembers(trx, group.id, ids) })
+      return this.eachMember(trx, group, acting, userIds, options.protectAdmins ?? false, async (ids) => {
+        await deleteMembers(trx, group.id, ids)
+      })
     })
   }
 
@@ -294,7 +346,7 @@ export class GroupsService {
 
   /** The user's membership of a group of the app, if any. */
   async membershipOf(appId: string, groupId: number, userId: number): Promise<Member | undefined> {
-    if (!await findGroup(this.ctx.db, appId, groupId)) return undefined
+    if (!(await findGroup(this.ctx.db, appId, groupId))) return undefined
     return findMember(this.ctx.db, groupId, userId)
   }
 
@@ -347,10 +399,15 @@ export class GroupsService {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       const members = await findMembers(trx, group.id, [...new Set(userIds)])
-      const results = [...new Set(userIds)].map((id): ItemResult => (members.has(id)
-        ? { id, result: 'success', reason: '' }
-        : { id, result: 'fail', reason: 'not a member of the group' }))
-      await updateMembers(trx, group.id, results.filter((r) => r.result === 'success').map((r) => r.id), { ban_expire: 0 })
+      const results = [...new Set(userIds)].map((id): ItemResult =>
+        members.has(id) ? { id, result: 'success', reason: '' } : { id, result: 'fail', reason: 'not a member of the group' },
+      )
+      await updateMembers(
+        trx,
+        group.id,
+        results.filter((r) => r.result === 'success').map((r) => r.id),
+        { ban_expire: 0 },
+      )
       return results
     })
   }
@@ -378,7 +435,11 @@ export class GroupsService {
       })
       const blocked = results.filter((r) => r.result === 'success').map((r) => r.id)
       await insertBlocks(trx, group.id, blocked)
-      await deleteMembers(trx, group.id, blocked.filter((id) => members.has(id)))
+      await deleteMembers(
+        trx,
+        group.id,
+        blocked.filter((id) => members.has(id)),
+      )
       return results
     })
   }
@@ -406,7 +467,10 @@ export class GroupsService {
   async joined(actor: Actor): Promise<Array<GroupView & { notice: string }>> {
     const userId = self(actor)
     const rows = await groupsOfUser(this.ctx.db, actor.appId, userId)
-    const notices = await latestAnnouncements(this.ctx.db, rows.map((r) => r.group.id))
+    const notices = await latestAnnouncements(
+      this.ctx.db,
+      rows.map((r) => r.group.id),
+    )
     return rows.map((r) => ({ group: r.group, membership: r.member, notice: notices.get(r.group.id)?.content ?? '' }))
   }
 
@@ -419,7 +483,12 @@ export class GroupsService {
    * not a member, or a role the actor may not touch, is a failure for that user only.
    */
   private async eachMember(
-    trx: Db, group: Group, acting: Acting, userIds: number[], protectAdmins: boolean, change: (ids: number[]) => Promise<void>,
+    trx: Db,
+    group: Group,
+    acting: Acting,
+    userIds: number[],
+    protectAdmins: boolean,
+    change: (ids: number[]) => Promise<void>,
   ): Promise<ItemResult[]> {
     const ids = [...new Set(userIds)]
     const members = await findMembers(trx, group.id, ids)

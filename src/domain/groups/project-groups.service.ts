@@ -11,7 +11,10 @@ import { extWithGroupType } from './project-fields.ts'
 import type { Group, MemberWithUser } from './groups.types.ts'
 
 export class ProjectGroupsService {
-  constructor(private readonly ctx: DomainContext, private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly accounts: AccountsService,
+  ) {}
 
   /** Legacy deleteUser: one member, never the owner or an admin; refusals are errors. Returns who was removed. */
   async kickOne(actor: Actor, groupId: number, userId: number): Promise<{ group: Group; removed: MemberWithUser }> {

@@ -16,13 +16,13 @@ export class ConversationResolver {
 
   /** The conversation `id` names: the group with that id, else the user with it (0 = the system). */
   async ref(appId: string, id: number, type?: TargetKind): Promise<ConversationRef> {
-    return { type: type ?? (await this.isGroup(appId, id) ? 2 : 1), id }
+    return { type: type ?? ((await this.isGroup(appId, id)) ? 2 : 1), id }
   }
 
   /** The kind of a send's targets: all groups or all users (one send never mixes them). */
   async targetKind(appId: string, targets: number[], type?: TargetKind): Promise<TargetKind> {
     if (type !== undefined) return type
-    const kinds = new Set(await Promise.all(targets.map(async (id) => (await this.isGroup(appId, id) ? 2 : 1))))
+    const kinds = new Set(await Promise.all(targets.map(async (id) => ((await this.isGroup(appId, id)) ? 2 : 1))))
     if (kinds.size > 1) throw new DomainError('BAD_PARAMETER', 'targets name both users and groups: send to each kind separately')
     return kinds.values().next().value ?? 1
   }

@@ -19,7 +19,11 @@ export interface NewMessage extends MessageBody {
   sentAt: number
 }
 
-export interface Appended { id: number; seq: number; conversation_id: number }
+export interface Appended {
+  id: number
+  seq: number
+  conversation_id: number
+}
 
 /**
  * One statement: create the conversation or bump its last_seq (taking its row lock until commit),
@@ -44,8 +48,13 @@ export async function appendMessage(db: Db, key: ConversationKey, m: NewMessage)
 }
 
 export async function findConversation(db: Db, key: ConversationKey) {
-  return db.selectFrom('conversations').selectAll()
-    .where('app_id', '=', key.appId).where('kind', '=', key.kind).where('peer_a', '=', key.peerA).where('peer_b', '=', key.peerB)
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('app_id', '=', key.appId)
+    .where('kind', '=', key.kind)
+    .where('peer_a', '=', key.peerA)
+    .where('peer_b', '=', key.peerB)
     .executeTakeFirst()
 }
 
@@ -54,7 +63,8 @@ export async function findConversationById(db: Db, appId: string, id: number) {
 }
 
 export async function findMessage(db: Db, appId: string, msgId: number) {
-  return db.selectFrom('messages as m')
+  return db
+    .selectFrom('messages as m')
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
     .selectAll('m')
     .select(['c.kind', 'c.peer_a', 'c.peer_b'])
@@ -65,16 +75,23 @@ export async function findMessage(db: Db, appId: string, msgId: number) {
 
 /** Newest first: messages at or below `fromSeq` (null = newest), sent at or after `visibleFrom` ms. */
 export async function pageBackwards(db: Db, conversationId: number, fromSeq: number | null, limit: number, visibleFrom: number): Promise<MessageRow[]> {
-  let query = db.selectFrom('messages').selectAll()
-    .where('conversation_id', '=', conversationId)
-    .where('sent_at', '>=', visibleFrom)
+  let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('sent_at', '>=', visibleFrom)
   if (fromSeq !== null) query = query.where('seq', '<=', fromSeq)
   return query.orderBy('seq', 'desc').limit(limit).execute()
 }
 
 /** Oldest first: messages after `afterSeq` (up to `toSeq` when given), sent at or after `visibleFrom` ms. */
-export async function messagesAfter(db: Db, conversationId: number, afterSeq: number, limit: number, visibleFrom: number, toSeq?: number): Promise<MessageRow[]> {
-  let query = db.selectFrom('messages').selectAll()
+export async function messagesAfter(
+  db: Db,
+  conversationId: number,
+  afterSeq: number,
+  limit: number,
+  visibleFrom: number,
+  toSeq?: number,
+): Promise<MessageRow[]> {
+  let query = db
+    .selectFrom('messages')
+    .selectAll()
     .where('conversation_id', '=', conversationId)
     .where('seq', '>', afterSeq)
     .where('sent_at', '>=', visibleFrom)
@@ -84,8 +101,7 @@ export async function messagesAfter(db: Db, conversationId: number, afterSeq: nu
 
 export async function findStates(db: Db, conversationId: number, userIds: number[]) {
   if (userIds.length === 0) return []
-  return db.selectFrom('conversation_states').selectAll()
-    .where('conversation_id', '=', conversationId).where('user_id', 'in', userIds).execute()
+  return db.selectFrom('conversation_states').selectAll().where('conversation_id', '=', conversationId).where('user_id', 'in', userIds).execute()
 }
 
 /** Moves the user's marks forward (never back); returns the read_seq before and after. */
@@ -93,15 +109,22 @@ export async function advanceState(db: Db, conversationId: number, userId: numbe
   const read = marks.read ?? 0
   const delivered = Math.max(marks.delivered ?? 0, read)
   const hidden = marks.hidden ?? 0
-  const before = await db.selectFrom('conversation_states').select('read_seq')
-    .where('conversation_id', '=', conversationId).where('user_id', '=', userId).executeTakeFirst()
-  await db.insertInto('conversation_states')
+  const before = await db
+    .selectFrom('conversation_states')
+    .select('read_seq')
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+  await db
+    .insertInto('conversation_states')
     .values({ conversation_id: conversationId, user_id: userId, read_seq: read, delivered_seq: delivered, hidden_seq: hidden })
-    .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doUpdateSet({
-      read_seq: sql`greatest(conversation_states.read_seq, excluded.read_seq)`,
-      delivered_seq: sql`greatest(conversation_states.delivered_seq, excluded.delivered_seq)`,
-      hidden_seq: sql`greatest(conversation_states.hidden_seq, excluded.hidden_seq)`,
-    }))
+    .onConflict((oc) =>
+      oc.columns(['conversation_id', 'user_id']).doUpdateSet({
+        read_seq: sql`greatest(conversation_states.read_seq, excluded.read_seq)`,
+        delivered_seq: sql`greatest(conversation_states.delivered_seq, excluded.delivered_seq)`,
+        hidden_seq: sql`greatest(conversation_states.hidden_seq, excluded.hidden_seq)`,
+      }),
+    )
     .execute()
   const previous = Number(before?.read_seq ?? 0)
   return { previousRead: previous, read: Math.max(previous, read) }
@@ -109,9 +132,15 @@ export async function advanceState(db: Db, conversationId: number, userId: numbe
 
 /** Distinct senders (other than `reader`) of the messages in (afterSeq, toSeq]. */
 export async function sendersBetween(db: Db, conversationId: number, afterSeq: number, toSeq: number, reader: number): Promise<number[]> {
-  const rows = await db.selectFrom('messages').select('sender_id').distinct()
-    .where('conversation_id', '=', conversationId).where('seq', '>', afterSeq).where('seq', '<=', toSeq)
-    .where('sender_id', '<>', reader).where('sender_id', '<>', 0)
+  const rows = await db
+    .selectFrom('messages')
+    .select('sender_id')
+    .distinct()
+    .where('conversation_id', '=', conversationId)
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', toSeq)
+    .where('sender_id', '<>', reader)
+    .where('sender_id', '<>', 0)
     .execute()
   return rows.map((r) => r.sender_id)
 }
@@ -139,7 +168,11 @@ export interface ListedConversation {
  * directory builds. Deleted ones (hidden up to their last message) are left out.
  */
 export async function listConversations(
-  db: Db, appId: string, userId: number, groups: Expression<{ group_id: number; visible_from: number }>, limit: number,
+  db: Db,
+  appId: string,
+  userId: number,
+  groups: Expression<{ group_id: number; visible_from: number }>,
+  limit: number,
 ): Promise<ListedConversation[]> {
   // Each branch its own index range (conversations_key, conversations_peer_b, conversations_key per group);
   // one OR over all three would scan the app's conversations.
@@ -167,8 +200,14 @@ export async function listConversations(
     order by x.last_msg_at desc, x.id desc
     limit ${limit}`.execute(db)
   return result.rows.map((r) => ({
-    id: Number(r.id), kind: Number(r.kind) as 1 | 2, peer_a: r.peer_a, peer_b: r.peer_b, last_seq: Number(r.last_seq),
-    last_msg_at: Number(r.last_msg_at), read_seq: Number(r.read_seq), unread: Number(r.unread),
+    id: Number(r.id),
+    kind: Number(r.kind) as 1 | 2,
+    peer_a: r.peer_a,
+    peer_b: r.peer_b,
+    last_seq: Number(r.last_seq),
+    last_msg_at: Number(r.last_msg_at),
+    read_seq: Number(r.read_seq),
+    unread: Number(r.unread),
   }))
 }
 
@@ -176,7 +215,11 @@ export async function listConversations(
  * The two lowest read marks among `receivers` (a subquery of user ids; 0 for one who never read), lowest first,
  * in one statement: enough to tell, for a message from any one sender, whether every other receiver has read it.
  */
-export async function lowestReads(db: Db, conversationId: number, receivers: Expression<{ user_id: number }>): Promise<Array<{ userId: number; read: number }>> {
+export async function lowestReads(
+  db: Db,
+  conversationId: number,
+  receivers: Expression<{ user_id: number }>,
+): Promise<Array<{ userId: number; read: number }>> {
   const result = await sql<{ user_id: number; read: number }>`
     select r.user_id, coalesce(s.read_seq, 0) as read
     from (${receivers}) r
@@ -191,24 +234,43 @@ export async function lowestReads(db: Db, conversationId: number, receivers: Exp
  * commit or roll back; a claim older than `staleBefore` (ms) is taken over. Returns null when this send
  * owns the key, else the message ids of the first send.
  */
-export async function claimTransaction(db: Db, appId: string, senderId: number, transactionId: number, now: number, staleBefore: number): Promise<number[] | null> {
-  const claimed = await db.insertInto('message_transactions')
+export async function claimTransaction(
+  db: Db,
+  appId: string,
+  senderId: number,
+  transactionId: number,
+  now: number,
+  staleBefore: number,
+): Promise<number[] | null> {
+  const claimed = await db
+    .insertInto('message_transactions')
     .values({ app_id: appId, sender_id: senderId, transaction_id: transactionId, created_at: now })
-    .onConflict((oc) => oc.columns(['app_id', 'sender_id', 'transaction_id'])
-      .doUpdateSet({ created_at: now, msg_ids: [] })
-      .where('message_transactions.created_at', '<', staleBefore))
+    .onConflict((oc) =>
+      oc
+        .columns(['app_id', 'sender_id', 'transaction_id'])
+        .doUpdateSet({ created_at: now, msg_ids: [] })
+        .where('message_transactions.created_at', '<', staleBefore),
+    )
     .returning('transaction_id')
     .executeTakeFirst()
   if (claimed) return null
-  const first = await db.selectFrom('message_transactions').select('msg_ids')
-    .where('app_id', '=', appId).where('sender_id', '=', senderId).where('transaction_id', '=', transactionId)
+  const first = await db
+    .selectFrom('message_transactions')
+    .select('msg_ids')
+    .where('app_id', '=', appId)
+    .where('sender_id', '=', senderId)
+    .where('transaction_id', '=', transactionId)
     .executeTakeFirstOrThrow()
   return first.msg_ids.map(Number)
 }
 
 export async function recordTransaction(db: Db, appId: string, senderId: number, transactionId: number, msgIds: number[]): Promise<void> {
-  await db.updateTable('message_transactions').set({ msg_ids: msgIds })
-    .where('app_id', '=', appId).where('sender_id', '=', senderId).where('transaction_id', '=', transactionId)
+  await db
+    .updateTable('message_transactions')
+    .set({ msg_ids: msgIds })
+    .where('app_id', '=', appId)
+    .where('sender_id', '=', senderId)
+    .where('transaction_id', '=', transactionId)
     .execute()
 }
 

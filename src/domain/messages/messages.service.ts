@@ -3,7 +3,15 @@ import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import type {
-  ConversationRef, ConversationSummary, FriendDirectory, GroupDirectory, HistoryPage, MessageItem, PushableMessage, PushRecorder, SentMessage,
+  ConversationRef,
+  ConversationSummary,
+  FriendDirectory,
+  GroupDirectory,
+  HistoryPage,
+  MessageItem,
+  PushableMessage,
+  PushRecorder,
+  SentMessage,
 } from './messages.types.ts'
 import { KnownUsers } from './known-users.ts'
 import { Reading } from './reading.ts'

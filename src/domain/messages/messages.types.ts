@@ -4,8 +4,18 @@ import type { Db } from '../../platform/db.ts'
 
 /** Message content types (semantics §5); 8 is unused. */
 export const CONTENT_TYPES = {
-  0: 'TEXT', 1: 'IMAGE', 2: 'AUDIO', 3: 'VIDEO', 4: 'FILE', 5: 'LOCATION', 6: 'COMMAND', 7: 'FORWARD',
-  9: 'READ_ACK', 10: 'RECALL', 11: 'APPEND', 12: 'REPLACE',
+  0: 'TEXT',
+  1: 'IMAGE',
+  2: 'AUDIO',
+  3: 'VIDEO',
+  4: 'FILE',
+  5: 'LOCATION',
+  6: 'COMMAND',
+  7: 'FORWARD',
+  9: 'READ_ACK',
+  10: 'RECALL',
+  11: 'APPEND',
+  12: 'REPLACE',
 } as const satisfies Record<number, string>
 
 export const READ_ACK = 9

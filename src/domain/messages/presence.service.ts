@@ -18,7 +18,7 @@ export class PresenceService {
    * recorded again so online_status is right without reconnecting anyone.
    */
   async heartbeat(liveCounts?: () => Map<number, number>): Promise<void> {
-    if (await heartbeat(this.ctx.db, this.processId) && this.beating) this.forgotten = true
+    if ((await heartbeat(this.ctx.db, this.processId)) && this.beating) this.forgotten = true
     if (this.forgotten && liveCounts) {
       await restoreConnections(this.ctx.db, this.processId, liveCounts())
       this.forgotten = false
@@ -28,7 +28,7 @@ export class PresenceService {
   }
 
   async connected(userId: number): Promise<void> {
-    if (await heartbeat(this.ctx.db, this.processId) && this.beating) this.forgotten = true
+    if ((await heartbeat(this.ctx.db, this.processId)) && this.beating) this.forgotten = true
     await addConnection(this.ctx.db, this.processId, userId, 1)
   }
 

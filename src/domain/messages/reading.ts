@@ -185,8 +185,14 @@ export class Reading {
     const row = await findMessage(this.ctx.db, appId, msgId)
     if (!row) return undefined
     return {
-      msgId: Number(row.id), kind: row.kind === 2 ? 2 : 1, senderId: row.sender_id, targetId: row.target_id,
-      contentType: row.content_type, content: row.content, config: row.config, recalled: row.recalled,
+      msgId: Number(row.id),
+      kind: row.kind === 2 ? 2 : 1,
+      senderId: row.sender_id,
+      targetId: row.target_id,
+      contentType: row.content_type,
+      content: row.content,
+      config: row.config,
+      recalled: row.recalled,
     }
   }
 

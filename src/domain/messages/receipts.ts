@@ -8,7 +8,10 @@ import { ACKS_CHANNEL, ring } from '../events.ts'
 import type { Reading } from './reading.ts'
 
 export class Receipts {
-  constructor(private readonly ctx: DomainContext, private readonly reading: Reading) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly reading: Reading,
+  ) {}
 
   /**
    * GET /message/ack: the caller has read everything up to `msgId`. `conversationId`, when given, must be
@@ -35,15 +38,29 @@ export class Receipts {
 
   /** Tells the reader's other sockets, and whoever should see READ: the other user of a pair, or (read_ack) the senders. */
   async announce(
-    appId: string, conversation: ConversationKey & { id: number }, userId: number, msgId: number,
-    marks: { previousRead: number; read: number }, readAck = true,
+    appId: string,
+    conversation: ConversationKey & { id: number },
+    userId: number,
+    msgId: number,
+    marks: { previousRead: number; read: number },
+    readAck = true,
   ): Promise<void> {
-    const others = conversation.kind === 1
-      ? [conversation.peerA, conversation.peerB]
-      : readAck ? await sendersBetween(this.ctx.db, conversation.id, marks.previousRead, marks.read, userId) : []
+    const others =
+      conversation.kind === 1
+        ? [conversation.peerA, conversation.peerB]
+        : readAck
+          ? await sendersBetween(this.ctx.db, conversation.id, marks.previousRead, marks.read, userId)
+          : []
     await ring(this.ctx.bus, ACKS_CHANNEL, {
-      appId, conversationId: conversation.id, kind: conversation.kind, peerA: conversation.peerA, peerB: conversation.peerB,
-      userId, msgId, seq: marks.read, recipients: [...new Set([userId, ...others])].filter((id) => id !== 0),
+      appId,
+      conversationId: conversation.id,
+      kind: conversation.kind,
+      peerA: conversation.peerA,
+      peerB: conversation.peerB,
+      userId,
+      msgId,
+      seq: marks.read,
+      recipients: [...new Set([userId, ...others])].filter((id) => id !== 0),
     })
   }
 }

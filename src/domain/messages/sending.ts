@@ -6,12 +6,27 @@ import type { Db } from '../../platform/db.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import {
-  advanceState, appendMessage, claimTransaction, findMessage, markRecalled, purgeTransactions, recordTransaction,
-  type ConversationKey, type NewMessage,
+  advanceState,
+  appendMessage,
+  claimTransaction,
+  findMessage,
+  markRecalled,
+  purgeTransactions,
+  recordTransaction,
+  type ConversationKey,
+  type NewMessage,
 } from './messages.repository.ts'
 import {
-  CONTENT_TYPES, CONTROL_TYPES, READ_ACK, RECALL, type FriendDirectory, type GroupDirectory, type GroupMembership, type SentMessage,
-  type PushRecorder, type TargetKind,
+  CONTENT_TYPES,
+  CONTROL_TYPES,
+  READ_ACK,
+  RECALL,
+  type FriendDirectory,
+  type GroupDirectory,
+  type GroupMembership,
+  type SentMessage,
+  type PushRecorder,
+  type TargetKind,
 } from './messages.types.ts'
 import { toItem } from './messages.mapping.ts'
 import { groupKey, pairKey } from './conversation.ts'
@@ -76,9 +91,10 @@ export class Sending {
     checkContentType(input.contentType, true)
     const targets = checkTargets(input.targets)
     const senderSn = !actor.isAdmin && actor.deviceId !== null ? await this.deviceSn(actor.deviceId) : 0
-    const plans = input.targetType === 1
-      ? await this.planUserSends(actor.appId, senderId, targets, input)
-      : await this.planGroupSends(actor.appId, senderId, targets, input)
+    const plans =
+      input.targetType === 1
+        ? await this.planUserSends(actor.appId, senderId, targets, input)
+        : await this.planGroupSends(actor.appId, senderId, targets, input)
     return this.store(actor.appId, senderId, senderSn, plans, input)
   }
 
@@ -130,7 +146,8 @@ export class Sending {
       if (member.role === 'member' && banInForce(group.banAll, now)) {
         throw new DomainError('NEED_ADMIN', `group ${groupId} is muted (ban_all): only admins and the owner may send`)
       }
-      if (input.contentType === READ_ACK && !group.readAck) throw new DomainError('BAD_PARAMETER', `group ${groupId} does not use read receipts (read_ack is off)`)
+      if (input.contentType === READ_ACK && !group.readAck)
+        throw new DomainError('BAD_PARAMETER', `group ${groupId} does not use read receipts (read_ack is off)`)
       const key = groupKey(appId, groupId)
       if (CONTROL_TYPES.includes(input.contentType)) await this.checkRelated(appId, key, senderId, input, member)
       plans.push({ key, message: newMessage(senderId, groupId, input), groupId })
@@ -145,7 +162,8 @@ export class Sending {
     if (!related || related.kind !== key.kind || related.peer_a !== key.peerA || related.peer_b !== key.peerB) {
       throw new DomainError('BAD_PARAMETER', `related_mid ${input.relatedMid} is not a message of this conversation`)
     }
-    if (CONTROL_TYPES.includes(related.content_type)) throw new DomainError('BAD_PARAMETER', `related_mid ${input.relatedMid} is itself a ${CONTENT_TYPES[related.content_type as 9]} message`)
+    if (CONTROL_TYPES.includes(related.content_type))
+      throw new DomainError('BAD_PARAMETER', `related_mid ${input.relatedMid} is itself a ${CONTENT_TYPES[related.content_type as 9]} message`)
     if (related.recalled) throw new DomainError('BAD_PARAMETER', `message ${input.relatedMid} was recalled`)
     const own = related.sender_id === senderId
     if (input.contentType === READ_ACK) {
@@ -168,7 +186,7 @@ export class Sending {
   private async store(appId: string, senderId: number, senderSn: number, plans: Planned[], input: SendInput): Promise<SentMessage> {
     const sentAt = this.ctx.now()
     // Asked before the transaction (the answer is cached): with no push credentials nothing is recorded.
-    const pushing = this.push !== undefined && await this.push.wants(appId, input.contentType)
+    const pushing = this.push !== undefined && (await this.push.wants(appId, input.contentType))
     const work = async (trx: Db) => {
       if (input.transactionId !== undefined) {
         const first = await claimTransaction(trx, appId, senderId, input.transactionId, sentAt, sentAt - DEDUP_WINDOW_MS)
@@ -189,15 +207,28 @@ export class Sending {
       }
       // Answer in the order of the targets.
       stored.sort((x, y) => plans.indexOf(x.plan) - plans.indexOf(y.plan))
-      if (input.transactionId !== undefined) await recordTransaction(trx, appId, senderId, input.transactionId, stored.map((s) => s.appended.id))
+      if (input.transactionId !== undefined)
+        await recordTransaction(
+          trx,
+          appId,
+          senderId,
+          input.transactionId,
+          stored.map((s) => s.appended.id),
+        )
       // The push work is part of the send: it commits (or rolls back) with the messages.
-      if (pushing) await this.push?.record(trx, appId, stored.map((s) => s.appended.id))
+      if (pushing)
+        await this.push?.record(
+          trx,
+          appId,
+          stored.map((s) => s.appended.id),
+        )
       return { first: undefined, stored }
     }
     // A single message without dedup is one statement: atomic on its own, and one round trip.
-    const result = plans.length === 1 && input.transactionId === undefined && !CONTROL_TYPES.includes(input.contentType) && !pushing
-      ? await work(this.ctx.db)
-      : await inTransaction(this.ctx.db, work)
+    const result =
+      plans.length === 1 && input.transactionId === undefined && !CONTROL_TYPES.includes(input.contentType) && !pushing
+        ? await work(this.ctx.db)
+        : await inTransaction(this.ctx.db, work)
     if (result.first) {
       this.ctx.metrics.sendDeduplicated()
       return { msgIds: result.first, created: false }
@@ -210,22 +241,47 @@ export class Sending {
   }
 
   private async ringDoorbells(
-    appId: string, senderId: number,
-    stored: Array<{ plan: Planned; message: NewMessage; appended: { id: number; seq: number; conversation_id: number }; ack?: { previousRead: number; read: number } }>,
+    appId: string,
+    senderId: number,
+    stored: Array<{
+      plan: Planned
+      message: NewMessage
+      appended: { id: number; seq: number; conversation_id: number }
+      ack?: { previousRead: number; read: number }
+    }>,
   ): Promise<void> {
     for (const { plan, message, appended, ack } of stored) {
-      const recipients = plan.groupId !== undefined
-        ? [...new Set([...(await this.groups.deliveryMembers(appId, plan.groupId)), senderId])]
-        : [plan.key.peerA, plan.key.peerB]
-      const item = toItem({
-        id: appended.id, seq: appended.seq, conversation_id: appended.conversation_id, sender_id: senderId, sender_device_sn: message.senderDeviceSn,
-        target_id: message.targetId, content_type: message.contentType, content: message.content, attachment: message.attachment,
-        config: message.config, ext: message.ext, related_mid: message.relatedMid, recalled: false, sent_at: message.sentAt,
-      }, 'DELIVERED')
+      const recipients =
+        plan.groupId !== undefined ? [...new Set([...(await this.groups.deliveryMembers(appId, plan.groupId)), senderId])] : [plan.key.peerA, plan.key.peerB]
+      const item = toItem(
+        {
+          id: appended.id,
+          seq: appended.seq,
+          conversation_id: appended.conversation_id,
+          sender_id: senderId,
+          sender_device_sn: message.senderDeviceSn,
+          target_id: message.targetId,
+          content_type: message.contentType,
+          content: message.content,
+          attachment: message.attachment,
+          config: message.config,
+          ext: message.ext,
+          related_mid: message.relatedMid,
+          recalled: false,
+          sent_at: message.sentAt,
+        },
+        'DELIVERED',
+      )
       const { status: _status, ...bare } = item
       await ring(this.ctx.bus, MESSAGES_CHANNEL, {
-        appId, conversationId: appended.conversation_id, kind: plan.key.kind, peerA: plan.key.peerA, peerB: plan.key.peerB,
-        seq: appended.seq, recipients: recipients.filter((id) => id !== 0), item: bare,
+        appId,
+        conversationId: appended.conversation_id,
+        kind: plan.key.kind,
+        peerA: plan.key.peerA,
+        peerB: plan.key.peerB,
+        seq: appended.seq,
+        recipients: recipients.filter((id) => id !== 0),
+        item: bare,
       })
       if (ack && ack.read > ack.previousRead) {
         await this.receipts.announce(appId, { id: appended.conversation_id, ...plan.key }, senderId, message.relatedMid!, ack)
@@ -266,9 +322,15 @@ function checkTargets(targets: number[]): number[] {
 
 function newMessage(senderId: number, targetId: number, input: SendInput): NewMessage {
   return {
-    senderId, senderDeviceSn: 0, targetId, contentType: input.contentType,
-    content: input.content ?? '', attachment: input.attachment ?? '', config: input.config ?? '', ext: input.ext ?? '',
-    relatedMid: CONTROL_TYPES.includes(input.contentType) ? input.relatedMid ?? null : null,
+    senderId,
+    senderDeviceSn: 0,
+    targetId,
+    contentType: input.contentType,
+    content: input.content ?? '',
+    attachment: input.attachment ?? '',
+    config: input.config ?? '',
+    ext: input.ext ?? '',
+    relatedMid: CONTROL_TYPES.includes(input.contentType) ? (input.relatedMid ?? null) : null,
     sentAt: 0,
   }
 }

@@ -39,6 +39,11 @@ export async function findCredentials(db: Db, key: CredentialsKey): Promise<Stor
 
 /** Whether the app has credentials for any provider. */
 export async function appHasCredentials(db: Db, appId: string): Promise<boolean> {
-  const row = await db.selectFrom('push_credentials').select(sql<number>`1`.as('one')).where('app_id', '=', appId).limit(1).executeTakeFirst()
+  const row = await db
+    .selectFrom('push_credentials')
+    .select(sql<number>`1`.as('one'))
+    .where('app_id', '=', appId)
+    .limit(1)
+    .executeTakeFirst()
   return row !== undefined
 }

@@ -10,7 +10,11 @@ export interface Purged {
 }
 
 export class RetentionService {
-  constructor(private readonly accounts: AccountsService, private readonly verification: VerificationService, private readonly messages: MessagesService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly verification: VerificationService,
+    private readonly messages: MessagesService,
+  ) {}
 
   /**
    * One round. Processes that run it at the same time share the work (each batch skips the rows
@@ -34,9 +38,17 @@ export class RetentionService {
     let stopped = false
     const next = () => {
       if (stopped) return
-      timer = setTimeout(() => {
-        this.purge().then((purged) => report(null, purged), (error) => report(error)).finally(next)
-      }, intervalMs * (0.75 + Math.random() * 0.5))
+      timer = setTimeout(
+        () => {
+          this.purge()
+            .then(
+              (purged) => report(null, purged),
+              (error) => report(error),
+            )
+            .finally(next)
+        },
+        intervalMs * (0.75 + Math.random() * 0.5),
+      )
       timer.unref()
     }
     next()

@@ -9,13 +9,37 @@ import type { RosterApplicationRow } from '../../platform/tables.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import { INT4_MAX, pageOf, parseCursor } from '../paging.ts'
 import {
-  acceptPendingBetween, applicationsBefore, areFriends, blockedIds, bumpVersions, findLivePending,
-  friendIdsAfter, hasLiveDecline, insertAccepted, isBlocked, lockPair, readVersion, rosterEntries, setApplicationStatus,
-  setBlocked, setRelation, toApplication, updateFriendExt, upsertFriendRecords, upsertPending, type UserFilter,
+  acceptPendingBetween,
+  applicationsBefore,
+  areFriends,
+  blockedIds,
+  bumpVersions,
+  findLivePending,
+  friendIdsAfter,
+  hasLiveDecline,
+  insertAccepted,
+  isBlocked,
+  lockPair,
+  readVersion,
+  rosterEntries,
+  setApplicationStatus,
+  setBlocked,
+  setRelation,
+  toApplication,
+  updateFriendExt,
+  upsertFriendRecords,
+  upsertPending,
+  type UserFilter,
 } from './roster.repository.ts'
 import {
-  APPLICATION_TTL_MS, ApplicationStatus, Relation,
-  type BatchResult, type ExtUpdate, type FriendApplication, type Page, type RosterEntry,
+  APPLICATION_TTL_MS,
+  ApplicationStatus,
+  Relation,
+  type BatchResult,
+  type ExtUpdate,
+  type FriendApplication,
+  type Page,
+  type RosterEntry,
 } from './roster.types.ts'
 
 /** Target auth_mode (semantics §5). */
@@ -44,7 +68,10 @@ function notSelf(actor: UserActor, userId: number): void {
 }
 
 export class RosterService {
-  constructor(private readonly ctx: DomainContext, private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly accounts: AccountsService,
+  ) {}
 
   // ---- for other features (groups' facade join rule, messaging) ----
 
@@ -270,7 +297,7 @@ export class RosterService {
   private async batchRefusal(db: Db, appId: string, me: number, target: number): Promise<string | undefined> {
     if (target === me) return 'cannot befriend oneself'
     if (!(await this.accounts.userIn(db, appId, target))) return 'user does not exist'
-    if (await isBlocked(db, target, me) || await isBlocked(db, me, target)) return 'in blacklist'
+    if ((await isBlocked(db, target, me)) || (await isBlocked(db, me, target))) return 'in blacklist'
     if (await areFriends(db, appId, me, target)) return 'already in friend list'
     return undefined
   }
@@ -282,10 +309,15 @@ export class RosterService {
   private async befriend(db: Db, appId: string, applicant: number, target: number | number[], applicantAlias: string, now: Date): Promise<void> {
     const targets = [target].flat()
     if (targets.length === 0) return
-    await upsertFriendRecords(db, appId, targets.flatMap((id) => [
-      { userId: applicant, rosterId: id, alias: applicantAlias },
-      { userId: id, rosterId: applicant },
-    ]), now)
+    await upsertFriendRecords(
+      db,
+      appId,
+      targets.flatMap((id) => [
+        { userId: applicant, rosterId: id, alias: applicantAlias },
+        { userId: id, rosterId: applicant },
+      ]),
+      now,
+    )
     for (const id of targets) await acceptPendingBetween(db, applicant, id, now)
     await bumpVersions(db, 'roster_version', [applicant, ...targets])
     await bumpVersions(db, 'apply_version', [applicant, ...targets])

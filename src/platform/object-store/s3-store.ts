@@ -1,9 +1,7 @@
 // Stored files in an S3-compatible bucket (AWS S3, MinIO, Aliyun OSS, Tencent COS): every process reaches the same files.
 import { createReadStream, promises as fs } from 'node:fs'
 import type { Readable } from 'node:stream'
-import {
-  CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException,
-} from '@aws-sdk/client-s3'
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post'
 import { SAFE_PATH, spoolChecked, type FileStore } from '../storage.ts'
 import { DependencyUnavailableError } from '../outage.ts'
@@ -34,7 +32,8 @@ export function s3FileStore(settings: S3Settings, spoolDir: string): FileStore &
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
     // Checksums only where S3 requires them: many S3-compatible stores (and s3rver) refuse the newer default trailers.
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.accessKeyId && settings.secretAccessKey
       ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } }
@@ -65,9 +64,17 @@ export function s3FileStore(settings: S3Settings, spoolDir: string): FileStore &
     async save(source, options) {
       const { tmp, ...stored } = await spoolChecked(source, options, spoolDir)
       try {
-        await send(() => client.send(new PutObjectCommand({
-          Bucket, Key: stored.path, Body: createReadStream(tmp), ContentLength: stored.size, ContentType: stored.mime,
-        })))
+        await send(() =>
+          client.send(
+            new PutObjectCommand({
+              Bucket,
+              Key: stored.path,
+              Body: createReadStream(tmp),
+              ContentLength: stored.size,
+              ContentType: stored.mime,
+            }),
+          ),
+        )
         return stored
       } finally {
         await fs.rm(tmp, { force: true })
@@ -101,9 +108,17 @@ export function s3FileStore(settings: S3Settings, spoolDir: string): FileStore &
     },
     async setType(path, mime) {
       if (!SAFE_PATH.test(path)) return
-      await send(() => client.send(new CopyObjectCommand({
-        Bucket, Key: path, CopySource: `${Bucket}/${path}`, ContentType: mime, MetadataDirective: 'REPLACE',
-      })))
+      await send(() =>
+        client.send(
+          new CopyObjectCommand({
+            Bucket,
+            Key: path,
+            CopySource: `${Bucket}/${path}`,
+            ContentType: mime,
+            MetadataDirective: 'REPLACE',
+          }),
+        ),
+      )
     },
   }
   const seconds = settings.directUploadSeconds
@@ -112,7 +127,9 @@ export function s3FileStore(settings: S3Settings, spoolDir: string): FileStore &
       directUploads: {
         async form(path: string, limits: { maxBytes: number; mime: string }) {
           const { url, fields } = await createPresignedPost(client, {
-            Bucket, Key: path, Expires: seconds,
+            Bucket,
+            Key: path,
+            Expires: seconds,
             Fields: { 'Content-Type': limits.mime },
             Conditions: [['content-length-range', 1, limits.maxBytes]],
           })
@@ -131,4 +148,3 @@ function publicUrl(url: string, publicEndpoint: string): string {
   const path = (base.pathname.replace(/\/+$/, '') + target.pathname).replace(/^\/*/, '/')
   return `${base.origin}${path}`
 }
-

@@ -61,7 +61,9 @@ export function createApnsSender(options: ApnsOptions): PushSender<'apns'> & { c
     const existing = sessions.get(origin)
     if (existing && !existing.closed && !existing.destroyed) return existing
     const created = connect(origin, options.ca ? { ca: options.ca } : {})
-    const forget = () => { if (sessions.get(origin) === created) sessions.delete(origin) }
+    const forget = () => {
+      if (sessions.get(origin) === created) sessions.delete(origin)
+    }
     created.on('error', forget)
     created.on('goaway', forget)
     created.on('close', forget)
@@ -104,11 +106,24 @@ export function createApnsSender(options: ApnsOptions): PushSender<'apns'> & { c
       }
       stream.setTimeout(options.timeoutMs, () => stream.close(constants.NGHTTP2_CANCEL))
       stream.setEncoding('utf8')
-      stream.on('response', (h) => { responseHeaders = h })
-      stream.on('data', (chunk: string) => { text += chunk })
-      stream.on('end', () => { done(); resolve({ status: Number(responseHeaders[':status'] ?? 0), headers: responseHeaders, body: text }) })
-      stream.on('error', (error: Error) => { done(); reject(error) })
-      stream.on('close', () => { done(); if (!responseHeaders[':status']) reject(Object.assign(new Error('APNs stream closed without an answer'), { code: 'ETIMEDOUT' })) })
+      stream.on('response', (h) => {
+        responseHeaders = h
+      })
+      stream.on('data', (chunk: string) => {
+        text += chunk
+      })
+      stream.on('end', () => {
+        done()
+        resolve({ status: Number(responseHeaders[':status'] ?? 0), headers: responseHeaders, body: text })
+      })
+      stream.on('error', (error: Error) => {
+        done()
+        reject(error)
+      })
+      stream.on('close', () => {
+        done()
+        if (!responseHeaders[':status']) reject(Object.assign(new Error('APNs stream closed without an answer'), { code: 'ETIMEDOUT' }))
+      })
       stream.end(body)
     })
   }
@@ -132,7 +147,11 @@ export function createApnsSender(options: ApnsOptions): PushSender<'apns'> & { c
     const origin = credentials.environment === 'development' ? options.sandboxUrl : options.productionUrl
     const answer = await post(origin, headers, JSON.stringify(apnsPayload(n)))
     let reason: string | undefined
-    try { reason = (JSON.parse(answer.body) as { reason?: string }).reason } catch { reason = undefined }
+    try {
+      reason = (JSON.parse(answer.body) as { reason?: string }).reason
+    } catch {
+      reason = undefined
+    }
     const status = answer.status
     const apnsId = typeof answer.headers['apns-id'] === 'string' ? answer.headers['apns-id'] : undefined
     if (status === 200) return { outcome: 'ok', status, providerMessageId: apnsId }

@@ -3,7 +3,16 @@ import { createPrivateKey } from 'node:crypto'
 import { signJwt } from './jwt.ts'
 import { oauthToken, request, retryAfter, settle, PushStop } from './http.ts'
 import { credentialKey, type TokenCache } from './token-cache.ts'
-import { androidOptions, stringData, ttlSeconds, type FcmCredentials, type PushNotification, type PushResult, type PushSender, type PushTarget } from './types.ts'
+import {
+  androidOptions,
+  stringData,
+  ttlSeconds,
+  type FcmCredentials,
+  type PushNotification,
+  type PushResult,
+  type PushSender,
+  type PushTarget,
+} from './types.ts'
 
 export interface FcmOptions {
   url: string
@@ -46,7 +55,9 @@ export function fcmMessage(n: PushNotification, token: string, nowMs: number): R
   return message
 }
 
-interface GoogleError { error?: { code?: number; status?: string; message?: string; details?: Array<{ '@type'?: string; errorCode?: string }> } }
+interface GoogleError {
+  error?: { code?: number; status?: string; message?: string; details?: Array<{ '@type'?: string; errorCode?: string }> }
+}
 
 export function createFcmSender(options: FcmOptions): PushSender<'fcm'> {
   const cacheKey = (c: FcmCredentials) => credentialKey('fcm', c.clientEmail, c.privateKey)
@@ -68,11 +79,15 @@ export function createFcmSender(options: FcmOptions): PushSender<'fcm'> {
 
   async function attempt(n: PushNotification, credentials: FcmCredentials, target: PushTarget, firstTry: boolean): Promise<PushResult> {
     const token = await accessToken(credentials)
-    const answer = await request(`${options.url}/v1/projects/${encodeURIComponent(credentials.projectId)}/messages:send`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ message: fcmMessage(n, target.token, options.now()) }),
-    }, options.timeoutMs)
+    const answer = await request(
+      `${options.url}/v1/projects/${encodeURIComponent(credentials.projectId)}/messages:send`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ message: fcmMessage(n, target.token, options.now()) }),
+      },
+      options.timeoutMs,
+    )
     const status = answer.status
     if (status === 200) return { outcome: 'ok', status, providerMessageId: (answer.json as { name?: string } | undefined)?.name }
     const error = (answer.json as GoogleError | undefined)?.error
@@ -100,7 +115,12 @@ export function fcmCredentialsFromServiceAccount(json: string): FcmCredentials |
   try {
     const key = JSON.parse(json) as { project_id?: unknown; client_email?: unknown; private_key?: unknown; token_uri?: unknown }
     if (typeof key.project_id !== 'string' || typeof key.client_email !== 'string' || typeof key.private_key !== 'string') return undefined
-    return { projectId: key.project_id, clientEmail: key.client_email, privateKey: key.private_key, tokenUri: typeof key.token_uri === 'string' ? key.token_uri : undefined }
+    return {
+      projectId: key.project_id,
+      clientEmail: key.client_email,
+      privateKey: key.private_key,
+      tokenUri: typeof key.token_uri === 'string' ? key.token_uri : undefined,
+    }
   } catch {
     return undefined
   }

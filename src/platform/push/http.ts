@@ -27,7 +27,11 @@ export async function request(url: string, init: RequestInit, timeoutMs: number)
   }
   const text = await response.text().catch(() => '')
   let json: unknown
-  try { json = text ? JSON.parse(text) : undefined } catch { json = undefined }
+  try {
+    json = text ? JSON.parse(text) : undefined
+  } catch {
+    json = undefined
+  }
   return { status: response.status, headers: response.headers, text, json }
 }
 
@@ -48,7 +52,12 @@ export function retryAfter(value: string | null | undefined, now: number = Date.
 /** 429 and 5xx mean "later"; other statuses are for the caller to read. */
 export function transient(answer: HttpAnswer, reason?: string): PushResult | undefined {
   if (answer.status === 429 || answer.status >= 500) {
-    return { outcome: 'retry', status: answer.status, reason: reason ?? `HTTP ${answer.status}`, retryAfterSeconds: retryAfter(answer.headers.get('retry-after')) }
+    return {
+      outcome: 'retry',
+      status: answer.status,
+      reason: reason ?? `HTTP ${answer.status}`,
+      retryAfterSeconds: retryAfter(answer.headers.get('retry-after')),
+    }
   }
   return undefined
 }
@@ -74,11 +83,15 @@ export const form = (fields: Record<string, string | number | undefined>) => {
  * `expires_in` so that it never expires on its way to the provider; a refusal stops the send as bad credentials.
  */
 export async function oauthToken(url: string, fields: Record<string, string>, timeoutMs: number, now: () => number): Promise<CachedToken> {
-  const answer = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form(fields),
-  }, timeoutMs)
+  const answer = await request(
+    url,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form(fields),
+    },
+    timeoutMs,
+  )
   const body = answer.json as { access_token?: string; expires_in?: number; error?: string | number } | undefined
   const failed = transient(answer, body?.error !== undefined ? `oauth ${body.error}` : undefined)
   if (failed) throw new PushStop(failed)

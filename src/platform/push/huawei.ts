@@ -1,7 +1,16 @@
 // Huawei Push Kit: an OAuth 2.0 client-credentials token, then POST /v1/{appId}/messages:send.
 import { oauthToken, request, settle, transient } from './http.ts'
 import { credentialKey, type TokenCache } from './token-cache.ts'
-import { androidOptions, stringData, ttlSeconds, type HuaweiCredentials, type PushNotification, type PushResult, type PushSender, type PushTarget } from './types.ts'
+import {
+  androidOptions,
+  stringData,
+  ttlSeconds,
+  type HuaweiCredentials,
+  type PushNotification,
+  type PushResult,
+  type PushSender,
+  type PushTarget,
+} from './types.ts'
 
 export interface HuaweiOptions {
   url: string
@@ -55,18 +64,31 @@ export function createHuaweiSender(options: HuaweiOptions): PushSender<'huawei'>
   const cacheKey = (c: HuaweiCredentials) => credentialKey('huawei', c.appId, c.appSecret)
 
   function accessToken(credentials: HuaweiCredentials): Promise<string> {
-    return options.tokens.get(cacheKey(credentials), () => oauthToken(`${options.authUrl}/oauth2/v3/token`, {
-      grant_type: 'client_credentials', client_id: credentials.appId, client_secret: credentials.appSecret,
-    }, options.timeoutMs, options.now))
+    return options.tokens.get(cacheKey(credentials), () =>
+      oauthToken(
+        `${options.authUrl}/oauth2/v3/token`,
+        {
+          grant_type: 'client_credentials',
+          client_id: credentials.appId,
+          client_secret: credentials.appSecret,
+        },
+        options.timeoutMs,
+        options.now,
+      ),
+    )
   }
 
   async function attempt(n: PushNotification, credentials: HuaweiCredentials, target: PushTarget, firstTry: boolean): Promise<PushResult> {
     const token = await accessToken(credentials)
-    const answer = await request(`${options.url}/v1/${encodeURIComponent(credentials.appId)}/messages:send`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ validate_only: false, message: huaweiMessage(n, target.token, options.now()) }),
-    }, options.timeoutMs)
+    const answer = await request(
+      `${options.url}/v1/${encodeURIComponent(credentials.appId)}/messages:send`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ validate_only: false, message: huaweiMessage(n, target.token, options.now()) }),
+      },
+      options.timeoutMs,
+    )
     const body = answer.json as { code?: string; msg?: string; requestId?: string } | undefined
     const code = body?.code
     const status = answer.status

@@ -7,8 +7,7 @@ const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('ba
 export function signJwt(alg: 'ES256' | 'RS256', key: KeyObject | string, claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
   const privateKey = typeof key === 'string' ? createPrivateKey(key) : key
   const input = `${part({ alg, typ: 'JWT', ...header })}.${part(claims)}`
-  const signature = alg === 'ES256'
-    ? sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' })
-    : sign('sha256', Buffer.from(input), privateKey)
+  const signature =
+    alg === 'ES256' ? sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }) : sign('sha256', Buffer.from(input), privateKey)
   return `${input}.${signature.toString('base64url')}`
 }

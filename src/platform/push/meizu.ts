@@ -11,7 +11,11 @@ export interface MeizuOptions {
 
 /** md5 over `k=v` of every parameter sorted by name, then the AppSecret. */
 export function meizuSign(params: Record<string, string>, appSecret: string): string {
-  const text = Object.keys(params).sort().map((key) => `${key}=${params[key]}`).join('') + appSecret
+  const text =
+    Object.keys(params)
+      .sort()
+      .map((key) => `${key}=${params[key]}`)
+      .join('') + appSecret
   return createHash('md5').update(text, 'utf8').digest('hex')
 }
 
@@ -19,9 +23,8 @@ export function meizuSign(params: Record<string, string>, appSecret: string): st
 export function meizuMessage(n: PushNotification, nowMs: number): Record<string, unknown> {
   const options = androidOptions(n, 'flyme')
   const data = stringData(n)
-  const clickTypeInfo: Record<string, unknown> = options.click_action === 'intent' && options.intent !== undefined
-    ? { clickType: 3, customAttribute: options.intent }
-    : { clickType: 0 }
+  const clickTypeInfo: Record<string, unknown> =
+    options.click_action === 'intent' && options.intent !== undefined ? { clickType: 3, customAttribute: options.intent } : { clickType: 0 }
   if (Object.keys(data).length > 0) clickTypeInfo.parameters = data
   const message: Record<string, unknown> = {
     noticeBarInfo: { noticeBarType: 0, title: n.title ?? '', content: n.body ?? '' },
@@ -52,27 +55,32 @@ function namesDead(value: unknown, token: string): string | undefined {
 export function createMeizuSender(options: MeizuOptions): PushSender<'meizu'> {
   return {
     provider: 'meizu',
-    send: (n, credentials: MeizuCredentials, target) => settle(async (): Promise<PushResult> => {
-      const params = { appId: credentials.appId, pushIds: target.token, messageJson: JSON.stringify(meizuMessage(n, options.now())) }
-      const answer = await request(`${options.url}/garcia/api/server/push/varnished/pushByPushId`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
-        body: form({ ...params, sign: meizuSign(params, credentials.appSecret) }),
-      }, options.timeoutMs)
-      const later = transient(answer)
-      if (later) return later
-      const body = answer.json as { code?: string | number; value?: unknown; msgId?: string } | undefined
-      const code = body?.code !== undefined ? String(body.code) : undefined
-      const status = answer.status
-      if (code === '200') {
-        const dead = namesDead(body?.value, target.token)
-        return dead ? { outcome: 'dead-token', status, reason: dead } : { outcome: 'ok', status }
-      }
-      const reason = code ?? `HTTP ${status}`
-      if (code !== undefined && DEAD.has(code)) return { outcome: 'dead-token', status, reason }
-      if (code !== undefined && CREDENTIALS.has(code)) return { outcome: 'bad-credentials', status, reason }
-      if (code !== undefined && LATER.has(code)) return { outcome: 'retry', status, reason }
-      return { outcome: 'permanent', status, reason }
-    }),
+    send: (n, credentials: MeizuCredentials, target) =>
+      settle(async (): Promise<PushResult> => {
+        const params = { appId: credentials.appId, pushIds: target.token, messageJson: JSON.stringify(meizuMessage(n, options.now())) }
+        const answer = await request(
+          `${options.url}/garcia/api/server/push/varnished/pushByPushId`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+            body: form({ ...params, sign: meizuSign(params, credentials.appSecret) }),
+          },
+          options.timeoutMs,
+        )
+        const later = transient(answer)
+        if (later) return later
+        const body = answer.json as { code?: string | number; value?: unknown; msgId?: string } | undefined
+        const code = body?.code !== undefined ? String(body.code) : undefined
+        const status = answer.status
+        if (code === '200') {
+          const dead = namesDead(body?.value, target.token)
+          return dead ? { outcome: 'dead-token', status, reason: dead } : { outcome: 'ok', status }
+        }
+        const reason = code ?? `HTTP ${status}`
+        if (code !== undefined && DEAD.has(code)) return { outcome: 'dead-token', status, reason }
+        if (code !== undefined && CREDENTIALS.has(code)) return { outcome: 'bad-credentials', status, reason }
+        if (code !== undefined && LATER.has(code)) return { outcome: 'retry', status, reason }
+        return { outcome: 'permanent', status, reason }
+      }),
   }
 }

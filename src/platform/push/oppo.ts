@@ -2,7 +2,16 @@
 import { createHash } from 'node:crypto'
 import { form, request, settle, transient, PushStop } from './http.ts'
 import { credentialKey, type TokenCache } from './token-cache.ts'
-import { androidOptions, stringData, ttlSeconds, type OppoCredentials, type PushNotification, type PushResult, type PushSender, type PushTarget } from './types.ts'
+import {
+  androidOptions,
+  stringData,
+  ttlSeconds,
+  type OppoCredentials,
+  type PushNotification,
+  type PushResult,
+  type PushSender,
+  type PushTarget,
+} from './types.ts'
 
 export interface OppoOptions {
   url: string
@@ -20,7 +29,9 @@ const CREDENTIALS = new Set([14, 15, 16, 17])
 const DEAD = new Set([10000])
 
 export function oppoSign(appKey: string, timestamp: string, masterSecret: string): string {
-  return createHash('sha256').update(appKey + timestamp + masterSecret).digest('hex')
+  return createHash('sha256')
+    .update(appKey + timestamp + masterSecret)
+    .digest('hex')
 }
 
 /** The `message` JSON of a unicast notification. */
@@ -60,27 +71,36 @@ export function createOppoSender(options: OppoOptions): PushSender<'oppo'> {
   function authToken(credentials: OppoCredentials): Promise<string> {
     return options.tokens.get(cacheKey(credentials), async () => {
       const timestamp = String(options.now())
-      const answer = await request(`${options.url}/server/v1/auth`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form({ app_key: credentials.appKey, sign: oppoSign(credentials.appKey, timestamp, credentials.masterSecret), timestamp }),
-      }, options.timeoutMs)
+      const answer = await request(
+        `${options.url}/server/v1/auth`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form({ app_key: credentials.appKey, sign: oppoSign(credentials.appKey, timestamp, credentials.masterSecret), timestamp }),
+        },
+        options.timeoutMs,
+      )
       const failed = transient(answer)
       if (failed) throw new PushStop(failed)
       const body = answer.json as { code?: number; data?: { auth_token?: string } } | undefined
       if (body?.code !== undefined && LATER.has(body.code)) throw new PushStop({ outcome: 'retry', status: answer.status, reason: `auth ${body.code}` })
-      if (body?.code !== 0 || !body.data?.auth_token) throw new PushStop({ outcome: 'bad-credentials', status: answer.status, reason: `auth ${body?.code ?? answer.status}` })
+      if (body?.code !== 0 || !body.data?.auth_token)
+        throw new PushStop({ outcome: 'bad-credentials', status: answer.status, reason: `auth ${body?.code ?? answer.status}` })
       return { value: body.data.auth_token, expiresAt: options.now() + TOKEN_LIFETIME_MS }
     })
   }
 
   async function attempt(n: PushNotification, credentials: OppoCredentials, target: PushTarget, firstTry: boolean): Promise<PushResult> {
     const token = await authToken(credentials)
-    const answer = await request(`${options.url}/server/v1/message/notification/unicast`, {
-      method: 'POST',
-      headers: { auth_token: token, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form({ message: JSON.stringify(oppoMessage(n, target.token, options.now())) }),
-    }, options.timeoutMs)
+    const answer = await request(
+      `${options.url}/server/v1/message/notification/unicast`,
+      {
+        method: 'POST',
+        headers: { auth_token: token, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ message: JSON.stringify(oppoMessage(n, target.token, options.now())) }),
+      },
+      options.timeoutMs,
+    )
     const later = transient(answer)
     if (later) return later
     const body = answer.json as { code?: number; message?: string; data?: { messageId?: string; message_id?: string } } | undefined

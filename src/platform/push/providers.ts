@@ -43,7 +43,12 @@ export function createPushProviders(config: PushProvidersConfig, options: PushPr
   const tokens = createTokenCache(now)
   const timeoutMs = config.PUSH_TIMEOUT_MS
   const apns = createApnsSender({
-    productionUrl: trim(config.PUSH_APNS_URL), sandboxUrl: trim(config.PUSH_APNS_SANDBOX_URL), timeoutMs, tokens, now, ca: options.apnsCa,
+    productionUrl: trim(config.PUSH_APNS_URL),
+    sandboxUrl: trim(config.PUSH_APNS_SANDBOX_URL),
+    timeoutMs,
+    tokens,
+    now,
+    ca: options.apnsCa,
   })
   return {
     apns,

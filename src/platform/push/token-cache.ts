@@ -23,10 +23,12 @@ export function createTokenCache(now: () => number = Date.now): TokenCache {
       if (cached && cached.expiresAt > now()) return cached.value
       const inFlight = pending.get(key)
       if (inFlight) return inFlight
-      const promise = fetch().then((token) => {
-        tokens.set(key, token)
-        return token.value
-      }).finally(() => pending.delete(key))
+      const promise = fetch()
+        .then((token) => {
+          tokens.set(key, token)
+          return token.value
+        })
+        .finally(() => pending.delete(key))
       pending.set(key, promise)
       return promise
     },

@@ -126,13 +126,33 @@ export interface FcmCredentials {
   tokenUri?: string
 }
 
-export interface HuaweiCredentials { appId: string; appSecret: string }
-export interface XiaomiCredentials { appSecret: string; packageName: string }
-export interface OppoCredentials { appKey: string; masterSecret: string }
-export interface VivoCredentials { appId: string; appKey: string; appSecret: string }
-export interface MeizuCredentials { appId: string; appSecret: string }
+export interface HuaweiCredentials {
+  appId: string
+  appSecret: string
+}
+export interface XiaomiCredentials {
+  appSecret: string
+  packageName: string
+}
+export interface OppoCredentials {
+  appKey: string
+  masterSecret: string
+}
+export interface VivoCredentials {
+  appId: string
+  appKey: string
+  appSecret: string
+}
+export interface MeizuCredentials {
+  appId: string
+  appSecret: string
+}
 /** VAPID: the application server's key pair (URL-safe base64, as web-push generates them) and a contact. */
-export interface WebPushCredentials { subject: string; publicKey: string; privateKey: string }
+export interface WebPushCredentials {
+  subject: string
+  publicKey: string
+  privateKey: string
+}
 
 export interface PushCredentialsByProvider {
   apns: ApnsCredentials
@@ -152,7 +172,10 @@ export interface PushSender<P extends PushProviderName = PushProviderName> {
 }
 
 /** The Android options for one vendor: its own block over `android`, field by field. */
-export function androidOptions(n: PushNotification, vendor: 'huawei' | 'xiaomi' | 'oppo' | 'vivo' | 'flyme' | 'fcm'): AndroidOptions & HuaweiOptions & VivoOptions {
+export function androidOptions(
+  n: PushNotification,
+  vendor: 'huawei' | 'xiaomi' | 'oppo' | 'vivo' | 'flyme' | 'fcm',
+): AndroidOptions & HuaweiOptions & VivoOptions {
   const merged: Record<string, unknown> = { ...(n.android ?? {}) }
   for (const [key, value] of Object.entries(n[vendor] ?? {})) if (value !== undefined) merged[key] = value
   if (merged.sound === undefined && n.sound !== undefined) merged.sound = n.sound

@@ -2,7 +2,16 @@
 import { createHash } from 'node:crypto'
 import { request, settle, transient, PushStop } from './http.ts'
 import { credentialKey, type TokenCache } from './token-cache.ts'
-import { androidOptions, stringData, ttlSeconds, type PushNotification, type PushResult, type PushSender, type PushTarget, type VivoCredentials } from './types.ts'
+import {
+  androidOptions,
+  stringData,
+  ttlSeconds,
+  type PushNotification,
+  type PushResult,
+  type PushSender,
+  type PushTarget,
+  type VivoCredentials,
+} from './types.ts'
 
 export interface VivoOptions {
   url: string
@@ -18,7 +27,9 @@ const DEAD = new Set([10302])
 const LATER = new Set([10054, 10070, 10071, 10072, 10073])
 
 export function vivoSign(appId: string, appKey: string, timestamp: string, appSecret: string): string {
-  return createHash('md5').update(appId + appKey + timestamp + appSecret).digest('hex')
+  return createHash('md5')
+    .update(appId + appKey + timestamp + appSecret)
+    .digest('hex')
 }
 
 /** The JSON body of a single send. */
@@ -49,31 +60,40 @@ export function createVivoSender(options: VivoOptions): PushSender<'vivo'> {
   function authToken(credentials: VivoCredentials): Promise<string> {
     return options.tokens.get(cacheKey(credentials), async () => {
       const timestamp = String(options.now())
-      const answer = await request(`${options.url}/message/auth`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          appId: /^\d+$/.test(credentials.appId) ? Number(credentials.appId) : credentials.appId,
-          appKey: credentials.appKey,
-          timestamp: Number(timestamp),
-          sign: vivoSign(credentials.appId, credentials.appKey, timestamp, credentials.appSecret),
-        }),
-      }, options.timeoutMs)
+      const answer = await request(
+        `${options.url}/message/auth`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            appId: /^\d+$/.test(credentials.appId) ? Number(credentials.appId) : credentials.appId,
+            appKey: credentials.appKey,
+            timestamp: Number(timestamp),
+            sign: vivoSign(credentials.appId, credentials.appKey, timestamp, credentials.appSecret),
+          }),
+        },
+        options.timeoutMs,
+      )
       const failed = transient(answer)
       if (failed) throw new PushStop(failed)
       const body = answer.json as { result?: number; authToken?: string } | undefined
-      if (body?.result !== 0 || !body.authToken) throw new PushStop({ outcome: 'bad-credentials', status: answer.status, reason: `auth ${body?.result ?? answer.status}` })
+      if (body?.result !== 0 || !body.authToken)
+        throw new PushStop({ outcome: 'bad-credentials', status: answer.status, reason: `auth ${body?.result ?? answer.status}` })
       return { value: body.authToken, expiresAt: options.now() + TOKEN_LIFETIME_MS }
     })
   }
 
   async function attempt(n: PushNotification, credentials: VivoCredentials, target: PushTarget, firstTry: boolean): Promise<PushResult> {
     const token = await authToken(credentials)
-    const answer = await request(`${options.url}/message/send`, {
-      method: 'POST',
-      headers: { authToken: token, 'content-type': 'application/json' },
-      body: JSON.stringify(vivoMessage(n, target.token, options.now())),
-    }, options.timeoutMs)
+    const answer = await request(
+      `${options.url}/message/send`,
+      {
+        method: 'POST',
+        headers: { authToken: token, 'content-type': 'application/json' },
+        body: JSON.stringify(vivoMessage(n, target.token, options.now())),
+      },
+      options.timeoutMs,
+    )
     const later = transient(answer)
     if (later) return later
     const body = answer.json as { result?: number; taskId?: string } | undefined

@@ -21,7 +21,10 @@ export function webPushPayload(n: PushNotification): Record<string, unknown> {
   return payload
 }
 
-interface Subscription { endpoint: string; keys: { p256dh: string; auth: string } }
+interface Subscription {
+  endpoint: string
+  keys: { p256dh: string; auth: string }
+}
 
 /** The browser's PushSubscription as stored for the device, or undefined when the token is not one. */
 export function parseSubscription(token: string): Subscription | undefined {
@@ -38,34 +41,36 @@ export function parseSubscription(token: string): Subscription | undefined {
 export function createWebPushSender(options: WebPushOptions): PushSender<'webpush'> {
   return {
     provider: 'webpush',
-    send: (n, credentials: WebPushCredentials, target) => settle(async (): Promise<PushResult> => {
-      const subscription = parseSubscription(target.token)
-      // A token that is no subscription can never be sent to.
-      if (!subscription) return { outcome: 'dead-token', reason: 'not a push subscription' }
-      // The Topic header is at most 32 URL-safe characters; a longer collapse id is left out rather than refused.
-      const topic = n.collapse_id !== undefined && /^[A-Za-z0-9_-]{1,32}$/.test(n.collapse_id) ? n.collapse_id : undefined
-      let details: ReturnType<typeof webpush.generateRequestDetails>
-      try {
-        details = webpush.generateRequestDetails(subscription, JSON.stringify(webPushPayload(n)), {
-          vapidDetails: { subject: credentials.subject, publicKey: credentials.publicKey, privateKey: credentials.privateKey },
-          TTL: ttlSeconds(n, options.now()),
-          urgency: 'high',
-          topic,
-        })
-      } catch (error) {
-        // The library refuses bad VAPID keys or subject, and subscription keys that are not on the curve.
-        const message = (error as Error).message ?? ''
-        return /vapid|subject/i.test(message)
-          ? { outcome: 'bad-credentials', reason: 'VAPID details refused' }
-          : { outcome: 'dead-token', reason: 'subscription keys refused' }
-      }
-      const answer = await request(details.endpoint, { method: details.method, headers: details.headers, body: details.body ?? undefined }, options.timeoutMs)
-      const status = answer.status
-      if (status >= 200 && status < 300) return { outcome: 'ok', status, providerMessageId: answer.headers.get('location') ?? undefined }
-      if (status === 404 || status === 410) return { outcome: 'dead-token', status, reason: `HTTP ${status}` }
-      if (status === 429 || status >= 500) return { outcome: 'retry', status, reason: `HTTP ${status}`, retryAfterSeconds: retryAfter(answer.headers.get('retry-after')) }
-      if (status === 401 || status === 403) return { outcome: 'bad-credentials', status, reason: `HTTP ${status}` }
-      return { outcome: 'permanent', status, reason: `HTTP ${status}` }
-    }),
+    send: (n, credentials: WebPushCredentials, target) =>
+      settle(async (): Promise<PushResult> => {
+        const subscription = parseSubscription(target.token)
+        // A token that is no subscription can never be sent to.
+        if (!subscription) return { outcome: 'dead-token', reason: 'not a push subscription' }
+        // The Topic header is at most 32 URL-safe characters; a longer collapse id is left out rather than refused.
+        const topic = n.collapse_id !== undefined && /^[A-Za-z0-9_-]{1,32}$/.test(n.collapse_id) ? n.collapse_id : undefined
+        let details: ReturnType<typeof webpush.generateRequestDetails>
+        try {
+          details = webpush.generateRequestDetails(subscription, JSON.stringify(webPushPayload(n)), {
+            vapidDetails: { subject: credentials.subject, publicKey: credentials.publicKey, privateKey: credentials.privateKey },
+            TTL: ttlSeconds(n, options.now()),
+            urgency: 'high',
+            topic,
+          })
+        } catch (error) {
+          // The library refuses bad VAPID keys or subject, and subscription keys that are not on the curve.
+          const message = (error as Error).message ?? ''
+          return /vapid|subject/i.test(message)
+            ? { outcome: 'bad-credentials', reason: 'VAPID details refused' }
+            : { outcome: 'dead-token', reason: 'subscription keys refused' }
+        }
+        const answer = await request(details.endpoint, { method: details.method, headers: details.headers, body: details.body ?? undefined }, options.timeoutMs)
+        const status = answer.status
+        if (status >= 200 && status < 300) return { outcome: 'ok', status, providerMessageId: answer.headers.get('location') ?? undefined }
+        if (status === 404 || status === 410) return { outcome: 'dead-token', status, reason: `HTTP ${status}` }
+        if (status === 429 || status >= 500)
+          return { outcome: 'retry', status, reason: `HTTP ${status}`, retryAfterSeconds: retryAfter(answer.headers.get('retry-after')) }
+        if (status === 401 || status === 403) return { outcome: 'bad-credentials', status, reason: `HTTP ${status}` }
+        return { outcome: 'permanent', status, reason: `HTTP ${status}` }
+      }),
   }
 }

@@ -43,22 +43,27 @@ const LATER = new Set([-1, 10001, 10002, 10003, 200001, 200002])
 export function createXiaomiSender(options: XiaomiOptions): PushSender<'xiaomi'> {
   return {
     provider: 'xiaomi',
-    send: (n, credentials, target) => settle(async (): Promise<PushResult> => {
-      const answer = await request(`${options.url}/v3/message/regid`, {
-        method: 'POST',
-        headers: { authorization: `key=${credentials.appSecret}`, 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
-        body: form(xiaomiFields(n, credentials, target.token, options.now())),
-      }, options.timeoutMs)
-      const later = transient(answer)
-      if (later) return later
-      const body = answer.json as { result?: string; code?: number; reason?: string; data?: { id?: string } } | undefined
-      const status = answer.status
-      if (body?.code === 0 && body.result === 'ok') return { outcome: 'ok', status, providerMessageId: body.data?.id }
-      const reason = body?.code !== undefined ? String(body.code) : `HTTP ${status}`
-      if (body?.code === 20301 || /no valid targets/i.test(body?.reason ?? '')) return { outcome: 'dead-token', status, reason }
-      if (status === 401 || status === 403 || (body?.code !== undefined && CREDENTIALS.has(body.code))) return { outcome: 'bad-credentials', status, reason }
-      if (body?.code !== undefined && LATER.has(body.code)) return { outcome: 'retry', status, reason }
-      return { outcome: 'permanent', status, reason }
-    }),
+    send: (n, credentials, target) =>
+      settle(async (): Promise<PushResult> => {
+        const answer = await request(
+          `${options.url}/v3/message/regid`,
+          {
+            method: 'POST',
+            headers: { authorization: `key=${credentials.appSecret}`, 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+            body: form(xiaomiFields(n, credentials, target.token, options.now())),
+          },
+          options.timeoutMs,
+        )
+        const later = transient(answer)
+        if (later) return later
+        const body = answer.json as { result?: string; code?: number; reason?: string; data?: { id?: string } } | undefined
+        const status = answer.status
+        if (body?.code === 0 && body.result === 'ok') return { outcome: 'ok', status, providerMessageId: body.data?.id }
+        const reason = body?.code !== undefined ? String(body.code) : `HTTP ${status}`
+        if (body?.code === 20301 || /no valid targets/i.test(body?.reason ?? '')) return { outcome: 'dead-token', status, reason }
+        if (status === 401 || status === 403 || (body?.code !== undefined && CREDENTIALS.has(body.code))) return { outcome: 'bad-credentials', status, reason }
+        if (body?.code !== undefined && LATER.has(body.code)) return { outcome: 'retry', status, reason }
+        return { outcome: 'permanent', status, reason }
+      }),
   }
 }

@@ -7,9 +7,11 @@ import { DOCUMENTED_FOLDERS, type FileStore } from '../../platform/storage.ts'
 import { DEFAULT_AVATAR_PATH, DEFAULT_COVER_PATH } from '../shared/urls.ts'
 import { sendStoredFile } from './stored-files.routes.ts'
 
-
 const picture = (name: string) => readFileSync(new URL(`../../../assets/${name}`, import.meta.url))
-const DEFAULTS = new Map([[DEFAULT_AVATAR_PATH, picture('default-avatar.jpg')], [DEFAULT_COVER_PATH, picture('default-cover.jpg')]])
+const DEFAULTS = new Map([
+  [DEFAULT_AVATAR_PATH, picture('default-avatar.jpg')],
+  [DEFAULT_COVER_PATH, picture('default-cover.jpg')],
+])
 
 const SUMMARIES: Record<keyof typeof DOCUMENTED_FOLDERS, string> = {
   'upload/images/userPhoto/': '用户头像（000/001 的路径）',
@@ -21,12 +23,17 @@ export function documentedFileRoutes(app: FastifyInstance, files: FileStore): vo
   for (const [path, image] of DEFAULTS) {
     /** GET /media/avatar/default.jpg, GET /media/assets/media/avatar/default.jpg */
     app.get(`/${path}`, { schema: { summary: 'default picture at the path 003 prints', tags: ['files'] } }, async (_request, reply) =>
-      reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=86400').send(image))
+      reply.header('content-type', 'image/jpeg').header('cache-control', 'public, max-age=86400').send(image),
+    )
   }
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   for (const [prefix, folder] of Object.entries(DOCUMENTED_FOLDERS)) {
-    typed.get(`/${prefix}:name`, {
-      schema: { summary: SUMMARIES[prefix as keyof typeof DOCUMENTED_FOLDERS], tags: ['files'], params: Type.Object({ name: Type.String() }) },
-    }, async (request, reply) => sendStoredFile(reply, files, `${folder}/${request.params.name}`))
+    typed.get(
+      `/${prefix}:name`,
+      {
+        schema: { summary: SUMMARIES[prefix as keyof typeof DOCUMENTED_FOLDERS], tags: ['files'], params: Type.Object({ name: Type.String() }) },
+      },
+      async (request, reply) => sendStoredFile(reply, files, `${folder}/${request.params.name}`),
+    )
   }
 }

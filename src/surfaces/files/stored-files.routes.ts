@@ -17,25 +17,33 @@ const STATIC = new Map([DEFAULT_AVATAR, DEFAULT_COVER].map((path) => [path.slice
 export function storedFileRoutes(app: FastifyInstance, files: FileStore): void {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   /** GET /static/:name */
-  typed.get('/static/:name', {
-    schema: { summary: 'default pictures', tags: ['files'], params: Type.Object({ name: Type.String() }) },
-  }, async (request, reply) => {
-    const image = STATIC.get(request.params.name)
-    if (!image) throw new DomainError('ROUTE_NOT_FOUND', 'no such file')
-    return reply.header('content-type', 'image/png').header('cache-control', 'public, max-age=86400').send(image)
-  })
+  typed.get(
+    '/static/:name',
+    {
+      schema: { summary: 'default pictures', tags: ['files'], params: Type.Object({ name: Type.String() }) },
+    },
+    async (request, reply) => {
+      const image = STATIC.get(request.params.name)
+      if (!image) throw new DomainError('ROUTE_NOT_FOUND', 'no such file')
+      return reply.header('content-type', 'image/png').header('cache-control', 'public, max-age=86400').send(image)
+    },
+  )
 
   /** GET /files/:folder/:name */
-  typed.get('/files/:folder/:name', {
-    schema: {
-      summary: 'a stored file; names are random, so the URL is the capability',
-      tags: ['files'],
-      params: Type.Object({ folder: Type.String(), name: Type.String() }),
+  typed.get(
+    '/files/:folder/:name',
+    {
+      schema: {
+        summary: 'a stored file; names are random, so the URL is the capability',
+        tags: ['files'],
+        params: Type.Object({ folder: Type.String(), name: Type.String() }),
+      },
     },
-  }, async (request, reply) => {
-    const { folder, name } = request.params
-    return sendStoredFile(reply, files, `${folder}/${name}`)
-  })
+    async (request, reply) => {
+      const { folder, name } = request.params
+      return sendStoredFile(reply, files, `${folder}/${name}`)
+    },
+  )
 }
 
 /** Answers a stored file (also under the other paths it is served at); an unknown one is 404. */

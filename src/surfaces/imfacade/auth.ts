@@ -12,9 +12,12 @@ export async function authenticateFacade<P>(request: FastifyRequest, _reply: unk
   const parts = authorizationParts(request)
   // Another scheme (or none) is not ours: DRF treats the request as unauthenticated.
   if (!/^(token|bearer)$/i.test(parts[0] ?? '')) throw new DomainError('TOKEN_MISSING')
-  if (parts.length === 1) throw new DomainError('TOKEN_FORMAT', 'Invalid token header. No credentials provided.', { zh: '没有提供认证信息（认证令牌HTTP头无效）。' })
+  if (parts.length === 1)
+    throw new DomainError('TOKEN_FORMAT', 'Invalid token header. No credentials provided.', { zh: '没有提供认证信息（认证令牌HTTP头无效）。' })
   if (parts.length > 2) {
-    throw new DomainError('TOKEN_FORMAT', 'Invalid token header. Token string should not contain spaces.', { zh: '认证令牌字符串不应该包含空格（无效的认证令牌HTTP头）。' })
+    throw new DomainError('TOKEN_FORMAT', 'Invalid token header. Token string should not contain spaces.', {
+      zh: '认证令牌字符串不应该包含空格（无效的认证令牌HTTP头）。',
+    })
   }
   if (!isTokenFormat(parts[1]!)) throw new DomainError('TOKEN_INVALID')
   const actor = await request.server.services.accounts.authenticate(parts[1]!)

@@ -109,5 +109,9 @@ export function sendFacadeError(error: unknown, request: FastifyRequest, reply: 
   noteError(domainError, error, internal, request, reply)
   const status = facadeStatus(domainError)
   if (status === 401) reply.header('www-authenticate', 'Token')
-  return reply.status(status).type(JSON_UTF8).serializer(JSON.stringify).send({ detail: facadeDetail(domainError) })
+  return reply
+    .status(status)
+    .type(JSON_UTF8)
+    .serializer(JSON.stringify)
+    .send({ detail: facadeDetail(domainError) })
 }

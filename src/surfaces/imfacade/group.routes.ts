@@ -82,14 +82,21 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
 
   /** POST /api/im/group/ */
   facadeOperation(app, {
-    method: 'POST', url: '/api/im/group/', auth: 'user', status: 201, response: GroupData,
+    method: 'POST',
+    url: '/api/im/group/',
+    auth: 'user',
+    status: 201,
+    response: GroupData,
     summary: '创建群组（创建人自动入群）：name, code（面对面建群号码，可空）, cover（群组图标，multipart 文件）',
     handler: async ({ request, user }) => {
       const actor = user()
       const { fields, cover } = await readCreateForm(request, actor, facadeGroups)
       const code = (field(fields, 'code') ?? '').trim()
       const view = await groups.create(actor, {
-        name: (field(fields, 'name') ?? '').trim(), code, avatar: cover, uploadedAvatar: cover !== undefined,
+        name: (field(fields, 'name') ?? '').trim(),
+        code,
+        avatar: cover,
+        uploadedAvatar: cover !== undefined,
         // 000's project groups admitted every applicant: so do the facade's, unless a face-to-face code was set,
         // which then is the way in (an application from another surface waits for an admin instead).
         applyApproval: code === '' ? 0 : 1,
@@ -100,17 +107,29 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
 
   /** GET /api/im/group/ */
   facadeOperation(app, {
-    method: 'GET', url: '/api/im/group/', summary: '我加入的群组列表', auth: 'user', paged: true, response: Paged(GroupData),
+    method: 'GET',
+    url: '/api/im/group/',
+    summary: '我加入的群组列表',
+    auth: 'user',
+    paged: true,
+    response: Paged(GroupData),
     handler: async ({ user, page }) => {
       const at = page()
       const joined = await groups.joined(user())
-      return at.answer(joined.length, joined.slice(at.offset, at.offset + at.limit).map((v) => render(v.group)))
+      return at.answer(
+        joined.length,
+        joined.slice(at.offset, at.offset + at.limit).map((v) => render(v.group)),
+      )
     },
   })
 
   /** POST /api/im/group/<id>/join/ */
   facadeOperation(app, {
-    method: 'POST', url: '/api/im/group/:id/join/', summary: '拉人进组：把自己的好友加入群组（调用者须为成员）', auth: 'user', groupInPath: true,
+    method: 'POST',
+    url: '/api/im/group/:id/join/',
+    summary: '拉人进组：把自己的好友加入群组（调用者须为成员）',
+    auth: 'user',
+    groupInPath: true,
     response: Type.Object({ userid: Type.String({ description: '被邀请的好友用户的 ID' }) }),
     handler: async ({ user, groupId, fields }) => {
       const raw = field(await fields(), 'userid')
@@ -124,10 +143,16 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
 
   /** POST /api/im/group/<id>/invite/ */
   facadeOperation(app, {
-    method: 'POST', url: '/api/im/group/:id/invite/', summary: '面对面加组：以群组的面对面号码加入', auth: 'user', groupInPath: true, response: Detail,
+    method: 'POST',
+    url: '/api/im/group/:id/invite/',
+    summary: '面对面加组：以群组的面对面号码加入',
+    auth: 'user',
+    groupInPath: true,
+    response: Detail,
     handler: async ({ user, groupId, fields }) => {
       const code = (field(await fields(), 'code') ?? '').trim()
-      if (code === '') throw new DomainError('BAD_PARAMETER', 'code is required: the face-to-face code of the group', { zh: 'code 不能为空：请输入面对面建群的号码' })
+      if (code === '')
+        throw new DomainError('BAD_PARAMETER', 'code is required: the face-to-face code of the group', { zh: 'code 不能为空：请输入面对面建群的号码' })
       await groupAdmission.joinByCode(user(), groupId(), code)
       return DONE
     },
@@ -135,7 +160,12 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
 
   /** GET /api/im/group/<id>/quit/ */
   facadeOperation(app, {
-    method: 'GET', url: '/api/im/group/:id/quit/', summary: '退出群组（群主不能退出）', auth: 'user', groupInPath: true, response: Detail,
+    method: 'GET',
+    url: '/api/im/group/:id/quit/',
+    summary: '退出群组（群主不能退出）',
+    auth: 'user',
+    groupInPath: true,
+    response: Detail,
     handler: async ({ user, groupId }) => {
       await groups.leave(user(), groupId())
       return DONE
@@ -144,7 +174,12 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
 
   /** GET /api/im/group/<id>/dismiss/ */
   facadeOperation(app, {
-    method: 'GET', url: '/api/im/group/:id/dismiss/', summary: '解散群组（只有群主）', auth: 'user', groupInPath: true, response: Detail,
+    method: 'GET',
+    url: '/api/im/group/:id/dismiss/',
+    summary: '解散群组（只有群主）',
+    auth: 'user',
+    groupInPath: true,
+    response: Detail,
     handler: async ({ user, groupId }) => {
       await groups.destroy(user(), groupId())
       return DONE
@@ -153,25 +188,38 @@ export function groupFacadeRoutes(app: FastifyInstance): void {
 
   /** GET /api/im/group/<id>/users/ */
   facadeOperation(app, {
-    method: 'GET', url: '/api/im/group/:id/users/', summary: '组内成员列表（分页：page, page_size）', auth: 'user', groupInPath: true, paged: true,
+    method: 'GET',
+    url: '/api/im/group/:id/users/',
+    summary: '组内成员列表（分页：page, page_size）',
+    auth: 'user',
+    groupInPath: true,
+    paged: true,
     response: Paged(UserData),
     handler: async ({ user, groupId, page }) => {
       const at = page()
       const { group, members } = await facadeGroups.membersWithUsers(user(), groupId(), { offset: at.offset, limit: at.limit })
-      return at.answer(group.memberCount, members.map((m) => ({
-        id: m.userId,
-        name: '',
-        nick: m.user.nickName,
-        avatar: picture(m.user.avatar, DEFAULT_AVATAR_PATH),
-        username: displayMobile(m.user.mobile) ?? m.user.username ?? '',
-        level: '',
-      })))
+      return at.answer(
+        group.memberCount,
+        members.map((m) => ({
+          id: m.userId,
+          name: '',
+          nick: m.user.nickName,
+          avatar: picture(m.user.avatar, DEFAULT_AVATAR_PATH),
+          username: displayMobile(m.user.mobile) ?? m.user.username ?? '',
+          level: '',
+        })),
+      )
     },
   })
 
   /** GET /api/im/retrieve/<id>/ */
   facadeOperation(app, {
-    method: 'GET', url: '/api/im/retrieve/:id/', summary: '查看群详情（任意用户；面对面号码只有成员可见）', auth: 'optional', groupInPath: true, response: GroupData,
+    method: 'GET',
+    url: '/api/im/retrieve/:id/',
+    summary: '查看群详情（任意用户；面对面号码只有成员可见）',
+    auth: 'optional',
+    groupInPath: true,
+    response: GroupData,
     // Anyone may look; a member sees the code.
     handler: async ({ actor, groupId }) => render(await facadeGroups.publicView(app.config.DEFAULT_APP_ID, groupId(), actor?.userId ?? null)),
   })

@@ -10,7 +10,9 @@ export const FACADE_URL = /^\/api\/im(\/|$|\?)/
 export function imRoutes(app: FastifyInstance): void {
   /** GET /api/im/token/ */
   facadeOperation(app, {
-    method: 'GET', url: '/api/im/token/', auth: 'user',
+    method: 'GET',
+    url: '/api/im/token/',
+    auth: 'user',
     summary: '获取令牌：实时连接（/ws）使用的 token；属于调用者的登录会话，随会话失效，重复获取得到同一个',
     response: Type.Object({ key: Type.String({ description: '令牌' }) }),
     handler: async ({ request, user }) => ({ key: await app.services.accounts.sessionKey(user(), presentedToken(request)) }),

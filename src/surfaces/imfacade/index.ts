@@ -23,7 +23,11 @@ export async function facadeSurface(app: FastifyInstance): Promise<void> {
       method: METHODS.filter((m) => !methods.has(m)),
       url,
       schema: { hide: true },
-      handler: async (request, reply) => reply.status(405).header('allow', allow).send({ detail: methodNotAllowedDetail(request.method) }),
+      handler: async (request, reply) =>
+        reply
+          .status(405)
+          .header('allow', allow)
+          .send({ detail: methodNotAllowedDetail(request.method) }),
     })
   }
 }

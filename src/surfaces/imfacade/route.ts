@@ -120,13 +120,15 @@ function userActor(actor: Actor | null): UserActor {
 }
 
 function groupId(id: string | undefined): number {
-  if (id === undefined || !/^\d{1,10}$/.test(id) || Number(id) < 1 || Number(id) > INT32_MAX) throw new DomainError('GROUP_NOT_FOUND', `group ${id} does not exist`)
+  if (id === undefined || !/^\d{1,10}$/.test(id) || Number(id) < 1 || Number(id) > INT32_MAX)
+    throw new DomainError('GROUP_NOT_FOUND', `group ${id} does not exist`)
   return Number(id)
 }
 
 function positive(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new DomainError('BAD_PARAMETER', `${name} must be a positive integer`, { zh: `${name} 必须是正整数` })
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1)
+    throw new DomainError('BAD_PARAMETER', `${name} must be a positive integer`, { zh: `${name} 必须是正整数` })
   return Number(value)
 }
 

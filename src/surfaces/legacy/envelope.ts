@@ -75,8 +75,13 @@ export function sendLegacyError(error: unknown, request: FastifyRequest, reply: 
 /** Response schema of a successful action: `success`, `info`, then the action's own fields in order. */
 export function LegacyOk<R extends TProperties = {}>(fields?: R) {
   // Object.assign keeps the action's fields' own types (a spread of an optional generic would erase them).
-  return Type.Object(Object.assign({
-    success: Type.Boolean({ description: '是否成功，true为成功，false为失败。如果为false,“info”表示失败原因。' }),
-    info: Type.String({ description: '提示信息' }),
-  }, fields))
+  return Type.Object(
+    Object.assign(
+      {
+        success: Type.Boolean({ description: '是否成功，true为成功，false为失败。如果为false,“info”表示失败原因。' }),
+        info: Type.String({ description: '提示信息' }),
+      },
+      fields,
+    ),
+  )
 }

@@ -26,7 +26,9 @@ export function groupActions(app: FastifyInstance): void {
 
   /** POST /chat/group!joinGroup */
   legacyAction(app, {
-    url: '/chat/group!joinGroup', summary: '用户申请入群（群的入群审批设置决定：自动允许、等待管理员审批或拒绝）', auth: true,
+    url: '/chat/group!joinGroup',
+    summary: '用户申请入群（群的入群审批设置决定：自动允许、等待管理员审批或拒绝）',
+    auth: true,
     params: Type.Object({ groupId: GroupIdParam }),
     handler: async (p, { actor }) => {
       // An application: in at once where the group admits everyone (000's project groups), otherwise it waits for an admin.
@@ -37,7 +39,9 @@ export function groupActions(app: FastifyInstance): void {
 
   /** POST /chat/group!groupList */
   legacyAction(app, {
-    url: '/chat/group!groupList', summary: '获取群列表', auth: true,
+    url: '/chat/group!groupList',
+    summary: '获取群列表',
+    auth: true,
     response: { groupList: Type.Array(GroupVO) },
     handler: async (_p, { actor }) => {
       const joined = await groups.joined(actor)
@@ -47,7 +51,9 @@ export function groupActions(app: FastifyInstance): void {
 
   /** POST /chat/group!getGroupDetail */
   legacyAction(app, {
-    url: '/chat/group!getGroupDetail', summary: '获取群详情', auth: true,
+    url: '/chat/group!getGroupDetail',
+    summary: '获取群详情',
+    auth: true,
     params: Type.Object({ groupId: GroupIdParam }),
     response: { groupInfo: GroupVO, userList: Type.Array(GroupMemberVO) },
     handler: async (p, { actor }) => {
@@ -63,7 +69,9 @@ export function groupActions(app: FastifyInstance): void {
 
   /** POST /chat/group!userSetGroup */
   legacyAction(app, {
-    url: '/chat/group!userSetGroup', summary: '用户设置在群中显示的名称', auth: true,
+    url: '/chat/group!userSetGroup',
+    summary: '用户设置在群中显示的名称',
+    auth: true,
     params: Type.Object({ groupId: GroupIdParam, showName: OptionalName('在群中显示的名称,可以为空，为空表示不设置') }),
     handler: async (p, { actor }) => {
       const groupId = legacyId(p.groupId, 'groupId')
@@ -75,7 +83,9 @@ export function groupActions(app: FastifyInstance): void {
 
   /** POST /chat/group!exitGroup */
   legacyAction(app, {
-    url: '/chat/group!exitGroup', summary: '退出群（群主和管理员不允许退出）', auth: true,
+    url: '/chat/group!exitGroup',
+    summary: '退出群（群主和管理员不允许退出）',
+    auth: true,
     params: Type.Object({ groupId: GroupIdParam }),
     handler: async (p, { actor }) => {
       const group = await groups.leave(actor, legacyId(p.groupId, 'groupId'), { adminsMayLeave: false })
@@ -85,7 +95,9 @@ export function groupActions(app: FastifyInstance): void {
 
   /** POST /chat/group!deleteUser */
   legacyAction(app, {
-    url: '/chat/group!deleteUser', summary: '踢出群成员（群主或管理员；不能踢出群主或者管理员）', auth: true,
+    url: '/chat/group!deleteUser',
+    summary: '踢出群成员（群主或管理员；不能踢出群主或者管理员）',
+    auth: true,
     params: Type.Object({ groupId: GroupIdParam, groupUserId: Type.String({ description: '要删除群成员ID' }) }),
     handler: async (p, { actor }) => {
       const { removed } = await projectGroups.kickOne(actor, legacyId(p.groupId, 'groupId'), legacyId(p.groupUserId, 'groupUserId'))
@@ -95,7 +107,9 @@ export function groupActions(app: FastifyInstance): void {
 
   /** POST /chat/group!updateGroup */
   legacyAction(app, {
-    url: '/chat/group!updateGroup', summary: '设置群资料（只有管理员）', auth: true,
+    url: '/chat/group!updateGroup',
+    summary: '设置群资料（只有管理员）',
+    auth: true,
     params: Type.Object({
       groupId: GroupIdParam,
       groupName: OptionalName('新的群名称，如果为空则表示不修改'),
@@ -117,7 +131,9 @@ export function groupActions(app: FastifyInstance): void {
 
   /** POST /chat/group!setingGroup */
   legacyAction(app, {
-    url: '/chat/group!setingGroup', summary: '群设置：消息提醒方式（只能给自己设置）、群中显示名称（管理员可以为别人设置）', auth: true,
+    url: '/chat/group!setingGroup',
+    summary: '群设置：消息提醒方式（只能给自己设置）、群中显示名称（管理员可以为别人设置）',
+    auth: true,
     params: Type.Object({
       groupId: GroupIdParam,
       messageRemainMode: Optional('1接受并提示，2 接收不提示；可以为空，为空表示不设置。只能给自己设置'),

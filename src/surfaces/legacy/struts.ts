@@ -36,10 +36,7 @@ const NoParams = Type.Object({})
  * `.action` suffix. Parameters come from the query string and the body — urlencoded, JSON or multipart text
  * fields — the body winning, and are validated against `params` before the handler sees them.
  */
-export function legacyAction<Auth extends boolean, P extends TObject, R extends TProperties>(
-  app: FastifyInstance,
-  action: LegacyAction<Auth, P, R>,
-): void {
+export function legacyAction<Auth extends boolean, P extends TObject, R extends TProperties>(app: FastifyInstance, action: LegacyAction<Auth, P, R>): void {
   const params = action.params ?? NoParams
   for (const url of [action.url, `${action.url}.action`]) {
     for (const method of ['POST', 'GET'] as const) {
@@ -57,7 +54,14 @@ export function legacyAction<Auth extends boolean, P extends TObject, R extends 
           ...(method === 'POST' && url === action.url ? {} : { hide: true }),
         },
         // Authentication before the body is read, but after the rate limiter's onRequest hook.
-        ...(action.auth ? { preParsing: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => { await authenticateLegacy(request, reply); return payload } } : {}),
+        ...(action.auth
+          ? {
+              preParsing: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+                await authenticateLegacy(request, reply)
+                return payload
+              },
+            }
+          : {}),
         preValidation: async (request) => {
           request[place] = await requestFields(request, { readMultipart: !action.takesFile })
         },
@@ -90,7 +94,9 @@ function legacyContext<Auth extends boolean>(_auth: Auth, request: FastifyReques
 export function legacyId(value: string | undefined, name: string, what: 'id' | 'user id' = 'id'): number {
   const id = value?.trim() ?? ''
   if (!/^\d{1,10}$/.test(id) || Number(id) < 1 || Number(id) > 2 ** 31 - 1) {
-    throw new DomainError('BAD_PARAMETER', `${name} must be ${what === 'id' ? 'an id' : 'a user id'} (a positive 32-bit number)`, { zh: `${name} 必须是${what === 'id' ? 'ID' : '用户ID'}（正整数）` })
+    throw new DomainError('BAD_PARAMETER', `${name} must be ${what === 'id' ? 'an id' : 'a user id'} (a positive 32-bit number)`, {
+      zh: `${name} 必须是${what === 'id' ? 'ID' : '用户ID'}（正整数）`,
+    })
   }
   return Number(id)
 }

@@ -28,7 +28,21 @@ export function legacyDigest(value: string, name: string): string {
 }
 
 const Mobile = (description: string) => Type.String({ minLength: 1, maxLength: 32, description })
-const PROFILE_FIELDS = ['sex', 'age', 'country', 'province', 'city', 'district', 'street', 'company', 'occupation', 'role', 'degrees', 'school', 'signature'] as const
+const PROFILE_FIELDS = [
+  'sex',
+  'age',
+  'country',
+  'province',
+  'city',
+  'district',
+  'street',
+  'company',
+  'occupation',
+  'role',
+  'degrees',
+  'school',
+  'signature',
+] as const
 
 /** updateUser's fields as 001 prints them (`userVO.sex`, the rest under `userExtendVO.`), and their longest values. */
 const UPDATE_FIELDS: Array<{ name: string; printed: 'userVO' | 'userExtendVO'; maxLength: number; description: string }> = [
@@ -55,7 +69,9 @@ export function userActions(app: FastifyInstance): void {
 
   /** POST /user/user!login */
   legacyAction(app, {
-    url: '/user/user!login', summary: '用户登录', auth: false,
+    url: '/user/user!login',
+    summary: '用户登录',
+    auth: false,
     params: Type.Object({
       'userVO.userName': Type.String({ minLength: 1, description: '用户名，一般是手机号' }),
       'userVO.password': Md5Password('登录密码，加密后的密码'),
@@ -77,7 +93,9 @@ export function userActions(app: FastifyInstance): void {
 
   /** POST /user/user!readUser */
   legacyAction(app, {
-    url: '/user/user!readUser', summary: '读取用户信息', auth: true,
+    url: '/user/user!readUser',
+    summary: '读取用户信息',
+    auth: true,
     params: Type.Object({
       userId: Type.Optional(Type.String({ description: '要读取的用户ID；为空表示自己' })),
       'userVO.userId': Type.Optional(Type.String({ description: '同 userId' })),
@@ -93,7 +111,9 @@ export function userActions(app: FastifyInstance): void {
 
   /** POST /user/user!signOut */
   legacyAction(app, {
-    url: '/user/user!signOut', summary: '用户注销', auth: true,
+    url: '/user/user!signOut',
+    summary: '用户注销',
+    auth: true,
     handler: async (_p, { actor, reply }) => {
       await accounts.signOut(actor)
       // The token just revoked is not handed back.
@@ -104,15 +124,23 @@ export function userActions(app: FastifyInstance): void {
 
   /** POST /user/user!updateUser */
   legacyAction(app, {
-    url: '/user/user!updateUser', summary: '修改用户信息（只改传了值的字段；手机号是登录账号，只能原样提交）', auth: true,
+    url: '/user/user!updateUser',
+    summary: '修改用户信息（只改传了值的字段；手机号是登录账号，只能原样提交）',
+    auth: true,
     params: Type.Object({
       'userVO.userId': Type.Optional(Type.String({ description: '用户ID（只能是自己）' })),
-      ...Object.fromEntries(UPDATE_FIELDS.flatMap((f) => ['userVO', 'userExtendVO'].map((prefix) => [
-        `${prefix}.${f.name}`,
-        Type.Optional(f.name === 'nickName'
-          ? DisplayName(prefix === f.printed ? f.description : `同 ${f.printed}.${f.name}`, f.maxLength)
-          : Type.String({ maxLength: f.maxLength, description: prefix === f.printed ? f.description : `同 ${f.printed}.${f.name}` })),
-      ]))),
+      ...Object.fromEntries(
+        UPDATE_FIELDS.flatMap((f) =>
+          ['userVO', 'userExtendVO'].map((prefix) => [
+            `${prefix}.${f.name}`,
+            Type.Optional(
+              f.name === 'nickName'
+                ? DisplayName(prefix === f.printed ? f.description : `同 ${f.printed}.${f.name}`, f.maxLength)
+                : Type.String({ maxLength: f.maxLength, description: prefix === f.printed ? f.description : `同 ${f.printed}.${f.name}` }),
+            ),
+          ]),
+        ),
+      ),
     }),
     handler: async (p, { actor }) => {
       const fields: Record<string, string | undefined> = p
@@ -121,11 +149,17 @@ export function userActions(app: FastifyInstance): void {
         throw new DomainError('NO_PERMISSION', 'only your own profile can be changed', { zh: '只能修改自己的资料' })
       }
       // Only the fields sent change, kept as sent; an empty one means "not set" (001).
-      const value = (name: string) => updateField(fields, UPDATE_FIELDS.find((f) => f.name === name)!)
-      const changes = Object.fromEntries(PROFILE_FIELDS.flatMap((f) => {
-        const v = value(f)
-        return v === undefined ? [] : [[f, v]]
-      }))
+      const value = (name: string) =>
+        updateField(
+          fields,
+          UPDATE_FIELDS.find((f) => f.name === name)!,
+        )
+      const changes = Object.fromEntries(
+        PROFILE_FIELDS.flatMap((f) => {
+          const v = value(f)
+          return v === undefined ? [] : [[f, v]]
+        }),
+      )
       await profile.updateLegacy(actor.appId, actor.userId, {
         nickName: value('nickName'),
         mobile: value('phoneNumber')?.trim(),
@@ -137,10 +171,15 @@ export function userActions(app: FastifyInstance): void {
 
   /** POST /user/user!uploadPhoto (multipart, file field userPhoto) */
   legacyAction(app, {
-    url: '/user/user!uploadPhoto', summary: '上传用户头像（jpg、jpeg、bmp、png，不大于3M，按内容识别）', auth: true, takesFile: true,
+    url: '/user/user!uploadPhoto',
+    summary: '上传用户头像（jpg、jpeg、bmp、png，不大于3M，按内容识别）',
+    auth: true,
+    takesFile: true,
     handler: async (_p, { actor, request }) => {
       if (!request.isMultipart()) {
-        throw new DomainError('BAD_PARAMETER', 'send the photo as multipart/form-data in the field userPhoto', { zh: '请以 multipart/form-data 上传头像文件 userPhoto' })
+        throw new DomainError('BAD_PARAMETER', 'send the photo as multipart/form-data in the field userPhoto', {
+          zh: '请以 multipart/form-data 上传头像文件 userPhoto',
+        })
       }
       // One byte over the limit lets the store see the overflow and say so.
       for await (const part of request.parts({ limits: { fileSize: AVATAR_MAX_BYTES + 1, files: 1 } })) {
@@ -156,20 +195,29 @@ export function userActions(app: FastifyInstance): void {
 
   /** POST /user/user!updatePassword */
   legacyAction(app, {
-    url: '/user/user!updatePassword', summary: '修改用户密码（成功后所有登录失效）', auth: true,
+    url: '/user/user!updatePassword',
+    summary: '修改用户密码（成功后所有登录失效）',
+    auth: true,
     params: Type.Object({
       oldPassword: Md5Password('旧密码'),
       'userVO.password': Md5Password('新密码'),
     }),
     handler: async (p, { actor }) => {
-      await security.changePassword(actor.appId, actor.userId, legacyDigest(p.oldPassword, 'oldPassword'), legacyDigest(p['userVO.password'], 'userVO.password'))
+      await security.changePassword(
+        actor.appId,
+        actor.userId,
+        legacyDigest(p.oldPassword, 'oldPassword'),
+        legacyDigest(p['userVO.password'], 'userVO.password'),
+      )
       return { info: '用户密码修改成功' }
     },
   })
 
   /** POST /user/user!sendValidateCodeByRetreve */
   legacyAction(app, {
-    url: '/user/user!sendValidateCodeByRetreve', summary: '获取重置密码验证码', auth: false,
+    url: '/user/user!sendValidateCodeByRetreve',
+    summary: '获取重置密码验证码',
+    auth: false,
     params: Type.Object({ 'userVO.userMobile': Mobile('用户要重置密码的手机号') }),
     handler: async (p) => {
       await verification.send(appId, mobileOf(p['userVO.userMobile']), 'reset')
@@ -179,7 +227,9 @@ export function userActions(app: FastifyInstance): void {
 
   /** POST /user/user!noLoginUpdatePassword */
   legacyAction(app, {
-    url: '/user/user!noLoginUpdatePassword', summary: '重置用户登录密码', auth: false,
+    url: '/user/user!noLoginUpdatePassword',
+    summary: '重置用户登录密码',
+    auth: false,
     params: Type.Object({
       'userVO.userMobile': Mobile('用户登陆的手机'),
       'userVO.password': Md5Password('新密码'),
@@ -193,7 +243,9 @@ export function userActions(app: FastifyInstance): void {
 
   /** POST /user/user!sendRegisterCode */
   legacyAction(app, {
-    url: '/user/user!sendRegisterCode', summary: '获取注册验证码', auth: false,
+    url: '/user/user!sendRegisterCode',
+    summary: '获取注册验证码',
+    auth: false,
     params: Type.Object({ 'userVO.userMobile': Mobile('要注册的手机号') }),
     handler: async (p) => {
       await verification.send(appId, mobileOf(p['userVO.userMobile']), 'register')
@@ -203,7 +255,9 @@ export function userActions(app: FastifyInstance): void {
 
   /** POST /user/user!register */
   legacyAction(app, {
-    url: '/user/user!register', summary: '用户注册', auth: false,
+    url: '/user/user!register',
+    summary: '用户注册',
+    auth: false,
     params: Type.Object({
       'userVO.userMobile': Mobile('手机号'),
       'userVO.password': Md5Password('用户密码(加密后的密码)'),

@@ -46,7 +46,9 @@ export class Connection {
     this.bucket = new FrameBucket(limits.framesPerSecond)
   }
 
-  get userId(): number { return this.actor.userId }
+  get userId(): number {
+    return this.actor.userId
+  }
 
   send(frame: string): void {
     if (this.closed) return
@@ -99,9 +101,14 @@ export class Connection {
 
   private enqueue(work: () => Promise<void>): void {
     this.queued++
-    this.chain = this.chain.then(work).catch((error: unknown) => {
-      this.log.warn({ err: error, userId: this.userId }, 'websocket work failed')
-    }).finally(() => { this.queued-- })
+    this.chain = this.chain
+      .then(work)
+      .catch((error: unknown) => {
+        this.log.warn({ err: error, userId: this.userId }, 'websocket work failed')
+      })
+      .finally(() => {
+        this.queued--
+      })
   }
 
   /** A client frame: ping, or sync (a conversation after a seq, or the list of conversations). */

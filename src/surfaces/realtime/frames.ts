@@ -13,14 +13,19 @@ export function ackFrame(conversation: ConversationRef, userId: number, msgId: n
 
 export function syncFrame(id: unknown, conversation: ConversationRef, messages: MessageItem[], lastSeq: number, hasMore: boolean): string {
   return JSON.stringify({
-    type: 'sync', ...(id !== undefined ? { id } : {}), conversation,
-    messages: messages.map(renderItem), last_seq: lastSeq, has_more: hasMore,
+    type: 'sync',
+    ...(id !== undefined ? { id } : {}),
+    conversation,
+    messages: messages.map(renderItem),
+    last_seq: lastSeq,
+    has_more: hasMore,
   })
 }
 
 export function conversationsFrame(id: unknown, summaries: ConversationSummary[]): string {
   return JSON.stringify({
-    type: 'sync', ...(id !== undefined ? { id } : {}),
+    type: 'sync',
+    ...(id !== undefined ? { id } : {}),
     conversations: summaries.map((s) => ({ conversation: s.conversation, last_seq: s.lastSeq, read_seq: s.readSeq, unread: s.unread })),
   })
 }
@@ -29,9 +34,7 @@ export function errorFrame(id: unknown, code: number, message: string): string {
   return JSON.stringify({ type: 'error', ...(id !== undefined ? { id } : {}), code, message })
 }
 
-export type ClientFrame =
-  | { type: 'ping'; id?: unknown }
-  | { type: 'sync'; id?: unknown; conversation?: ConversationRef; afterSeq: number; limit: number }
+export type ClientFrame = { type: 'ping'; id?: unknown } | { type: 'sync'; id?: unknown; conversation?: ConversationRef; afterSeq: number; limit: number }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isId = (v: unknown) => v === undefined || typeof v === 'string' || typeof v === 'number'

@@ -1,8 +1,6 @@
 // The sockets of this process: doorbells from the bus to the right sockets, revoked tokens kicked, presence kept.
 import type { FastifyBaseLogger } from 'fastify'
-import {
-  ACKS_CHANNEL, MESSAGES_CHANNEL, TOKENS_REVOKED_CHANNEL, type AckDoorbell, type MessageDoorbell,
-} from '../../domain/events.ts'
+import { ACKS_CHANNEL, MESSAGES_CHANNEL, TOKENS_REVOKED_CHANNEL, type AckDoorbell, type MessageDoorbell } from '../../domain/events.ts'
 import { conversationFor } from '../../domain/messages/conversation.ts'
 import type { MessageItem } from '../../domain/messages/messages.types.ts'
 import type { Services } from '../../domain/services.ts'
@@ -51,7 +49,9 @@ export class Hub {
       this.services.presence.heartbeat(() => this.liveCounts()).catch((error) => this.log.warn({ err: error }, 'presence heartbeat failed'))
     }, HEARTBEAT_MS)
     this.heartbeat.unref()
-    this.flusher = setInterval(() => { void this.flushDelivered() }, DELIVERED_FLUSH_MS)
+    this.flusher = setInterval(() => {
+      void this.flushDelivered()
+    }, DELIVERED_FLUSH_MS)
     this.flusher.unref()
   }
 
@@ -97,9 +97,10 @@ export class Hub {
       if (!sockets) continue
       const item = { ...doorbell.item, status: 'DELIVERED' } as MessageItem
       // A group frame reads the same for every member: render it once.
-      const frame = doorbell.kind === 2
-        ? shared ??= messageFrame(item, { type: 2, id: doorbell.peerA })
-        : messageFrame(item, conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, userId))
+      const frame =
+        doorbell.kind === 2
+          ? (shared ??= messageFrame(item, { type: 2, id: doorbell.peerA }))
+          : messageFrame(item, conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, userId))
       for (const connection of sockets) connection.deliver(doorbell, frame)
     }
   }
@@ -150,15 +151,14 @@ export class Hub {
     const batch = [...this.delivered.values()]
     this.delivered.clear()
     for (const { conversationId, userId, seq } of batch) {
-      await this.services.messages.markDelivered(conversationId, userId, seq)
-        .catch((error) => this.log.warn({ err: error }, 'could not record a delivery'))
+      await this.services.messages.markDelivered(conversationId, userId, seq).catch((error) => this.log.warn({ err: error }, 'could not record a delivery'))
     }
   }
 }
 
 function addTo<K>(map: Map<K, Set<Connection>>, key: K, connection: Connection): void {
   let set = map.get(key)
-  if (!set) map.set(key, set = new Set())
+  if (!set) map.set(key, (set = new Set()))
   set.add(connection)
 }
 

@@ -29,7 +29,8 @@ async function authenticate(request: FastifyRequest): Promise<void> {
   if (!token) throw new DomainError('TOKEN_MISSING', 'send the token as access-token, Authorization: Bearer <token>, or ?token=')
   const actor = await request.server.services.accounts.authenticate(token)
   const appHeader = header(request.headers, 'app_id')
-  if (appHeader !== undefined && appHeader !== actor.appId) throw new DomainError('TOKEN_INVALID', `the token does not belong to app ${JSON.stringify(appHeader)}`)
+  if (appHeader !== undefined && appHeader !== actor.appId)
+    throw new DomainError('TOKEN_INVALID', `the token does not belong to app ${JSON.stringify(appHeader)}`)
   if (actor.userId === null) throw new DomainError('NO_PERMISSION', 'a socket belongs to a user: use a user token')
   request.actor = actor
   request.appId = actor.appId
@@ -111,40 +112,49 @@ export function realtimeSurface(bus: Bus, metrics?: RealtimeMetrics) {
     app.setErrorHandler(sendHandshakeError)
 
     /** GET /ws */
-    app.get(WS_PATH, {
-      websocket: true,
-      schema: { summary: 'WebSocket：实时消息（帧格式见 README）', tags: ['realtime'] },
-      preValidation: authenticate,
-    }, (socket, request) => {
-      const actor = request.actor!
-      const connection = new Connection(socket, { ...actor, userId: actor.userId! }, app.services,
-        (conversationId, userId, seq) => hub.markDelivered(conversationId, userId, seq), request.log,
-        { framesPerSecond: WS_FRAMES_PER_SECOND, maxBufferedBytes: WS_MAX_BUFFERED_BYTES, syncBudgets })
-      // Handlers first, then anything asynchronous: no frame is dropped meanwhile.
-      socket.on('message', (data) => connection.receive(frameText(data)))
-      let expiry: NodeJS.Timeout | undefined
-      const registered = hub.add(connection)
-      socket.on('close', () => {
-        connection.closed = true
-        clearTimeout(expiry)
-        hub.remove(connection, registered).catch((error) => request.log.warn({ err: error }, 'presence update failed'))
-      })
-      socket.on('error', (error) => request.log.debug({ err: error }, 'websocket error'))
-      const watchExpiry = () => {
-        if (actor.expiresAt === null) return
-        const left = actor.expiresAt - Date.now()
-        if (left <= 0) return hub.kick(connection, 'the token expired')
-        expiry = setTimeout(watchExpiry, Math.min(left, MAX_TIMER_MS))
-        expiry.unref()
-      }
-      watchExpiry()
-      registered.then(
-        () => connection.send(JSON.stringify({ type: 'ready', user_id: actor.userId })),
-        (error) => {
-          request.log.error({ err: error }, 'could not register the socket')
-          connection.close(1011, 'internal error')
-        },
-      )
-    })
+    app.get(
+      WS_PATH,
+      {
+        websocket: true,
+        schema: { summary: 'WebSocket：实时消息（帧格式见 README）', tags: ['realtime'] },
+        preValidation: authenticate,
+      },
+      (socket, request) => {
+        const actor = request.actor!
+        const connection = new Connection(
+          socket,
+          { ...actor, userId: actor.userId! },
+          app.services,
+          (conversationId, userId, seq) => hub.markDelivered(conversationId, userId, seq),
+          request.log,
+          { framesPerSecond: WS_FRAMES_PER_SECOND, maxBufferedBytes: WS_MAX_BUFFERED_BYTES, syncBudgets },
+        )
+        // Handlers first, then anything asynchronous: no frame is dropped meanwhile.
+        socket.on('message', (data) => connection.receive(frameText(data)))
+        let expiry: NodeJS.Timeout | undefined
+        const registered = hub.add(connection)
+        socket.on('close', () => {
+          connection.closed = true
+          clearTimeout(expiry)
+          hub.remove(connection, registered).catch((error) => request.log.warn({ err: error }, 'presence update failed'))
+        })
+        socket.on('error', (error) => request.log.debug({ err: error }, 'websocket error'))
+        const watchExpiry = () => {
+          if (actor.expiresAt === null) return
+          const left = actor.expiresAt - Date.now()
+          if (left <= 0) return hub.kick(connection, 'the token expired')
+          expiry = setTimeout(watchExpiry, Math.min(left, MAX_TIMER_MS))
+          expiry.unref()
+        }
+        watchExpiry()
+        registered.then(
+          () => connection.send(JSON.stringify({ type: 'ready', user_id: actor.userId })),
+          (error) => {
+            request.log.error({ err: error }, 'could not register the socket')
+            connection.close(1011, 'internal error')
+          },
+        )
+      },
+    )
   }
 }

@@ -11,7 +11,9 @@ export class FrameBucket {
     this.tokens = this.capacity
   }
 
-  get capacity(): number { return this.perSecond * 2 }
+  get capacity(): number {
+    return this.perSecond * 2
+  }
 
   take(): boolean {
     const now = Date.now()
@@ -35,7 +37,7 @@ export class SyncBudgets {
 
   async run<T>(userId: number, work: () => Promise<T>): Promise<T> {
     let user = this.users.get(userId)
-    if (!user) this.users.set(userId, user = { running: 0, waiting: [] })
+    if (!user) this.users.set(userId, (user = { running: 0, waiting: [] }))
     if (user.running >= this.limit) await new Promise<void>((resolve) => user.waiting.push(resolve))
     else user.running++
     try {

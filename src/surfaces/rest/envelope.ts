@@ -4,7 +4,11 @@ import { Type, type TProperties, type TSchema } from 'typebox'
 import type { ErrorKey } from '../../domain/errors.ts'
 import { codedErrorBody, JSON_UTF8, noteError, toDomainError } from '../shared/errors.ts'
 
-export interface Ok<T> { code: 200; message: null; data: T }
+export interface Ok<T> {
+  code: 200
+  message: null
+  data: T
+}
 
 export function ok<T>(data: T): Ok<T> {
   return { code: 200, message: null, data }
@@ -13,11 +17,16 @@ export function ok<T>(data: T): Ok<T> {
 /** Response schema of a successful call: also how the OpenAPI document shows it. */
 export function Envelope<T extends TSchema, E extends TProperties = {}>(data: T, extra?: E) {
   // Object.assign keeps the extra fields' own types (a spread of an optional generic would erase them).
-  return Type.Object(Object.assign({
-    code: Type.Integer({ description: '返回码，200是成功' }),
-    message: Type.Null({ description: '错误信息，如果成功，该项为null' }),
-    data,
-  }, extra))
+  return Type.Object(
+    Object.assign(
+      {
+        code: Type.Integer({ description: '返回码，200是成功' }),
+        message: Type.Null({ description: '错误信息，如果成功，该项为null' }),
+        data,
+      },
+      extra,
+    ),
+  )
 }
 
 /**

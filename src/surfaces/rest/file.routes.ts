@@ -14,7 +14,14 @@ import { Id32, Int32 } from '../shared/wire.ts'
 const UploadUrls = Type.Object({
   upload_url: Type.String({ description: '上传地址：以 multipart/form-data（任一文件字段）POST 或 PUT 文件，一次有效，1小时内' }),
   download_url: Type.String({ description: '上传成功后文件的下载地址' }),
-  oss_body_param: Type.Object({}, { additionalProperties: Type.String(), description: '上传时须在文件字段之前附带的全部表单字段：经本服务上传时为空对象；直传对象存储（S3_DIRECT_UPLOAD）时为预签名 POST 策略的字段（key、Policy、X-Amz-*、Content-Type…），文件字段名为 file' }),
+  oss_body_param: Type.Object(
+    {},
+    {
+      additionalProperties: Type.String(),
+      description:
+        '上传时须在文件字段之前附带的全部表单字段：经本服务上传时为空对象；直传对象存储（S3_DIRECT_UPLOAD）时为预签名 POST 策略的字段（key、Policy、X-Amz-*、Content-Type…），文件字段名为 file',
+    },
+  ),
 })
 const Id = Id32
 const ToType = Type.Integer({ minimum: 1, maximum: 2, description: '1: 用户，2: 群组' })
@@ -32,9 +39,20 @@ export function fileRoutes(app: FastifyInstance): void {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   const chatDownload = (sign: string) => `${publicUrl}/file/download/chat?file_sign=${sign}`
 
-  const ticketRoute = <P extends TObject>(url: string, summary: string, purpose: UploadPurpose, params: P, target: (p: Static<P>) => { fileType?: number; toType?: number; toId?: number }) =>
+  const ticketRoute = <P extends TObject>(
+    url: string,
+    summary: string,
+    purpose: UploadPurpose,
+    params: P,
+    target: (p: Static<P>) => { fileType?: number; toType?: number; toId?: number },
+  ) =>
     restOperation(app, {
-      method: 'GET', url, summary, auth: 'user', params, data: UploadUrls,
+      method: 'GET',
+      url,
+      summary,
+      auth: 'user',
+      params,
+      data: UploadUrls,
       handler: async (p, { actor, userId }) => {
         const ticket = await files.createTicket({ ...actor, userId }, purpose, target(p))
         // With S3_DIRECT_UPLOAD the client posts to the bucket with this form; the download URL settles the upload.
@@ -53,15 +71,27 @@ export function fileRoutes(app: FastifyInstance): void {
   /** GET /file/upload/avatar/group */
   ticketRoute('/file/upload/avatar/group', '获取上传群头像URL', 'avatar_group', Type.Object({ group_id: Id('group_id') }), (p) => ({ toId: p.group_id }))
   /** GET /file/upload/chat */
-  ticketRoute('/file/upload/chat', '获取上传聊天文件的URL', 'chat', Type.Object({
-    file_type: Int32({ description: '文件类型 100: 普通聊天文件, 101: 语音聊天文件(amr格式),102: 图片聊天文件, 103: 视频聊天文件, 104: 语音聊天文件(mp3格式)200: 普通共享文件, 201: 语音共享文件, 202: 图片共享文件, 203: 视频共享文件' }),
-    to_id: Id('to_id'),
-    to_type: ToType,
-  }), (p) => ({ fileType: p.file_type, toType: p.to_type, toId: p.to_id }))
+  ticketRoute(
+    '/file/upload/chat',
+    '获取上传聊天文件的URL',
+    'chat',
+    Type.Object({
+      file_type: Int32({
+        description:
+          '文件类型 100: 普通聊天文件, 101: 语音聊天文件(amr格式),102: 图片聊天文件, 103: 视频聊天文件, 104: 语音聊天文件(mp3格式)200: 普通共享文件, 201: 语音共享文件, 202: 图片共享文件, 203: 视频共享文件',
+      }),
+      to_id: Id('to_id'),
+      to_type: ToType,
+    }),
+    (p) => ({ fileType: p.file_type, toType: p.to_type, toId: p.to_id }),
+  )
 
   /** GET /file/upload/forward */
   restOperation(app, {
-    method: 'GET', url: '/file/upload/forward', summary: '获取聊天文件转发的URL', auth: 'user',
+    method: 'GET',
+    url: '/file/upload/forward',
+    summary: '获取聊天文件转发的URL',
+    auth: 'user',
     params: Type.Object({ file_sign: Type.String({ maxLength: 64, description: '文件签名' }), to_id: Id('to_id'), to_type: ToType }),
     data: Type.String({ description: '转发后文件的下载地址' }),
     handler: async (p, { actor, userId }) => chatDownload(await files.forward({ ...actor, userId }, p.file_sign, p.to_type, p.to_id)),
@@ -69,14 +99,18 @@ export function fileRoutes(app: FastifyInstance): void {
 
   /** POST|PUT /file/upload/ticket/:ticket (the upload_url) */
   typed.route({
-    method: ['POST', 'PUT'], url: '/file/upload/ticket/:ticket',
+    method: ['POST', 'PUT'],
+    url: '/file/upload/ticket/:ticket',
     schema: {
-      summary: '上传文件到 upload_url（multipart/form-data，任一文件字段）', tags: ['file'],
+      summary: '上传文件到 upload_url（multipart/form-data，任一文件字段）',
+      tags: ['file'],
       params: Type.Object({ ticket: Type.String({ pattern: '^[0-9a-f]{32}$', description: '上传票据' }) }),
-      response: { 200: Envelope(Type.Object({ download_url: Type.String(), size: Type.Integer(), mime: Type.String() }), {
-        // MaxIM's SDK counts an upload as done only on `data === true` or `Status === "OK"`, as object stores answer.
-        Status: Type.Literal('OK', { description: '上传成功（MaxIM SDK 以此判断，同对象存储的回答）' }),
-      }) },
+      response: {
+        200: Envelope(Type.Object({ download_url: Type.String(), size: Type.Integer(), mime: Type.String() }), {
+          // MaxIM's SDK counts an upload as done only on `data === true` or `Status === "OK"`, as object stores answer.
+          Status: Type.Literal('OK', { description: '上传成功（MaxIM SDK 以此判断，同对象存储的回答）' }),
+        }),
+      },
     },
     handler: async (request) => {
       if (!request.isMultipart()) throw new DomainError('BAD_PARAMETER', 'send the file as multipart/form-data')
@@ -93,10 +127,16 @@ export function fileRoutes(app: FastifyInstance): void {
 
   /** GET /file/download/avatar */
   typed.route({
-    method: 'GET', url: '/file/download/avatar',
+    method: 'GET',
+    url: '/file/download/avatar',
     schema: {
-      summary: '下载头像（公开：对象名随机，即为凭据）', tags: ['file'],
-      querystring: Type.Object({ object_name: Type.String({ maxLength: 256, description: '对象名：上传票据，或头像 URL 中 /files/ 之后的部分（如 avatars/….png）' }), store_token: Type.Optional(Type.String({ description: '文件token（不需要）' })), ...IGNORED }),
+      summary: '下载头像（公开：对象名随机，即为凭据）',
+      tags: ['file'],
+      querystring: Type.Object({
+        object_name: Type.String({ maxLength: 256, description: '对象名：上传票据，或头像 URL 中 /files/ 之后的部分（如 avatars/….png）' }),
+        store_token: Type.Optional(Type.String({ description: '文件token（不需要）' })),
+        ...IGNORED,
+      }),
     },
     handler: async (request, reply) => {
       const { object_name: name } = request.query
@@ -106,9 +146,11 @@ export function fileRoutes(app: FastifyInstance): void {
 
   /** GET /file/download/chat */
   typed.route({
-    method: 'GET', url: '/file/download/chat',
+    method: 'GET',
+    url: '/file/download/chat',
     schema: {
-      summary: '下载聊天文件（需 access-token 头，或 store_token 参数为任一有效 token）', tags: ['file'],
+      summary: '下载聊天文件（需 access-token 头，或 store_token 参数为任一有效 token）',
+      tags: ['file'],
       querystring: Type.Object({
         file_sign: Type.String({ maxLength: 64, description: '文件签名' }),
         store_token: Type.Optional(Type.String({ description: '文件token：浏览器等无法设置请求头时，以 access token 代替' })),
@@ -137,7 +179,11 @@ export function fileRoutes(app: FastifyInstance): void {
 
   async function sendStored(reply: FastifyReply, storedPath: string, mime: string | undefined) {
     const file = await files.open(storedPath)
-    return reply.header('content-type', mime ?? file.mime).header('content-length', file.size)
-      .header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=86400').send(file.stream)
+    return reply
+      .header('content-type', mime ?? file.mime)
+      .header('content-length', file.size)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, max-age=86400')
+      .send(file.stream)
   }
 }

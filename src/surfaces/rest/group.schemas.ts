@@ -1,8 +1,6 @@
 // Wire shapes of /group/* (002 §7) and their rendering from domain objects.
 import { Type } from 'typebox'
-import type {
-  Announcement, Application, Blocked, GroupView, Invitation, ItemResult, Member, Page, SharedFile,
-} from '../../domain/groups/groups.types.ts'
+import type { Announcement, Application, Blocked, GroupView, Invitation, ItemResult, Member, Page, SharedFile } from '../../domain/groups/groups.types.ts'
 import { absoluteUrl } from '../shared/urls.ts'
 import { DisplayName, Id32, Id32List, Int32 } from '../shared/wire.ts'
 
@@ -56,26 +54,31 @@ const GroupCore = {
   count: Type.Integer({ description: '当前人数' }),
   group_id: Type.Integer({ description: '群id' }),
   msg_mute_mode: Type.Integer({ description: '群消息屏蔽模式（调用者的）：0 不屏蔽, 1 屏蔽本地消息通知, 2 屏蔽消息，不接收消息' }),
-  msg_push_mode: Type.Integer({ description: '群消息推送模式（调用者的）：0 接收所有推送, 1 不接受推送, 2 接收管理员和@消息推送, 3 只接收管理员消息推送, 4 只接收@消息推送' }),
+  msg_push_mode: Type.Integer({
+    description: '群消息推送模式（调用者的）：0 接收所有推送, 1 不接受推送, 2 接收管理员和@消息推送, 3 只接收管理员消息推送, 4 只接收@消息推送',
+  }),
   name: Type.String({ description: '群名称' }),
   status: Type.Integer({ description: '群状态, 0：正常, 1：已解散' }),
   type: Type.Integer({ description: '群类型 0 私有群, 1 公开群, 2 聊天室' }),
 }
 
-export const GroupInfoData = Type.Object({
-  ...GroupCore,
-  ban_expire_time: Type.Integer({ description: '全员禁言过期时间（秒），禁言期间只允许管理员发消息， 为0或小于当前时间表示不禁言, -1表示永久禁言' }),
-  created_at: Type.Integer({ description: '创建时间（毫秒）' }),
-  description: Type.String({ description: '群描述' }),
-  ext: Type.String({ description: '群扩展信息（JSON 字符串，原样保存；键 projectName / groupType 设置项目名称和项目群类别）' }),
-  history_visible: Type.Boolean({ description: '新成员可见历史聊天记录设置' }),
-  hide_member_info: Type.Boolean({ description: '是否对普通成员隐藏成员信息（MaxIM SDK 读取；本服务不隐藏，总是 false）' }),
-  member_invite: Type.Boolean({ description: '群成员邀请设置' }),
-  member_modify: Type.Boolean({ description: '群成员修改群信息设置' }),
-  owner_id: Type.Integer({ description: '群主id' }),
-  read_ack: Type.Boolean({ description: '群消息已读功能设置' }),
-  updated_at: Type.Integer({ description: '更新时间（毫秒）' }),
-}, { description: '群信息' })
+export const GroupInfoData = Type.Object(
+  {
+    ...GroupCore,
+    ban_expire_time: Type.Integer({ description: '全员禁言过期时间（秒），禁言期间只允许管理员发消息， 为0或小于当前时间表示不禁言, -1表示永久禁言' }),
+    created_at: Type.Integer({ description: '创建时间（毫秒）' }),
+    description: Type.String({ description: '群描述' }),
+    ext: Type.String({ description: '群扩展信息（JSON 字符串，原样保存；键 projectName / groupType 设置项目名称和项目群类别）' }),
+    history_visible: Type.Boolean({ description: '新成员可见历史聊天记录设置' }),
+    hide_member_info: Type.Boolean({ description: '是否对普通成员隐藏成员信息（MaxIM SDK 读取；本服务不隐藏，总是 false）' }),
+    member_invite: Type.Boolean({ description: '群成员邀请设置' }),
+    member_modify: Type.Boolean({ description: '群成员修改群信息设置' }),
+    owner_id: Type.Integer({ description: '群主id' }),
+    read_ack: Type.Boolean({ description: '群消息已读功能设置' }),
+    updated_at: Type.Integer({ description: '更新时间（毫秒）' }),
+  },
+  { description: '群信息' },
+)
 
 export const GroupBatchData = Type.Array(Type.Object({ ...GroupCore, owner: Type.Integer({ description: '群主id' }) }), { description: '结果数据' })
 
@@ -85,15 +88,21 @@ const MemberFields = {
   user_id: Type.Integer({ description: '用户id' }),
 }
 export const MemberList = Type.Array(Type.Object(MemberFields), { description: '结果数据' })
-export const BannedList = Type.Array(Type.Object({
-  ...MemberFields,
-  expired_time: Type.Integer({ description: '禁言过期时间（秒），-1 表示永久' }),
-}), { description: '结果数据：禁言中的成员' })
-export const BlockedList = Type.Array(Type.Object({
-  created_at: Type.Integer({ description: '加入黑名单时间（毫秒）' }),
-  group_id: Type.Integer({ description: '群组ID' }),
-  user_id: Type.Integer({ description: '用户ID' }),
-}), { description: '结果数据：群黑名单' })
+export const BannedList = Type.Array(
+  Type.Object({
+    ...MemberFields,
+    expired_time: Type.Integer({ description: '禁言过期时间（秒），-1 表示永久' }),
+  }),
+  { description: '结果数据：禁言中的成员' },
+)
+export const BlockedList = Type.Array(
+  Type.Object({
+    created_at: Type.Integer({ description: '加入黑名单时间（毫秒）' }),
+    group_id: Type.Integer({ description: '群组ID' }),
+    user_id: Type.Integer({ description: '用户ID' }),
+  }),
+  { description: '结果数据：群黑名单' },
+)
 
 const PendingFields = {
   created_at: Type.Integer({ description: '创建时间（毫秒）' }),
@@ -103,35 +112,48 @@ const PendingFields = {
   status: Type.Integer({ description: '状态： 0 - 待处理，1 - 同意，2 - 拒绝' }),
   updated_at: Type.Integer({ description: '更新时间（毫秒）' }),
 }
-export const ApplicationList = Type.Array(Type.Object({
-  ...PendingFields, applicant_id: Type.Integer({ description: '申请者ID' }),
-}), { description: '结果数据：入群申请' })
-export const InvitationList = Type.Array(Type.Object({
-  ...PendingFields,
-  invitee_id: Type.Integer({ description: '被邀请者ID' }),
-  inviter_id: Type.Integer({ description: '邀请者ID（管理员 token 邀请时为 0）' }),
-}), { description: '结果数据：发给我的入群邀请' })
+export const ApplicationList = Type.Array(
+  Type.Object({
+    ...PendingFields,
+    applicant_id: Type.Integer({ description: '申请者ID' }),
+  }),
+  { description: '结果数据：入群申请' },
+)
+export const InvitationList = Type.Array(
+  Type.Object({
+    ...PendingFields,
+    invitee_id: Type.Integer({ description: '被邀请者ID' }),
+    inviter_id: Type.Integer({ description: '邀请者ID（管理员 token 邀请时为 0）' }),
+  }),
+  { description: '结果数据：发给我的入群邀请' },
+)
 
-export const AnnouncementData = Type.Object({
-  author: Type.Integer({ description: '公告发布者（管理员 token 发布时为 0）' }),
-  content: Type.String({ description: '公告内容' }),
-  created_at: Type.Integer({ description: '公告发布时间（毫秒）' }),
-  group_id: Type.Integer({ description: '群id' }),
-  id: Type.Integer({ description: '公告id' }),
-  title: Type.String({ description: '公告标题' }),
-}, { description: '群公告' })
+export const AnnouncementData = Type.Object(
+  {
+    author: Type.Integer({ description: '公告发布者（管理员 token 发布时为 0）' }),
+    content: Type.String({ description: '公告内容' }),
+    created_at: Type.Integer({ description: '公告发布时间（毫秒）' }),
+    group_id: Type.Integer({ description: '群id' }),
+    id: Type.Integer({ description: '公告id' }),
+    title: Type.String({ description: '公告标题' }),
+  },
+  { description: '群公告' },
+)
 
-export const FileData = Type.Object({
-  created_at: Type.Integer({ description: '创建时间（毫秒）' }),
-  file_id: Type.Integer({ description: '共享文件id' }),
-  group_id: Type.Integer({ description: '群id' }),
-  name: Type.String({ description: '共享文件名称' }),
-  size: Type.Integer({ description: '共享文件大小' }),
-  type: Type.String({ description: '共享文件类型' }),
-  updated_at: Type.Integer({ description: '更新时间（毫秒）' }),
-  uploader: Type.Integer({ description: '共享文件上传者（管理员 token 上传时为 0）' }),
-  url: Type.String({ description: '共享文件url' }),
-}, { description: '群共享文件返回格式' })
+export const FileData = Type.Object(
+  {
+    created_at: Type.Integer({ description: '创建时间（毫秒）' }),
+    file_id: Type.Integer({ description: '共享文件id' }),
+    group_id: Type.Integer({ description: '群id' }),
+    name: Type.String({ description: '共享文件名称' }),
+    size: Type.Integer({ description: '共享文件大小' }),
+    type: Type.String({ description: '共享文件类型' }),
+    updated_at: Type.Integer({ description: '更新时间（毫秒）' }),
+    uploader: Type.Integer({ description: '共享文件上传者（管理员 token 上传时为 0）' }),
+    url: Type.String({ description: '共享文件url' }),
+  },
+  { description: '群共享文件返回格式' },
+)
 
 // ---- rendering
 
@@ -188,8 +210,15 @@ export function renderAnnouncement(a: Announcement) {
 
 export function renderFile(f: SharedFile) {
   return {
-    created_at: f.createdAt, file_id: f.id, group_id: f.groupId, name: f.name, size: f.size, type: f.type,
-    updated_at: f.updatedAt, uploader: f.uploaderId ?? 0, url: f.url,
+    created_at: f.createdAt,
+    file_id: f.id,
+    group_id: f.groupId,
+    name: f.name,
+    size: f.size,
+    type: f.type,
+    updated_at: f.updatedAt,
+    uploader: f.uploaderId ?? 0,
+    url: f.url,
   }
 }
 
@@ -208,14 +237,25 @@ export function renderBlocked(b: Blocked) {
 
 export function renderApplication(a: Application) {
   return {
-    applicant_id: a.applicantId, created_at: a.createdAt, expired_time: a.expiresAt, group_id: a.groupId, reason: a.reason,
-    status: a.status, updated_at: a.updatedAt,
+    applicant_id: a.applicantId,
+    created_at: a.createdAt,
+    expired_time: a.expiresAt,
+    group_id: a.groupId,
+    reason: a.reason,
+    status: a.status,
+    updated_at: a.updatedAt,
   }
 }
 
 export function renderInvitation(i: Invitation) {
   return {
-    created_at: i.createdAt, expired_time: i.expiresAt, group_id: i.groupId, invitee_id: i.inviteeId, inviter_id: i.inviterId ?? 0,
-    reason: i.reason, status: i.status, updated_at: i.updatedAt,
+    created_at: i.createdAt,
+    expired_time: i.expiresAt,
+    group_id: i.groupId,
+    invitee_id: i.inviteeId,
+    inviter_id: i.inviterId ?? 0,
+    reason: i.reason,
+    status: i.status,
+    updated_at: i.updatedAt,
   }
 }

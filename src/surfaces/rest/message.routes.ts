@@ -6,8 +6,16 @@ import type { TargetKind } from '../../domain/messages/messages.types.ts'
 import type { SendInput } from '../../domain/messages/messages.service.ts'
 import { restOperation } from './route.ts'
 import {
-  AckParams, DeleteConversationParams, HistoryData, HistoryParams, NotifyParams, renderSummary, SendData, SendExtra,
-  SendParams, UnreadData,
+  AckParams,
+  DeleteConversationParams,
+  HistoryData,
+  HistoryParams,
+  NotifyParams,
+  renderSummary,
+  SendData,
+  SendExtra,
+  SendParams,
+  UnreadData,
 } from './message.schemas.ts'
 import { renderItem } from '../shared/message-item.ts'
 
@@ -25,9 +33,16 @@ function givenKind(type: number | undefined): TargetKind | undefined {
 
 function sendInput(p: Static<typeof NotifyParams> & { related_mid?: number }, targetType: TargetKind): SendInput {
   return {
-    targetType, targets: p.targets, contentType: p.content_type,
-    content: p.content, attachment: p.attachment, config: p.config, ext: p.ext,
-    relatedMid: p.related_mid, transactionId: p.transaction_id, fromUserId: p.from_user_id,
+    targetType,
+    targets: p.targets,
+    contentType: p.content_type,
+    content: p.content,
+    attachment: p.attachment,
+    config: p.config,
+    ext: p.ext,
+    relatedMid: p.related_mid,
+    transactionId: p.transaction_id,
+    fromUserId: p.from_user_id,
   }
 }
 
@@ -40,7 +55,13 @@ export function messageRoutes(app: FastifyInstance): void {
   ] as const) {
     /** POST/PUT /message/send, /message/notify */
     restOperation(app, {
-      method: ['POST', 'PUT'], url, summary, auth, params, data: SendData, extra: SendExtra,
+      method: ['POST', 'PUT'],
+      url,
+      summary,
+      auth,
+      params,
+      data: SendData,
+      extra: SendExtra,
       handler: async (p, { actor }) => {
         const sent = await messages[use](actor, sendInput(p, await conversations.targetKind(actor.appId, p.targets, givenKind(p.type))))
         return { data: true, msg_ids: sent.msgIds }
@@ -50,8 +71,12 @@ export function messageRoutes(app: FastifyInstance): void {
 
   /** GET /message/conversation */
   restOperation(app, {
-    method: 'GET', url: '/message/conversation', summary: '取指定会话的消息', auth: 'user',
-    params: HistoryParams, data: HistoryData,
+    method: 'GET',
+    url: '/message/conversation',
+    summary: '取指定会话的消息',
+    auth: 'user',
+    params: HistoryParams,
+    data: HistoryData,
     handler: async (p, { actor, userId }) => {
       const ref = await conversations.ref(actor.appId, p.opposite_id, givenKind(p.type))
       const page = await messages.history({ ...actor, userId }, ref, p.msg_id_start, p.limit)
@@ -61,8 +86,13 @@ export function messageRoutes(app: FastifyInstance): void {
 
   /** DELETE /message/conversation */
   restOperation(app, {
-    method: 'DELETE', url: '/message/conversation', summary: '删除用户的指定会话', auth: 'user', in: 'query',
-    params: DeleteConversationParams, data: Ok,
+    method: 'DELETE',
+    url: '/message/conversation',
+    summary: '删除用户的指定会话',
+    auth: 'user',
+    in: 'query',
+    params: DeleteConversationParams,
+    data: Ok,
     handler: async (p, { actor, userId }) => {
       await messages.deleteConversation({ ...actor, userId }, await conversations.ref(actor.appId, p.conversation_id, givenKind(p.type)))
       return true
@@ -71,15 +101,22 @@ export function messageRoutes(app: FastifyInstance): void {
 
   /** GET /message/unread */
   restOperation(app, {
-    method: 'GET', url: '/message/unread', summary: '取指定用户的最近会话列表', auth: 'user',
+    method: 'GET',
+    url: '/message/unread',
+    summary: '取指定用户的最近会话列表',
+    auth: 'user',
     data: UnreadData,
     handler: async (_p, { actor, userId }) => (await messages.recent({ ...actor, userId })).map(renderSummary),
   })
 
   /** GET /message/ack */
   restOperation(app, {
-    method: 'GET', url: '/message/ack', summary: '发送已读回执', auth: 'user',
-    params: AckParams, data: Ok,
+    method: 'GET',
+    url: '/message/ack',
+    summary: '发送已读回执',
+    auth: 'user',
+    params: AckParams,
+    data: Ok,
     handler: async (p, { actor, userId }) => {
       await messages.ack({ ...actor, userId }, p.msg_id, p.conversation_id)
       return true

@@ -10,7 +10,9 @@ const ContentTypeDoc = '消息类型 TEXT = 0; IMAGE = 1; AUDIO = 2; VIDEO = 3; 
 
 function sendFields(contentTypes: string) {
   return {
-    type: Type.Optional(Type.Integer({ minimum: 1, maximum: 2, description: '目标类型，1 - 普通用户，2 - 群组（可省略：用户与群共用一个 ID 空间，由 targets 确定）' })),
+    type: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2, description: '目标类型，1 - 普通用户，2 - 群组（可省略：用户与群共用一个 ID 空间，由 targets 确定）' }),
+    ),
     targets: Type.Array(Id('接收用户ID或群ID'), { minItems: 1, maxItems: 100, description: '接收用户ID或群ID' }),
     content_type: Type.Integer({ minimum: 0, maximum: 12, default: 0, description: `${ContentTypeDoc}${contentTypes}` }),
     content: JsonText('消息内容'),
@@ -18,7 +20,9 @@ function sendFields(contentTypes: string) {
     config: JsonText('配置（JSON 字符串，原样保存）'),
     ext: JsonText('扩展（JSON 字符串，原样保存）'),
     from_user_id: Type.Optional(Id('发送者的用户ID（管理员 token 代用户发送；普通用户只能是自己）')),
-    transaction_id: Type.Optional(Int32({ description: '请求ID，用于消息去重：24 小时内同一发送者重复的 transaction_id 不会再次执行，返回第一次的结果。如果不设置就不会被去重' })),
+    transaction_id: Type.Optional(
+      Int32({ description: '请求ID，用于消息去重：24 小时内同一发送者重复的 transaction_id 不会再次执行，返回第一次的结果。如果不设置就不会被去重' }),
+    ),
   }
 }
 
@@ -33,7 +37,9 @@ export const SendExtra = {
   msg_ids: Type.Array(Type.Integer(), { description: '所发消息的ID，按 targets 的顺序；重复的 transaction_id 返回第一次的消息ID' }),
 }
 
-export const ConversationType = Type.Optional(Type.Integer({ minimum: 1, maximum: 2, description: '会话类型：1 - 与用户，2 - 群组（可省略：用户与群共用一个 ID 空间，由 ID 确定）' }))
+export const ConversationType = Type.Optional(
+  Type.Integer({ minimum: 1, maximum: 2, description: '会话类型：1 - 与用户，2 - 群组（可省略：用户与群共用一个 ID 空间，由 ID 确定）' }),
+)
 
 export const HistoryParams = Type.Object({
   opposite_id: Type.Integer({ minimum: 0, maximum: 2147483647, description: '对方用户ID（0 为系统通知）或群ID' }),
@@ -60,13 +66,16 @@ export const DeleteConversationParams = Type.Object({
   type: ConversationType,
 })
 
-export const UnreadData = Type.Array(Type.Object({
-  conversation_id: Xid,
-  type: Type.Integer({ description: '会话类型：1 - 用户，2 - 群组' }),
-  num: Type.Integer({ description: '未读消息数（不含自己发的和 READ_ACK/RECALL/APPEND/REPLACE）' }),
-  last_seq: Type.Integer({ description: '会话最新序号' }),
-  timestamp: Type.Integer({ description: '最新消息时间（毫秒）' }),
-}), { description: '结果数据：最近会话，从新到旧' })
+export const UnreadData = Type.Array(
+  Type.Object({
+    conversation_id: Xid,
+    type: Type.Integer({ description: '会话类型：1 - 用户，2 - 群组' }),
+    num: Type.Integer({ description: '未读消息数（不含自己发的和 READ_ACK/RECALL/APPEND/REPLACE）' }),
+    last_seq: Type.Integer({ description: '会话最新序号' }),
+    timestamp: Type.Integer({ description: '最新消息时间（毫秒）' }),
+  }),
+  { description: '结果数据：最近会话，从新到旧' },
+)
 
 export function renderSummary(s: ConversationSummary) {
   return {

@@ -30,7 +30,11 @@ export function notSupportedRoutes(app: FastifyInstance): void {
   for (const [method, url, feature] of VENDOR_ONLY) {
     /** GET|POST /app/…: answers 10021 */
     restOperation(app, {
-      method, url, summary: `${feature}（MaxIM 专有服务，本服务不提供：返回 10021）`, auth: 'public', in: 'query',
+      method,
+      url,
+      summary: `${feature}（MaxIM 专有服务，本服务不提供：返回 10021）`,
+      auth: 'public',
+      in: 'query',
       data: Type.Null(),
       handler: async () => {
         throw new DomainError('NOT_SUPPORTED', `${feature} (${url}) is a MaxIM service this gateway does not provide`)

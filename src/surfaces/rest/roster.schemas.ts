@@ -31,18 +31,26 @@ export const ApplyParams = Type.Object({
 
 export const ApplyBatchParams = Type.Object({
   user_id: Type.Optional(UserId('被申请用户 ID')),
-  user_ids: Type.Optional(Type.Array(UserId('被申请用户 ID'), { maxItems: 1000, description: '被申请用户 ID 列表（本服务扩展：一次添加多个好友，与 user_id 合并）' })),
+  user_ids: Type.Optional(
+    Type.Array(UserId('被申请用户 ID'), { maxItems: 1000, description: '被申请用户 ID 列表（本服务扩展：一次添加多个好友，与 user_id 合并）' }),
+  ),
   alias: Type.Optional(Alias),
   reason: Type.Optional(Reason('申请描述')),
 })
 
-export const BatchData = Type.Object({
-  fails: Type.Array(Type.Object({
-    reason: Type.String({ description: '失败原因' }),
-    user_id: Type.Integer({ description: '用户ID' }),
-  }), { description: '未能添加的用户及原因' }),
-  success: Type.Array(Type.Integer(), { description: '已添加为好友的用户ID' }),
-}, { description: '批量添加好友返回结果' })
+export const BatchData = Type.Object(
+  {
+    fails: Type.Array(
+      Type.Object({
+        reason: Type.String({ description: '失败原因' }),
+        user_id: Type.Integer({ description: '用户ID' }),
+      }),
+      { description: '未能添加的用户及原因' },
+    ),
+    success: Type.Array(Type.Integer(), { description: '已添加为好友的用户ID' }),
+  },
+  { description: '批量添加好友返回结果' },
+)
 
 export const DeclineParams = Type.Object({
   user_id: UserId('拒绝的用户ID'),
@@ -71,20 +79,23 @@ export const SearchIdParams = Type.Object({ user_id: UserId('用户ID') })
 
 const AUTH_MODE = '验证方式, 0 - 无需验证，任何人可以加为好友, 1 - 需要同意方可加为好友, 2 - 需要回答问题正确方可加为好友, 3 - 拒绝所有加好友申请'
 
-export const RosterEntryData = Type.Object({
-  user_id: Type.Integer({ description: '好友用户ID' }),
-  username: Type.Union([Type.String(), Type.Null()], { description: '用户名' }),
-  nick_name: Type.String({ description: '昵称或名称' }),
-  avatar: Type.String({ description: '头像' }),
-  description: Type.String({ description: '描述信息' }),
-  public_info: Type.String({ description: '公开信息，好友和陌生人可见' }),
-  auth_mode: Type.Integer({ description: AUTH_MODE }),
-  auth_question: Type.String({ description: '验证问题' }),
-  alias: Type.String({ description: '备注名称（当前用户为其设置的）' }),
-  ext: Type.String({ description: '扩展信息（当前用户为其设置的）' }),
-  mute_notification: Type.Boolean({ description: '是否关闭该好友的消息提醒' }),
-  relation: Type.Integer({ description: '关系：0 好友, 1 已删除的好友, 2 陌生人, 3 在黑名单中' }),
-}, { description: '用户信息（仅公开字段）' })
+export const RosterEntryData = Type.Object(
+  {
+    user_id: Type.Integer({ description: '好友用户ID' }),
+    username: Type.Union([Type.String(), Type.Null()], { description: '用户名' }),
+    nick_name: Type.String({ description: '昵称或名称' }),
+    avatar: Type.String({ description: '头像' }),
+    description: Type.String({ description: '描述信息' }),
+    public_info: Type.String({ description: '公开信息，好友和陌生人可见' }),
+    auth_mode: Type.Integer({ description: AUTH_MODE }),
+    auth_question: Type.String({ description: '验证问题' }),
+    alias: Type.String({ description: '备注名称（当前用户为其设置的）' }),
+    ext: Type.String({ description: '扩展信息（当前用户为其设置的）' }),
+    mute_notification: Type.Boolean({ description: '是否关闭该好友的消息提醒' }),
+    relation: Type.Integer({ description: '关系：0 好友, 1 已删除的好友, 2 陌生人, 3 在黑名单中' }),
+  },
+  { description: '用户信息（仅公开字段）' },
+)
 
 export function renderRosterEntry(entry: RosterEntry, publicUrl: string) {
   return {

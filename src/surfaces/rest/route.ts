@@ -22,8 +22,7 @@ export interface RestContext<A extends RestAuth> {
  * What a handler returns: `data`, or — for operations whose envelope carries more than data
  * (`cursor`, `total`, `version` on paged lists) — `{ data, ...extra }`.
  */
-export type RestResult<D extends TSchema, E extends TProperties> =
-  [keyof E] extends [never] ? Static<D> : { data: Static<D> } & Static<TObject<E>>
+export type RestResult<D extends TSchema, E extends TProperties> = [keyof E] extends [never] ? Static<D> : { data: Static<D> } & Static<TObject<E>>
 
 export interface RestOperation<A extends RestAuth, P extends TObject, D extends TSchema, E extends TProperties = {}> {
   method: HTTPMethods | HTTPMethods[]

@@ -19,7 +19,10 @@ export function sdkExtraRoutes(app: FastifyInstance): void {
 
   /** POST /user/register/anonymous */
   restOperation(app, {
-    method: 'POST', url: '/user/register/anonymous', summary: '匿名注册：服务端在用户名前缀后补全唯一的用户名（MaxIM SDK）', auth: 'public',
+    method: 'POST',
+    url: '/user/register/anonymous',
+    summary: '匿名注册：服务端在用户名前缀后补全唯一的用户名（MaxIM SDK）',
+    auth: 'public',
     params: Type.Object({
       username: Type.String({ pattern: '^[A-Za-z0-9_]{0,40}$', description: '用户名前缀（如 anon_），服务端补全' }),
       password: Password,
@@ -35,7 +38,10 @@ export function sdkExtraRoutes(app: FastifyInstance): void {
 
   /** POST /group/msg/not_disturb: the caller's "do not disturb" for a group is its push mode: 1 (no push notifications) on, 0 off. */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/group/msg/not_disturb', summary: '群消息免打扰（MaxIM SDK）：开启即推送模式 1（不接收推送），关闭即 0', auth: 'user',
+    method: ['POST', 'PUT'],
+    url: '/group/msg/not_disturb',
+    summary: '群消息免打扰（MaxIM SDK）：开启即推送模式 1（不接收推送），关闭即 0',
+    auth: 'user',
     params: Type.Object({ group_id: Id32('群id'), value: Type.Boolean({ description: '是否免打扰（也接受 0/1）' }) }),
     data: Type.Boolean({ description: '结果数据' }),
     handler: async (p, { actor }) => {
@@ -46,7 +52,10 @@ export function sdkExtraRoutes(app: FastifyInstance): void {
 
   /** GET /app/qrcode/group_sign: 002's GET /group/qrcode/sign under MaxIM's path and answer names. */
   restOperation(app, {
-    method: 'GET', url: '/app/qrcode/group_sign', summary: '获取群邀请二维码信息（MaxIM SDK 的路径）', auth: 'user',
+    method: 'GET',
+    url: '/app/qrcode/group_sign',
+    summary: '获取群邀请二维码信息（MaxIM SDK 的路径）',
+    auth: 'user',
     params: Type.Object({ group_id: Id32('群id') }),
     data: Type.Object({
       qr_info: Type.String({ description: '二维码信息（签名，过期前有效）' }),
@@ -62,7 +71,10 @@ export function sdkExtraRoutes(app: FastifyInstance): void {
 
   /** GET /app/qrcode/group_invite: 002's POST /group/qrcode/invite as a GET with qr_info in the query. */
   restOperation(app, {
-    method: 'GET', url: '/app/qrcode/group_invite', summary: '扫群二维码入群（MaxIM SDK 的路径）', auth: 'user',
+    method: 'GET',
+    url: '/app/qrcode/group_invite',
+    summary: '扫群二维码入群（MaxIM SDK 的路径）',
+    auth: 'user',
     params: Type.Object({ qr_info: Type.String({ minLength: 1, maxLength: 2000, description: '二维码信息：GET /app/qrcode/group_sign 的 qr_info' }) }),
     data: Type.Object({ group_id: Type.Integer({ description: '加入的群id' }) }),
     handler: async (p, { actor }) => {

@@ -13,7 +13,11 @@ function device(guid: string | undefined, request: FastifyRequest): DeviceInfo |
 
 async function login(request: FastifyRequest, appId: string, name: LoginName, password: string, guid: string | undefined) {
   const { issued } = await request.server.services.accounts.login({
-    appId, name, passwordDigest: md5Hex(password), clientAddress: request.ip, device: device(guid, request),
+    appId,
+    name,
+    passwordDigest: md5Hex(password),
+    clientAddress: request.ip,
+    device: device(guid, request),
   })
   return renderToken(issued)
 }
@@ -28,22 +32,34 @@ function byNameOrMobile(name: string | undefined, mobile: string | undefined): L
 export function tokenRoutes(app: FastifyInstance): void {
   /** POST /token/id */
   restOperation(app, {
-    method: 'POST', url: '/token/id', summary: '通过用户ID和密码取普通用户token', auth: 'public',
-    params: TokenByIdParams, data: TokenData,
+    method: 'POST',
+    url: '/token/id',
+    summary: '通过用户ID和密码取普通用户token',
+    auth: 'public',
+    params: TokenByIdParams,
+    data: TokenData,
     handler: (p, { appId, request }) => login(request, appId, { by: 'id', userId: p.user_id }, p.password, p.device_guid),
   })
 
   /** POST /token/user */
   restOperation(app, {
-    method: 'POST', url: '/token/user', summary: '通过用户名和密码取普通用户token', auth: 'public',
-    params: TokenByNameParams, data: TokenData,
+    method: 'POST',
+    url: '/token/user',
+    summary: '通过用户名和密码取普通用户token',
+    auth: 'public',
+    params: TokenByNameParams,
+    data: TokenData,
     handler: (p, { appId, request }) => login(request, appId, byNameOrMobile(p.name, p.mobile), p.password, p.device_guid),
   })
 
   /** POST /token/login */
   restOperation(app, {
-    method: 'POST', url: '/token/login', summary: '通过用户名/手机号/邮箱取普通用户token', auth: 'public',
-    params: TokenByLoginParams, data: TokenData,
+    method: 'POST',
+    url: '/token/login',
+    summary: '通过用户名/手机号/邮箱取普通用户token',
+    auth: 'public',
+    params: TokenByLoginParams,
+    data: TokenData,
     handler: (p, { appId, request }) => login(request, appId, { by: 'any', loginName: p.login_name }, p.password, p.device_guid),
   })
 }

@@ -15,17 +15,23 @@ export function userDeviceRoutes(app: FastifyInstance): void {
 
   /** GET /user/device/list */
   restOperation(app, {
-    method: 'GET', url: '/user/device/list', summary: '设备列表', auth: 'user',
+    method: 'GET',
+    url: '/user/device/list',
+    summary: '设备列表',
+    auth: 'user',
     params: Type.Object({
       cursor: Type.Optional(Type.String({ maxLength: 10, description: '游标：上一页返回的 cursor' })),
       limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: '每页数量' }),
     }),
-    data: Type.Array(Type.Object({
-      device_sn: Type.Integer({ description: '设备序号' }),
-      platform: Type.Integer({ description: '设备平台, 1:ios, 2:android, 3:windows, 4:mac, 5:linux, 6:web, 0:未知' }),
-      user_agent: Type.String({ description: 'user_agent' }),
-      user_id: Type.Integer({ description: '用户 ID' }),
-    }), { description: '结果数据' }),
+    data: Type.Array(
+      Type.Object({
+        device_sn: Type.Integer({ description: '设备序号' }),
+        platform: Type.Integer({ description: '设备平台, 1:ios, 2:android, 3:windows, 4:mac, 5:linux, 6:web, 0:未知' }),
+        user_agent: Type.String({ description: 'user_agent' }),
+        user_id: Type.Integer({ description: '用户 ID' }),
+      }),
+      { description: '结果数据' },
+    ),
     extra: {
       cursor: Type.Optional(Type.String({ description: '游标，返回结果中缺失 cursor，表示已经返回最后一页' })),
       version: Type.Integer({ description: '版本：设备列表变化时改变' }),
@@ -42,8 +48,13 @@ export function userDeviceRoutes(app: FastifyInstance): void {
 
   /** POST|DELETE /user/device/remove */
   restOperation(app, {
-    method: ['POST', 'DELETE'], url: '/user/device/remove', summary: '删除device', auth: 'user', in: 'query',
-    params: Type.Object({ device_sn: DeviceSn('device_sn') }), data: Ok,
+    method: ['POST', 'DELETE'],
+    url: '/user/device/remove',
+    summary: '删除device',
+    auth: 'user',
+    in: 'query',
+    params: Type.Object({ device_sn: DeviceSn('device_sn') }),
+    data: Ok,
     handler: async (p, { userId }) => {
       await devices.remove(userId, p.device_sn)
       return true
@@ -52,8 +63,13 @@ export function userDeviceRoutes(app: FastifyInstance): void {
 
   /** POST|PUT /user/kick */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/kick', summary: '踢指定设备下线', auth: 'user', in: 'query',
-    params: Type.Object({ device_sn: Type.Optional(DeviceSn('不传device_sn表示踢所有设备（发起请求的这个 token 除外）')) }), data: Ok,
+    method: ['POST', 'PUT'],
+    url: '/user/kick',
+    summary: '踢指定设备下线',
+    auth: 'user',
+    in: 'query',
+    params: Type.Object({ device_sn: Type.Optional(DeviceSn('不传device_sn表示踢所有设备（发起请求的这个 token 除外）')) }),
+    data: Ok,
     handler: async (p, { actor, userId }) => {
       await devices.kick({ ...actor, userId }, p.device_sn)
       return true
@@ -62,7 +78,10 @@ export function userDeviceRoutes(app: FastifyInstance): void {
 
   /** POST|PUT /user/token/bind */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/token/bind', summary: '绑定token', auth: 'user',
+    method: ['POST', 'PUT'],
+    url: '/user/token/bind',
+    summary: '绑定token',
+    auth: 'user',
     params: Type.Object({
       device_sn: DeviceSn('设备SN'),
       device_token: Type.String({ minLength: 1, maxLength: 512, description: 'device token（厂商推送 token）' }),
@@ -77,7 +96,11 @@ export function userDeviceRoutes(app: FastifyInstance): void {
 
   /** POST|DELETE /user/token/unbind */
   restOperation(app, {
-    method: ['POST', 'DELETE'], url: '/user/token/unbind', summary: '解绑token', auth: 'user', in: 'query',
+    method: ['POST', 'DELETE'],
+    url: '/user/token/unbind',
+    summary: '解绑token',
+    auth: 'user',
+    in: 'query',
     params: Type.Object({ deviceSn: DeviceSn('deviceSn') }),
     data: Type.Object({ device_sn: Type.Integer({ description: '已解绑的设备SN' }) }, { description: '结果数据' }),
     handler: async (p, { userId }) => {
@@ -88,7 +111,10 @@ export function userDeviceRoutes(app: FastifyInstance): void {
 
   /** POST /user/change_password */
   restOperation(app, {
-    method: 'POST', url: '/user/change_password', summary: '修改密码', auth: 'user',
+    method: 'POST',
+    url: '/user/change_password',
+    summary: '修改密码',
+    auth: 'user',
     params: Type.Object({
       old_password: Type.String({ minLength: 1, maxLength: 256, description: 'old_password 旧密码' }),
       new_password: { ...Password, description: 'new_password 新密码（至少6位）' },
@@ -102,7 +128,12 @@ export function userDeviceRoutes(app: FastifyInstance): void {
 
   /** PUT /user/disable */
   restOperation(app, {
-    method: 'PUT', url: '/user/disable', summary: '封禁用户', auth: 'admin', params: UserIds, data: Ok,
+    method: 'PUT',
+    url: '/user/disable',
+    summary: '封禁用户',
+    auth: 'admin',
+    params: UserIds,
+    data: Ok,
     handler: async (p, { actor }) => {
       await security.setDisabled(actor, p.list, true)
       return true
@@ -111,7 +142,12 @@ export function userDeviceRoutes(app: FastifyInstance): void {
 
   /** PUT /user/enable */
   restOperation(app, {
-    method: 'PUT', url: '/user/enable', summary: '解禁用户', auth: 'admin', params: UserIds, data: Ok,
+    method: 'PUT',
+    url: '/user/enable',
+    summary: '解禁用户',
+    auth: 'admin',
+    params: UserIds,
+    data: Ok,
     handler: async (p, { actor }) => {
       await security.setDisabled(actor, p.list, false)
       return true

@@ -14,14 +14,22 @@ export function userSettingsRoutes(app: FastifyInstance): void {
 
   /** GET /user/settings */
   restOperation(app, {
-    method: 'GET', url: '/user/settings', summary: '获取用户设置', auth: 'user', data: UserSettingsData,
+    method: 'GET',
+    url: '/user/settings',
+    summary: '获取用户设置',
+    auth: 'user',
+    data: UserSettingsData,
     handler: async (_p, { userId, actor }) => renderSettings(await settings.get(userId, actor.deviceId)),
   })
 
   /** POST|PUT /user/settings */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/settings', summary: '修改用户设置', auth: 'user',
-    params: UserSettingsParams, data: Ok,
+    method: ['POST', 'PUT'],
+    url: '/user/settings',
+    summary: '修改用户设置',
+    auth: 'user',
+    params: UserSettingsParams,
+    data: Ok,
     handler: async (p, { userId }) => {
       await settings.update(userId, settingsChanges(p))
       return true
@@ -31,8 +39,13 @@ export function userSettingsRoutes(app: FastifyInstance): void {
   /** One `?value=` setter per setting: POST and PUT twins. */
   const setter = <V extends TSchema>(url: string, summary: string, value: V, change: (p: Static<TObject<{ value: V }>>) => SettingsChanges) =>
     restOperation(app, {
-      method: ['POST', 'PUT'], url, summary, auth: 'user', in: 'query',
-      params: Type.Object({ value }), data: Ok,
+      method: ['POST', 'PUT'],
+      url,
+      summary,
+      auth: 'user',
+      in: 'query',
+      params: Type.Object({ value }),
+      data: Ok,
       handler: async (p, { userId }) => {
         await settings.update(userId, change(p))
         return true
@@ -41,7 +54,12 @@ export function userSettingsRoutes(app: FastifyInstance): void {
   const Flag = (description: string) => Type.Boolean({ description })
 
   /** POST|PUT /user/authmode */
-  setter('/user/authmode', '设置加好友验证方式', Type.Integer({ minimum: 0, maximum: 3, description: '0 任何人可加, 1 需同意, 2 需回答问题, 3 拒绝所有' }), ({ value }) => ({ authMode: value }))
+  setter(
+    '/user/authmode',
+    '设置加好友验证方式',
+    Type.Integer({ minimum: 0, maximum: 3, description: '0 任何人可加, 1 需同意, 2 需回答问题, 3 拒绝所有' }),
+    ({ value }) => ({ authMode: value }),
+  )
   /** POST|PUT /user/download */
   setter('/user/download', '设置是否自动下载缩略图和文件', Flag('是否自动下载'), ({ value }) => ({ autoDownload: value }))
   /** POST|PUT /user/sounds */
@@ -57,7 +75,11 @@ export function userSettingsRoutes(app: FastifyInstance): void {
 
   /** POST|PUT /user/push/limit */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/push/limit', summary: '设置推送免打扰时间', auth: 'user', in: 'query',
+    method: ['POST', 'PUT'],
+    url: '/user/push/limit',
+    summary: '设置推送免打扰时间',
+    auth: 'user',
+    in: 'query',
     params: Type.Object({
       no_push_start_hour: Type.Integer({ minimum: 0, maximum: 23, description: 'no_push_start_hour（0-23）' }),
       no_push_end_hour: Type.Integer({ minimum: 0, maximum: 23, description: 'no_push_end_hour（0-23）' }),
@@ -71,7 +93,10 @@ export function userSettingsRoutes(app: FastifyInstance): void {
 
   /** POST /user/push/alias */
   restOperation(app, {
-    method: 'POST', url: '/user/push/alias', summary: '绑定别名', auth: 'user',
+    method: 'POST',
+    url: '/user/push/alias',
+    summary: '绑定别名',
+    auth: 'user',
     params: Type.Object({
       alias: Type.String({ maxLength: 128, description: '别名' }),
       push_token: Type.Optional(Type.String({ maxLength: 512, description: '推送token（须为本用户设备的）' })),
@@ -85,8 +110,12 @@ export function userSettingsRoutes(app: FastifyInstance): void {
 
   /** POST /user/push/badge */
   restOperation(app, {
-    method: 'POST', url: '/user/push/badge', summary: '设置badge', auth: 'user',
-    params: Type.Object({ badge: Type.Integer({ minimum: 0, maximum: 99999, description: 'badge' }) }), data: Ok,
+    method: 'POST',
+    url: '/user/push/badge',
+    summary: '设置badge',
+    auth: 'user',
+    params: Type.Object({ badge: Type.Integer({ minimum: 0, maximum: 99999, description: 'badge' }) }),
+    data: Ok,
     handler: async (p, { userId }) => {
       await settings.setBadge(userId, p.badge)
       return true
@@ -95,14 +124,22 @@ export function userSettingsRoutes(app: FastifyInstance): void {
 
   /** GET /user/push/tag */
   restOperation(app, {
-    method: 'GET', url: '/user/push/tag', summary: '获取标签', auth: 'user', data: Type.Array(Type.String(), { description: '结果数据' }),
+    method: 'GET',
+    url: '/user/push/tag',
+    summary: '获取标签',
+    auth: 'user',
+    data: Type.Array(Type.String(), { description: '结果数据' }),
     handler: async (_p, { userId }) => settings.tags(userId),
   })
 
   /** POST /user/push/tag */
   restOperation(app, {
-    method: 'POST', url: '/user/push/tag', summary: '绑定标签', auth: 'user',
-    params: Type.Object({ tags: Tags }), data: Ok,
+    method: 'POST',
+    url: '/user/push/tag',
+    summary: '绑定标签',
+    auth: 'user',
+    params: Type.Object({ tags: Tags }),
+    data: Ok,
     handler: async (p, { userId }) => {
       await settings.addTags(userId, p.tags)
       return true
@@ -111,8 +148,12 @@ export function userSettingsRoutes(app: FastifyInstance): void {
 
   /** DELETE /user/push/tag */
   restOperation(app, {
-    method: 'DELETE', url: '/user/push/tag', summary: '解绑标签', auth: 'user',
-    params: Type.Object({ tags: Tags }), data: Ok,
+    method: 'DELETE',
+    url: '/user/push/tag',
+    summary: '解绑标签',
+    auth: 'user',
+    params: Type.Object({ tags: Tags }),
+    data: Ok,
     handler: async (p, { userId }) => {
       await settings.removeTags(userId, p.tags)
       return true
@@ -121,7 +162,11 @@ export function userSettingsRoutes(app: FastifyInstance): void {
 
   /** DELETE /user/push/tag/all */
   restOperation(app, {
-    method: 'DELETE', url: '/user/push/tag/all', summary: '删除所有标签', auth: 'user', data: Ok,
+    method: 'DELETE',
+    url: '/user/push/tag/all',
+    summary: '删除所有标签',
+    auth: 'user',
+    data: Ok,
     handler: async (_p, { userId }) => {
       await settings.removeTags(userId, 'all')
       return true
@@ -130,7 +175,10 @@ export function userSettingsRoutes(app: FastifyInstance): void {
 
   /** GET /user/bind_openid */
   restOperation(app, {
-    method: 'GET', url: '/user/bind_openid', summary: '将openid绑定到账号', auth: 'user',
+    method: 'GET',
+    url: '/user/bind_openid',
+    summary: '将openid绑定到账号',
+    auth: 'user',
     params: Type.Object({
       open_id: Type.String({ minLength: 1, maxLength: 256, description: 'open_id' }),
       type: Type.String({ minLength: 1, maxLength: 32, description: 'type（如 wechat）' }),

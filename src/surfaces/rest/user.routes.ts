@@ -6,8 +6,16 @@ import { md5Hex } from '../../platform/passwords.ts'
 import { restOperation } from './route.ts'
 import { DisplayName } from '../shared/wire.ts'
 import {
-  BatchResultData, Password, ProfileFields, profileChanges, renderProfile, renderSettings, UserIdParam, UsernameParam,
-  UserProfileData, UserSettingsData,
+  BatchResultData,
+  Password,
+  ProfileFields,
+  profileChanges,
+  renderProfile,
+  renderSettings,
+  UserIdParam,
+  UsernameParam,
+  UserProfileData,
+  UserSettingsData,
 } from './user.schemas.ts'
 
 const Ok = Type.Boolean({ description: '结果数据' })
@@ -18,7 +26,10 @@ export function userRoutes(app: FastifyInstance): void {
 
   /** POST /user/register */
   restOperation(app, {
-    method: 'POST', url: '/user/register', summary: '注册用户', auth: 'public',
+    method: 'POST',
+    url: '/user/register',
+    summary: '注册用户',
+    auth: 'public',
     params: Type.Object({
       username: Type.Optional(UsernameParam),
       mobile: Type.Optional(Type.String({ maxLength: 32, description: '手机号码' })),
@@ -36,8 +47,12 @@ export function userRoutes(app: FastifyInstance): void {
         codeId = await verification.check(appId, target, 'register', p.verification_code)
       }
       const { settings } = await accounts.register({
-        appId, username: p.username || undefined, mobile: p.mobile || undefined, email: p.email || undefined,
-        passwordDigest: md5Hex(p.password), codeId,
+        appId,
+        username: p.username || undefined,
+        mobile: p.mobile || undefined,
+        email: p.email || undefined,
+        passwordDigest: md5Hex(p.password),
+        codeId,
       })
       return renderSettings(settings)
     },
@@ -45,7 +60,10 @@ export function userRoutes(app: FastifyInstance): void {
 
   /** POST /user/register/v2 */
   restOperation(app, {
-    method: 'POST', url: '/user/register/v2', summary: '注册用户', auth: 'public',
+    method: 'POST',
+    url: '/user/register/v2',
+    summary: '注册用户',
+    auth: 'public',
     params: Type.Object({ username: UsernameParam, password: Password }),
     data: UserSettingsData,
     handler: async (p, { appId }) => {
@@ -56,22 +74,34 @@ export function userRoutes(app: FastifyInstance): void {
 
   /** POST /user/register/batch */
   restOperation(app, {
-    method: 'POST', url: '/user/register/batch', summary: '批量注册用户', auth: 'admin',
+    method: 'POST',
+    url: '/user/register/batch',
+    summary: '批量注册用户',
+    auth: 'admin',
     params: Type.Object({
       list: Type.Array(Type.Object({ username: UsernameParam, password: Password }), { minItems: 1, maxItems: 100, description: '要注册的用户' }),
     }),
-    data: Type.Array(Type.Object({
-      username: Type.String({ description: '用户名' }),
-      user_id: Type.Integer({ description: '用户ID（失败时为0）' }),
-      success: Type.Boolean({ description: '是否成功' }),
-      reason: Type.String({ description: '失败原因' }),
-    })),
-    handler: async (p, { actor }) => accounts.registerMany(actor, p.list.map((u) => ({ username: u.username, passwordDigest: md5Hex(u.password) }))),
+    data: Type.Array(
+      Type.Object({
+        username: Type.String({ description: '用户名' }),
+        user_id: Type.Integer({ description: '用户ID（失败时为0）' }),
+        success: Type.Boolean({ description: '是否成功' }),
+        reason: Type.String({ description: '失败原因' }),
+      }),
+    ),
+    handler: async (p, { actor }) =>
+      accounts.registerMany(
+        actor,
+        p.list.map((u) => ({ username: u.username, passwordDigest: md5Hex(u.password) })),
+      ),
   })
 
   /** POST /user/register/push */
   restOperation(app, {
-    method: 'POST', url: '/user/register/push', summary: '注册推送用户', auth: 'public',
+    method: 'POST',
+    url: '/user/register/push',
+    summary: '注册推送用户',
+    auth: 'public',
     params: Type.Object({
       username: UsernameParam,
       password: Password,
@@ -83,8 +113,12 @@ export function userRoutes(app: FastifyInstance): void {
     data: UserSettingsData,
     handler: async (p, { appId, request }) => {
       const { settings } = await accounts.registerPush({
-        appId, username: p.username, passwordDigest: md5Hex(p.password),
-        device: { guid: p.device_guid, userAgent: request.headers['user-agent'] }, pushToken: p.push_token, alias: p.alias,
+        appId,
+        username: p.username,
+        passwordDigest: md5Hex(p.password),
+        device: { guid: p.device_guid, userAgent: request.headers['user-agent'] },
+        pushToken: p.push_token,
+        alias: p.alias,
       })
       return renderSettings(settings)
     },
@@ -92,15 +126,22 @@ export function userRoutes(app: FastifyInstance): void {
 
   /** GET /user/profile */
   restOperation(app, {
-    method: 'GET', url: '/user/profile', summary: '获取用户信息', auth: 'user',
+    method: 'GET',
+    url: '/user/profile',
+    summary: '获取用户信息',
+    auth: 'user',
     data: UserProfileData,
     handler: async (_p, { appId, userId }) => renderProfile(await accounts.getUser(appId, userId), publicUrl, true),
   })
 
   /** POST|PUT /user/profile */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/profile', summary: '更新用户信息', auth: 'user',
-    params: Type.Object(ProfileFields), data: Ok,
+    method: ['POST', 'PUT'],
+    url: '/user/profile',
+    summary: '更新用户信息',
+    auth: 'user',
+    params: Type.Object(ProfileFields),
+    data: Ok,
     handler: async (p, { appId, userId }) => {
       await profile.update(appId, userId, profileChanges(p))
       return true
@@ -109,16 +150,28 @@ export function userRoutes(app: FastifyInstance): void {
 
   /** POST|PUT /user/profile/batch */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/profile/batch', summary: '批量更新用户信息', auth: 'admin',
+    method: ['POST', 'PUT'],
+    url: '/user/profile/batch',
+    summary: '批量更新用户信息',
+    auth: 'admin',
     params: Type.Object({ list: Type.Array(Type.Object({ user_id: UserIdParam, ...ProfileFields }), { minItems: 1, maxItems: 100 }) }),
     data: BatchResultData,
-    handler: async (p, { actor }) => profile.updateMany(actor, p.list.map((l) => ({ userId: l.user_id, ...profileChanges(l) }))),
+    handler: async (p, { actor }) =>
+      profile.updateMany(
+        actor,
+        p.list.map((l) => ({ userId: l.user_id, ...profileChanges(l) })),
+      ),
   })
 
   /** POST|PUT /user/nickname */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/nickname', summary: '设置昵称', auth: 'user', in: 'query',
-    params: Type.Object({ nick_name: DisplayName('nick_name', 64) }), data: Ok,
+    method: ['POST', 'PUT'],
+    url: '/user/nickname',
+    summary: '设置昵称',
+    auth: 'user',
+    in: 'query',
+    params: Type.Object({ nick_name: DisplayName('nick_name', 64) }),
+    data: Ok,
     handler: async (p, { appId, userId }) => {
       await profile.update(appId, userId, { nickName: p.nick_name })
       return true
@@ -127,8 +180,12 @@ export function userRoutes(app: FastifyInstance): void {
 
   /** POST|PUT /user/avatar */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/avatar', summary: '设置头像', auth: 'user',
-    params: Type.Object({ avatar: Type.String({ maxLength: 1024, description: '头像 url' }) }), data: Ok,
+    method: ['POST', 'PUT'],
+    url: '/user/avatar',
+    summary: '设置头像',
+    auth: 'user',
+    params: Type.Object({ avatar: Type.String({ maxLength: 1024, description: '头像 url' }) }),
+    data: Ok,
     handler: async (p, { appId, userId }) => {
       await profile.update(appId, userId, { avatar: p.avatar })
       return true
@@ -137,17 +194,31 @@ export function userRoutes(app: FastifyInstance): void {
 
   /** POST|PUT /user/avatar/batch */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/avatar/batch', summary: '批量设置头像', auth: 'admin',
+    method: ['POST', 'PUT'],
+    url: '/user/avatar/batch',
+    summary: '批量设置头像',
+    auth: 'admin',
     params: Type.Object({
-      list: Type.Array(Type.Object({ user_id: UserIdParam, avatar: Type.String({ maxLength: 1024, description: '头像 url' }) }), { minItems: 1, maxItems: 100 }),
+      list: Type.Array(Type.Object({ user_id: UserIdParam, avatar: Type.String({ maxLength: 1024, description: '头像 url' }) }), {
+        minItems: 1,
+        maxItems: 100,
+      }),
     }),
     data: BatchResultData,
-    handler: async (p, { actor }) => profile.updateMany(actor, p.list.map((l) => ({ userId: l.user_id, avatar: l.avatar }))),
+    handler: async (p, { actor }) =>
+      profile.updateMany(
+        actor,
+        p.list.map((l) => ({ userId: l.user_id, avatar: l.avatar })),
+      ),
   })
 
   /** POST|PUT /user/mobile */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/mobile', summary: '设置手机号码', auth: 'user', in: 'query',
+    method: ['POST', 'PUT'],
+    url: '/user/mobile',
+    summary: '设置手机号码',
+    auth: 'user',
+    in: 'query',
     params: Type.Object({
       mobile: Type.String({ maxLength: 32, description: 'mobile' }),
       code: Type.Optional(Type.String({ maxLength: 16, description: '发送到新号码的验证码（GET /app/captcha/sms）；用户 token 必填，管理员 token 可省略' })),
@@ -161,18 +232,29 @@ export function userRoutes(app: FastifyInstance): void {
 
   /** POST|PUT /user/username */
   restOperation(app, {
-    method: ['POST', 'PUT'], url: '/user/username', summary: '修改用户名', auth: 'user', in: 'query',
-    params: Type.Object({ username: UsernameParam }), data: Ok,
+    method: ['POST', 'PUT'],
+    url: '/user/username',
+    summary: '修改用户名',
+    auth: 'user',
+    in: 'query',
+    params: Type.Object({ username: UsernameParam }),
+    data: Ok,
     handler: async (p, { appId, userId }) => {
       await profile.setUsername(appId, userId, p.username)
       return true
     },
   })
 
-  for (const [url, field, summary] of [['/user/public', 'public_info', '设置公开扩展信息'], ['/user/private', 'private_info', '设置私有扩展信息']] as const) {
+  for (const [url, field, summary] of [
+    ['/user/public', 'public_info', '设置公开扩展信息'],
+    ['/user/private', 'private_info', '设置私有扩展信息'],
+  ] as const) {
     /** POST|PUT /user/public, /user/private: the text as the body (plain text or a JSON string), or as `value` or the field name. */
     restOperation(app, {
-      method: ['POST', 'PUT'], url, summary, auth: 'user',
+      method: ['POST', 'PUT'],
+      url,
+      summary,
+      auth: 'user',
       params: Type.Object({
         value: Type.Optional(Type.String({ maxLength: 4096, description: `${field}：请求体为纯文本或 JSON 字符串时即为此值` })),
         [field]: Type.Optional(Type.String({ maxLength: 4096, description: field })),
@@ -189,7 +271,10 @@ export function userRoutes(app: FastifyInstance): void {
 
   /** GET /user/online_status: true while the user holds a live WebSocket on any process. */
   restOperation(app, {
-    method: 'GET', url: '/user/online_status', summary: '查询用户在线状态', auth: 'user',
+    method: 'GET',
+    url: '/user/online_status',
+    summary: '查询用户在线状态',
+    auth: 'user',
     data: Type.Object({ online: Type.Boolean({ description: '是否在线： true - 在线 ，false - 离线' }) }, { description: '用户在线信息' }),
     handler: async (_p, { userId }) => ({ online: await app.services.presence.isOnline(userId) }),
   })

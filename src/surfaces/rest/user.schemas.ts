@@ -10,7 +10,9 @@ const NullableString = (description: string) => Type.Union([Type.String(), Type.
 export const UserSettingsData = Type.Object({
   id: Type.Integer({ description: '设置ID' }),
   user_id: Type.Integer({ description: '用户ID' }),
-  auth_mode: Type.Integer({ description: '验证方式, 0 - 无需验证，任何人可以加为好友, 1 - 需要同意方可加为好友, 2 - 需要回答问题正确方可加为好友, 3 - 拒绝所有加好友申请' }),
+  auth_mode: Type.Integer({
+    description: '验证方式, 0 - 无需验证，任何人可以加为好友, 1 - 需要同意方可加为好友, 2 - 需要回答问题正确方可加为好友, 3 - 拒绝所有加好友申请',
+  }),
   auth_question: Type.String({ description: '验证问题' }),
   auth_answer: Type.String({ description: '验证问题答案' }),
   auto_download: Type.Boolean({ description: '是否自动下载' }),
@@ -34,20 +36,22 @@ const described = (schema: object) => ({ description: (schema as { description?:
  * POST/PUT /user/settings: any settings field; `id`, `user_id` and `push_token` are read-only and ignored.
  * Numbers are bounded to 32 bits here; the settings rules say the real ranges (auth_mode 0–3, hours 0–23).
  */
-export const UserSettingsParams = Type.Partial(Type.Object({
-  ...props,
-  id: Int32(described(props.id)),
-  user_id: Int32(described(props.user_id)),
-  auth_mode: Int32(described(props.auth_mode)),
-  auth_question: Type.String({ maxLength: 256, ...described(props.auth_question) }),
-  auth_answer: Type.String({ maxLength: 256, ...described(props.auth_answer) }),
-  no_push_start_hour: Int32(described(props.no_push_start_hour)),
-  no_push_end_hour: Int32(described(props.no_push_end_hour)),
-  push_nick_name: DisplayName(described(props.push_nick_name).description, 256),
-  push_token: Type.String({ maxLength: 512, ...described(props.push_token) }),
-  silence_start_time: Int32(described(props.silence_start_time)),
-  silence_end_time: Int32(described(props.silence_end_time)),
-}))
+export const UserSettingsParams = Type.Partial(
+  Type.Object({
+    ...props,
+    id: Int32(described(props.id)),
+    user_id: Int32(described(props.user_id)),
+    auth_mode: Int32(described(props.auth_mode)),
+    auth_question: Type.String({ maxLength: 256, ...described(props.auth_question) }),
+    auth_answer: Type.String({ maxLength: 256, ...described(props.auth_answer) }),
+    no_push_start_hour: Int32(described(props.no_push_start_hour)),
+    no_push_end_hour: Int32(described(props.no_push_end_hour)),
+    push_nick_name: DisplayName(described(props.push_nick_name).description, 256),
+    push_token: Type.String({ maxLength: 512, ...described(props.push_token) }),
+    silence_start_time: Int32(described(props.silence_start_time)),
+    silence_end_time: Int32(described(props.silence_end_time)),
+  }),
+)
 
 export function settingsChanges(p: Partial<Static<typeof UserSettingsData>>) {
   return {
@@ -122,11 +126,13 @@ export const UsernameParam = Type.String({ minLength: 1, maxLength: 64, descript
 export const UserIdParam = Id32('用户ID')
 
 /** Per-line answer of the admin batch operations. */
-export const BatchResultData = Type.Array(Type.Object({
-  user_id: Type.Integer({ description: '用户ID' }),
-  success: Type.Boolean({ description: '是否成功' }),
-  reason: Type.String({ description: '失败原因' }),
-}))
+export const BatchResultData = Type.Array(
+  Type.Object({
+    user_id: Type.Integer({ description: '用户ID' }),
+    success: Type.Boolean({ description: '是否成功' }),
+    reason: Type.String({ description: '失败原因' }),
+  }),
+)
 
 export const ProfileFields = {
   nick_name: Type.Optional(DisplayName('昵称', 64)),

@@ -23,7 +23,12 @@ export function codedErrorBody(error: DomainError) {
 export function toDomainError(error: unknown): { error: DomainError; internal: boolean } {
   if (isDomainError(error)) return { error, internal: error.key === 'INTERNAL' }
   if (isDependencyUnavailable(error)) {
-    return { error: new DomainError('SERVICE_UNAVAILABLE', `${dependencyName(error.dependency)} is unavailable for a moment; retry shortly`, { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS }), internal: false }
+    return {
+      error: new DomainError('SERVICE_UNAVAILABLE', `${dependencyName(error.dependency)} is unavailable for a moment; retry shortly`, {
+        retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS,
+      }),
+      internal: false,
+    }
   }
   const fastifyError = error as Partial<FastifyError>
   if (fastifyError.validation) {
@@ -34,7 +39,8 @@ export function toDomainError(error: unknown): { error: DomainError; internal: b
   if (status === 413) return { error: new DomainError('PAYLOAD_TOO_LARGE', fastifyError.message), internal: false }
   if (status === 429) return { error: new DomainError('RATE_LIMITED', fastifyError.message), internal: false }
   // Unreadable bodies (bad JSON, an unknown content type, a broken multipart stream).
-  if (status >= 400 && status < 500) return { error: new DomainError('BAD_PARAMETER', fastifyError.message ?? 'bad request', { zh: '请求内容无法解析' }), internal: false }
+  if (status >= 400 && status < 500)
+    return { error: new DomainError('BAD_PARAMETER', fastifyError.message ?? 'bad request', { zh: '请求内容无法解析' }), internal: false }
   return { error: new DomainError('INTERNAL'), internal: true }
 }
 
@@ -59,4 +65,3 @@ function describeValidation(error: Partial<FastifyError>): string {
   }
   return field ? `${field} ${first.message ?? 'is invalid'}` : (first.message ?? 'bad parameter')
 }
-

@@ -8,7 +8,20 @@ import { isDisplayName } from '../../domain/text.ts'
 import { DISPLAY_NAME_FORMAT } from './wire.ts'
 
 /** Headers the three surfaces read (MaxIM's SDK sends the first ones), and the legacy ones they send back. */
-const REQUEST_HEADERS = ['content-type', 'access-token', 'app_id', 'user_id', 'group_id', 'uid', 'accessToken', 'client', 'expire', 'Authorization', 'x-request-id', 'x-requested-with']
+const REQUEST_HEADERS = [
+  'content-type',
+  'access-token',
+  'app_id',
+  'user_id',
+  'group_id',
+  'uid',
+  'accessToken',
+  'client',
+  'expire',
+  'Authorization',
+  'x-request-id',
+  'x-requested-with',
+]
 const EXPOSED_HEADERS = ['uid', 'accessToken', 'client', 'expire', 'x-request-id', 'retry-after']
 /** Every method the three documents use. */
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS']
@@ -17,19 +30,29 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS']
  * An API answers JSON and files, never pages: nothing it serves may load, frame or submit anything.
  * (A chat file that is really HTML therefore cannot run in the gateway's origin.)
  */
-const API_CSP = { "default-src": ["'none'"], "base-uri": ["'none'"], "form-action": ["'none'"], "frame-ancestors": ["'none'"] }
+const API_CSP = { 'default-src': ["'none'"], 'base-uri': ["'none'"], 'form-action': ["'none'"], 'frame-ancestors': ["'none'"] }
 
 /**
  * Swagger UI at /docs loads its own scripts, styles and images from /docs/static, draws data: images,
  * and injects one <style> element of its own (inline styles cannot run code; scripts stay 'self' only).
  */
 export const DOCS_CSP = [
-  "default-src 'self'", "base-uri 'self'", "font-src 'self' data:", "form-action 'self'", "frame-ancestors 'self'",
-  "img-src 'self' data: validator.swagger.io", "object-src 'none'", "script-src 'self'", "script-src-attr 'none'", "style-src 'self' 'unsafe-inline'",
+  "default-src 'self'",
+  "base-uri 'self'",
+  "font-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+  "img-src 'self' data: validator.swagger.io",
+  "object-src 'none'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
 ].join('; ')
 
 /** Fastify's constructor options that come from the configuration. */
-export function serverOptions(config: Config): Pick<FastifyServerOptions, 'trustProxy' | 'requestTimeout' | 'keepAliveTimeout' | 'ajv'> & { http: ServerOptions } {
+export function serverOptions(
+  config: Config,
+): Pick<FastifyServerOptions, 'trustProxy' | 'requestTimeout' | 'keepAliveTimeout' | 'ajv'> & { http: ServerOptions } {
   const headersTimeout = config.HEADERS_TIMEOUT_SECONDS * 1000
   return {
     // The rate limits and logs key on request.ip: behind a load balancer, the client it names.

@@ -29,7 +29,10 @@ export function checkText(value: unknown): void {
       for (const [key, item] of Object.entries(node)) {
         const name = path ? `${path}.${key}` : key
         const problem = textProblem(key)
-        if (problem) throw new DomainError('BAD_PARAMETER', `the parameter name ${JSON.stringify(name)} ${problem.reason}`, { zh: `参数名 ${JSON.stringify(name)} ${problem.zh}` })
+        if (problem)
+          throw new DomainError('BAD_PARAMETER', `the parameter name ${JSON.stringify(name)} ${problem.reason}`, {
+            zh: `参数名 ${JSON.stringify(name)} ${problem.zh}`,
+          })
         stack.push([item, name])
       }
     }

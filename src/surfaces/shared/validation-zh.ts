@@ -19,18 +19,29 @@ export function describeValidationZh(error: Partial<FastifyError>): string {
   const params = (item.params ?? {}) as { limit?: number; type?: string }
   const subject = name === '' ? '请求参数' : name
   switch (item.keyword) {
-    case 'required': return `缺少参数 ${name}`
-    case 'type': return `${subject} 格式不正确`
-    case 'minLength': return params.limit === 1 ? `${subject} 不能为空` : `${subject} 至少需要 ${params.limit} 个字符`
-    case 'maxLength': return `${subject} 长度不能超过 ${params.limit} 个字符`
-    case 'minimum': return `${subject} 不能小于 ${params.limit}`
-    case 'maximum': return `${subject} 不能大于 ${params.limit}`
-    case 'minItems': return `${subject} 至少需要 ${params.limit} 项`
-    case 'maxItems': return `${subject} 不能超过 ${params.limit} 项`
-    case 'format': return (item.params as { format?: string }).format === DISPLAY_NAME_FORMAT
-      ? `${subject} 不能包含换行、不可见字符或文字方向控制字符`
-      : `${subject} 格式不正确`
-    case 'additionalProperties': return `不支持参数 ${(item.params as { additionalProperty?: string }).additionalProperty ?? ''}`.trim()
-    default: return `${subject} 取值不正确`
+    case 'required':
+      return `缺少参数 ${name}`
+    case 'type':
+      return `${subject} 格式不正确`
+    case 'minLength':
+      return params.limit === 1 ? `${subject} 不能为空` : `${subject} 至少需要 ${params.limit} 个字符`
+    case 'maxLength':
+      return `${subject} 长度不能超过 ${params.limit} 个字符`
+    case 'minimum':
+      return `${subject} 不能小于 ${params.limit}`
+    case 'maximum':
+      return `${subject} 不能大于 ${params.limit}`
+    case 'minItems':
+      return `${subject} 至少需要 ${params.limit} 项`
+    case 'maxItems':
+      return `${subject} 不能超过 ${params.limit} 项`
+    case 'format':
+      return (item.params as { format?: string }).format === DISPLAY_NAME_FORMAT
+        ? `${subject} 不能包含换行、不可见字符或文字方向控制字符`
+        : `${subject} 格式不正确`
+    case 'additionalProperties':
+      return `不支持参数 ${(item.params as { additionalProperty?: string }).additionalProperty ?? ''}`.trim()
+    default:
+      return `${subject} 取值不正确`
   }
 }

@@ -18,8 +18,7 @@ export const Id32List = (description: string, options: { minItems?: number; maxI
   Type.Array(Id32('id'), { maxItems: 1000, ...options, description })
 
 /** A bigint-backed number (message id, byte size): at least `minimum`, at most 2^53 − 1. */
-export const BigId = (description: string, minimum = 1, options: TNumberOptions = {}) =>
-  Type.Integer({ minimum, maximum: SAFE_MAX, description, ...options })
+export const BigId = (description: string, minimum = 1, options: TNumberOptions = {}) => Type.Integer({ minimum, maximum: SAFE_MAX, description, ...options })
 
 /** The Ajv format of names people see (nick names, group names, aliases, group cards): see domain/text.ts. */
 export const DISPLAY_NAME_FORMAT = 'display-name'

@@ -35,7 +35,17 @@ let shared: ReturnType<typeof generate> | undefined
 /** One self-signed certificate for every fake of the process: two CAs of the same name would confuse the client's chain lookup. */
 function certificate(): ReturnType<typeof generate> {
   shared ??= generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048, algorithm: 'sha256', extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
+    ],
   })
   return shared
 }
@@ -48,7 +58,11 @@ export async function startFakeApns(expect: { publicKey: import('node:crypto').K
   const server = createSecureServer({ key: pems.private, cert: pems.cert })
   const sessions = new Set<import('node:http2').ServerHttp2Session>()
   let opened = 0
-  server.on('session', (session) => { opened++; sessions.add(session); session.on('close', () => sessions.delete(session)) })
+  server.on('session', (session) => {
+    opened++
+    sessions.add(session)
+    session.on('close', () => sessions.delete(session))
+  })
   server.on('stream', (stream, headers) => {
     const chunks: Buffer[] = []
     stream.on('data', (c: Buffer) => chunks.push(c))
@@ -73,7 +87,11 @@ export async function startFakeApns(expect: { publicKey: import('node:crypto').K
       const body = Buffer.concat(chunks)
       if (body.length > 4096) return fail(413, 'PayloadTooLarge')
       let payload: Record<string, unknown>
-      try { payload = JSON.parse(body.toString('utf8')) as Record<string, unknown> } catch { return fail(400, 'PayloadEmpty') }
+      try {
+        payload = JSON.parse(body.toString('utf8')) as Record<string, unknown>
+      } catch {
+        return fail(400, 'PayloadEmpty')
+      }
       requests.push({ path, headers, payload, jwt })
       const scripted = script.next()
       if (scripted) return reply(scripted)
@@ -89,9 +107,10 @@ export async function startFakeApns(expect: { publicKey: import('node:crypto').K
     unregistered,
     connections: () => opened,
     script,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      for (const session of sessions) session.destroy()
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const session of sessions) session.destroy()
+      }),
   }
 }

@@ -26,7 +26,14 @@ export function serviceAccountKey() {
 
 const fcmError = (status: number, code: string, errorCode?: string) => ({
   status,
-  body: { error: { code: status, message: code, status: code, details: errorCode ? [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }] : [] } },
+  body: {
+    error: {
+      code: status,
+      message: code,
+      status: code,
+      details: errorCode ? [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }] : [],
+    },
+  },
 })
 
 export async function startFakeFcm(expect: { publicKey: KeyObject; clientEmail: string; projectId: string }): Promise<FakeFcm> {
@@ -39,12 +46,18 @@ export async function startFakeFcm(expect: { publicKey: KeyObject; clientEmail: 
   const server = await startServer((request) => {
     if (request.path === '/token') {
       const fields = formOf(request)
-      if (request.method !== 'POST' || fields.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return { status: 400, body: { error: 'unsupported_grant_type' } }
+      if (request.method !== 'POST' || fields.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer')
+        return { status: 400, body: { error: 'unsupported_grant_type' } }
       const jwt = verifyJwt(fields.assertion ?? '', expect.publicKey, 'RS256')
       const claims = jwt?.claims
-      if (!claims || claims.iss !== expect.clientEmail || claims.aud !== `${server.url}/token`
-        || claims.scope !== 'https://www.googleapis.com/auth/firebase.messaging'
-        || typeof claims.iat !== 'number' || claims.exp !== claims.iat + 3600) {
+      if (
+        !claims ||
+        claims.iss !== expect.clientEmail ||
+        claims.aud !== `${server.url}/token` ||
+        claims.scope !== 'https://www.googleapis.com/auth/firebase.messaging' ||
+        typeof claims.iat !== 'number' ||
+        claims.exp !== claims.iat + 3600
+      ) {
         return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } }
       }
       tokenRequests.push({ claims })

@@ -22,7 +22,11 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 async function fake(route: (request: Recorded, state: Omit<FakeVendor, 'url' | 'close'>, issue: () => string) => Answer): Promise<FakeVendor> {
   const state = { sends: [] as Recorded[], auths: [] as Recorded[], dead: new Set<string>(), script: new Script(), issued: new Set<string>() }
   let counter = 0
-  const issue = () => { const token = `vendor-token-${++counter}`; state.issued.add(token); return token }
+  const issue = () => {
+    const token = `vendor-token-${++counter}`
+    state.issued.add(token)
+    return token
+  }
   const server = await startServer((request) => route(request, state, issue))
   return { url: server.url, ...state, close: server.close }
 }
@@ -45,7 +49,8 @@ export function startFakeHuawei(expect: { appId: string; appSecret: string }) {
     const scripted = state.script.next()
     if (scripted) return scripted
     const body = JSON.parse(request.body) as { message: { token: string[] } }
-    if (body.message.token.some((t) => state.dead.has(t))) return { status: 200, body: { code: '80300007', msg: 'All the tokens are invalid', requestId: 'r-dead' } }
+    if (body.message.token.some((t) => state.dead.has(t)))
+      return { status: 200, body: { code: '80300007', msg: 'All the tokens are invalid', requestId: 'r-dead' } }
     return { status: 200, body: { code: '80000000', msg: 'Success', requestId: `r-${state.sends.length}` } }
   })
 }
@@ -62,7 +67,8 @@ export function startFakeXiaomi(expect: { appSecret: string; packageName: string
     state.sends.push(request)
     const scripted = state.script.next()
     if (scripted) return scripted
-    if (state.dead.has(f.registration_id ?? '')) return { status: 200, body: { result: 'error', code: 20301, reason: 'No valid targets!', description: '发送消息失败' } }
+    if (state.dead.has(f.registration_id ?? ''))
+      return { status: 200, body: { result: 'error', code: 20301, reason: 'No valid targets!', description: '发送消息失败' } }
     return { status: 200, body: { result: 'ok', code: 0, data: { id: `scm-${state.sends.length}` }, trace_id: 't' } }
   })
 }
@@ -97,7 +103,8 @@ export function startFakeVivo(expect: { appId: string; appKey: string; appSecret
       const body = JSON.parse(request.body) as { appId?: unknown; appKey?: string; timestamp?: number; sign?: string }
       state.auths.push(request)
       if (String(body.appId) !== expect.appId || body.appKey !== expect.appKey) return { status: 200, body: { result: 10200, desc: 'appId或appKey不合法' } }
-      if (body.sign !== md5(`${expect.appId}${body.appKey}${body.timestamp}${expect.appSecret}`)) return { status: 200, body: { result: 10201, desc: 'sign不正确' } }
+      if (body.sign !== md5(`${expect.appId}${body.appKey}${body.timestamp}${expect.appSecret}`))
+        return { status: 200, body: { result: 10201, desc: 'sign不正确' } }
       return { status: 200, body: { result: 0, desc: '请求成功', authToken: issue() } }
     }
     if (request.path !== '/message/send') return { status: 404, body: {} }
@@ -117,7 +124,12 @@ export function startFakeMeizu(expect: { appId: string; appSecret: string }) {
     if (request.path !== '/garcia/api/server/push/varnished/pushByPushId') return { status: 404, body: {} }
     const f = formOf(request)
     const { sign, ...params } = f
-    const expected = md5(Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join('') + expect.appSecret)
+    const expected = md5(
+      Object.keys(params)
+        .sort()
+        .map((k) => `${k}=${params[k]}`)
+        .join('') + expect.appSecret,
+    )
     if (f.appId !== expect.appId) return { status: 200, body: { code: '110000', message: 'appId不合法', value: '' } }
     if (sign !== expected) return { status: 200, body: { code: '1006', message: '签名认证失败', value: '' } }
     state.sends.push(request)

@@ -27,24 +27,27 @@ export async function startFakeWebPush(expect: { publicKey: string; subject: str
   const deliveries: FakeWebPush['deliveries'] = []
   const gone = new Set<string>()
   const script = new Script()
-  const server = await startServer((request) => {
-    const id = /^\/push\/([A-Za-z0-9_-]+)$/.exec(request.path)?.[1]
-    const subscriber = id ? subscribers.get(id) : undefined
-    if (request.method !== 'POST' || !subscriber) return { status: 404, body: 'no such subscription' }
-    const authorization = /^vapid t=([^,]+), k=([A-Za-z0-9_-]+)$/.exec(String(request.headers.authorization ?? ''))
-    if (!authorization || authorization[2] !== expect.publicKey) return { status: 401, body: 'VAPID key missing or not the subscription\'s' }
-    const jwt = verifyJwt(authorization[1]!, vapidPublicKey(Buffer.from(authorization[2], 'base64url')), 'ES256')
-    if (!jwt || jwt.claims.aud !== server.url || jwt.claims.sub !== expect.subject || Number(jwt.claims.exp) * 1000 < Date.now()) {
-      return { status: 403, body: 'VAPID JWT refused' }
-    }
-    if (request.headers['content-encoding'] !== 'aes128gcm' || !/^\d+$/.test(String(request.headers.ttl ?? ''))) return { status: 400, body: 'bad headers' }
-    const scripted = script.next()
-    if (scripted) return scripted
-    if (gone.has(`${server.url}${request.path}`)) return { status: 410, body: 'subscription expired' }
-    const body = Buffer.from(request.body, 'latin1')
-    deliveries.push({ request, claims: jwt.claims, payload: decrypt(body, subscriber) })
-    return { status: 201, headers: { location: `${server.url}/message/${deliveries.length}` } }
-  }, { raw: true })
+  const server = await startServer(
+    (request) => {
+      const id = /^\/push\/([A-Za-z0-9_-]+)$/.exec(request.path)?.[1]
+      const subscriber = id ? subscribers.get(id) : undefined
+      if (request.method !== 'POST' || !subscriber) return { status: 404, body: 'no such subscription' }
+      const authorization = /^vapid t=([^,]+), k=([A-Za-z0-9_-]+)$/.exec(String(request.headers.authorization ?? ''))
+      if (!authorization || authorization[2] !== expect.publicKey) return { status: 401, body: "VAPID key missing or not the subscription's" }
+      const jwt = verifyJwt(authorization[1]!, vapidPublicKey(Buffer.from(authorization[2], 'base64url')), 'ES256')
+      if (!jwt || jwt.claims.aud !== server.url || jwt.claims.sub !== expect.subject || Number(jwt.claims.exp) * 1000 < Date.now()) {
+        return { status: 403, body: 'VAPID JWT refused' }
+      }
+      if (request.headers['content-encoding'] !== 'aes128gcm' || !/^\d+$/.test(String(request.headers.ttl ?? ''))) return { status: 400, body: 'bad headers' }
+      const scripted = script.next()
+      if (scripted) return scripted
+      if (gone.has(`${server.url}${request.path}`)) return { status: 410, body: 'subscription expired' }
+      const body = Buffer.from(request.body, 'latin1')
+      deliveries.push({ request, claims: jwt.claims, payload: decrypt(body, subscriber) })
+      return { status: 201, headers: { location: `${server.url}/message/${deliveries.length}` } }
+    },
+    { raw: true },
+  )
   return {
     url: server.url,
     subscribe() {

@@ -31,9 +31,17 @@ t.test('each sender goes to its configured provider and is accepted there', asyn
     webpush: await startFakeWebPush({ publicKey: vapid.publicKey, subject: vapid.subject }),
   }
   const config = loadConfig({
-    PUSH_APNS_URL: `${fakes.apns.url}/`, PUSH_APNS_SANDBOX_URL: 'https://127.0.0.1:1', PUSH_FCM_URL: fakes.fcm.url, PUSH_FCM_TOKEN_URL: fakes.fcm.tokenUrl,
-    PUSH_HUAWEI_URL: fakes.huawei.url, PUSH_HUAWEI_AUTH_URL: fakes.huawei.url, PUSH_XIAOMI_URL: fakes.xiaomi.url,
-    PUSH_OPPO_URL: fakes.oppo.url, PUSH_VIVO_URL: fakes.vivo.url, PUSH_MEIZU_URL: fakes.meizu.url, PUSH_TIMEOUT_MS: '5000',
+    PUSH_APNS_URL: `${fakes.apns.url}/`,
+    PUSH_APNS_SANDBOX_URL: 'https://127.0.0.1:1',
+    PUSH_FCM_URL: fakes.fcm.url,
+    PUSH_FCM_TOKEN_URL: fakes.fcm.tokenUrl,
+    PUSH_HUAWEI_URL: fakes.huawei.url,
+    PUSH_HUAWEI_AUTH_URL: fakes.huawei.url,
+    PUSH_XIAOMI_URL: fakes.xiaomi.url,
+    PUSH_OPPO_URL: fakes.oppo.url,
+    PUSH_VIVO_URL: fakes.vivo.url,
+    PUSH_MEIZU_URL: fakes.meizu.url,
+    PUSH_TIMEOUT_MS: '5000',
   })
   const providers = createPushProviders(config, { apnsCa: fakes.apns.ca })
   t.teardown(async () => {

@@ -24,7 +24,11 @@ t.test('an altered text or another key is refused, saying neither which nor what
   for (const index of [0, 12, 28, raw.length - 1]) {
     const altered = Buffer.from(raw)
     altered[index]! ^= 1
-    t.throws(() => box.open(`v1.${altered.toString('base64url')}`), { constructor: SecretBoxError, message: /altered or sealed with another key/ }, `byte ${index} flipped`)
+    t.throws(
+      () => box.open(`v1.${altered.toString('base64url')}`),
+      { constructor: SecretBoxError, message: /altered or sealed with another key/ },
+      `byte ${index} flipped`,
+    )
   }
   t.throws(() => createSecretBox(randomBytes(32)).open(sealed), { constructor: SecretBoxError, message: /altered or sealed with another key/ })
   t.throws(() => box.open('app-secret-123456'), { constructor: SecretBoxError, message: 'not a sealed secret' })
@@ -54,19 +58,35 @@ t.test('PUSH_SECRET_KEY is checked at start-up without echoing it', async (t) =>
   t.equal(loadConfig({}).PUSH_SECRET_KEY, undefined)
   t.equal(secretBoxFromConfig(loadConfig({})), undefined, 'no key, no box')
   const fromHex = secretBoxFromConfig(loadConfig({ PUSH_SECRET_KEY: key.toString('hex') }))!
-  t.equal(secretBoxFromConfig(loadConfig({ PUSH_SECRET_KEY: key.toString('base64') }))!.open(fromHex.seal('s3cret')), 's3cret', 'hex and base64 of one key are one key')
+  t.equal(
+    secretBoxFromConfig(loadConfig({ PUSH_SECRET_KEY: key.toString('base64') }))!.open(fromHex.seal('s3cret')),
+    's3cret',
+    'hex and base64 of one key are one key',
+  )
   const bad = 'not-a-key-but-a-secret-all-the-same'
-  t.throws(() => loadConfig({ PUSH_SECRET_KEY: bad }), { constructor: ConfigError, message: /^invalid environment variable PUSH_SECRET_KEY=\[redacted\]: 32 bytes/ })
-  try { loadConfig({ PUSH_SECRET_KEY: bad }) } catch (error) { t.notOk((error as Error).message.includes(bad), 'the value is not in the message') }
+  t.throws(() => loadConfig({ PUSH_SECRET_KEY: bad }), {
+    constructor: ConfigError,
+    message: /^invalid environment variable PUSH_SECRET_KEY=\[redacted\]: 32 bytes/,
+  })
+  try {
+    loadConfig({ PUSH_SECRET_KEY: bad })
+  } catch (error) {
+    t.notOk((error as Error).message.includes(bad), 'the value is not in the message')
+  }
 })
 
 t.test('push provider URLs have defaults and must be URLs', async (t) => {
   t.match(loadConfig({}), {
     PUSH_TIMEOUT_MS: 10_000,
-    PUSH_APNS_URL: 'https://api.push.apple.com', PUSH_APNS_SANDBOX_URL: 'https://api.sandbox.push.apple.com',
-    PUSH_FCM_URL: 'https://fcm.googleapis.com', PUSH_HUAWEI_URL: 'https://push-api.cloud.huawei.com',
-    PUSH_HUAWEI_AUTH_URL: 'https://oauth-login.cloud.huawei.com', PUSH_XIAOMI_URL: 'https://api.xmpush.xiaomi.com',
-    PUSH_OPPO_URL: 'https://api.push.oppomobile.com', PUSH_VIVO_URL: 'https://api-push.vivo.com.cn', PUSH_MEIZU_URL: 'https://server-api-push.meizu.com',
+    PUSH_APNS_URL: 'https://api.push.apple.com',
+    PUSH_APNS_SANDBOX_URL: 'https://api.sandbox.push.apple.com',
+    PUSH_FCM_URL: 'https://fcm.googleapis.com',
+    PUSH_HUAWEI_URL: 'https://push-api.cloud.huawei.com',
+    PUSH_HUAWEI_AUTH_URL: 'https://oauth-login.cloud.huawei.com',
+    PUSH_XIAOMI_URL: 'https://api.xmpush.xiaomi.com',
+    PUSH_OPPO_URL: 'https://api.push.oppomobile.com',
+    PUSH_VIVO_URL: 'https://api-push.vivo.com.cn',
+    PUSH_MEIZU_URL: 'https://server-api-push.meizu.com',
   })
   t.equal(loadConfig({}).PUSH_FCM_TOKEN_URL, undefined)
   t.equal(loadConfig({ PUSH_FCM_URL: 'http://127.0.0.1:9000' }).PUSH_FCM_URL, 'http://127.0.0.1:9000')

@@ -23,7 +23,12 @@ t.test('a live token is reused, an expired or invalidated one fetched anew, conc
 
 t.test('a failed fetch is not kept', async (t) => {
   const cache = createTokenCache()
-  await t.rejects(cache.get('a', async () => { throw new Error('refused') }), /refused/)
+  await t.rejects(
+    cache.get('a', async () => {
+      throw new Error('refused')
+    }),
+    /refused/,
+  )
   t.equal(await cache.get('a', async () => ({ value: 'ok', expiresAt: Date.now() + 1000 })), 'ok')
 })
 

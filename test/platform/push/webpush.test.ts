@@ -7,7 +7,9 @@ import { startFakeWebPush } from '../../helpers/push-fakes/webpush.ts'
 const vapid = webpush.generateVAPIDKeys()
 const credentials = { subject: 'mailto:push@example.com', publicKey: vapid.publicKey, privateKey: vapid.privateKey }
 
-interface Tap { teardown(fn: () => unknown): void }
+interface Tap {
+  teardown(fn: () => unknown): void
+}
 
 async function setup(t: Tap) {
   const service = await startFakeWebPush({ publicKey: vapid.publicKey, subject: credentials.subject })
@@ -18,10 +20,18 @@ async function setup(t: Tap) {
 t.test('the browser receives the encrypted notification, signed with VAPID', async (t) => {
   const { service, sender } = await setup(t)
   const { subscription, endpoint } = service.subscribe()
-  const result = await sender.send({
-    title: 'Alice', body: 'Lunch?', badge: 3, collapse_id: 'conv-42', data: { conversation_id: 42, message_id: '1001' },
-    show_end_time: Math.floor(Date.now() / 1000) + 600,
-  }, credentials, { token: subscription })
+  const result = await sender.send(
+    {
+      title: 'Alice',
+      body: 'Lunch?',
+      badge: 3,
+      collapse_id: 'conv-42',
+      data: { conversation_id: 42, message_id: '1001' },
+      show_end_time: Math.floor(Date.now() / 1000) + 600,
+    },
+    credentials,
+    { token: subscription },
+  )
   t.same(result, { outcome: 'ok', status: 201, providerMessageId: `${service.url}/message/1` })
   const delivery = service.deliveries[0]!
   t.same(delivery.payload, { type: 'text', title: 'Alice', body: 'Lunch?', badge: 3, tag: 'conv-42', data: { conversation_id: 42, message_id: '1001' } })
@@ -52,7 +62,13 @@ t.test('outcomes: gone, unknown, throttled, refused VAPID, not a subscription', 
   t.same(await sender.send({ title: 'x' }, credentials, { token: live }), { outcome: 'permanent', status: 413, reason: 'HTTP 413' })
   const other = webpush.generateVAPIDKeys()
   t.same(await sender.send({ title: 'x' }, { ...credentials, ...other }, { token: live }), { outcome: 'bad-credentials', status: 401, reason: 'HTTP 401' })
-  t.same(await sender.send({ title: 'x' }, { ...credentials, subject: 'not a contact' }, { token: live }), { outcome: 'bad-credentials', reason: 'VAPID details refused' })
-  t.same(await sender.send({ title: 'x' }, credentials, { token: 'a-fcm-token-not-a-subscription' }), { outcome: 'dead-token', reason: 'not a push subscription' })
+  t.same(await sender.send({ title: 'x' }, { ...credentials, subject: 'not a contact' }, { token: live }), {
+    outcome: 'bad-credentials',
+    reason: 'VAPID details refused',
+  })
+  t.same(await sender.send({ title: 'x' }, credentials, { token: 'a-fcm-token-not-a-subscription' }), {
+    outcome: 'dead-token',
+    reason: 'not a push subscription',
+  })
   t.equal(service.deliveries.length, 0)
 })
