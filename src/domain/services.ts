@@ -13,6 +13,7 @@ import { FilesService } from './files/files.service.ts'
 import { PicturesService } from './files/pictures.service.ts'
 import { RosterService } from './roster/roster.service.ts'
 import { GroupsService } from './groups/groups.service.ts'
+import { GroupDisciplineService } from './groups/discipline.service.ts'
 import { AdmissionService } from './groups/admission.service.ts'
 import { FacadeGroupsService } from './groups/facade-groups.service.ts'
 import { ProjectGroupsService } from './groups/project-groups.service.ts'
@@ -38,6 +39,7 @@ export interface Services {
   readonly uploads: FilesService
   readonly roster: RosterService
   readonly groups: GroupsService
+  readonly groupDiscipline: GroupDisciplineService
   /** Group rules of the legacy surface only. */
   readonly projectGroups: ProjectGroupsService
   /** Group rules of the facade only. */
@@ -102,6 +104,7 @@ export function createServices(platformCtx: DomainContext, directories: Director
     uploads: new FilesService(ctx, pictures, accounts, groups),
     roster,
     groups,
+    groupDiscipline: new GroupDisciplineService(ctx, accounts),
     projectGroups: new ProjectGroupsService(ctx, accounts),
     facadeGroups,
     groupAdmission: new AdmissionService(ctx, (appId, a, b, trx) => roster.areFriendsIn(trx, appId, a, b), accounts),

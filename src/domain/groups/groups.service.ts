@@ -1,15 +1,12 @@
-// Group use cases of every surface: create, read, settings, roles, members, kick/leave, bans, blocklist, dismiss (legacy-only rules: project-groups.service.ts; facade-only: facade-groups.service.ts).
+// Group use cases of every surface: create, read, settings, roles, members, kick/leave, dismiss (bans and the blocklist: discipline.service.ts; legacy-only rules: project-groups.service.ts; facade-only: facade-groups.service.ts).
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
-import { INT4_MAX, parseCursor } from '../paging.ts'
+import { parseCursor } from '../paging.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import {
-  bannedPage,
-  blockedPage,
-  deleteBlocks,
   deleteMembers,
   findGroup,
   findGroups,
@@ -17,7 +14,6 @@ import {
   findMember,
   findMembers,
   groupsOfUser,
-  insertBlocks,
   insertGroup,
   insertMembers,
   memberPage,
@@ -34,7 +30,6 @@ import {
 } from './groups.repository.ts'
 import { latestAnnouncements } from './content.repository.ts'
 import {
-  cannotManage,
   liveGroup,
   openGroup,
   MAX_GROUPS_CREATED_PER_USER,
@@ -45,14 +40,13 @@ import {
   requireOwner,
   self,
   toPage,
-  type Acting,
 } from './groups.rules.ts'
 import { inviteInto } from './admission.service.ts'
-import type { Blocked, Group, GroupView, ItemResult, Member, Page } from './groups.types.ts'
+import type { Group, GroupView, ItemResult, Member, Page } from './groups.types.ts'
 import type { PicturesService } from '../files/pictures.service.ts'
 import type { FacadeGroupsService } from './facade-groups.service.ts'
 import { projectFields } from './project-fields.ts'
-import { epochSeconds } from '../time.ts'
+import { eachMember } from './member-changes.ts'
 
 export interface CreateGroup {
   name: string
@@ -205,26 +199,6 @@ export class GroupsService {
     })
   }
 
-  /** Only admins may send while the whole group is banned; `minutes` -1 bans until lifted. Returns ban_expire_time (s). */
-  async banAll(actor: Actor, groupId: number, minutes: number): Promise<number> {
-    if (minutes !== -1 && minutes < 1) throw new DomainError('BAD_PARAMETER', 'duration must be a number of minutes ≥ 1, or -1 for no end')
-    return this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
-      requireAdmin(acting, group)
-      const expire = minutes === -1 ? -1 : epochSeconds(this.ctx.now()) + minutes * 60
-      await updateGroupRow(trx, group.id, { ban_expire_time: expire })
-      return expire
-    })
-  }
-
-  async unbanAll(actor: Actor, groupId: number): Promise<void> {
-    await this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
-      requireAdmin(acting, group)
-      await updateGroupRow(trx, group.id, { ban_expire_time: 0 })
-    })
-  }
-
   /** Dismisses the group: status 1; it then answers 20001 to everything but info. */
   async destroy(actor: Actor, groupId: number): Promise<void> {
     await this.tx(async (trx) => {
@@ -324,7 +298,7 @@ export class GroupsService {
     return this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
-      return this.eachMember(trx, group, acting, userIds, options.protectAdmins ?? false, async (ids) => {
+      return eachMember(trx, group, acting, userIds, options.protectAdmins ?? false, async (ids) => {
         await deleteMembers(trx, group.id, ids)
       })
     })
@@ -383,86 +357,6 @@ export class GroupsService {
     })
   }
 
-  /** Bans members for `minutes` (semantics §5); stored as the epoch second the ban ends. */
-  async ban(actor: Actor, groupId: number, userIds: number[], minutes: number): Promise<ItemResult[]> {
-    if (!Number.isInteger(minutes) || minutes < 1) throw new DomainError('BAD_PARAMETER', 'duration must be a number of minutes ≥ 1')
-    const until = epochSeconds(this.ctx.now()) + minutes * 60
-    return this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
-      requireAdmin(acting, group)
-      return this.eachMember(trx, group, acting, userIds, false, (ids) => updateMembers(trx, group.id, ids, { ban_expire: until }))
-    })
-  }
-
-  async unban(actor: Actor, groupId: number, userIds: number[]): Promise<ItemResult[]> {
-    return this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
-      requireAdmin(acting, group)
-      const members = await findMembers(trx, group.id, [...new Set(userIds)])
-      const results = [...new Set(userIds)].map((id): ItemResult =>
-        members.has(id) ? { id, result: 'success', reason: '' } : { id, result: 'fail', reason: 'not a member of the group' },
-      )
-      await updateMembers(
-        trx,
-        group.id,
-        results.filter((r) => r.result === 'success').map((r) => r.id),
-        { ban_expire: 0 },
-      )
-      return results
-    })
-  }
-
-  async banned(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Member>> {
-    const after = parseCursor(cursor) ?? 0
-    const { group, acting } = await this.open(this.ctx.db, actor, groupId)
-    requireMember(acting, group)
-    const { rows, total } = await bannedPage(this.ctx.db, group.id, epochSeconds(this.ctx.now()), after, limit)
-    return toPage(rows, limit, total, (m) => m.seq)
-  }
-
-  /** Blocks users (members are removed from the group): they cannot apply, be invited or join until unblocked. */
-  async block(actor: Actor, groupId: number, userIds: number[]): Promise<ItemResult[]> {
-    return this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
-      requireAdmin(acting, group)
-      const ids = [...new Set(userIds)]
-      const [members, users] = await Promise.all([findMembers(trx, group.id, ids), this.accounts.groupInviteesIn(trx, actor.appId, ids)])
-      const results = ids.map((id): ItemResult => {
-        if (!users.has(id)) return { id, result: 'fail', reason: 'user does not exist' }
-        const member = members.get(id)
-        const refusal = member ? cannotManage(acting, member.role) : null
-        return refusal ? { id, result: 'fail', reason: refusal } : { id, result: 'success', reason: '' }
-      })
-      const blocked = results.filter((r) => r.result === 'success').map((r) => r.id)
-      await insertBlocks(trx, group.id, blocked)
-      await deleteMembers(
-        trx,
-        group.id,
-        blocked.filter((id) => members.has(id)),
-      )
-      return results
-    })
-  }
-
-  async unblock(actor: Actor, groupId: number, userIds: number[]): Promise<ItemResult[]> {
-    return this.tx(async (trx) => {
-      const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
-      requireAdmin(acting, group)
-      const ids = [...new Set(userIds)]
-      const removed = new Set(await deleteBlocks(trx, group.id, ids))
-      return ids.map((id): ItemResult => (removed.has(id) ? { id, result: 'success', reason: '' } : { id, result: 'fail', reason: 'not in the blacklist' }))
-    })
-  }
-
-  async blocked(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Blocked>> {
-    // This list pages by user id, an int4 column.
-    const after = parseCursor(cursor, INT4_MAX) ?? 0
-    const { group, acting } = await this.open(this.ctx.db, actor, groupId)
-    requireAdmin(acting, group)
-    const { rows, total } = await blockedPage(this.ctx.db, group.id, after, limit)
-    return toPage(rows, limit, total, (b) => b.userId)
-  }
-
   /** Live groups of the caller, each with its membership and newest announcement (legacy groupList, facade list). */
   async joined(actor: Actor): Promise<Array<GroupView & { notice: string }>> {
     const userId = self(actor)
@@ -476,29 +370,5 @@ export class GroupsService {
 
   async publicGroups(actor: Actor): Promise<number[]> {
     return publicGroupIds(this.ctx.db, actor.appId)
-  }
-
-  /**
-   * Applies `change` to the members of `userIds` the actor may manage, and answers one result per user:
-   * not a member, or a role the actor may not touch, is a failure for that user only.
-   */
-  private async eachMember(
-    trx: Db,
-    group: Group,
-    acting: Acting,
-    userIds: number[],
-    protectAdmins: boolean,
-    change: (ids: number[]) => Promise<void>,
-  ): Promise<ItemResult[]> {
-    const ids = [...new Set(userIds)]
-    const members = await findMembers(trx, group.id, ids)
-    const results = ids.map((id): ItemResult => {
-      const member = members.get(id)
-      if (!member) return { id, result: 'fail', reason: 'not a member of the group' }
-      const refusal = cannotManage(acting, member.role, protectAdmins)
-      return refusal ? { id, result: 'fail', reason: refusal } : { id, result: 'success', reason: '' }
-    })
-    await change(results.filter((r) => r.result === 'success').map((r) => r.id))
-    return results
   }
 }

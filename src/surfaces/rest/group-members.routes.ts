@@ -38,7 +38,7 @@ const MEMBER_LIST_LIMIT = 1000
 const LIST_LIMIT = 100
 
 export function groupMemberRoutes(app: FastifyInstance): void {
-  const { groups, groupAdmission } = app.services
+  const { groups, groupAdmission, groupDiscipline } = app.services
   const publicUrl = app.config.PUBLIC_URL
 
   /** GET /group/member_list */
@@ -270,7 +270,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
       user_list: UserList,
     }),
     data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.ban(actor, p.group_id, p.user_list, p.duration)),
+    handler: async (p, { actor }) => renderUserResults(await groupDiscipline.ban(actor, p.group_id, p.user_list, p.duration)),
   })
 
   /** POST /group/unban */
@@ -281,7 +281,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     auth: 'any',
     params: GroupUsersParams,
     data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.unban(actor, p.group_id, p.user_list)),
+    handler: async (p, { actor }) => renderUserResults(await groupDiscipline.unban(actor, p.group_id, p.user_list)),
   })
 
   /** GET /group/banned_list */
@@ -293,7 +293,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     params: Type.Object({ group_id: GroupId, ...PageParams }),
     data: BannedList,
     extra: PageExtra,
-    handler: async (p, { actor }) => renderPage(await groups.banned(actor, p.group_id, p.cursor, p.limit ?? LIST_LIMIT), renderBanned),
+    handler: async (p, { actor }) => renderPage(await groupDiscipline.banned(actor, p.group_id, p.cursor, p.limit ?? LIST_LIMIT), renderBanned),
   })
 
   /** POST /group/block */
@@ -304,7 +304,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     auth: 'any',
     params: GroupUsersParams,
     data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.block(actor, p.group_id, p.user_list)),
+    handler: async (p, { actor }) => renderUserResults(await groupDiscipline.block(actor, p.group_id, p.user_list)),
   })
 
   /** POST|DELETE /group/unblock */
@@ -315,7 +315,7 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     auth: 'any',
     params: GroupUsersParams,
     data: UserResults,
-    handler: async (p, { actor }) => renderUserResults(await groups.unblock(actor, p.group_id, p.user_list)),
+    handler: async (p, { actor }) => renderUserResults(await groupDiscipline.unblock(actor, p.group_id, p.user_list)),
   })
 
   /** GET /group/blocked_list */
@@ -327,6 +327,6 @@ export function groupMemberRoutes(app: FastifyInstance): void {
     params: Type.Object({ group_id: GroupId, ...PageParams }),
     data: BlockedList,
     extra: PageExtra,
-    handler: async (p, { actor }) => renderPage(await groups.blocked(actor, p.group_id, p.cursor, p.limit ?? LIST_LIMIT), renderBlocked),
+    handler: async (p, { actor }) => renderPage(await groupDiscipline.blocked(actor, p.group_id, p.cursor, p.limit ?? LIST_LIMIT), renderBlocked),
   })
 }

@@ -30,7 +30,7 @@ const GroupIds = Type.Array(Type.Integer({ description: '群id' }), { descriptio
 const TEMPORARY_GROUP = 3
 
 export function groupRoutes(app: FastifyInstance): void {
-  const { groups } = app.services
+  const { groups, groupDiscipline } = app.services
   const publicUrl = app.config.PUBLIC_URL
 
   /** POST /group/create */
@@ -171,7 +171,7 @@ export function groupRoutes(app: FastifyInstance): void {
       group_id: GroupId,
     }),
     data: Type.Object({ ban_expire_time: Type.Integer({ description: '全员禁言过期时间（秒），-1表示永久禁言' }) }),
-    handler: async (p, { actor }) => ({ ban_expire_time: await groups.banAll(actor, p.group_id, p.duration) }),
+    handler: async (p, { actor }) => ({ ban_expire_time: await groupDiscipline.banAll(actor, p.group_id, p.duration) }),
   })
 
   /** POST /group/settings/unban_all */
@@ -183,7 +183,7 @@ export function groupRoutes(app: FastifyInstance): void {
     params: GroupParams,
     data: Type.Boolean({ description: '结果数据' }),
     handler: async (p, { actor }) => {
-      await groups.unbanAll(actor, p.group_id)
+      await groupDiscipline.unbanAll(actor, p.group_id)
       return true
     },
   })
