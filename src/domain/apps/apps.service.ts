@@ -5,6 +5,9 @@ import { inTransaction } from '../../platform/transaction.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import { appExists, insertAppIfMissing, lockDefaultApp } from './apps.repository.ts'
 
+/** The shape of every app id (DEFAULT_APP_ID and created apps). */
+const APP_ID = /^[A-Za-z0-9_-]{1,64}$/
+
 export class AppsService {
   readonly #known = new Set<string>()
 
@@ -32,7 +35,8 @@ export class AppsService {
   async resolveApp(appId: string | undefined): Promise<string> {
     const id = appId || this.ctx.settings.defaultAppId
     if (this.#known.has(id)) return id
-    if (!(await appExists(this.ctx.db, id))) throw new DomainError('APP_NOT_FOUND', `app_id ${JSON.stringify(id)} does not exist`)
+    // An id no app can have (app ids are 1–64 letters, digits, _ and -) is not looked up: a NUL would not even reach the table.
+    if (!APP_ID.test(id) || !(await appExists(this.ctx.db, id))) throw new DomainError('APP_NOT_FOUND', `app_id ${JSON.stringify(id)} does not exist`)
     this.#known.add(id) // apps are never deleted, so a known id stays valid
     return id
   }

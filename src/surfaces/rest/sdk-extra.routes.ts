@@ -26,7 +26,7 @@ export function sdkExtraRoutes(app: FastifyInstance): void {
     params: Type.Object({
       username: Type.String({ pattern: '^[A-Za-z0-9_]{0,40}$', description: '用户名前缀（如 anon_），服务端补全' }),
       password: Password,
-      cid: Type.Optional(Type.Integer({ description: '访客要找的客服用户ID（不使用）' })),
+      cid: Type.Optional(Id32('访客要找的客服用户ID（不使用）')),
     }),
     data: Type.Object({ username: Type.String({ description: '注册的用户名：以此和密码登录' }), user_id: Type.Integer({ description: '用户ID' }) }),
     handler: async (p, { appId }) => {
