@@ -73,7 +73,7 @@ export async function groupVsOneToOne(f: Fixture) {
 }
 
 /** A Target measured in rounds: one round = one message out, every socket has it. */
-function roundsTarget(round: () => Promise<void>): Target {
+export function roundsTarget(round: () => Promise<void>): Target {
   return {
     async check() {
       await round()

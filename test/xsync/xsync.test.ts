@@ -74,7 +74,7 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
     t.equal((await unread(b)).unread[0].n ?? 0, 0, 'after the pull nothing waits for this device')
     t.equal((await pull(b, alice.userId)).metas?.length ?? 0, 0, 'a second pull finds nothing new')
 
-    const rows = await history(app, bob.token, { conversation_id: alice.userId })
+    const rows = await history(app, bob.token, { opposite_id: alice.userId, type: 1 })
     t.equal(rows.data.messages.length, 1, 'REST history of the conversation holds the one row')
     t.equal(rows.data.messages[0].msg_id, ack.server_mid)
 
