@@ -1,11 +1,8 @@
 // xsync comparisons: a send's round trip over xsync vs REST's (what a /ws client sends with), and NOTICE fan-out to 1,000 xsync sockets vs a bare broadcast.
-import { sql } from 'kysely'
 import { WebSocket, WebSocketServer } from 'ws'
-import { newToken, tokenDigest } from '../../src/platform/tokens.ts'
 import { CMD, dec, enc } from '../helpers/xsync.ts'
 import type { Fixture } from './fixture.ts'
-import { groupOf } from './groups.ts'
-import { roundsTarget } from './messages.ts'
+import { frameCounter, groupWithTokens, openAll, openClient, roundsTarget } from './messages.ts'
 
 const CONTENT = 'a benchmark message of ordinary length, about sixty characters'
 
@@ -55,53 +52,15 @@ export async function xsyncSendVsRest(f: Fixture) {
   return { a: roundsTarget(xsyncRound), b: roundsTarget(restRound), close: async () => ws.terminate() }
 }
 
-/** Resolves once `expected` frames have arrived on the sockets after it is armed. */
-function counter(sockets: WebSocket[]) {
-  let remaining = 0
-  let done: (() => void) | undefined
-  for (const socket of sockets) socket.on('message', () => remaining > 0 && --remaining === 0 && done?.())
-  return (expected: number) =>
-    new Promise<void>((resolve, reject) => {
-      remaining = expected
-      const timer = setTimeout(() => reject(new Error(`only ${expected - remaining} of ${expected} frames arrived within 10 s`)), 10_000)
-      done = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-}
-
 /** 1,000 users logged in over xsync in one group with the sender: a REST group send until each socket has its NOTICE, vs a bare ws broadcast of the same bytes. */
 export async function xsyncFanOut(f: Fixture, count = 1000) {
-  const stamp = Date.now().toString(36)
-  const users = await sql<{ id: number }>`
-    insert into users (app_id, username) select 'default', ${`xs_${stamp}_`} || g from generate_series(1, ${count}::int) g returning id`.execute(f.db)
-  const tokens = users.rows.map(() => newToken())
-  await f.db
-    .insertInto('tokens')
-    .values(
-      users.rows.map((u, i) => ({
-        app_id: 'default',
-        kind: 'user' as const,
-        user_id: u.id,
-        device_id: null,
-        digest: tokenDigest(tokens[i]!),
-        client: '',
-        expires_at: null,
-        revoked_at: null,
-      })),
-    )
-    .execute()
-  const group = await groupOf(
-    f,
-    users.rows.map((u) => u.id),
-  )
+  const { users, tokens, group } = await groupWithTokens(f, count, 'xs')
   const ours: WebSocket[] = []
   for (let i = 0; i < count; i += 50) {
-    const batch = users.rows.slice(i, i + 50)
+    const batch = users.slice(i, i + 50)
     ours.push(...(await Promise.all(batch.map((u, j) => xsyncSocket(f.appUrl, u.id, tokens[i + j]!).then((s) => s.ws)))))
   }
-  const oursArrived = counter(ours)
+  const oursArrived = frameCounter(ours)
   const oursRound = async () => {
     const arrived = oursArrived(count)
     const response = await fetch(`${f.appUrl}/message/send`, {
@@ -116,23 +75,8 @@ export async function xsyncFanOut(f: Fixture, count = 1000) {
   const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 })
   await new Promise((resolve) => bare.once('listening', resolve))
   const bareUrl = `ws://127.0.0.1:${(bare.address() as { port: number }).port}`
-  const theirs: WebSocket[] = []
-  for (let i = 0; i < count; i += 50) {
-    theirs.push(
-      ...(await Promise.all(
-        Array.from(
-          { length: Math.min(50, count - i) },
-          () =>
-            new Promise<WebSocket>((resolve, reject) => {
-              const ws = new WebSocket(bareUrl)
-              ws.once('open', () => resolve(ws))
-              ws.once('error', reject)
-            }),
-        ),
-      )),
-    )
-  }
-  const theirsArrived = counter(theirs)
+  const theirs = await openAll(count, () => openClient(bareUrl))
+  const theirsArrived = frameCounter(theirs)
   const bareRound = async () => {
     const arrived = theirsArrived(count)
     for (const client of bare.clients) client.send(notice)
