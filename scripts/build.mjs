@@ -21,4 +21,6 @@ if (run.status !== 0) {
   process.exit(1)
 }
 cpSync(join(root, 'assets'), join(outDir, 'assets'), { recursive: true })
+// The xsync wire schema is read at run time (protobufjs loads the .proto files beside the compiled codec).
+cpSync(join(root, 'src', 'surfaces', 'xsync', 'proto'), join(outDir, 'src', 'surfaces', 'xsync', 'proto'), { recursive: true })
 process.stdout.write(`build: compiled to ${outDir}\n`)

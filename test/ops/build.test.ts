@@ -63,6 +63,8 @@ t.test('npm run build compiles a tree that runs on node alone', async (t) => {
     'every migration is compiled beside the code (found two folders up, as from src/)',
   )
   t.same(readdirSync(join(out, 'assets')).sort(), readdirSync(join(root, 'assets')).sort(), 'the default pictures are copied beside the code')
+  const protoDir = join('src', 'surfaces', 'xsync', 'proto')
+  t.same(readdirSync(join(out, protoDir)).sort(), readdirSync(join(root, protoDir)).sort(), 'the xsync .proto files are copied beside the compiled codec')
 
   const compiled = filesUnder(out).filter((name) => name.endsWith('.js'))
   t.same(
