@@ -101,7 +101,7 @@ export function createServices(platformCtx: DomainContext, directories: Director
     apps: new AppsService(ctx, accounts),
     accounts,
     verification,
-    profile: new ProfileService(ctx, verification, pictures),
+    profile: new ProfileService(ctx, verification, pictures, notices),
     settings: new SettingsService(ctx),
     devices: new DevicesService(ctx, accounts),
     security: new SecurityService(ctx, accounts, verification),

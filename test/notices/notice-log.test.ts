@@ -142,4 +142,9 @@ t.test('notice log', async (t) => {
     t.same(await told(carol), [{ kind: 'roster', type: 'ADDED', groupId: null, actorId: dave.userId, subjectIds: [carol.userId], content: '' }])
     t.same(await told(dave), [{ kind: 'roster', type: 'ADDED', groupId: null, actorId: carol.userId, subjectIds: [dave.userId], content: '' }])
   })
+  await t.test('profile: INFO_UPDATED to the user itself, with the fields changed', async (t) => {
+    const erin = await registerUser(app)
+    t.match(await rest(erin, 'POST', '/user/profile', { nick_name: 'Erin' }), { code: 200 })
+    t.same(await told(erin), [{ kind: 'user', type: 'INFO_UPDATED', groupId: null, actorId: erin.userId, subjectIds: [], content: '{"nick_name":"Erin"}' }])
+  })
 })
