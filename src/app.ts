@@ -35,6 +35,7 @@ import { facadeSurface } from './surfaces/imfacade/index.ts'
 import { sendFacadeError } from './surfaces/imfacade/envelope.ts'
 import { FACADE_URL } from './surfaces/imfacade/im.routes.ts'
 import { realtimeSurface, WS_PATH } from './surfaces/realtime/index.ts'
+import { xsyncSurface } from './surfaces/xsync/index.ts'
 import { DOCS_CSP, securityPlugins, serverOptions } from './surfaces/shared/hardening.ts'
 import { textGuard } from './surfaces/shared/text-guard.ts'
 
@@ -192,6 +193,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await app.register(legacySurface)
     await app.register(facadeSurface)
     await app.register(realtimeSurface(platform.bus, metrics ?? undefined))
+    await app.register(xsyncSurface(platform.bus))
     await app.ready()
     return await app
   } catch (error) {

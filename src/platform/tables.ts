@@ -325,9 +325,17 @@ export interface ConversationStatesTable {
 export interface MessageTransactionsTable {
   app_id: string
   sender_id: number
+  /** 0: the sender as a whole; otherwise the devices.id the transaction id belongs to (xsync client_mid). */
+  scope: Generated<number>
   transaction_id: number
   msg_ids: ColumnType<number[], number[] | undefined, number[]>
   created_at: number
+}
+
+export interface XsyncCursorsTable {
+  device_id: number
+  conversation_id: number
+  synced_seq: Generated<number>
 }
 
 export interface PresenceProcessesTable {
@@ -432,6 +440,7 @@ export interface Tables {
   messages: MessagesTable
   conversation_states: ConversationStatesTable
   message_transactions: MessageTransactionsTable
+  xsync_cursors: XsyncCursorsTable
   presence_processes: PresenceProcessesTable
   presence_connections: PresenceConnectionsTable
   push_credentials: PushCredentialsTable

@@ -161,7 +161,7 @@ t.test('server frames: sync answers echo the id and page with has_more', async (
     has_more: false,
   })
   t.same(
-    JSON.parse(conversationsFrame(0, [{ conversation: { type: 2, id: 8 }, lastSeq: 4, readSeq: 2, unread: 1, lastMessageAt: 5 }])),
+    JSON.parse(conversationsFrame(0, [{ conversation: { type: 2, id: 8 }, conversationId: 3, lastSeq: 4, readSeq: 2, unread: 1, lastMessageAt: 5 }])),
     {
       type: 'sync',
       id: 0,

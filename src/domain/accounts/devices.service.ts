@@ -1,5 +1,8 @@
 // Devices of a user: the list, removal, kicking (revoking their tokens) and vendor push tokens.
+import { randomBytes } from 'node:crypto'
 import { DomainError } from '../errors.ts'
+import { inTransaction } from '../../platform/transaction.ts'
+import { bindTokenDevice } from './tokens.repository.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import type { AccountsService } from './accounts.service.ts'
@@ -10,9 +13,11 @@ import {
   devicePage,
   devicesOfAudience,
   devicesWithVendorToken,
+  deviceSnOf,
   dropVendorToken,
   findDevice,
   setVendorToken,
+  upsertDevice,
   type PushAudience,
 } from './devices.repository.ts'
 
@@ -74,6 +79,24 @@ export class DevicesService {
         ? { userId: actor.userId, deviceId: (await this.find(actor.userId, deviceSn)).id }
         : { userId: actor.userId, exceptSession: actor.sessionTokenId }
     await this.accounts.revokeNow(which)
+  }
+
+  /**
+   * A socket login (xsync PROVISION) names its device by guid: the user's device with that guid (a new one gets the
+   * next device_sn), recorded on the session's tokens that have none, so that removing or kicking the device over
+   * REST revokes them. A token issued for a device keeps that device whatever guid the socket names.
+   */
+  async attach(actor: Actor & { userId: number }, guid: string, platform: number, userAgent: string): Promise<{ deviceId: number; deviceSn: number }> {
+    if (guid === '' || guid.length > 128) throw new DomainError('BAD_PARAMETER', 'device_guid must be 1-128 characters')
+    if (actor.deviceId !== null) {
+      const sn = await deviceSnOf(this.ctx.db, actor.deviceId)
+      if (sn > 0) return { deviceId: actor.deviceId, deviceSn: sn }
+    }
+    return inTransaction(this.ctx.db, async (trx) => {
+      const row = await upsertDevice(trx, { userId: actor.userId, guid, platform, userAgent: userAgent.slice(0, 256), pushToken: randomBytes(16).toString('hex') })
+      await bindTokenDevice(trx, actor.sessionTokenId, row.id)
+      return { deviceId: row.id, deviceSn: row.device_sn }
+    })
   }
 
   async bindDeviceToken(userId: number, deviceSn: number, deviceToken: string, notifierName: string): Promise<void> {

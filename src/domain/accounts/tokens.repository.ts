@@ -115,3 +115,13 @@ export async function hasAdminToken(db: Db, appId: string): Promise<boolean> {
 export async function purgeTokens(db: Db, before: Date): Promise<number> {
   return deleteInBatches(db, 'tokens', sql`expires_at < ${before} or revoked_at < ${before}`)
 }
+
+/** Records the device a token (and the tokens derived from it) is used from, when it has none yet. */
+export async function bindTokenDevice(db: Db, sessionTokenId: number, deviceId: number): Promise<void> {
+  await db
+    .updateTable('tokens')
+    .set({ device_id: deviceId })
+    .where((eb) => eb.or([eb('id', '=', sessionTokenId), eb('parent_id', '=', sessionTokenId)]))
+    .where('device_id', 'is', null)
+    .execute()
+}

@@ -230,7 +230,7 @@ export async function lowestReads(
 }
 
 /**
- * Claims (app, sender, transaction_id) for this send. Waits for a concurrent claim of the same key to
+ * Claims (app, sender, scope, transaction_id) for this send. Waits for a concurrent claim of the same key to
  * commit or roll back; a claim older than `staleBefore` (ms) is taken over. Returns null when this send
  * owns the key, else the message ids of the first send.
  */
@@ -238,16 +238,17 @@ export async function claimTransaction(
   db: Db,
   appId: string,
   senderId: number,
+  scope: number,
   transactionId: number,
   now: number,
   staleBefore: number,
 ): Promise<number[] | null> {
   const claimed = await db
     .insertInto('message_transactions')
-    .values({ app_id: appId, sender_id: senderId, transaction_id: transactionId, created_at: now })
+    .values({ app_id: appId, sender_id: senderId, scope, transaction_id: transactionId, created_at: now })
     .onConflict((oc) =>
       oc
-        .columns(['app_id', 'sender_id', 'transaction_id'])
+        .columns(['app_id', 'sender_id', 'scope', 'transaction_id'])
         .doUpdateSet({ created_at: now, msg_ids: [] })
         .where('message_transactions.created_at', '<', staleBefore),
     )
@@ -259,17 +260,19 @@ export async function claimTransaction(
     .select('msg_ids')
     .where('app_id', '=', appId)
     .where('sender_id', '=', senderId)
+    .where('scope', '=', scope)
     .where('transaction_id', '=', transactionId)
     .executeTakeFirstOrThrow()
   return first.msg_ids.map(Number)
 }
 
-export async function recordTransaction(db: Db, appId: string, senderId: number, transactionId: number, msgIds: number[]): Promise<void> {
+export async function recordTransaction(db: Db, appId: string, senderId: number, scope: number, transactionId: number, msgIds: number[]): Promise<void> {
   await db
     .updateTable('message_transactions')
     .set({ msg_ids: msgIds })
     .where('app_id', '=', appId)
     .where('sender_id', '=', senderId)
+    .where('scope', '=', scope)
     .where('transaction_id', '=', transactionId)
     .execute()
 }

@@ -15,6 +15,7 @@ import type {
 } from './messages.types.ts'
 import { KnownUsers } from './known-users.ts'
 import { Reading } from './reading.ts'
+import { DeviceSync, type DevicePull, type DeviceRef } from './device-sync.ts'
 import { Receipts } from './receipts.ts'
 import { Sending, type SendInput } from './sending.ts'
 
@@ -24,11 +25,13 @@ export class MessagesService {
   private readonly sending: Sending
   private readonly reading: Reading
   private readonly receipts: Receipts
+  private readonly devices: DeviceSync
 
   constructor(ctx: DomainContext, groups: GroupDirectory, friends: FriendDirectory, accounts: AccountsService, push?: PushRecorder) {
     const users = new KnownUsers(accounts)
     this.reading = new Reading(ctx, groups, users)
     this.receipts = new Receipts(ctx, this.reading)
+    this.devices = new DeviceSync(ctx, this.reading)
     this.sending = new Sending(ctx, groups, friends, accounts, users, this.receipts, push)
   }
 
@@ -90,5 +93,15 @@ export class MessagesService {
   /** GET /message/ack: the caller has read everything up to `msgId`. */
   ack(actor: UserActor, msgId: number, conversationId: number | undefined): Promise<void> {
     return this.receipts.ack(actor, msgId, conversationId)
+  }
+
+  /** xsync: the messages waiting for one device after its cursor (moved as the device acknowledges). */
+  pullForDevice(actor: UserActor, device: DeviceRef, ref: ConversationRef, key: number, limit: number): Promise<DevicePull> {
+    return this.devices.pull(actor, device, ref, key, limit)
+  }
+
+  /** xsync: the user's recent conversations with how many messages wait for this device in each. */
+  waitingForDevice(actor: UserActor, device: DeviceRef) {
+    return this.devices.waiting(actor, device)
   }
 }

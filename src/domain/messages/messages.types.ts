@@ -69,6 +69,8 @@ export interface HistoryPage {
 
 export interface ConversationSummary {
   conversation: ConversationRef
+  /** conversations.id (internal; surfaces do not show it). */
+  conversationId: number
   lastSeq: number
   readSeq: number
   unread: number

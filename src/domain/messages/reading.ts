@@ -174,6 +174,7 @@ export class Reading {
     const rows = await listConversations(this.ctx.db, appId, userId, this.groups.visibleGroupsQuery(appId, userId), RECENT_LIMIT)
     return rows.map((row) => ({
       conversation: conversationFor(row.kind, row.peer_a, row.peer_b, userId),
+      conversationId: row.id,
       lastSeq: row.last_seq,
       readSeq: row.read_seq,
       unread: row.unread,

@@ -51,6 +51,8 @@ export interface SendInput {
   ext?: string
   relatedMid?: number
   transactionId?: number
+  /** Whose transaction ids `transactionId` is one of: 0 or absent, the sender's; a devices.id for ids unique per device (xsync client_mid). */
+  transactionScope?: number
   fromUserId?: number
 }
 
@@ -189,7 +191,7 @@ export class Sending {
     const pushing = this.push !== undefined && (await this.push.wants(appId, input.contentType))
     const work = async (trx: Db) => {
       if (input.transactionId !== undefined) {
-        const first = await claimTransaction(trx, appId, senderId, input.transactionId, sentAt, sentAt - DEDUP_WINDOW_MS)
+        const first = await claimTransaction(trx, appId, senderId, input.transactionScope ?? 0, input.transactionId, sentAt, sentAt - DEDUP_WINDOW_MS)
         if (first) return { first, stored: [] }
       }
       const stored = []
@@ -212,6 +214,7 @@ export class Sending {
           trx,
           appId,
           senderId,
+          input.transactionScope ?? 0,
           input.transactionId,
           stored.map((s) => s.appended.id),
         )
