@@ -4,7 +4,10 @@ import { sql, type Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
   // scope 0: the sender as a whole (REST, legacy, facade, as before); otherwise the devices.id the key belongs to.
-  await db.schema.alterTable('message_transactions').addColumn('scope', 'bigint', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('message_transactions')
+    .addColumn('scope', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute()
   await sql`alter table message_transactions alter column transaction_id type bigint`.execute(db)
   await sql`alter table message_transactions drop constraint message_transactions_pk`.execute(db)
   await db.schema

@@ -118,14 +118,27 @@ export async function login(c: XsyncClient, uid: number, token: string, guid = `
 }
 
 /** Uploads a text (CHAT or GROUPCHAT) and answers the ack SyncDL. */
-export async function sendText(c: XsyncClient, from: { uid: number; deviceSN: number }, to: number, content: string, group = false, clientMid = Date.now()): Promise<any> {
+export async function sendText(
+  c: XsyncClient,
+  from: { uid: number; deviceSN: number },
+  to: number,
+  content: string,
+  group = false,
+  clientMid = Date.now(),
+): Promise<any> {
   const payload = enc('MessageBody', { type: group ? 3 : 2, ctype: 0, content })
   c.sendFrame(CMD.SYNC, 'SyncUL', { meta: { id: clientMid, from, to: { uid: to }, ns: 1, payload } })
   return (await c.next((f) => f.command === 'SYNC' && f.body.client_mid === clientMid)).body
 }
 
 /** An operation (READ_ACK, RECALL, …) as the SDK uploads it; answers the ack. */
-export async function sendOperation(c: XsyncClient, from: { uid: number; deviceSN: number }, to: number, op: Record<string, unknown>, clientMid = Date.now()): Promise<any> {
+export async function sendOperation(
+  c: XsyncClient,
+  from: { uid: number; deviceSN: number },
+  to: number,
+  op: Record<string, unknown>,
+  clientMid = Date.now(),
+): Promise<any> {
   const payload = enc('MessageBody', { type: 1, ctype: 6, operation: op })
   c.sendFrame(CMD.SYNC, 'SyncUL', { meta: { id: clientMid, from, to: { uid: to }, ns: 1, payload } })
   return (await c.next((f) => f.command === 'SYNC' && f.body.client_mid === clientMid)).body
@@ -135,7 +148,12 @@ export async function sendOperation(c: XsyncClient, from: { uid: number; deviceS
 export async function pull(c: XsyncClient, uid: number, key = 0, full?: number): Promise<any> {
   c.sendFrame(CMD.SYNC, 'SyncUL', { xid: { uid }, key, ...(full ? { is_full_sync: true, full_sync_num: full } : {}) })
   const answer = (await c.next((f) => f.command === 'SYNC' && !f.body.client_mid && (f.body.xid?.uid ?? 0) === uid && !f.body.is_eager_sync)).body
-  return { ...answer, bodies: (answer.metas ?? []).map((m: any) => (m.ns === 'MESSAGE' ? dec('MessageBody', m.payload) : m.ns === 'USER_NOTICE' ? dec('UserNotice', m.payload) : {})) }
+  return {
+    ...answer,
+    bodies: (answer.metas ?? []).map((m: any) =>
+      m.ns === 'MESSAGE' ? dec('MessageBody', m.payload) : m.ns === 'USER_NOTICE' ? dec('UserNotice', m.payload) : {},
+    ),
+  }
 }
 
 export async function unread(c: XsyncClient): Promise<any> {

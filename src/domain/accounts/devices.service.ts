@@ -93,7 +93,13 @@ export class DevicesService {
       if (sn > 0) return { deviceId: actor.deviceId, deviceSn: sn }
     }
     return inTransaction(this.ctx.db, async (trx) => {
-      const row = await upsertDevice(trx, { userId: actor.userId, guid, platform, userAgent: userAgent.slice(0, 256), pushToken: randomBytes(16).toString('hex') })
+      const row = await upsertDevice(trx, {
+        userId: actor.userId,
+        guid,
+        platform,
+        userAgent: userAgent.slice(0, 256),
+        pushToken: randomBytes(16).toString('hex'),
+      })
       await bindTokenDevice(trx, actor.sessionTokenId, row.id)
       return { deviceId: row.id, deviceSn: row.device_sn }
     })

@@ -29,6 +29,8 @@ export async function moveCursor(db: Db, deviceId: number, conversationId: numbe
   await db
     .insertInto('xsync_cursors')
     .values({ device_id: deviceId, conversation_id: conversationId, synced_seq: seq })
-    .onConflict((oc) => oc.columns(['device_id', 'conversation_id']).doUpdateSet({ synced_seq: sql<number>`greatest(xsync_cursors.synced_seq, excluded.synced_seq)` }))
+    .onConflict((oc) =>
+      oc.columns(['device_id', 'conversation_id']).doUpdateSet({ synced_seq: sql<number>`greatest(xsync_cursors.synced_seq, excluded.synced_seq)` }),
+    )
     .execute()
 }

@@ -54,7 +54,14 @@ export class Session {
   /** A user notice pushed unasked in the system conversation (protocol.md §10), then the close. */
   kick(noticeType: number, reason: string): void {
     if (this.closed) return
-    const meta: Meta = { id: Date.now(), from: { uid: 0 }, to: { uid: this.userId }, timestamp: Date.now(), ns: Ns.USER_NOTICE, payload: encode('UserNotice', { type: noticeType, content: reason }) }
+    const meta: Meta = {
+      id: Date.now(),
+      from: { uid: 0 },
+      to: { uid: this.userId },
+      timestamp: Date.now(),
+      ns: Ns.USER_NOTICE,
+      payload: encode('UserNotice', { type: noticeType, content: reason }),
+    }
     this.push(0, [meta])
     this.close(1000, reason)
   }

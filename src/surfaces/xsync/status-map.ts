@@ -67,4 +67,3 @@ export function statusOf(error: unknown): { status: Status; internal: boolean } 
   const { error: domainError, internal } = toDomainError(error)
   return { status: { code: STATUS_OF[domainError.key], reason: domainError.message }, internal }
 }
-

@@ -11,7 +11,11 @@ type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) 
  * REST's GET /), and engine.io (attached earlier) listens to every upgrade too: the listeners registered before
  * this call are wrapped so that each upgrade has one owner.
  */
-export function routeUpgrades(server: Server, engineListeners: readonly UpgradeListener[], plain: (request: IncomingMessage, socket: Duplex, head: Buffer) => void): void {
+export function routeUpgrades(
+  server: Server,
+  engineListeners: readonly UpgradeListener[],
+  plain: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
+): void {
   const others = (server.listeners('upgrade') as UpgradeListener[]).filter((l) => !engineListeners.includes(l))
   for (const listener of others) server.removeListener('upgrade', listener)
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
