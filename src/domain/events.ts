@@ -6,6 +6,8 @@ import type { MessageItem } from './messages/messages.types.ts'
 export const MESSAGES_CHANNEL = 'messages.new'
 /** Doorbell of a read receipt. */
 export const ACKS_CHANNEL = 'messages.ack'
+/** Doorbell of group, roster and user notices just committed to the notice log. */
+export const NOTICES_CHANNEL = 'notices.new'
 /** Revoked token ids (a JSON array of numbers), so every process can drop their sockets. */
 export const TOKENS_REVOKED_CHANNEL = 'tokens.revoked'
 
@@ -42,10 +44,17 @@ export interface AckDoorbell extends Stamped {
   recipients: number[]
 }
 
+/** New notices in the log for `recipients` (each process tells their connected devices to pull). */
+export interface NoticeDoorbell extends Stamped {
+  appId: string
+  recipients: number[]
+}
+
 /** What each channel carries. */
 interface Doorbells {
   [MESSAGES_CHANNEL]: MessageDoorbell
   [ACKS_CHANNEL]: AckDoorbell
+  [NOTICES_CHANNEL]: NoticeDoorbell
   [TOKENS_REVOKED_CHANNEL]: number[]
 }
 

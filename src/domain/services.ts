@@ -23,6 +23,7 @@ import { ConversationResolver } from './messages/conversation-resolver.ts'
 import { PresenceService } from './messages/presence.service.ts'
 import { RetentionService } from './retention/retention.service.ts'
 import { PushService } from './push/push.service.ts'
+import { NoticesService } from './notices/notices.service.ts'
 import type { FriendDirectory, GroupDirectory } from './messages/messages.types.ts'
 import { friendDirectory, groupDirectory } from './messages/directories.ts'
 import { pushCredentialSource, type PushCredentialSource } from './push/credential-source.ts'
@@ -55,6 +56,8 @@ export interface Services {
   readonly push: PushService
   /** The push worker's view of credentials (cached "has any" for the send path). */
   readonly pushCredentials: PushCredentialSource
+  /** Group, roster and user notices per recipient (the xsync system conversation reads them). */
+  readonly notices: NoticesService
 }
 
 /** What messaging asks of groups and rosters; tests hand in their own. */
@@ -84,10 +87,11 @@ export function createServices(platformCtx: DomainContext, directories: Director
   const ctx: DomainContext = { ...platformCtx, files: refusalsAsDomainErrors(platformCtx.files) }
   const verification = new VerificationService(ctx)
   const accounts = new AccountsService(ctx, verification)
-  const roster = new RosterService(ctx, accounts)
+  const notices = new NoticesService(ctx)
+  const roster = new RosterService(ctx, accounts, notices)
   const pictures = new PicturesService(ctx)
   const facadeGroups = new FacadeGroupsService(ctx, pictures)
-  const groups = new GroupsService(ctx, pictures, facadeGroups, accounts)
+  const groups = new GroupsService(ctx, pictures, facadeGroups, accounts, notices)
   const groupDir = directories.groups ?? groupDirectory(groups)
   const push = new PushService(ctx)
   const pushCredentials = pushCredentialSource(push, ctx.now)
@@ -97,23 +101,24 @@ export function createServices(platformCtx: DomainContext, directories: Director
     apps: new AppsService(ctx, accounts),
     accounts,
     verification,
-    profile: new ProfileService(ctx, verification, pictures),
+    profile: new ProfileService(ctx, verification, pictures, notices),
     settings: new SettingsService(ctx),
     devices: new DevicesService(ctx, accounts),
     security: new SecurityService(ctx, accounts, verification),
     uploads: new FilesService(ctx, pictures, accounts, groups),
     roster,
     groups,
-    groupDiscipline: new GroupDisciplineService(ctx, accounts),
-    projectGroups: new ProjectGroupsService(ctx, accounts),
+    groupDiscipline: new GroupDisciplineService(ctx, accounts, notices),
+    projectGroups: new ProjectGroupsService(ctx, accounts, notices),
     facadeGroups,
-    groupAdmission: new AdmissionService(ctx, (appId, a, b, trx) => roster.areFriendsIn(trx, appId, a, b), accounts),
-    groupContent: new GroupContentService(ctx),
+    groupAdmission: new AdmissionService(ctx, (appId, a, b, trx) => roster.areFriendsIn(trx, appId, a, b), accounts, notices),
+    groupContent: new GroupContentService(ctx, notices),
     messages,
     conversations: new ConversationResolver(groupDir),
     presence: new PresenceService(ctx),
-    retention: new RetentionService(accounts, verification, messages),
+    retention: new RetentionService(accounts, verification, messages, notices),
     push,
     pushCredentials,
+    notices,
   }
 }

@@ -394,6 +394,24 @@ export interface PushOutboxTable {
   created_at: CreatedAt
 }
 
+export interface UserNoticesTable {
+  id: Generated<number>
+  app_id: string
+  user_id: number
+  kind: 'group' | 'roster' | 'user'
+  type: string
+  group_id: number | null
+  actor_id: number | null
+  subject_ids: ColumnType<number[], number[] | undefined, number[]>
+  content: Generated<string>
+  created_at: CreatedAt
+}
+
+export interface DeviceNoticeCursorsTable {
+  device_id: number
+  seen_id: ColumnType<number, number, number>
+}
+
 export interface Tables {
   apps: AppsTable
   users: UsersTable
@@ -429,6 +447,8 @@ export interface Tables {
   push_tasks: PushTasksTable
   push_task_counts: PushTaskCountsTable
   push_outbox: PushOutboxTable
+  user_notices: UserNoticesTable
+  device_notice_cursors: DeviceNoticeCursorsTable
 }
 
 export type MessageRow = Selectable<MessagesTable>

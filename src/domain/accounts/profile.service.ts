@@ -6,6 +6,8 @@ import type { PicturesService } from '../files/pictures.service.ts'
 import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { inTransaction } from '../../platform/transaction.ts'
+import type { NoticesService } from '../notices/notices.service.ts'
+import type { NoticeLog } from '../notices/notices.types.ts'
 import { findUserById, findUsersByIds, lockUserAvatar, toUser, updateUser } from './accounts.repository.ts'
 import { checkUsername } from './rules.ts'
 import { checkLegacyProfile } from './legacy-profile.ts'
@@ -30,6 +32,7 @@ export class ProfileService {
     private readonly ctx: DomainContext,
     private readonly verification: VerificationService,
     private readonly pictures: PicturesService,
+    private readonly notices: NoticesService,
   ) {}
 
   /** Changes the fields given, leaves the others; an avatar must be an external URL or one of the user's uploads. */
@@ -45,16 +48,23 @@ export class ProfileService {
       public_info: changes.publicInfo,
       private_info: changes.privateInfo,
     }
+    // The user's (other) devices hear INFO_UPDATED with the changed fields as REST names them.
+    const tell = (notices: NoticeLog, changed: object) =>
+      notices.record({ appId, kind: 'user', type: 'INFO_UPDATED', actorId: userId, content: JSON.stringify(changed) }, { users: [userId] })
     if (changes.avatar === undefined) {
       await this.requireUser(appId, userId)
-      await updateUser(this.ctx.db, userId, values)
+      await this.notices.transaction(async (trx, notices) => {
+        await updateUser(trx, userId, values)
+        await tell(notices, values)
+      })
       return
     }
     const avatar = changes.avatar
-    const released = await inTransaction(this.ctx.db, async (trx) => {
+    const released = await this.notices.transaction(async (trx, notices) => {
       const current = await lockUserAvatar(trx, appId, userId)
       const claimed = await this.pictures.claim(trx, { appId, userId }, avatar, current)
       await updateUser(trx, userId, { ...values, avatar: claimed })
+      await tell(notices, { ...values, avatar: claimed })
       return claimed === current ? undefined : this.pictures.release(trx, { appId, userId }, current)
     })
     await this.pictures.removeReleased(released)

@@ -6,7 +6,6 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { parseCursor } from '../paging.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
-import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import { blockedAmong, joinedGroupCounts, findMember, findMembers, insertMembers, shareAnotherGroup } from './groups.repository.ts'
 import {
@@ -36,6 +35,9 @@ import {
 } from './groups.rules.ts'
 import { currentGroupId } from './renumbered.repository.ts'
 import type { Admission, Application, Group, Invitation, ItemResult, Page } from './groups.types.ts'
+import { tellGroup, tellInvitations } from './group-notices.ts'
+import type { NoticesService } from '../notices/notices.service.ts'
+import type { NoticeLog } from '../notices/notices.types.ts'
 
 /** QR codes are valid this long after signing. */
 const QR_TTL_MS = 7 * 24 * 3600 * 1000
@@ -106,10 +108,18 @@ export class AdmissionService {
     private readonly ctx: DomainContext,
     private readonly areFriends: AreFriends,
     private readonly accounts: AccountsService,
+    private readonly notices: NoticesService,
   ) {}
 
-  private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
-    return inTransaction(this.ctx.db, fn)
+  /** One transaction; the notices recorded in it are announced once it commits. */
+  private tx<T>(fn: (trx: Db, notices: NoticeLog) => Promise<T>): Promise<T> {
+    return this.notices.transaction(fn)
+  }
+
+  /** admit, then JOINED in the new member's name to the members (the new one included). */
+  private async join(trx: Db, notices: NoticeLog, group: Group, userId: number): Promise<void> {
+    await this.admit(trx, group, userId)
+    await tellGroup(trx, notices, group, 'JOINED', userId, { members: 'members' })
   }
 
   /** Adds one user at once, after the checks every way in shares: not a member, not blocked, room left. */
@@ -124,31 +134,35 @@ export class AdmissionService {
   /** apply_approval 0 admits at once, 1 waits for an admin, 2 refuses (REST apply, legacy joinGroup). */
   async apply(actor: Actor, groupId: number, reason: string): Promise<Admission> {
     const userId = self(actor)
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       if (await findMember(trx, group.id, userId)) throw new DomainError('ALREADY_MEMBER', `you are already a member of group ${group.id}`)
       await refuseBlocked(trx, group, userId)
       if (group.applyApproval === 2) throw new DomainError('NO_PERMISSION', `group ${group.id} refuses every application`, { zh: '该群不接受入群申请' })
       if (group.applyApproval === 0) {
-        await this.admit(trx, group, userId)
+        await this.join(trx, notices, group, userId)
         await upsertApplication(trx, group.id, userId, reason, new Date(this.ctx.now()), 1)
         return 'joined'
       }
       await upsertApplication(trx, group.id, userId, reason, new Date(this.ctx.now() + PENDING_TTL_MS))
+      await tellGroup(trx, notices, group, 'APPLYED', userId, { members: 'admins' }, { content: reason })
       return 'pending'
     })
   }
 
   async handleApplication(actor: Actor, groupId: number, applicantId: number, approval: boolean): Promise<void> {
-    await this.tx(async (trx) => {
+    await this.tx(async (trx, notices) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
-      requireAdmin(await actingIn(trx, actor, group), group)
+      const acting = await actingIn(trx, actor, group)
+      requireAdmin(acting, group)
       const application = await findApplication(trx, group.id, applicantId)
       if (!application || application.status !== 0 || application.expiresAt <= this.ctx.now()) {
         throw new DomainError('APPLICATION_HANDLED', `no pending application of user ${applicantId} to group ${group.id}`)
       }
-      if (approval) await this.admit(trx, group, applicantId)
+      if (approval) await this.join(trx, notices, group, applicantId)
       await setApplicationStatus(trx, application.id, approval ? 1 : 2)
+      const type = approval ? 'APPLY_ACCEPTED' : 'APPLY_DECLINED'
+      await tellGroup(trx, notices, group, type, acting.userId, { members: 'admins', users: [applicantId] }, { subjects: [applicantId] })
     })
   }
 
@@ -167,7 +181,7 @@ export class AdmissionService {
 
   /** Members invite while member_invite is on; admins always. */
   async invite(actor: Actor, groupId: number, userIds: number[], reason: string): Promise<ItemResult[]> {
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       const acting = await actingIn(trx, actor, group)
       requireMember(acting, group)
@@ -175,14 +189,16 @@ export class AdmissionService {
         throw new DomainError('NEED_ADMIN', `member_invite is off in group ${group.id}: only the owner and admins may invite`)
       }
       const users = await this.accounts.groupInviteesIn(trx, actor.appId, userIds)
-      return inviteInto(trx, group, acting.userId, userIds, reason, users, this.ctx.now())
+      const results = await inviteInto(trx, group, acting.userId, userIds, reason, users, this.ctx.now())
+      await tellInvitations(trx, notices, group, acting.userId, results, true)
+      return results
     })
   }
 
   /** The invitee accepts or declines; `inviterId`, when given, must be who invited. */
   async handleInvitation(actor: Actor, groupId: number, inviterId: number | undefined, approval: boolean): Promise<void> {
     const userId = self(actor)
-    await this.tx(async (trx) => {
+    await this.tx(async (trx, notices) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       const invitation = await findInvitation(trx, group.id, userId)
       if (!invitation || invitation.status !== 0 || invitation.expiresAt <= this.ctx.now() || (inviterId !== undefined && invitation.inviterId !== inviterId)) {
@@ -190,6 +206,10 @@ export class AdmissionService {
       }
       if (approval) await this.admit(trx, group, userId)
       await setInvitationStatus(trx, invitation.id, approval ? 1 : 2)
+      // Accepted: the members (now with the invitee) and the inviter; declined: the inviter only (and the invitee's other devices).
+      const inviter = invitation.inviterId === null ? [] : [invitation.inviterId]
+      if (approval) await tellGroup(trx, notices, group, 'INVITE_ACCEPTED', userId, { members: 'members', users: inviter })
+      else await tellGroup(trx, notices, group, 'INVITE_DECLINED', userId, { users: [...inviter, userId] })
     })
   }
 
@@ -227,11 +247,11 @@ export class AdmissionService {
     if (e <= this.ctx.now()) throw new DomainError('QR_EXPIRED', 'the QR code has expired; ask for a new one')
     // A code signed before migration 0010 may name the number its group had then.
     const groupId = await currentGroupId(this.ctx.db, actor.appId, g)
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       // A QR code stops working when whoever signed it leaves the group.
       if (u !== null && !(await findMember(trx, group.id, u))) throw new DomainError('QR_INVALID', 'whoever shared this QR code is no longer a member')
-      await this.admit(trx, group, userId)
+      await this.join(trx, notices, group, userId)
       return group
     })
   }
@@ -243,7 +263,7 @@ export class AdmissionService {
    */
   async addFriend(actor: Actor, groupId: number, userId: number): Promise<void> {
     const callerId = self(actor)
-    await this.tx(async (trx) => {
+    await this.tx(async (trx, notices) => {
       const group = await liveGroup(trx, actor.appId, groupId, { lock: true })
       requireMember(await actingIn(trx, actor, group), group)
       if (!(await this.accounts.groupInviteesIn(trx, actor.appId, [userId])).has(userId))
@@ -255,7 +275,7 @@ export class AdmissionService {
           zh: '只能拉通讯录中的好友或同群成员入群',
         })
       }
-      await this.admit(trx, group, userId)
+      await this.join(trx, notices, group, userId)
     })
   }
 
@@ -277,9 +297,9 @@ export class AdmissionService {
       await this.ctx.kv.incr(key, FACE_CODE_WINDOW_SECONDS)
       throw new DomainError('FACE_CODE_MISMATCH')
     }
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const locked = await liveGroup(trx, actor.appId, groupId, { lock: true })
-      await this.admit(trx, locked, userId)
+      await this.join(trx, notices, locked, userId)
       return locked
     })
   }

@@ -16,9 +16,14 @@ import {
 } from './content.repository.ts'
 import { actingIn, liveGroup, rankOf, requireAdmin, requireMember, type Acting } from './groups.rules.ts'
 import type { Announcement, Group, ItemResult, SharedFile } from './groups.types.ts'
+import { tellGroup } from './group-notices.ts'
+import type { NoticesService } from '../notices/notices.service.ts'
 
 export class GroupContentService {
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly notices: NoticesService,
+  ) {}
 
   private async open(actor: Actor, groupId: number, need: 'member' | 'admin'): Promise<{ group: Group; acting: Acting }> {
     const group = await liveGroup(this.ctx.db, actor.appId, groupId)
@@ -30,7 +35,11 @@ export class GroupContentService {
 
   async publishAnnouncement(actor: Actor, groupId: number, title: string, content: string): Promise<Announcement> {
     const { group, acting } = await this.open(actor, groupId, 'admin')
-    return insertAnnouncement(this.ctx.db, group.id, acting.userId, title, content)
+    return this.notices.transaction(async (trx, notices) => {
+      const published = await insertAnnouncement(trx, group.id, acting.userId, title, content)
+      await tellGroup(trx, notices, group, 'ANNOUNCEMENT_UPDATED', acting.userId, { members: 'members' })
+      return published
+    })
   }
 
   async announcement(actor: Actor, groupId: number, announcementId: number): Promise<Announcement> {
@@ -53,10 +62,13 @@ export class GroupContentService {
   }
 
   async deleteAnnouncement(actor: Actor, groupId: number, announcementId: number): Promise<void> {
-    const { group } = await this.open(actor, groupId, 'admin')
-    if (!(await deleteAnnouncement(this.ctx.db, group.id, announcementId))) {
-      throw new DomainError('ANNOUNCEMENT_NOT_FOUND', `group ${group.id} has no announcement ${announcementId}`)
-    }
+    const { group, acting } = await this.open(actor, groupId, 'admin')
+    await this.notices.transaction(async (trx, notices) => {
+      if (!(await deleteAnnouncement(trx, group.id, announcementId))) {
+        throw new DomainError('ANNOUNCEMENT_NOT_FOUND', `group ${group.id} has no announcement ${announcementId}`)
+      }
+      await tellGroup(trx, notices, group, 'ANNOUNCEMENT_UPDATED', acting.userId, { members: 'members' })
+    })
   }
 
   /** Records a file a member shared (the file itself is stored elsewhere; `url` says where). */

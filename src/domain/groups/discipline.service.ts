@@ -4,22 +4,32 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { INT4_MAX, parseCursor } from '../paging.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
-import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import { bannedPage, blockedPage, deleteBlocks, deleteMembers, findMembers, insertBlocks, updateGroupRow, updateMembers } from './groups.repository.ts'
 import { cannotManage, openGroup, requireAdmin, requireMember, toPage } from './groups.rules.ts'
-import type { Blocked, ItemResult, Member, Page } from './groups.types.ts'
+import type { Blocked, Group, ItemResult, Member, Page } from './groups.types.ts'
 import { eachMember } from './member-changes.ts'
 import { epochSeconds } from '../time.ts'
+import { tellGroup } from './group-notices.ts'
+import type { NoticesService } from '../notices/notices.service.ts'
+import type { NoticeLog } from '../notices/notices.types.ts'
 
 export class GroupDisciplineService {
   constructor(
     private readonly ctx: DomainContext,
     private readonly accounts: AccountsService,
+    private readonly notices: NoticesService,
   ) {}
 
-  private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
-    return inTransaction(this.ctx.db, fn)
+  /** One transaction; the notices recorded in it are announced once it commits. */
+  private tx<T>(fn: (trx: Db, notices: NoticeLog) => Promise<T>): Promise<T> {
+    return this.notices.transaction(fn)
+  }
+
+  /** ban_all on or off, as the SDK merges it into the group it caches. */
+  private banAllChanged(trx: Db, notices: NoticeLog, group: Group, actorId: number | null, expire: number): Promise<void> {
+    const content = JSON.stringify({ property: 'ban_expire_time', ban_expire_time: expire })
+    return tellGroup(trx, notices, group, 'INFO_UPDATED', actorId, { members: 'members' }, { content })
   }
 
   private open(db: Db, actor: Actor, groupId: number, options: { lock?: boolean } = {}) {
@@ -29,20 +39,22 @@ export class GroupDisciplineService {
   /** Only admins may send while the whole group is banned; `minutes` -1 bans until lifted. Returns ban_expire_time (s). */
   async banAll(actor: Actor, groupId: number, minutes: number): Promise<number> {
     if (minutes !== -1 && minutes < 1) throw new DomainError('BAD_PARAMETER', 'duration must be a number of minutes ≥ 1, or -1 for no end')
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       const expire = minutes === -1 ? -1 : epochSeconds(this.ctx.now()) + minutes * 60
       await updateGroupRow(trx, group.id, { ban_expire_time: expire })
+      await this.banAllChanged(trx, notices, group, acting.userId, expire)
       return expire
     })
   }
 
   async unbanAll(actor: Actor, groupId: number): Promise<void> {
-    await this.tx(async (trx) => {
+    await this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       await updateGroupRow(trx, group.id, { ban_expire_time: 0 })
+      await this.banAllChanged(trx, notices, group, acting.userId, 0)
     })
   }
 
@@ -50,27 +62,27 @@ export class GroupDisciplineService {
   async ban(actor: Actor, groupId: number, userIds: number[], minutes: number): Promise<ItemResult[]> {
     if (!Number.isInteger(minutes) || minutes < 1) throw new DomainError('BAD_PARAMETER', 'duration must be a number of minutes ≥ 1')
     const until = epochSeconds(this.ctx.now()) + minutes * 60
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
-      return eachMember(trx, group, acting, userIds, false, (ids) => updateMembers(trx, group.id, ids, { ban_expire: until }))
+      return eachMember(trx, group, acting, userIds, false, async (ids) => {
+        await updateMembers(trx, group.id, ids, { ban_expire: until })
+        if (ids.length > 0) await tellGroup(trx, notices, group, 'BANNED', acting.userId, { members: 'members' }, { subjects: ids, content: String(minutes) })
+      })
     })
   }
 
   async unban(actor: Actor, groupId: number, userIds: number[]): Promise<ItemResult[]> {
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       const members = await findMembers(trx, group.id, [...new Set(userIds)])
       const results = [...new Set(userIds)].map((id): ItemResult =>
         members.has(id) ? { id, result: 'success', reason: '' } : { id, result: 'fail', reason: 'not a member of the group' },
       )
-      await updateMembers(
-        trx,
-        group.id,
-        results.filter((r) => r.result === 'success').map((r) => r.id),
-        { ban_expire: 0 },
-      )
+      const unbanned = results.filter((r) => r.result === 'success').map((r) => r.id)
+      await updateMembers(trx, group.id, unbanned, { ban_expire: 0 })
+      if (unbanned.length > 0) await tellGroup(trx, notices, group, 'UNBANNED', acting.userId, { members: 'members' }, { subjects: unbanned })
       return results
     })
   }
@@ -85,7 +97,7 @@ export class GroupDisciplineService {
 
   /** Blocks users (members are removed from the group): they cannot apply, be invited or join until unblocked. */
   async block(actor: Actor, groupId: number, userIds: number[]): Promise<ItemResult[]> {
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       const ids = [...new Set(userIds)]
@@ -103,16 +115,20 @@ export class GroupDisciplineService {
         group.id,
         blocked.filter((id) => members.has(id)),
       )
+      if (blocked.length > 0) await tellGroup(trx, notices, group, 'BLOCKED', acting.userId, { members: 'members', users: blocked }, { subjects: blocked })
       return results
     })
   }
 
   async unblock(actor: Actor, groupId: number, userIds: number[]): Promise<ItemResult[]> {
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       const ids = [...new Set(userIds)]
       const removed = new Set(await deleteBlocks(trx, group.id, ids))
+      const unblocked = [...removed]
+      if (unblocked.length > 0)
+        await tellGroup(trx, notices, group, 'UNBLOCKED', acting.userId, { members: 'admins', users: unblocked }, { subjects: unblocked })
       return ids.map((id): ItemResult => (removed.has(id) ? { id, result: 'success', reason: '' } : { id, result: 'fail', reason: 'not in the blacklist' }))
     })
   }

@@ -241,6 +241,13 @@ export function receivingMembersSubquery(db: Db, groupId: number) {
   return db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('msg_mute_mode', '!=', 2)
 }
 
+/** Not run here: the group's members (or those of `roles`) as a subquery, for the notice log's one-statement insert. */
+export function memberIdsSubquery(db: Db, groupId: number, roles?: GroupRole[]) {
+  let query = db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId)
+  if (roles) query = query.where('role', 'in', roles)
+  return query
+}
+
 /**
  * Not run here: a subquery for another module's one-statement read (the recent-conversations list). Rows: the
  * user's live groups of the app, each with visible_from, the epoch ms from which its history shows to the user

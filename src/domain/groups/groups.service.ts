@@ -4,7 +4,6 @@ import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
 import { parseCursor } from '../paging.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
-import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import {
   deleteMembers,
@@ -47,6 +46,9 @@ import type { PicturesService } from '../files/pictures.service.ts'
 import type { FacadeGroupsService } from './facade-groups.service.ts'
 import { projectFields } from './project-fields.ts'
 import { eachMember } from './member-changes.ts'
+import { tellGroup, tellInvitations } from './group-notices.ts'
+import type { NoticesService } from '../notices/notices.service.ts'
+import type { NoticeLog } from '../notices/notices.types.ts'
 
 export interface CreateGroup {
   name: string
@@ -73,10 +75,12 @@ export class GroupsService {
     private readonly pictures: PicturesService,
     private readonly covers: FacadeGroupsService,
     private readonly accounts: AccountsService,
+    private readonly notices: NoticesService,
   ) {}
 
-  private tx<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
-    return inTransaction(this.ctx.db, fn)
+  /** One transaction; the notices recorded in it are announced once it commits. */
+  private tx<T>(fn: (trx: Db, notices: NoticeLog) => Promise<T>): Promise<T> {
+    return this.notices.transaction(fn)
   }
 
   private open(db: Db, actor: Actor, groupId: number, options: { lock?: boolean; dismissedToo?: boolean } = {}) {
@@ -100,7 +104,7 @@ export class GroupsService {
     const ext = input.ext ?? ''
     const project = projectFields(ext)
     const userList = [...new Set(input.userList ?? [])].filter((id) => id !== ownerId)
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       // The caller's own upload or an external URL (a cover the facade just stored is the caller's upload).
       const avatar = await this.pictures.claim(trx, { appId: actor.appId, userId: ownerId }, input.avatar ?? '')
       if ((await ownedGroupCount(trx, ownerId)) >= MAX_GROUPS_CREATED_PER_USER) {
@@ -127,7 +131,10 @@ export class GroupsService {
       if (input.uploadedAvatar) await this.pictures.giveToGroup(trx, avatar, group.id)
       await insertMembers(trx, group.id, [{ userId: ownerId, role: 'owner' }])
       // The initial members are invited by the owner: each joins at once unless it asked to confirm invitations.
-      await inviteInto(trx, { ...group, memberCount: 1 }, ownerId, userList, '', known, this.ctx.now())
+      const invited = await inviteInto(trx, { ...group, memberCount: 1 }, ownerId, userList, '', known, this.ctx.now())
+      // CREATED tells every initial member it is in; those who confirm invitations get INVITED instead.
+      await tellGroup(trx, notices, group, 'CREATED', ownerId, { members: 'members' })
+      await tellInvitations(trx, notices, group, ownerId, invited, false)
       group = await liveGroup(trx, actor.appId, group.id)
       return { group, membership: (await findMember(trx, group.id, ownerId)) ?? null }
     })
@@ -155,7 +162,7 @@ export class GroupsService {
   /** name, description, avatar, ext: admins, or any member while member_modify is on. An avatar follows PicturesService's rules. */
   async updateInfo(actor: Actor, groupId: number, field: InfoField, value: string): Promise<Group> {
     let released: string | undefined
-    const updated = await this.tx(async (trx) => {
+    const updated = await this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireMember(acting, group)
       if (acting.role === 'member' && !group.memberModify) {
@@ -175,7 +182,9 @@ export class GroupsService {
       } else {
         await updateGroupRow(trx, group.id, { [field]: value })
       }
-      return liveGroup(trx, actor.appId, group.id)
+      const changed = await liveGroup(trx, actor.appId, group.id)
+      await tellGroup(trx, notices, group, 'INFO_UPDATED', acting.userId, { members: 'members' }, { content: JSON.stringify({ [field]: changed[field] }) })
+      return changed
     })
     await this.pictures.removeReleased(released)
     return updated
@@ -185,32 +194,35 @@ export class GroupsService {
     if (patch.applyApproval !== undefined && ![0, 1, 2].includes(patch.applyApproval)) {
       throw new DomainError('BAD_PARAMETER', 'apply_approval must be 0 (accept all), 1 (admin decides) or 2 (reject all)')
     }
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
-      await updateGroupRow(trx, group.id, {
+      const fields = {
         member_invite: patch.memberInvite,
         member_modify: patch.memberModify,
         read_ack: patch.readAck,
         history_visible: patch.historyVisible,
         apply_approval: patch.applyApproval,
-      })
+      }
+      await updateGroupRow(trx, group.id, fields)
+      await tellGroup(trx, notices, group, 'INFO_UPDATED', acting.userId, { members: 'members' }, { content: JSON.stringify(fields) })
       return liveGroup(trx, actor.appId, group.id)
     })
   }
 
   /** Dismisses the group: status 1; it then answers 20001 to everything but info. */
   async destroy(actor: Actor, groupId: number): Promise<void> {
-    await this.tx(async (trx) => {
+    await this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireOwner(acting, group)
       await updateGroupRow(trx, group.id, { status: 1 })
+      await tellGroup(trx, notices, group, 'DESTROYED', acting.userId, { members: 'members' })
     })
   }
 
   /** The new owner must be a member; the old owner stays on as a plain member. */
   async transfer(actor: Actor, groupId: number, newOwnerId: number): Promise<void> {
-    await this.tx(async (trx) => {
+    await this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireOwner(acting, group)
       if (newOwnerId === group.ownerId) return
@@ -220,12 +232,13 @@ export class GroupsService {
       await updateMembers(trx, group.id, [group.ownerId], { role: 'member' })
       await updateMembers(trx, group.id, [newOwnerId], { role: 'owner' })
       await updateGroupRow(trx, group.id, { owner_id: newOwnerId })
+      await tellGroup(trx, notices, group, 'OWNER_ASSIGNED', group.ownerId, { members: 'members' }, { subjects: [newOwnerId] })
     })
   }
 
   /** Owner only: members become admins (add) or admins become members (remove); one result per user. */
   async setAdmins(actor: Actor, groupId: number, userIds: number[], admin: boolean): Promise<ItemResult[]> {
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireOwner(acting, group)
       const ids = [...new Set(userIds)]
@@ -239,6 +252,8 @@ export class GroupsService {
         return { id, result: 'success', reason: '' }
       })
       await updateMembers(trx, group.id, changed, { role: admin ? 'admin' : 'member' })
+      const type = admin ? 'ADMIN_GRANTED' : 'ADMIN_REVOKED'
+      if (changed.length > 0) await tellGroup(trx, notices, group, type, acting.userId, { members: 'members' }, { subjects: changed })
       return results
     })
   }
@@ -276,7 +291,7 @@ export class GroupsService {
     if (change.mute !== undefined && ![0, 1, 2].includes(change.mute)) throw new DomainError('BAD_PARAMETER', 'msg_mute_mode must be 0, 1 or 2')
     if (change.push !== undefined && ![0, 1, 2, 3, 4].includes(change.push)) throw new DomainError('BAD_MSG_PUSH_MODE', 'msg_push_mode must be 0, 1, 2, 3 or 4')
     const target = change.targetId ?? self(actor)
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId)
       if (target === acting.userId) requireMember(acting, group)
       else {
@@ -289,17 +304,23 @@ export class GroupsService {
         msg_mute_mode: change.mute,
         msg_push_mode: change.push,
       })
+      if (change.displayName !== undefined) {
+        const content = JSON.stringify({ property: 'display_name', display_name: change.displayName })
+        await tellGroup(trx, notices, group, 'INFO_UPDATED', target, { members: 'members' }, { content })
+      }
+      if (change.mute !== undefined) await tellGroup(trx, notices, group, change.mute === 0 ? 'UNMUTED' : 'MUTED', target, { users: [target] })
       return (await findMember(trx, group.id, target))!
     })
   }
 
   /** Removes members: admins remove members, the owner removes admins too; `protectAdmins` (legacy) spares admins. */
   async kick(actor: Actor, groupId: number, userIds: number[], options: { protectAdmins?: boolean } = {}): Promise<ItemResult[]> {
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       return eachMember(trx, group, acting, userIds, options.protectAdmins ?? false, async (ids) => {
         await deleteMembers(trx, group.id, ids)
+        if (ids.length > 0) await tellGroup(trx, notices, group, 'KICKED', acting.userId, { members: 'members', users: ids }, { subjects: ids })
       })
     })
   }
@@ -347,12 +368,13 @@ export class GroupsService {
   /** The owner cannot leave; `adminsMayLeave` false is the legacy rule that admins cannot either. Returns the group left. */
   async leave(actor: Actor, groupId: number, options: { adminsMayLeave?: boolean } = {}): Promise<Group> {
     const userId = self(actor)
-    return this.tx(async (trx) => {
+    return this.tx(async (trx, notices) => {
       const { group, acting } = await this.open(trx, actor, groupId, { lock: true })
       if (!acting.member) throw new DomainError('NOT_GROUP_MEMBER', `you are not a member of group ${group.id}`)
       if (acting.member.role === 'owner') throw new DomainError('OWNER_CANNOT_LEAVE', `you own group ${group.id}: transfer it before leaving`)
       if (acting.member.role === 'admin' && options.adminsMayLeave === false) throw new DomainError('ADMIN_CANNOT_LEAVE')
       await deleteMembers(trx, group.id, [userId])
+      await tellGroup(trx, notices, group, 'LEAVED', userId, { members: 'members', users: [userId] })
       return group
     })
   }

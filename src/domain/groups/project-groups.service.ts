@@ -2,23 +2,25 @@
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
-import { inTransaction } from '../../platform/transaction.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import { deleteMembers, findMember, membersWithUsers, updateGroupRow } from './groups.repository.ts'
 import { insertAnnouncement, latestAnnouncement } from './content.repository.ts'
 import { cannotManage, liveGroup, openGroup, requireAdmin } from './groups.rules.ts'
 import { extWithGroupType } from './project-fields.ts'
 import type { Group, MemberWithUser } from './groups.types.ts'
+import { tellGroup } from './group-notices.ts'
+import type { NoticesService } from '../notices/notices.service.ts'
 
 export class ProjectGroupsService {
   constructor(
     private readonly ctx: DomainContext,
     private readonly accounts: AccountsService,
+    private readonly notices: NoticesService,
   ) {}
 
   /** Legacy deleteUser: one member, never the owner or an admin; refusals are errors. Returns who was removed. */
   async kickOne(actor: Actor, groupId: number, userId: number): Promise<{ group: Group; removed: MemberWithUser }> {
-    return inTransaction(this.ctx.db, async (trx) => {
+    return this.notices.transaction(async (trx, notices) => {
       const { group, acting } = await openGroup(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       const member = await findMember(trx, group.id, userId)
@@ -27,6 +29,7 @@ export class ProjectGroupsService {
       if (refusal) throw new DomainError('NO_PERMISSION', refusal)
       const user = await this.accounts.userIn(trx, actor.appId, userId)
       await deleteMembers(trx, group.id, [userId])
+      await tellGroup(trx, notices, group, 'KICKED', acting.userId, { members: 'members', users: [userId] }, { subjects: [userId] })
       return { group, removed: { ...member, user: user! } }
     })
   }
@@ -53,7 +56,7 @@ export class ProjectGroupsService {
     if (patch.name !== undefined && patch.name.length > 200) {
       throw new DomainError('BAD_PARAMETER', 'name must be at most 200 characters', { zh: '群名称不能超过 200 个字符' })
     }
-    return inTransaction(this.ctx.db, async (trx) => {
+    return this.notices.transaction(async (trx, notices) => {
       const { group, acting } = await openGroup(trx, actor, groupId, { lock: true })
       requireAdmin(acting, group)
       await updateGroupRow(trx, group.id, {
@@ -63,7 +66,11 @@ export class ProjectGroupsService {
         description: patch.description,
       })
       if (patch.notice !== undefined) await insertAnnouncement(trx, group.id, acting.userId, '', patch.notice)
-      return liveGroup(trx, actor.appId, group.id)
+      const changed = await liveGroup(trx, actor.appId, group.id)
+      const content = JSON.stringify({ name: patch.name, description: patch.description, ext: patch.groupType === undefined ? undefined : changed.ext })
+      if (content !== '{}') await tellGroup(trx, notices, group, 'INFO_UPDATED', acting.userId, { members: 'members' }, { content })
+      if (patch.notice !== undefined) await tellGroup(trx, notices, group, 'ANNOUNCEMENT_UPDATED', acting.userId, { members: 'members' })
+      return changed
     })
   }
 }

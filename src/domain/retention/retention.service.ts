@@ -1,12 +1,14 @@
-// Retention: expired tokens, verification codes and send-deduplication records are purged on a schedule every process may run at once.
+// Retention: expired tokens, verification codes, send-deduplication records and old notices are purged on a schedule every process may run at once.
 import type { AccountsService } from '../accounts/accounts.service.ts'
 import type { VerificationService } from '../accounts/verification.service.ts'
 import type { MessagesService } from '../messages/messages.service.ts'
+import type { NoticesService } from '../notices/notices.service.ts'
 
 export interface Purged {
   tokens: number
   codes: number
   transactions: number
+  notices: number
 }
 
 export class RetentionService {
@@ -14,6 +16,7 @@ export class RetentionService {
     private readonly accounts: AccountsService,
     private readonly verification: VerificationService,
     private readonly messages: MessagesService,
+    private readonly notices: NoticesService,
   ) {}
 
   /**
@@ -25,6 +28,7 @@ export class RetentionService {
       tokens: await this.accounts.purgeExpiredTokens(),
       codes: await this.verification.purgeExpired(),
       transactions: await this.messages.purgeExpiredTransactions(),
+      notices: await this.notices.purgeExpired(),
     }
   }
 

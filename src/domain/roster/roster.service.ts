@@ -3,10 +3,11 @@ import { normalizeMobile } from '../accounts/mobile.ts'
 import { DomainError } from '../errors.ts'
 import type { Actor, UserActor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
-import { inTransaction } from '../../platform/transaction.ts'
 import type { Db } from '../../platform/db.ts'
 import type { RosterApplicationRow } from '../../platform/tables.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
+import type { NoticesService } from '../notices/notices.service.ts'
+import type { NoticeLog, RosterNoticeType } from '../notices/notices.types.ts'
 import { INT4_MAX, pageOf, parseCursor } from '../paging.ts'
 import {
   acceptPendingBetween,
@@ -67,11 +68,22 @@ function notSelf(actor: UserActor, userId: number): void {
   if (userId === actor.userId) throw new DomainError('BAD_PARAMETER', 'user_id is yourself: name another user')
 }
 
+/** A roster notice from `actorId` about `otherId`, to both users (or to `users`). */
+function tellPair(notices: NoticeLog, appId: string, type: RosterNoticeType, actorId: number, otherId: number, content = '', users = [actorId, otherId]) {
+  return notices.record({ appId, kind: 'roster', type, actorId, subjectIds: [otherId], content }, { users })
+}
+
 export class RosterService {
   constructor(
     private readonly ctx: DomainContext,
     private readonly accounts: AccountsService,
+    private readonly notices: NoticesService,
   ) {}
+
+  /** One transaction; the notices recorded in it are announced once it commits. */
+  private tx<T>(fn: (trx: Db, notices: NoticeLog) => Promise<T>): Promise<T> {
+    return this.notices.transaction(fn)
+  }
 
   // ---- for other features (groups' facade join rule, messaging) ----
 
@@ -105,7 +117,7 @@ export class RosterService {
     const me = actor.userId
     const target = input.userId
     notSelf(actor, target)
-    await inTransaction(this.ctx.db, async (trx) => {
+    await this.tx(async (trx, notices) => {
       await this.requireUser(trx, actor.appId, target)
       await lockPair(trx, me, target)
       await this.refuseBlocked(trx, me, target)
@@ -116,7 +128,7 @@ export class RosterService {
       const alias = input.alias ?? ''
 
       if (await findLivePending(trx, target, me, now)) {
-        await this.befriend(trx, actor.appId, me, target, alias, now)
+        await this.befriend(trx, notices, actor.appId, me, target, alias, now)
         return
       }
       const settings = await this.accounts.friendPolicyIn(trx, target)
@@ -131,10 +143,11 @@ export class RosterService {
         }
         await upsertPending(trx, { appId: actor.appId, applicantId: me, targetId: target, reason: input.reason, alias: input.alias, now, expiresAt })
         await bumpVersions(trx, 'apply_version', [me, target])
+        await tellPair(notices, actor.appId, 'APPLIED', me, target, reason)
         return
       }
       await insertAccepted(trx, actor.appId, [{ applicantId: me, targetId: target, reason, alias }], now, expiresAt)
-      await this.befriend(trx, actor.appId, me, target, alias, now)
+      await this.befriend(trx, notices, actor.appId, me, target, alias, now)
     })
   }
 
@@ -149,7 +162,7 @@ export class RosterService {
     if (input.userIds.length === 0) throw new DomainError('BAD_PARAMETER', 'user_id or user_ids must name at least one user')
     const reason = input.reason ?? ''
     const alias = input.alias ?? ''
-    return inTransaction(this.ctx.db, async (trx) => {
+    return this.tx(async (trx, notices) => {
       const now = new Date(this.ctx.now())
       const result: BatchResult = { success: [], fails: [] }
       const targets = [...new Set(input.userIds)]
@@ -165,7 +178,7 @@ export class RosterService {
       }
       const granted = result.success.map((target) => ({ applicantId: me, targetId: target, reason, alias }))
       await insertAccepted(trx, actor.appId, granted, now, new Date(now.getTime() + APPLICATION_TTL_MS))
-      await this.befriend(trx, actor.appId, me, result.success, alias, now)
+      await this.befriend(trx, notices, actor.appId, me, result.success, alias, now)
       return result
     })
   }
@@ -181,16 +194,18 @@ export class RosterService {
 
   /** The actor accepts `applicantId`'s pending application: both are friends. */
   async accept(actor: UserActor, applicantId: number): Promise<void> {
-    await this.answerApplication(actor, applicantId, async (trx, pending, now) => {
-      await this.befriend(trx, actor.appId, applicantId, actor.userId, pending.alias, now)
+    await this.answerApplication(actor, applicantId, async (trx, notices, pending, now) => {
+      await this.befriend(trx, undefined, actor.appId, applicantId, actor.userId, pending.alias, now)
+      await tellPair(notices, actor.appId, 'ACCEPTED', actor.userId, applicantId)
     })
   }
 
   /** The actor declines `applicantId`'s pending application; applying again is refused until it expires. */
   async decline(actor: UserActor, applicantId: number, reason: string): Promise<void> {
-    await this.answerApplication(actor, applicantId, async (trx, pending, now) => {
+    await this.answerApplication(actor, applicantId, async (trx, notices, pending, now) => {
       await setApplicationStatus(trx, pending.id, ApplicationStatus.DECLINED, reason, now)
       await bumpVersions(trx, 'apply_version', [applicantId, actor.userId])
+      await tellPair(notices, actor.appId, 'DECLINED', actor.userId, applicantId, reason)
     })
   }
 
@@ -199,7 +214,7 @@ export class RosterService {
   /** Ends the friendship for both: the actor's record says deleted friend (1), the other's stranger (2). */
   async remove(actor: UserActor, friendId: number): Promise<void> {
     notSelf(actor, friendId)
-    await inTransaction(this.ctx.db, async (trx) => {
+    await this.tx(async (trx, notices) => {
       await this.requireUser(trx, actor.appId, friendId)
       await lockPair(trx, actor.userId, friendId)
       if (!(await areFriends(trx, actor.appId, actor.userId, friendId))) throw new DomainError('NOT_FRIEND', `user ${friendId} is not your friend`)
@@ -207,17 +222,24 @@ export class RosterService {
       await setRelation(trx, actor.userId, friendId, Relation.DELETED, now)
       await setRelation(trx, friendId, actor.userId, Relation.STRANGER, now)
       await bumpVersions(trx, 'roster_version', [actor.userId, friendId])
+      await tellPair(notices, actor.appId, 'REMOVED', actor.userId, friendId)
     })
   }
 
   /** The actor's alias, ext and notification setting for a friend; only the fields given change. */
   async updateExt(actor: UserActor, friendId: number, update: ExtUpdate): Promise<void> {
     notSelf(actor, friendId)
-    await inTransaction(this.ctx.db, async (trx) => {
+    await this.tx(async (trx, notices) => {
       await this.requireUser(trx, actor.appId, friendId)
       const updated = await updateFriendExt(trx, actor.userId, friendId, update, new Date(this.ctx.now()))
       if (!updated) throw new DomainError('NOT_FRIEND', `user ${friendId} is not your friend`)
       await bumpVersions(trx, 'roster_version', [actor.userId])
+      // The actor's own view of the friend: only the actor's (other) devices hear of it.
+      const content = JSON.stringify({ alias: update.alias, ext: update.ext, mute_notification: update.muteNotification })
+      await notices.record(
+        { appId: actor.appId, kind: 'roster', type: 'INFO_UPDATED', actorId: actor.userId, subjectIds: [friendId], content },
+        { users: [actor.userId] },
+      )
     })
   }
 
@@ -306,7 +328,15 @@ export class RosterService {
    * The applicant and each target become friends: both records say friend, pending applications
    * between them are accepted, and every list involved moves on.
    */
-  private async befriend(db: Db, appId: string, applicant: number, target: number | number[], applicantAlias: string, now: Date): Promise<void> {
+  private async befriend(
+    db: Db,
+    notices: NoticeLog | undefined,
+    appId: string,
+    applicant: number,
+    target: number | number[],
+    applicantAlias: string,
+    now: Date,
+  ): Promise<void> {
     const targets = [target].flat()
     if (targets.length === 0) return
     await upsertFriendRecords(
@@ -321,31 +351,40 @@ export class RosterService {
     for (const id of targets) await acceptPendingBetween(db, applicant, id, now)
     await bumpVersions(db, 'roster_version', [applicant, ...targets])
     await bumpVersions(db, 'apply_version', [applicant, ...targets])
+    // Friends without an answered request: each side hears ADDED in the new friend's name (accept says ACCEPTED instead).
+    if (notices) {
+      for (const id of targets) {
+        await notices.record({ appId, kind: 'roster', type: 'ADDED', actorId: id, subjectIds: [applicant] }, { users: [applicant] })
+        await notices.record({ appId, kind: 'roster', type: 'ADDED', actorId: applicant, subjectIds: [id] }, { users: [id] })
+      }
+    }
   }
 
   /** Runs `answer` on `applicantId`'s live pending application to the actor, in one transaction. */
   private async answerApplication(
     actor: UserActor,
     applicantId: number,
-    answer: (trx: Db, pending: RosterApplicationRow, now: Date) => Promise<void>,
+    answer: (trx: Db, notices: NoticeLog, pending: RosterApplicationRow, now: Date) => Promise<void>,
   ): Promise<void> {
-    await inTransaction(this.ctx.db, async (trx) => {
+    await this.tx(async (trx, notices) => {
       await this.requireUser(trx, actor.appId, applicantId)
       await lockPair(trx, actor.userId, applicantId)
       const now = new Date(this.ctx.now())
       const pending = await findLivePending(trx, applicantId, actor.userId, now)
       if (!pending) throw new DomainError('FRIEND_APPLICATION_NOT_FOUND', `no pending application from user ${applicantId}, or it has expired`)
-      await answer(trx, pending, now)
+      await answer(trx, notices, pending, now)
     })
   }
 
   private async setBlock(actor: UserActor, userId: number, blocked: boolean): Promise<void> {
     notSelf(actor, userId)
-    await inTransaction(this.ctx.db, async (trx) => {
+    await this.tx(async (trx, notices) => {
       await this.requireUser(trx, actor.appId, userId)
       await lockPair(trx, actor.userId, userId)
       const changed = await setBlocked(trx, actor.appId, actor.userId, userId, blocked, new Date(this.ctx.now()))
       if (changed) await bumpVersions(trx, 'roster_version', [actor.userId])
+      // Only the actor's devices: the blocked user is not told.
+      if (changed) await tellPair(notices, actor.appId, blocked ? 'BLOCKED' : 'UNBLOCKED', actor.userId, userId, '', [actor.userId])
     })
   }
 

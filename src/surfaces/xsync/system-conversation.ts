@@ -2,6 +2,7 @@
 import type { Services } from '../../domain/services.ts'
 import type { Bus } from '../../platform/bus.ts'
 import type { Meta } from './codec.ts'
+import { noticeConversation } from './notice-metas.ts'
 
 /** The logged-in device a pull or an UNREAD is for. */
 export interface DeviceSession {
@@ -47,6 +48,6 @@ export const EMPTY_SYSTEM_CONVERSATION: SystemConversation = {
 }
 
 /** The system conversation the surface serves. */
-export function systemConversation(_services: Services, _bus: Bus): SystemConversation {
-  return EMPTY_SYSTEM_CONVERSATION
+export function systemConversation(services: Services, bus: Bus): SystemConversation {
+  return noticeConversation(services, bus)
 }
