@@ -2,12 +2,13 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
 import { PGliteDialect } from './pglite-dialect.ts'
 import type { Tables } from './tables.ts'
 import { refuseInsideTransaction } from './transaction-guard.ts'
 import { DependencyUnavailableError, isPostgresConnectionError, silentLog, type PlatformLog } from './outage.ts'
+import { lazily } from './lazy.ts'
 
 /**
  * What domain code queries through: the database or a transaction. It cannot open a transaction itself
@@ -33,14 +34,21 @@ export interface Database {
   close(): Promise<void>
 }
 
-// bigint (count(*), bigserial) arrives as a string from pg and a number from PGlite: make both numbers.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+const loadPg = lazily<typeof pg>('pg')
+
+/** node-postgres, loaded by the first openPostgres (the embedded default never needs it). */
+function postgresDriver(): typeof pg {
+  const driver = loadPg()
+  // bigint (count(*), bigserial) arrives as a string from pg and a number from PGlite: make both numbers.
+  driver.types.setTypeParser(driver.types.builtins.INT8, (value) => Number(value))
+  return driver
+}
 
 /** A request waits this long for a connection (PostgreSQL unreachable, or every connection busy) before it answers 503. */
 const CONNECT_TIMEOUT_MS = 5_000
 
 export function openPostgres(url: string, poolSize = 10, log: PlatformLog = silentLog): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true })
+  const pool = new (postgresDriver().Pool)({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true })
   // A restart or failover ends every connection with an 'error' event ("terminating connection due to
   // administrator command"); unheard, Node would end the process. The pool drops the dead clients and
   // opens new ones when PostgreSQL answers again.

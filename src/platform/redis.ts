@@ -1,5 +1,6 @@
 // The Redis command connection: fails fast while Redis is away, reconnects by itself, and says so in the log once.
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
+import { lazily } from './lazy.ts'
 import type { Config } from '../config.ts'
 import type { PlatformLog } from './outage.ts'
 
@@ -8,8 +9,11 @@ import type { PlatformLog } from './outage.ts'
  * REDIS_COMMAND_TIMEOUT_MS when it does not answer, so a request that needs Redis answers 503 instead
  * of waiting; reconnection is retried every second at most, so recovery needs no restart.
  */
+const ioredis = lazily<typeof import('ioredis')>('ioredis')
+
 export function openRedis(config: Pick<Config, 'REDIS_URL' | 'REDIS_COMMAND_TIMEOUT_MS'>, log: PlatformLog): Redis {
-  const redis = new Redis(config.REDIS_URL!, {
+  // Loaded here: without REDIS_URL the process never needs the client.
+  const redis = new (ioredis().Redis)(config.REDIS_URL!, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

@@ -1,5 +1,5 @@
 // Mobile numbers: one form (E.164) for every limit, lookup and uniqueness check, and how a stored number is shown.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile'
+import { lazily } from '../../platform/lazy.ts'
 import { DomainError } from '../errors.ts'
 
 /** What people type around a number: digits, a leading + or 00, spaces, dashes, dots, parentheses. */
@@ -7,6 +7,8 @@ const DIALLED = /^[\d\s+().-]{1,32}$/
 /** Numbers without a country code are mainland Chinese, as every number the legacy apps stored. */
 const HOME_COUNTRY = 'CN'
 const HOME_PREFIX = '+86'
+/** Its metadata is large and only number-handling requests need it: loaded by the first. */
+const phoneNumbers = lazily<typeof import('libphonenumber-js/mobile')>('libphonenumber-js/mobile')
 
 /**
  * The E.164 form of a mobile number, or undefined when the text is not one. `+86 138-0013-8000`,
@@ -18,7 +20,7 @@ export function parseMobile(text: string): string | undefined {
   if (!DIALLED.test(text.trim())) return undefined
   // Formatting goes; what is left must be one number from its first character to its last.
   const digits = text.replace(/[\s().-]/g, '')
-  const number = parsePhoneNumberFromString(digits, { defaultCountry: HOME_COUNTRY, extract: false })
+  const number = phoneNumbers().parsePhoneNumberFromString(digits, { defaultCountry: HOME_COUNTRY, extract: false })
   return number?.isValid() ? number.number : undefined
 }
 

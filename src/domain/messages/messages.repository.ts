@@ -47,6 +47,32 @@ export async function appendMessage(db: Db, key: ConversationKey, m: NewMessage)
   return { id: Number(row.id), seq: Number(row.seq), conversation_id: Number(row.conversation_id) }
 }
 
+/**
+ * appendMessage for several messages into one conversation (a group commit), in one statement: last_seq moves
+ * by their count under one row lock, and they take the numbers after it in the order given. Answers in that order.
+ * Content messages only (no related_mid).
+ */
+export async function appendMessages(db: Db, key: ConversationKey, ms: NewMessage[]): Promise<Appended[]> {
+  const column = <T>(pick: (m: NewMessage) => T) => ms.map(pick)
+  const result = await sql<Appended & { ord: number }>`
+    with c as (
+      insert into conversations (app_id, kind, peer_a, peer_b, last_seq, last_msg_at)
+      values (${key.appId}, ${key.kind}, ${key.peerA}, ${key.peerB}, ${ms.length}, ${Math.max(...column((m) => m.sentAt))})
+      on conflict (app_id, kind, peer_a, peer_b)
+      do update set last_seq = conversations.last_seq + ${ms.length}, last_msg_at = greatest(conversations.last_msg_at, excluded.last_msg_at)
+      returning id, last_seq
+    )
+    insert into messages (conversation_id, seq, sender_id, sender_device_sn, target_id, content_type, content, attachment, config, ext, sent_at)
+    select c.id, c.last_seq - ${ms.length} + m.ord, m.sender_id, m.device_sn, m.target_id, m.content_type, m.content, m.attachment, m.config, m.ext, m.sent_at
+    from c cross join unnest(
+      ${column((m) => m.senderId)}::int[], ${column((m) => m.senderDeviceSn)}::int[], ${column((m) => m.targetId)}::int[],
+      ${column((m) => m.contentType)}::smallint[], ${column((m) => m.content)}::text[], ${column((m) => m.attachment)}::text[],
+      ${column((m) => m.config)}::text[], ${column((m) => m.ext)}::text[], ${column((m) => m.sentAt)}::bigint[]
+    ) with ordinality as m(sender_id, device_sn, target_id, content_type, content, attachment, config, ext, sent_at, ord)
+    returning id, seq, conversation_id`.execute(db)
+  return result.rows.map((row) => ({ id: Number(row.id), seq: Number(row.seq), conversation_id: Number(row.conversation_id) })).sort((x, y) => x.seq - y.seq)
+}
+
 export async function findConversation(db: Db, key: ConversationKey) {
   return db
     .selectFrom('conversations')

@@ -123,7 +123,7 @@ export interface GroupDirectory {
 }
 
 export interface FriendDirectory {
-  /** False when `to` does not accept messages from `from` (blacklist). */
+  /** False when `to` does not accept messages from `from` (blacklist); both are users of the app (asked after KnownUsers.require). */
   mayMessage(appId: string, from: number, to: number): Promise<boolean>
 }
 

@@ -33,6 +33,7 @@ import { groupKey, pairKey } from './conversation.ts'
 import { banInForce, epochSeconds } from '../time.ts'
 import { MESSAGES_CHANNEL, ring } from '../events.ts'
 import type { KnownUsers } from './known-users.ts'
+import { GroupCommit } from './group-commit.ts'
 import type { Receipts } from './receipts.ts'
 
 /** A repeated transaction_id within this window returns the first send's result. */
@@ -65,6 +66,7 @@ interface Planned {
 
 export class Sending {
   private readonly deviceSns = new Map<number, number>()
+  private readonly batches: GroupCommit
 
   constructor(
     private readonly ctx: DomainContext,
@@ -74,7 +76,9 @@ export class Sending {
     private readonly users: KnownUsers,
     private readonly receipts: Receipts,
     private readonly push?: PushRecorder,
-  ) {}
+  ) {
+    this.batches = new GroupCommit(ctx.db, push)
+  }
 
   /** A user sends (a user token, or the admin token as `from_user_id` / header user_id); every rule applies. */
   async send(actor: Actor, input: SendInput): Promise<SentMessage> {
@@ -189,11 +193,28 @@ export class Sending {
     const sentAt = this.ctx.now()
     // Asked before the transaction (the answer is cached): with no push credentials nothing is recorded.
     const pushing = this.push !== undefined && (await this.push.wants(appId, input.contentType))
-    const work = async (trx: Db) => {
-      if (input.transactionId !== undefined) {
-        const first = await claimTransaction(trx, appId, senderId, input.transactionScope ?? 0, input.transactionId, sentAt, sentAt - DEDUP_WINDOW_MS)
-        if (first) return { first, stored: [] }
-      }
+    const transactionId = input.transactionId
+    const scope = input.transactionScope ?? 0
+    const dedupe =
+      transactionId === undefined
+        ? undefined
+        : {
+            key: `${appId}:${senderId}:${scope}:${transactionId}`,
+            claim: (trx: Db) => claimTransaction(trx, appId, senderId, scope, transactionId, sentAt, sentAt - DEDUP_WINDOW_MS),
+            record: (trx: Db, msgIds: number[]) => recordTransaction(trx, appId, senderId, scope, transactionId, msgIds),
+          }
+    // One content message: with the other sends into its conversation in flight (group-commit.ts).
+    if (plans.length === 1 && !CONTROL_TYPES.includes(input.contentType)) {
+      const plan = plans[0]!
+      const message = { ...plan.message, senderDeviceSn: senderSn, sentAt }
+      const committed = await this.batches.submit(plan.key, { message, dedupe, pushing })
+      if ('first' in committed) return this.deduplicated(committed.first)
+      await this.ringDoorbells(appId, senderId, [{ plan, message, appended: committed.appended }]).catch(() => {})
+      return { msgIds: [committed.appended.id], created: true }
+    }
+    const result = await inTransaction(this.ctx.db, async (trx: Db) => {
+      const first = await dedupe?.claim(trx)
+      if (first) return { first, stored: [] }
       const stored = []
       // Conversation rows are locked in one order by every send, so two multi-target sends cannot deadlock.
       for (const plan of [...plans].sort((x, y) => x.key.kind - y.key.kind || x.key.peerA - y.key.peerA || x.key.peerB - y.key.peerB)) {
@@ -209,15 +230,10 @@ export class Sending {
       }
       // Answer in the order of the targets.
       stored.sort((x, y) => plans.indexOf(x.plan) - plans.indexOf(y.plan))
-      if (input.transactionId !== undefined)
-        await recordTransaction(
-          trx,
-          appId,
-          senderId,
-          input.transactionScope ?? 0,
-          input.transactionId,
-          stored.map((s) => s.appended.id),
-        )
+      await dedupe?.record(
+        trx,
+        stored.map((s) => s.appended.id),
+      )
       // The push work is part of the send: it commits (or rolls back) with the messages.
       if (pushing)
         await this.push?.record(
@@ -226,21 +242,18 @@ export class Sending {
           stored.map((s) => s.appended.id),
         )
       return { first: undefined, stored }
-    }
-    // A single message without dedup is one statement: atomic on its own, and one round trip.
-    const result =
-      plans.length === 1 && input.transactionId === undefined && !CONTROL_TYPES.includes(input.contentType) && !pushing
-        ? await work(this.ctx.db)
-        : await inTransaction(this.ctx.db, work)
-    if (result.first) {
-      this.ctx.metrics.sendDeduplicated()
-      return { msgIds: result.first, created: false }
-    }
+    })
+    if (result.first) return this.deduplicated(result.first)
 
     // Committed: now tell every process. The send has succeeded whatever happens to the doorbells
     // (the bus down, a directory failing): a lost doorbell is what the clients' sync catches up.
     await this.ringDoorbells(appId, senderId, result.stored).catch(() => {})
     return { msgIds: result.stored.map((s) => s.appended.id), created: true }
+  }
+
+  private deduplicated(msgIds: number[]): SentMessage {
+    this.ctx.metrics.sendDeduplicated()
+    return { msgIds, created: false }
   }
 
   private async ringDoorbells(

@@ -106,6 +106,14 @@ export class RosterService {
     return !(await isBlocked(db, to, from))
   }
 
+  /**
+   * mayMessage for two users the caller knows to be in the app (a send has checked both): the blacklist
+   * alone, one lookup, which is what a send pays for the rule.
+   */
+  async accepts(to: number, from: number): Promise<boolean> {
+    return !(await isBlocked(this.ctx.db, to, from))
+  }
+
   // ---- applications ----
 
   /**

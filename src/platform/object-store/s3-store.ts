@@ -1,8 +1,8 @@
 // Stored files in an S3-compatible bucket (AWS S3, MinIO, Aliyun OSS, Tencent COS): every process reaches the same files.
 import { createReadStream, promises as fs } from 'node:fs'
 import type { Readable } from 'node:stream'
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post'
+import type { S3Client } from '@aws-sdk/client-s3'
+import { lazily } from '../lazy.ts'
 import { SAFE_PATH, spoolChecked, type FileStore } from '../storage.ts'
 import { DependencyUnavailableError } from '../outage.ts'
 
@@ -19,15 +19,20 @@ export interface S3Settings {
   publicEndpoint?: string
 }
 
-/** A missing object: S3 answers 404 NoSuchKey (GET) or NotFound (HEAD). */
-const isMissing = (error: unknown) =>
-  error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === 'NoSuchKey' || error.name === 'NotFound')
+// The SDK is large: loaded when a store is made (STORAGE=s3), not by every start.
+const sdk = lazily<typeof import('@aws-sdk/client-s3')>('@aws-sdk/client-s3')
+const presigning = lazily<typeof import('@aws-sdk/s3-presigned-post')>('@aws-sdk/s3-presigned-post')
 
 /**
  * Uploads through the gateway are checked (size, kind by magic bytes) while spooled to a file under
  * `spoolDir`, then put with their length: a refused file never reaches the bucket.
  */
 export function s3FileStore(settings: S3Settings, spoolDir: string): FileStore & { client: S3Client } {
+  const { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } = sdk()
+  const { createPresignedPost } = presigning()
+  /** A missing object: S3 answers 404 NoSuchKey (GET) or NotFound (HEAD). */
+  const isMissing = (error: unknown) =>
+    error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === 'NoSuchKey' || error.name === 'NotFound')
   const client = new S3Client({
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,

@@ -1,7 +1,11 @@
 // Web Push (RFC 8030/8291/8292): the web-push library encrypts the payload and signs VAPID; we POST it with fetch.
-import webpush from 'web-push'
+import type webpushModule from 'web-push'
+import { lazily } from '../lazy.ts'
 import { request, settle, retryAfter } from './http.ts'
 import { ttlSeconds, type PushNotification, type PushResult, type PushSender, type WebPushCredentials } from './types.ts'
+
+/** Loaded by the first Web Push send: most processes never make one. */
+const webpush = lazily<typeof webpushModule>('web-push')
 
 export interface WebPushOptions {
   timeoutMs: number
@@ -48,9 +52,9 @@ export function createWebPushSender(options: WebPushOptions): PushSender<'webpus
         if (!subscription) return { outcome: 'dead-token', reason: 'not a push subscription' }
         // The Topic header is at most 32 URL-safe characters; a longer collapse id is left out rather than refused.
         const topic = n.collapse_id !== undefined && /^[A-Za-z0-9_-]{1,32}$/.test(n.collapse_id) ? n.collapse_id : undefined
-        let details: ReturnType<typeof webpush.generateRequestDetails>
+        let details: ReturnType<typeof webpushModule.generateRequestDetails>
         try {
-          details = webpush.generateRequestDetails(subscription, JSON.stringify(webPushPayload(n)), {
+          details = webpush().generateRequestDetails(subscription, JSON.stringify(webPushPayload(n)), {
             vapidDetails: { subject: credentials.subject, publicKey: credentials.publicKey, privateKey: credentials.privateKey },
             TTL: ttlSeconds(n, options.now()),
             urgency: 'high',

@@ -1,0 +1,67 @@
+// GroupCommit on the real database: a burst into one conversation is one statement after the first, and a row the database refuses fails alone.
+import t from 'tap'
+import { sql, type KyselyPlugin } from 'kysely'
+import { GroupCommit, type Committed } from '../../src/domain/messages/group-commit.ts'
+import type { NewMessage } from '../../src/domain/messages/messages.repository.ts'
+import { freshDatabase } from '../helpers/database.ts'
+
+function message(content: string): NewMessage {
+  return { senderId: 1, senderDeviceSn: 0, targetId: 2, contentType: 0, content, attachment: '', config: '', ext: '', relatedMid: null, sentAt: Date.now() }
+}
+
+async function setUp(t: { teardown(fn: () => unknown): void }) {
+  const { database, drop } = await freshDatabase()
+  t.teardown(async () => {
+    await database.close()
+    await drop()
+  })
+  await sql`insert into apps (id) values ('default') on conflict do nothing`.execute(database.db)
+  let statements = 0
+  // Counts what is sent to the database; the statements themselves run unchanged.
+  const counter: KyselyPlugin = {
+    transformQuery: (args) => {
+      statements++
+      return args.node
+    },
+    transformResult: async (args) => args.result,
+  }
+  const key = { appId: 'default', kind: 1 as const, peerA: 1, peerB: 2 }
+  const stored = async () =>
+    (
+      await sql<{ seq: number; content: string }>`select m.seq, m.content from messages m join conversations c on c.id = m.conversation_id
+      where c.peer_a = 1 and c.peer_b = 2 order by m.seq`.execute(database.db)
+    ).rows.map((r) => [Number(r.seq), r.content])
+  return { commits: new GroupCommit(database.db.withPlugin(counter)), key, statements: () => statements, stored }
+}
+
+t.test('20 concurrent sends into one conversation: the first alone, the other 19 in one statement, numbered in arrival order', async (t) => {
+  const { commits, key, statements, stored } = await setUp(t)
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => commits.submit(key, { message: message(`m${i}`), pushing: false })))
+  t.equal(statements(), 2, 'two statements for twenty messages')
+  t.same(
+    results.map((r) => ('appended' in r ? r.appended.seq : 0)),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  )
+  t.same(
+    await stored(),
+    Array.from({ length: 20 }, (_, i) => [i + 1, `m${i}`]),
+  )
+})
+
+t.test('a message the database refuses (a NUL in text) fails alone; the rest of its batch is stored', async (t) => {
+  const { commits, key, stored } = await setUp(t)
+  const settled = await Promise.allSettled(['first', 'a', 'b\u0000', 'c'].map((content) => commits.submit(key, { message: message(content), pushing: false })))
+  t.same(
+    settled.map((s) => s.status),
+    ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+  )
+  t.same(
+    settled.flatMap((s) => (s.status === 'fulfilled' ? [(s.value as Committed & { appended: { seq: number } }).appended.seq] : [])),
+    [1, 2, 3],
+  )
+  t.same(await stored(), [
+    [1, 'first'],
+    [2, 'a'],
+    [3, 'c'],
+  ])
+})
