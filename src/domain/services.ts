@@ -8,6 +8,7 @@ import { ProfileService } from './accounts/profile.service.ts'
 import { SecurityService } from './accounts/security.service.ts'
 import { SettingsService } from './accounts/settings.service.ts'
 import { VerificationService } from './accounts/verification.service.ts'
+import { MobileFlowsService } from './accounts/mobile-flows.service.ts'
 import { AppsService } from './apps/apps.service.ts'
 import { FilesService } from './files/files.service.ts'
 import { PicturesService } from './files/pictures.service.ts'
@@ -33,6 +34,8 @@ export interface Services {
   readonly accounts: AccountsService
   readonly verification: VerificationService
   readonly profile: ProfileService
+  /** MaxIM's mobile flows: picture captcha, login by SMS code, register-and-bind, changing the bound number. */
+  readonly mobileFlows: MobileFlowsService
   readonly settings: SettingsService
   readonly devices: DevicesService
   readonly security: SecurityService
@@ -86,6 +89,8 @@ export function createServices(platformCtx: DomainContext, directories: Director
   const accounts = new AccountsService(ctx, verification)
   const roster = new RosterService(ctx, accounts)
   const pictures = new PicturesService(ctx)
+  const profile = new ProfileService(ctx, verification, pictures)
+  const security = new SecurityService(ctx, accounts, verification)
   const facadeGroups = new FacadeGroupsService(ctx, pictures)
   const groups = new GroupsService(ctx, pictures, facadeGroups, accounts)
   const groupDir = directories.groups ?? groupDirectory(groups)
@@ -97,10 +102,11 @@ export function createServices(platformCtx: DomainContext, directories: Director
     apps: new AppsService(ctx, accounts),
     accounts,
     verification,
-    profile: new ProfileService(ctx, verification, pictures),
+    profile,
+    mobileFlows: new MobileFlowsService(ctx, verification, profile, security),
     settings: new SettingsService(ctx),
     devices: new DevicesService(ctx, accounts),
-    security: new SecurityService(ctx, accounts, verification),
+    security,
     uploads: new FilesService(ctx, pictures, accounts, groups),
     roster,
     groups,

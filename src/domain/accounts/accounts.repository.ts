@@ -74,7 +74,22 @@ export async function findSettings(db: Db, userId: number): Promise<UserSettings
 export async function updateUser(
   db: Db,
   userId: number,
-  values: Partial<Pick<UserRow, 'username' | 'mobile' | 'email' | 'nick_name' | 'avatar' | 'description' | 'public_info' | 'private_info' | 'disabled'>> & {
+  values: Partial<
+    Pick<
+      UserRow,
+      | 'username'
+      | 'mobile'
+      | 'mobile_unverified'
+      | 'email'
+      | 'nick_name'
+      | 'avatar'
+      | 'description'
+      | 'public_info'
+      | 'private_info'
+      | 'disabled'
+      | 'deleted_at'
+    >
+  > & {
     profile?: string
   },
 ): Promise<boolean> {
