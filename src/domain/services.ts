@@ -9,6 +9,7 @@ import { SecurityService } from './accounts/security.service.ts'
 import { SettingsService } from './accounts/settings.service.ts'
 import { VerificationService } from './accounts/verification.service.ts'
 import { MobileFlowsService } from './accounts/mobile-flows.service.ts'
+import { AccountClosingService } from './accounts/closing.service.ts'
 import { AppsService } from './apps/apps.service.ts'
 import { FilesService } from './files/files.service.ts'
 import { PicturesService } from './files/pictures.service.ts'
@@ -36,6 +37,8 @@ export interface Services {
   readonly profile: ProfileService
   /** MaxIM's mobile flows: picture captcha, login by SMS code, register-and-bind, changing the bound number. */
   readonly mobileFlows: MobileFlowsService
+  /** Closing one's own account (POST /user/delete). */
+  readonly accountClosing: AccountClosingService
   readonly settings: SettingsService
   readonly devices: DevicesService
   readonly security: SecurityService
@@ -104,6 +107,7 @@ export function createServices(platformCtx: DomainContext, directories: Director
     verification,
     profile,
     mobileFlows: new MobileFlowsService(ctx, verification, profile, security),
+    accountClosing: new AccountClosingService(ctx, accounts, security, roster, groups),
     settings: new SettingsService(ctx),
     devices: new DevicesService(ctx, accounts),
     security,

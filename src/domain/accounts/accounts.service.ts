@@ -8,6 +8,7 @@ import type { Db } from '../../platform/db.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { derivedToken, isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
 import {
+  closeUserRow,
   existingUserIds,
   usersWithGroupConfirm,
   findSettings,
@@ -27,8 +28,8 @@ import {
   upsertAdminToken,
   type Revocation,
 } from './tokens.repository.ts'
-import { deviceSnOf, upsertDevice } from './devices.repository.ts'
-import { updateSettings } from './settings.repository.ts'
+import { deleteDevicesOf, deviceSnOf, upsertDevice } from './devices.repository.ts'
+import { removeOpenIds, removeTags, updateSettings } from './settings.repository.ts'
 import { platformFromUserAgent } from './platform.ts'
 import { checkEmail, checkUsername, resolveLoginName } from './rules.ts'
 import { normalizeMobile } from './mobile.ts'
@@ -273,10 +274,19 @@ export class AccountsService {
     return { generatedAdminToken: token }
   }
 
-  /** The user, read inside the caller's transaction `trx`; undefined when the app has no such user. */
+  /** The user, read inside the caller's transaction `trx`; undefined when the app has no such user (or it was closed). */
   async userIn(trx: Db, appId: string, userId: number): Promise<User | undefined> {
     const row = await findUserById(trx, appId, userId)
-    return row && toUser(row)
+    return row && !row.deleted_at ? toUser(row) : undefined
+  }
+
+  /** Inside the caller's transaction: closes the account's row and drops its devices (with their push tokens), push tags and open ids. */
+  async closeIn(trx: Db, userId: number): Promise<void> {
+    await deleteDevicesOf(trx, userId)
+    await removeTags(trx, userId, 'all')
+    await removeOpenIds(trx, userId)
+    await updateSettings(trx, userId, { push_alias: '' })
+    await closeUserRow(trx, userId, new Date(this.ctx.now()))
   }
 
   /** How the user takes friend applications (auth_mode and the answer to its question), inside the caller's transaction. */

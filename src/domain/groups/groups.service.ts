@@ -1,4 +1,5 @@
 // Group use cases of every surface: create, read, settings, roles, members, kick/leave, dismiss (bans and the blocklist: discipline.service.ts; legacy-only rules: project-groups.service.ts; facade-only: facade-groups.service.ts).
+import { departEveryGroup } from './departure.ts'
 import { shownMember } from './member-privacy.ts'
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
@@ -380,6 +381,11 @@ export class GroupsService {
       rows.map((r) => r.group.id),
     )
     return rows.map((r) => ({ group: r.group, membership: r.member, notice: notices.get(r.group.id)?.content ?? '' }))
+  }
+
+  /** Inside the caller's transaction: a closed account leaves every group (departure.ts); returns the groups dismissed. */
+  async departEveryGroupIn(trx: Db, appId: string, userId: number): Promise<number[]> {
+    return departEveryGroup(trx, appId, userId)
   }
 
   async publicGroups(actor: Actor): Promise<number[]> {

@@ -318,3 +318,19 @@ export async function readVersion(db: Db, column: VersionColumn, userId: number)
   const row = await db.selectFrom('roster_versions').select(column).where('user_id', '=', userId).executeTakeFirst()
   return row?.[column] ?? 0
 }
+
+/** A closed account leaves every list: its friendships both ways and its applications, sent or received; returns the other users touched. */
+export async function forgetUser(db: Db, userId: number): Promise<number[]> {
+  const items = await db
+    .deleteFrom('roster_items')
+    .where((eb) => eb.or([eb('user_id', '=', userId), eb('roster_id', '=', userId)]))
+    .returning(['user_id', 'roster_id'])
+    .execute()
+  const applications = await db
+    .deleteFrom('roster_applications')
+    .where((eb) => eb.or([eb('applicant_id', '=', userId), eb('target_id', '=', userId)]))
+    .returning(['applicant_id', 'target_id'])
+    .execute()
+  const others = [...items.flatMap((r) => [r.user_id, r.roster_id]), ...applications.flatMap((r) => [r.applicant_id, r.target_id])]
+  return [...new Set(others)].filter((id) => id !== userId)
+}

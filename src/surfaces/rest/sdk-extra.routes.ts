@@ -15,7 +15,7 @@ const NO_PUSH = 1
 const ANONYMOUS_SUFFIX_BYTES = 10
 
 export function sdkExtraRoutes(app: FastifyInstance): void {
-  const { accounts, groupAdmission, groups } = app.services
+  const { accounts, accountClosing, groupAdmission, groups } = app.services
 
   /** POST /user/register/anonymous */
   restOperation(app, {
@@ -33,6 +33,21 @@ export function sdkExtraRoutes(app: FastifyInstance): void {
       const username = `${p.username || 'anon_'}${randomBytes(ANONYMOUS_SUFFIX_BYTES).toString('hex')}`
       const { settings } = await accounts.register({ appId, username, passwordDigest: md5Hex(p.password) })
       return { username, user_id: settings.userId }
+    },
+  })
+
+  /** POST /user/delete: closes the caller's account (password required); the client then logs out. */
+  restOperation(app, {
+    method: 'POST',
+    url: '/user/delete',
+    summary:
+      '注销本人账号（MaxIM SDK）：需密码；退出所有群（群主身份移交最早的管理员或成员，无人则解散），删除好友和申请，清空资料；已发消息保留，用户名保留不可再注册',
+    auth: 'user',
+    params: Type.Object({ password: Password }),
+    data: Type.Boolean({ description: '已注销' }),
+    handler: async (p, { actor, userId }) => {
+      await accountClosing.close({ ...actor, userId }, md5Hex(p.password))
+      return true
     },
   })
 
