@@ -60,6 +60,7 @@ t.test('MaxIM SDK account calls', async (t) => {
     t.equal(legacy.json().success, false, 'the legacy login refuses it too')
     t.equal((await call('GET', `/app/user/name_check?username=${leaving.username}`, undefined, friend.token)).data, false, 'its username stays taken')
     t.match(await call('POST', '/user/register/v2', { username: leaving.username, password: 'another-pw' }), { code: 10004 }, 'nobody can register it')
+    t.match(await call('GET', `/roster/name?username=${leaving.username}`, undefined, friend.token), { code: 10000 }, 'nobody finds it by name')
 
     const friends = (await call('GET', '/roster/list', undefined, friend.token)).data as Array<number | { user_id: number }>
     t.notOk(

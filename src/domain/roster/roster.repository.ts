@@ -167,7 +167,8 @@ export async function rosterEntries(db: Db, appId: string, viewerId: number, fil
   } else if ('mobile' in filter) {
     query = query.where('u.mobile', '=', filter.mobile)
   } else {
-    query = query.where(sql`lower(u.username)`, '=', filter.username.toLowerCase())
+    // A closed account keeps its name but is not found by it (by id it still shows, cleared, as the sender of old messages).
+    query = query.where(sql`lower(u.username)`, '=', filter.username.toLowerCase()).where('u.deleted_at', 'is', null)
   }
   const rows = await query.execute()
   return rows.map((row) => ({
