@@ -146,6 +146,8 @@ t.test('MaxIM SDK account calls', async (t) => {
     t.equal((await login({ name: answer.username, password: answer.password })).data.user_id, me.userId, 'the SDK logs in with it')
     t.match(await login({ name: answer.username, password: answer.password }), { code: 10013 }, 'once')
     t.equal((await login({ name: me.username, password: me.password })).code, 200, 'the real password still works')
+    // An account without a username is handed its number as the name: /token/user takes a name that is a number as the mobile.
+    t.equal((await login({ name: mobile, password: me.password })).data.user_id, me.userId, 'a name that is a mobile number logs in by it')
   })
 
   await t.test('register and bind: info_pwd signs a number without an account; the sign binds it to the account this client registers next', async (t) => {

@@ -7,8 +7,8 @@ import { DomainError } from '../../domain/errors.ts'
 import { restOperation } from './route.ts'
 import { bearerToken } from './auth.ts'
 import { Password } from './user.schemas.ts'
+import { Mobile } from './app.routes.ts'
 
-const Mobile = Type.String({ minLength: 1, maxLength: 32, description: '手机号码' })
 const Code = (description: string) => Type.String({ minLength: 1, maxLength: 16, description })
 const Sign = (description: string) => Type.String({ minLength: 1, maxLength: 128, description })
 const ImageId = Type.String({ pattern: '^[0-9a-f]{32}$', description: '图片验证码id：POST /app/captcha/image 的 data' })
