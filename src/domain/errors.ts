@@ -30,6 +30,10 @@ export const ERRORS = {
     code: 10022,
     message: "push is not configured: set PUSH_SECRET_KEY on the server and the app's credentials with POST /push/certificate",
   },
+  ACCOUNT_DELETED: { code: 10023, message: 'this account was deleted by its owner; it cannot log in again' },
+  // Codes MaxIM's SDK UI reacts to (its mobile and account pages).
+  WRONG_PASSWORD: { code: 11001, message: 'wrong password' },
+  BAD_CAPTCHA: { code: 11014, message: 'wrong picture code; ask for a new picture' },
 
   INTERNAL: { code: 20000, message: 'internal server error' },
   GROUP_NOT_FOUND: { code: 20001, message: 'group does not exist' },

@@ -8,6 +8,8 @@ import { ProfileService } from './accounts/profile.service.ts'
 import { SecurityService } from './accounts/security.service.ts'
 import { SettingsService } from './accounts/settings.service.ts'
 import { VerificationService } from './accounts/verification.service.ts'
+import { MobileFlowsService } from './accounts/mobile-flows.service.ts'
+import { AccountClosingService } from './accounts/closing.service.ts'
 import { AppsService } from './apps/apps.service.ts'
 import { FilesService } from './files/files.service.ts'
 import { PicturesService } from './files/pictures.service.ts'
@@ -34,6 +36,10 @@ export interface Services {
   readonly accounts: AccountsService
   readonly verification: VerificationService
   readonly profile: ProfileService
+  /** MaxIM's mobile flows: picture captcha, login by SMS code, register-and-bind, changing the bound number. */
+  readonly mobileFlows: MobileFlowsService
+  /** Closing one's own account (POST /user/delete). */
+  readonly accountClosing: AccountClosingService
   readonly settings: SettingsService
   readonly devices: DevicesService
   readonly security: SecurityService
@@ -90,6 +96,8 @@ export function createServices(platformCtx: DomainContext, directories: Director
   const notices = new NoticesService(ctx)
   const roster = new RosterService(ctx, accounts, notices)
   const pictures = new PicturesService(ctx)
+  const profile = new ProfileService(ctx, verification, pictures, notices)
+  const security = new SecurityService(ctx, accounts, verification)
   const facadeGroups = new FacadeGroupsService(ctx, pictures)
   const groups = new GroupsService(ctx, pictures, facadeGroups, accounts, notices)
   const groupDir = directories.groups ?? groupDirectory(groups)
@@ -101,10 +109,12 @@ export function createServices(platformCtx: DomainContext, directories: Director
     apps: new AppsService(ctx, accounts),
     accounts,
     verification,
-    profile: new ProfileService(ctx, verification, pictures, notices),
+    profile,
+    mobileFlows: new MobileFlowsService(ctx, verification, profile, security),
+    accountClosing: new AccountClosingService(ctx, accounts, security, roster, groups),
     settings: new SettingsService(ctx),
     devices: new DevicesService(ctx, accounts),
-    security: new SecurityService(ctx, accounts, verification),
+    security,
     uploads: new FilesService(ctx, pictures, accounts, groups),
     roster,
     groups,

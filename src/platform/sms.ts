@@ -7,7 +7,7 @@ export interface SmsMessage {
   /** E.164, e.g. +8613800138000. */
   mobile: string
   code: string
-  purpose: 'register' | 'reset' | 'bind'
+  purpose: 'register' | 'reset' | 'bind' | 'mobile'
 }
 
 export interface SmsSender {

@@ -32,6 +32,10 @@ export interface UsersTable {
   private_info: Generated<string>
   profile: ColumnType<LegacyProfile, string | undefined, string>
   disabled: Generated<boolean>
+  /** A number its owner set without a code (migration 0012): shown to them only, never a login name. */
+  mobile_unverified: Generated<string | null>
+  /** When the owner closed the account; the row stays (messages name it) and so does the username. */
+  deleted_at: Generated<Date | null>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -75,7 +79,7 @@ export interface VerificationCodesTable {
   id: Generated<number>
   app_id: string
   target: string
-  purpose: 'register' | 'reset' | 'bind'
+  purpose: 'register' | 'reset' | 'bind' | 'mobile'
   code_digest: string
   attempts: Generated<number>
   created_at: CreatedAt
@@ -204,6 +208,8 @@ export interface GroupsTable {
   group_type: Generated<number>
   code: Generated<string>
   member_count: Generated<number>
+  /** Ordinary members see each other's ids only (MaxIM's hide_member_info). */
+  hide_member_info: Generated<boolean>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }

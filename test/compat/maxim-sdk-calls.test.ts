@@ -6,6 +6,7 @@ import { buildTestApp, PUBLIC_URL, type TestApp } from '../helpers/app.ts'
 import { befriend, registerUser } from '../helpers/users.ts'
 import { setAuthMode, setProfile } from '../helpers/roster.ts'
 import { FILE_SMS, lastCode } from '../helpers/sms.ts'
+import { newCaptcha, sendCodeAfterCaptcha } from '../helpers/captcha.ts'
 import { PENDING_SDK_CALLS } from './maxim-sdk-pending.ts'
 
 interface Param {
@@ -187,15 +188,36 @@ class World {
   mobile = () =>
     this.#once('mobile', async () => {
       const mobile = newMobile()
-      // Logging in by mobile needs the caller's own number; every other call wants one nobody has.
-      if (this.call.id === 'token.user.mobile') await setProfile(this.app, (await this.me()).userId, { mobile })
+      // Logging in by mobile and proving the current number need the caller's own number; every other call wants one nobody has.
+      if (['token.user.mobile', 'app.user.mobile_prechange_by_mobile'].includes(this.call.id)) {
+        await setProfile(this.app, (await this.me()).userId, { mobile })
+      }
       return mobile
     })
+  newMobile = () => this.#once('new-mobile', async () => newMobile())
+  /** The number the call's code is for: the new one when the call names a new number. */
+  codeTarget = () => (this.call.params?.mobile?.example === '$new_mobile' ? this.newMobile() : this.mobile())
   smsCode = () =>
     this.#once('sms', async () => {
-      const [me, mobile] = await Promise.all([this.me(), this.mobile()])
-      await this.rest(me.token, 'GET', `/app/captcha/sms?mobile=${mobile}`)
+      const [me, mobile] = await Promise.all([this.me(), this.codeTarget()])
+      // Binding is also reached by the SDK's other sender; the login and change pages send after a picture captcha.
+      if (this.call.id === 'app.user.mobile_bind') await this.rest(me.token, 'GET', `/app/captcha/sms?mobile=${mobile}`)
+      else await sendCodeAfterCaptcha(this.app, mobile)
       return lastCode(this.app, mobile)
+    })
+  captcha = () => this.#once('captcha', () => newCaptcha(this.app))
+  /** A sign of the step before: info_pwd's for a new number (then an account registered by this client), or the change flow's first step. */
+  sign = () =>
+    this.#once('sign', async () => {
+      if (this.call.id === 'app.user.mobile_change') {
+        const me = await this.me()
+        return (await this.rest(me.token, 'POST', '/app/user/mobile_prechange_by_password', { password: me.password })).sign as string
+      }
+      const [mobile, code] = await Promise.all([this.mobile(), this.smsCode()])
+      const { sign } = await this.rest('', 'GET', `/app/user/info_pwd?captcha=${code}&mobile=${mobile}`)
+      // MaxIM's register-and-bind page: register, then bind with the sign before logging in.
+      await this.rest('', 'POST', '/user/register/v2', { username: `bind_${unique()}`, password: 'secret-pw' })
+      return sign as string
     })
   qrInfo = () =>
     this.#once('qr', async () => {
@@ -253,7 +275,13 @@ class World {
       case '$mobile':
         return this.mobile()
       case '$new_mobile':
-        return newMobile()
+        return this.newMobile()
+      case '$image_id':
+        return (await this.captcha()).imageId
+      case '$image_text':
+        return (await this.captcha()).text
+      case '$sign':
+        return this.sign()
       case '$sms_code':
         return this.smsCode()
       case '$download_url':
@@ -440,7 +468,7 @@ t.test('every SDK call is answered as the SDK expects', async (t) => {
 })
 
 t.test('calls made before login also work without any access-token header (the web SDK)', async (t) => {
-  const app = await buildTestApp(t)
+  const app = await buildTestApp(t, { env: FILE_SMS })
   for (const call of calls.filter((c) => c.auth === 'none' && c.serve === 'serve' && c.transport === 'request' && !PENDING_SDK_CALLS.has(c.id))) {
     const answer = await send(new World(app, call), call, 'web')
     const found = problems(call, answer)

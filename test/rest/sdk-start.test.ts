@@ -45,7 +45,7 @@ t.test('the speed test, the app config and CORS for the SDK', async (t) => {
   t.equal(speed.headers['access-control-allow-origin'], '*')
 
   const config = await app.inject({ method: 'GET', url: '/app/config?platform=6', headers: { app_id: 'default' } })
-  t.match(config.json(), { code: 200, data: { hide_member_info: false, message_forward_max_user_num: Number, message_forward_max_message_num: Number } })
+  t.match(config.json(), { code: 200, data: { hide_member_info: true, message_forward_max_user_num: Number, message_forward_max_message_num: Number } })
 
   for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
     const preflight = await app.inject({

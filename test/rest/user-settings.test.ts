@@ -77,6 +77,9 @@ t.test('settings', async (t) => {
     t.equal((await call('GET', '/user/bind_openid?open_id=wx-1&type=wechat')).data, true, 'binding again is fine')
     const other = await registerUser(app)
     t.match(await call('GET', '/user/bind_openid?open_id=wx-1&type=wechat', undefined, other.token), { code: 10011 })
-    t.match(await call('GET', '/user/bind_openid?open_id=wx-2'), { code: 10002, message: /type is required/ })
+    // MaxIM's SDK sends open_id alone: a WeChat open id, the same binding as type=wechat.
+    t.equal((await call('GET', '/user/bind_openid?open_id=wx-2')).data, true, 'type may be left out')
+    t.match(await call('GET', '/user/bind_openid?open_id=wx-2&type=wechat', undefined, other.token), { code: 10011 }, 'without type it is a wechat open id')
+    t.equal((await call('GET', '/user/bind_openid?open_id=wx-2&type=other', undefined, other.token)).data, true, 'another type is another id')
   })
 })

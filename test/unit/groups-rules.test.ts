@@ -32,6 +32,7 @@ const group = (patch: Partial<Group> = {}): Group => ({
   applyApproval: 1,
   readAck: false,
   historyVisible: false,
+  hideMemberInfo: false,
   banExpireTime: 0,
   ext: '',
   projectName: '',

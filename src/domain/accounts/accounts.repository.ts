@@ -74,7 +74,22 @@ export async function findSettings(db: Db, userId: number): Promise<UserSettings
 export async function updateUser(
   db: Db,
   userId: number,
-  values: Partial<Pick<UserRow, 'username' | 'mobile' | 'email' | 'nick_name' | 'avatar' | 'description' | 'public_info' | 'private_info' | 'disabled'>> & {
+  values: Partial<
+    Pick<
+      UserRow,
+      | 'username'
+      | 'mobile'
+      | 'mobile_unverified'
+      | 'email'
+      | 'nick_name'
+      | 'avatar'
+      | 'description'
+      | 'public_info'
+      | 'private_info'
+      | 'disabled'
+      | 'deleted_at'
+    >
+  > & {
     profile?: string
   },
 ): Promise<boolean> {
@@ -111,7 +126,7 @@ export async function setPasswordHash(db: Db, userId: number, passwordHash: stri
     .execute()
 }
 
-/** Which of the ids are users of the app. */
+/** Which of the ids are users of the app (a closed account still is one: its conversations stay readable). */
 export async function existingUserIds(db: Db, appId: string, ids: number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set()
   const rows = await db.selectFrom('users').select('id').where('app_id', '=', appId).where('id', 'in', ids).execute()
@@ -127,6 +142,7 @@ export async function usersWithGroupConfirm(db: Db, appId: string, userIds: numb
     .select(['u.id', 's.group_confirm'])
     .where('u.app_id', '=', appId)
     .where('u.id', 'in', userIds)
+    .where('u.deleted_at', 'is', null)
     .execute()
   return new Map(rows.map((r) => [r.id, { groupConfirm: r.group_confirm === true }]))
 }
@@ -141,4 +157,29 @@ export async function setDisabled(db: Db, appId: string, userIds: number[], disa
     .returning('id')
     .execute()
   return rows.map((r) => r.id)
+}
+
+/**
+ * Closes the account: the row stays (messages name their sender) with its username (nobody may take it), and
+ * everything else goes: password, numbers, email, profile. A closed account cannot log in or be found.
+ */
+export async function closeUserRow(db: Db, userId: number, at: Date): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      deleted_at: at,
+      password_hash: null,
+      mobile: null,
+      mobile_unverified: null,
+      email: null,
+      nick_name: '',
+      avatar: '',
+      description: '',
+      public_info: '',
+      private_info: '',
+      profile: '{}',
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', userId)
+    .execute()
 }

@@ -8,6 +8,7 @@ import type { Db } from '../../platform/db.ts'
 import { hashDigest, verifyDigest } from '../../platform/passwords.ts'
 import { derivedToken, isTokenFormat, newToken, tokenDigest } from '../../platform/tokens.ts'
 import {
+  closeUserRow,
   existingUserIds,
   usersWithGroupConfirm,
   findSettings,
@@ -27,12 +28,13 @@ import {
   upsertAdminToken,
   type Revocation,
 } from './tokens.repository.ts'
-import { deviceSnOf, upsertDevice } from './devices.repository.ts'
-import { updateSettings } from './settings.repository.ts'
+import { deleteDevicesOf, deviceSnOf, upsertDevice } from './devices.repository.ts'
+import { removeOpenIds, removeTags, updateSettings } from './settings.repository.ts'
 import { platformFromUserAgent } from './platform.ts'
 import { checkEmail, checkUsername, resolveLoginName } from './rules.ts'
 import { normalizeMobile } from './mobile.ts'
 import { LoginThrottle } from './login-throttle.ts'
+import { useLoginPassword } from './one-time-secrets.ts'
 import { ring, TOKENS_REVOKED_CHANNEL } from '../events.ts'
 import type { VerificationService } from './verification.service.ts'
 import type { DeviceInfo, IssuedToken, LoginName, User, UserSettings } from './accounts.types.ts'
@@ -137,11 +139,15 @@ export class AccountsService {
   }): Promise<{ user: User; issued: IssuedToken }> {
     const name = resolveLoginName(input.name)
     const row = await findUserByLoginName(this.ctx.db, input.appId, name)
+    // A closed account keeps its username (nobody may take it): say so rather than "wrong password".
+    if (row?.deleted_at) throw new DomainError('ACCOUNT_DELETED')
     const turn = await this.throttle.admit(input.appId, row ? `user:${row.id}` : `name:${throttleName(name)}`, input.clientAddress)
     let ok: boolean
     try {
       // Verify against a throwaway hash when there is no user, so timing does not tell who exists.
       ok = await verifyDigest(row?.password_hash ?? UNKNOWN_USER_HASH, input.passwordDigest)
+      // Or the one-time password /app/user/info_pwd handed out after an SMS code (used up here).
+      if (!ok && row) ok = await useLoginPassword(this.ctx.kv, row.app_id, row.id, input.passwordDigest)
     } catch (error) {
       await turn.abandoned()
       throw error
@@ -268,10 +274,19 @@ export class AccountsService {
     return { generatedAdminToken: token }
   }
 
-  /** The user, read inside the caller's transaction `trx`; undefined when the app has no such user. */
+  /** The user, read inside the caller's transaction `trx`; undefined when the app has no such user (or it was closed). */
   async userIn(trx: Db, appId: string, userId: number): Promise<User | undefined> {
     const row = await findUserById(trx, appId, userId)
-    return row && toUser(row)
+    return row && !row.deleted_at ? toUser(row) : undefined
+  }
+
+  /** Inside the caller's transaction: closes the account's row and drops its devices (with their push tokens), push tags and open ids. */
+  async closeIn(trx: Db, userId: number): Promise<void> {
+    await deleteDevicesOf(trx, userId)
+    await removeTags(trx, userId, 'all')
+    await removeOpenIds(trx, userId)
+    await updateSettings(trx, userId, { push_alias: '' })
+    await closeUserRow(trx, userId, new Date(this.ctx.now()))
   }
 
   /** How the user takes friend applications (auth_mode and the answer to its question), inside the caller's transaction. */
@@ -293,6 +308,12 @@ export class AccountsService {
   /** The device's number within its user (0 for an unknown device). */
   async deviceSn(deviceId: number): Promise<number> {
     return deviceSnOf(this.ctx.db, deviceId)
+  }
+
+  /** Whether a new account could take `username` now: well formed and nobody's (a closed account keeps its name). */
+  async isUsernameFree(appId: string, username: string): Promise<boolean> {
+    checkUsername(username)
+    return (await findUserByLoginName(this.ctx.db, appId, { by: 'username', username })) === undefined
   }
 
   async getUser(appId: string, userId: number): Promise<User> {

@@ -18,6 +18,10 @@ export interface User {
   privateInfo: string
   profile: LegacyProfile
   disabled: boolean
+  /** A number set without a code: shown back to its owner only (never a login name, never sent codes). */
+  mobileUnverified: string | null
+  /** The owner closed the account (POST /user/delete). */
+  deleted: boolean
   createdAt: number
 }
 
@@ -105,9 +109,14 @@ export function toUser(row: UserRow): User {
     privateInfo: row.private_info,
     profile: row.profile ?? {},
     disabled: row.disabled,
+    mobileUnverified: row.mobile_unverified,
+    deleted: row.deleted_at !== null,
     createdAt: row.created_at.getTime(),
   }
 }
 
-/** What a verification code proves: a new account's mobile, a password reset, or binding a mobile to an account. */
-export type CodePurpose = 'register' | 'reset' | 'bind'
+/**
+ * What a verification code proves: a new account's mobile, a password reset, binding a mobile to an account, or
+ * (`mobile`, sent by /app/captcha/sms_web after a picture captcha) that the caller reads this number, for the step that follows.
+ */
+export type CodePurpose = 'register' | 'reset' | 'bind' | 'mobile'

@@ -119,3 +119,8 @@ export async function devicesOfAudience(db: Db, appId: string, audience: PushAud
   }
   return query.orderBy('d.id').execute()
 }
+
+/** Every device of the user, with its push tokens. */
+export async function deleteDevicesOf(db: Db, userId: number): Promise<void> {
+  await db.deleteFrom('devices').where('user_id', '=', userId).execute()
+}

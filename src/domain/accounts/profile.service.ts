@@ -8,6 +8,7 @@ import type { DomainContext } from '../context.ts'
 import { inTransaction } from '../../platform/transaction.ts'
 import type { NoticesService } from '../notices/notices.service.ts'
 import type { NoticeLog } from '../notices/notices.types.ts'
+import type { Db } from '../../platform/db.ts'
 import { findUserById, findUsersByIds, lockUserAvatar, toUser, updateUser } from './accounts.repository.ts'
 import { checkUsername } from './rules.ts'
 import { checkLegacyProfile } from './legacy-profile.ts'
@@ -77,21 +78,31 @@ export class ProfileService {
   }
 
   /**
-   * Binds or changes the user's mobile. A user proves the new number with a bind code sent to it
-   * (VerificationService.send for 'bind'); the app admin token sets it directly (002 §3.18).
+   * Binds or changes the user's mobile. A user proves the new number with a code sent to it (a bind code,
+   * or one from /app/captcha/sms_web); the app admin token sets it directly (002 §3.18). A user who sends
+   * no code (MaxIM's settings page does not) sets it unverified: shown back to them only, never a login
+   * name nor found by others, until a code proves it; the number already bound stays bound meanwhile.
    */
   async setMobile(actor: UserActor, input: string, code: string | undefined): Promise<void> {
     const mobile = normalizeMobile(input)
     await this.requireUser(actor.appId, actor.userId)
-    let codeId: number | undefined
-    if (!actor.isAdmin) {
-      if (!code) throw new DomainError('BAD_PARAMETER', 'code is required: the verification code sent to the new number (GET /app/captcha/sms?mobile=)')
-      codeId = await this.verification.check(actor.appId, mobile, 'bind', code)
+    if (!actor.isAdmin && !code) {
+      await updateUser(this.ctx.db, actor.userId, { mobile_unverified: mobile })
+      return
     }
+    const codeId = actor.isAdmin ? undefined : await this.verification.check(actor.appId, mobile, ['bind', 'mobile'], code!)
+    await this.bindVerified(actor.appId, actor.userId, mobile, codeId === undefined ? [] : [codeId])
+  }
+
+  /** Makes `mobile` the user's verified number, using the checked codes in the same transaction; an unverified one goes. */
+  async bindVerified(appId: string, userId: number, mobile: string, codeIds: number[], also?: (trx: Db) => Promise<void>): Promise<void> {
+    await this.requireUser(appId, userId)
     await inTransaction(this.ctx.db, async (trx) => {
-      if (codeId !== undefined) await this.verification.consume(trx, codeId)
+      for (const codeId of codeIds) await this.verification.consume(trx, codeId)
+      if (also) await also(trx)
       // Last statement: a number taken meanwhile rolls back, and the code stays unused.
-      if (!(await updateUser(trx, actor.userId, { mobile }))) throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
+      if (!(await updateUser(trx, userId, { mobile, mobile_unverified: null })))
+        throw new DomainError('ALREADY_BOUND', 'this mobile number is bound to another user')
     })
   }
 

@@ -26,6 +26,13 @@ export class SecurityService {
     await this.replacePassword(userId, newDigest)
   }
 
+  /** Proves the signed-in user is at the keyboard (changing the bound number, closing the account): 11001 when wrong. */
+  async checkPassword(appId: string, userId: number, digest: string): Promise<void> {
+    const user = await findUserById(this.ctx.db, appId, userId)
+    if (!user) throw new DomainError('USER_NOT_FOUND', `user ${userId} does not exist`)
+    if (!user.password_hash || !(await verifyDigest(user.password_hash, digest))) throw new DomainError('WRONG_PASSWORD')
+  }
+
   /** Resets a forgotten password with a reset code sent to the user's mobile. */
   async resetPassword(appId: string, input: string, code: string, newDigest: string): Promise<void> {
     const mobile = normalizeMobile(input)

@@ -68,3 +68,8 @@ export async function openIdOwner(db: Db, appId: string, type: string, openId: s
     .executeTakeFirst()
   return row?.user_id
 }
+
+/** A closed account's open ids go, so they may bind another account. */
+export async function removeOpenIds(db: Db, userId: number): Promise<void> {
+  await db.deleteFrom('user_open_ids').where('user_id', '=', userId).execute()
+}

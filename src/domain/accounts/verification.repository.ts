@@ -17,14 +17,14 @@ export async function deleteCode(db: Db, id: number): Promise<void> {
   await db.deleteFrom('verification_codes').where('id', '=', id).execute()
 }
 
-/** Only the newest code of a target counts: sending a new one retires the older ones. */
-export async function newestCode(db: Db, appId: string, target: string, purpose: CodePurpose) {
+/** Only the newest code of a target (of the purposes asked) counts: sending a new one retires the older ones. */
+export async function newestCode(db: Db, appId: string, target: string, purposes: CodePurpose[]) {
   return db
     .selectFrom('verification_codes')
     .selectAll()
     .where('app_id', '=', appId)
     .where('target', '=', target)
-    .where('purpose', '=', purpose)
+    .where('purpose', 'in', purposes)
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst()

@@ -8,7 +8,7 @@ import { findUserByLoginName } from './accounts.repository.ts'
 import { normalizeMobile } from './mobile.ts'
 import type { CodePurpose } from './accounts.types.ts'
 
-/** register: an unregistered mobile; reset: a registered one; bind: a signed-in user proves a new mobile is theirs. */
+/** register: an unregistered mobile; reset: a registered one; bind: a signed-in user proves a new mobile is theirs; mobile: any number, after a picture captcha. */
 
 const CODE_TTL_SECONDS = 600
 const MAX_WRONG_TRIES = 5
@@ -16,6 +16,8 @@ const PER_MINUTE = 1
 const PER_DAY = 10
 /** Bind codes a user may have sent per day, whatever the numbers: one account cannot spray SMS. */
 const BIND_PER_USER_DAY = 10
+/** Codes one client address may have sent per hour without signing in (/app/captcha/sms_web), whatever the numbers. */
+const MOBILE_PER_ADDRESS_HOUR = 20
 
 /** A digest so the codes do not sit in the database in plain text; they live ten minutes. */
 const digest = (target: string, code: string) => createHash('sha256').update(`${target}:${code}`).digest('hex')
@@ -29,7 +31,7 @@ export class VerificationService {
    * code (for `forUserId`) only to a mobile no other user has. Limits count the E.164 number,
    * however it was written.
    */
-  async send(appId: string, input: string, purpose: CodePurpose, forUserId?: number): Promise<void> {
+  async send(appId: string, input: string, purpose: CodePurpose, forUserId?: number, clientAddress?: string): Promise<void> {
     const mobile = normalizeMobile(input)
     const user = await findUserByLoginName(this.ctx.db, appId, { by: 'mobile', mobile })
     if (purpose === 'register' && user) throw new DomainError('USER_EXISTS', 'this mobile number is already registered')
@@ -39,6 +41,8 @@ export class VerificationService {
       if (user)
         throw new DomainError('ALREADY_BOUND', user.id === forUserId ? 'this mobile number is already yours' : 'this mobile number is bound to another user')
     }
+    // A `mobile` code goes to any number (registered or not: the step after it decides); the sender is counted instead.
+    if (purpose === 'mobile' && clientAddress === undefined) throw new DomainError('NO_PERMISSION', 'mobile codes are counted per client address')
     const key = `sms:${appId}:${mobile}`
     // Counted in Redis when configured, so the limits hold across processes.
     if ((await this.ctx.kv.incr(`${key}:minute`, 60)) > PER_MINUTE)
@@ -46,6 +50,9 @@ export class VerificationService {
     if ((await this.ctx.kv.incr(`${key}:day`, 24 * 3600)) > PER_DAY) throw new DomainError('RATE_LIMITED', 'too many codes sent to this mobile today')
     if (purpose === 'bind' && (await this.ctx.kv.incr(`sms-user:${appId}:${forUserId}:day`, 24 * 3600)) > BIND_PER_USER_DAY) {
       throw new DomainError('RATE_LIMITED', 'too many verification codes requested by this user today')
+    }
+    if (purpose === 'mobile' && (await this.ctx.kv.incr(`sms-address:${appId}:${clientAddress}:hour`, 3600)) > MOBILE_PER_ADDRESS_HOUR) {
+      throw new DomainError('RATE_LIMITED', 'too many verification codes requested from this address in the last hour')
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
     const id = await insertCode(this.ctx.db, {
@@ -67,10 +74,10 @@ export class VerificationService {
    * Checks a code outside any transaction, so a wrong try is counted even though the use case
    * fails; returns the id to `consume` inside the use case's transaction.
    */
-  async check(appId: string, input: string, purpose: CodePurpose, code: string): Promise<number> {
+  async check(appId: string, input: string, purpose: CodePurpose | CodePurpose[], code: string): Promise<number> {
     // An email is kept as given; a mobile is looked up in the form its code was sent to.
     const target = input.includes('@') ? input : normalizeMobile(input)
-    const row = await newestCode(this.ctx.db, appId, target, purpose)
+    const row = await newestCode(this.ctx.db, appId, target, Array.isArray(purpose) ? purpose : [purpose])
     if (!row || row.used_at !== null || row.expires_at.getTime() <= this.ctx.now()) {
       throw new DomainError('BAD_VERIFICATION_CODE', 'no valid verification code for this target; request a new one')
     }

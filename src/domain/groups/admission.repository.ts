@@ -150,3 +150,9 @@ export async function findQrKey(db: Db, appId: string): Promise<string | undefin
   const row = await db.selectFrom('group_qr_keys').select('secret').where('app_id', '=', appId).executeTakeFirst()
   return row?.secret
 }
+
+/** A closed account's applications to groups and invitations to it go. */
+export async function deleteAdmissionsOf(db: Db, userId: number): Promise<void> {
+  await db.deleteFrom('group_applications').where('applicant_id', '=', userId).execute()
+  await db.deleteFrom('group_invitations').where('invitee_id', '=', userId).execute()
+}

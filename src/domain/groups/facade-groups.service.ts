@@ -1,4 +1,5 @@
 // Group rules only the RongCloud-style facade uses: cover uploads, the public view with its face-to-face code, page-numbered member lists.
+import { shownMemberWithUser } from './member-privacy.ts'
 import type { Readable } from 'node:stream'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
@@ -50,6 +51,7 @@ export class FacadeGroupsService {
   async membersWithUsers(actor: Actor, groupId: number, page?: { offset: number; limit: number }): Promise<{ group: Group; members: MemberWithUser[] }> {
     const { group, acting } = await openGroup(this.ctx.db, actor, groupId)
     requireMember(acting, group)
-    return { group, members: await membersWithUsers(this.ctx.db, group.id, page) }
+    const members = await membersWithUsers(this.ctx.db, group.id, page)
+    return { group, members: members.map((m) => shownMemberWithUser(group, acting, m)) }
   }
 }

@@ -24,6 +24,7 @@ export function toGroup(row: GroupRow): Group {
     applyApproval: row.apply_approval,
     readAck: row.read_ack,
     historyVisible: row.history_visible,
+    hideMemberInfo: row.hide_member_info,
     banExpireTime: Number(row.ban_expire_time),
     ext: row.ext,
     projectName: row.project_name,

@@ -1,4 +1,6 @@
 // Group use cases of every surface: create, read, settings, roles, members, kick/leave, dismiss (bans and the blocklist: discipline.service.ts; legacy-only rules: project-groups.service.ts; facade-only: facade-groups.service.ts).
+import { departEveryGroup } from './departure.ts'
+import { shownMember } from './member-privacy.ts'
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
@@ -67,7 +69,14 @@ export interface CreateGroup {
 }
 
 export type InfoField = 'name' | 'description' | 'avatar' | 'ext'
-export type GroupSettingsPatch = Partial<{ memberInvite: boolean; memberModify: boolean; readAck: boolean; historyVisible: boolean; applyApproval: number }>
+export type GroupSettingsPatch = Partial<{
+  memberInvite: boolean
+  memberModify: boolean
+  readAck: boolean
+  historyVisible: boolean
+  hideMemberInfo: boolean
+  applyApproval: number
+}>
 
 export class GroupsService {
   constructor(
@@ -202,6 +211,7 @@ export class GroupsService {
         member_modify: patch.memberModify,
         read_ack: patch.readAck,
         history_visible: patch.historyVisible,
+        hide_member_info: patch.hideMemberInfo,
         apply_approval: patch.applyApproval,
       }
       await updateGroupRow(trx, group.id, fields)
@@ -267,20 +277,25 @@ export class GroupsService {
   /** Members in join order, one keyset page at a time: the same cost at any depth, stable while members come and go. */
   async members(actor: Actor, groupId: number, cursor: string | undefined, limit: number): Promise<Page<Member>> {
     const after = parseCursor(cursor) ?? 0
-    const { group, rows } = await this.tx(async (trx) => {
+    const { group, acting, rows } = await this.tx(async (trx) => {
       const { group, acting } = await this.open(trx, actor, groupId)
       requireMember(acting, group)
       await preferIndexOrder(trx)
-      return { group, rows: await memberPage(trx, group.id, after, limit) }
+      return { group, acting, rows: await memberPage(trx, group.id, after, limit) }
     })
-    return toPage(rows, limit, group.memberCount, (m) => m.seq)
+    return toPage(
+      rows.map((m) => shownMember(group, acting, m)),
+      limit,
+      group.memberCount,
+      (m) => m.seq,
+    )
   }
 
   async displayNames(actor: Actor, groupId: number, userIds: number[]): Promise<Member[]> {
     const { group, acting } = await this.open(this.ctx.db, actor, groupId)
     requireMember(acting, group)
     const members = await findMembers(this.ctx.db, group.id, [...new Set(userIds)])
-    return [...members.values()]
+    return [...members.values()].map((m) => shownMember(group, acting, m))
   }
 
   /**
@@ -388,6 +403,11 @@ export class GroupsService {
       rows.map((r) => r.group.id),
     )
     return rows.map((r) => ({ group: r.group, membership: r.member, notice: notices.get(r.group.id)?.content ?? '' }))
+  }
+
+  /** Inside the caller's transaction: a closed account leaves every group (departure.ts); returns the groups dismissed. */
+  async departEveryGroupIn(trx: Db, appId: string, userId: number): Promise<number[]> {
+    return departEveryGroup(trx, appId, userId)
   }
 
   async publicGroups(actor: Actor): Promise<number[]> {

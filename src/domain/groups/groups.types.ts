@@ -22,6 +22,8 @@ export interface Group {
   applyApproval: number
   readAck: boolean
   historyVisible: boolean
+  /** Ordinary members see each other's ids only; the owner and admins see everything. */
+  hideMemberInfo: boolean
   /** Epoch seconds; -1 forever; 0 or past = not banned. */
   banExpireTime: number
   ext: string

@@ -1,4 +1,5 @@
 // Group rules only the legacy Struts surface uses: project fields and the notice (updateGroup), the detail page, kick-one (deleteUser).
+import { shownMemberWithUser } from './member-privacy.ts'
 import { DomainError } from '../errors.ts'
 import type { Actor } from '../actor.ts'
 import type { DomainContext } from '../context.ts'
@@ -41,7 +42,9 @@ export class ProjectGroupsService {
   async detail(actor: Actor, groupId: number): Promise<{ group: Group; notice: string; members: MemberWithUser[] }> {
     const { group, acting } = await openGroup(this.ctx.db, actor, groupId)
     const [members, notice] = await Promise.all([membersWithUsers(this.ctx.db, group.id), latestAnnouncement(this.ctx.db, group.id)])
-    const shown = acting.member ? members : members.map((m) => ({ ...m, user: { ...m.user, mobile: null } }))
+    const shown = (acting.member ? members : members.map((m) => ({ ...m, user: { ...m.user, mobile: null } }))).map((m) =>
+      shownMemberWithUser(group, acting, m),
+    )
     return { group, notice: notice?.content ?? '', members: shown }
   }
 

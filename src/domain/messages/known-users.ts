@@ -1,4 +1,4 @@
-// Users messaging names (senders, targets, peers) must exist; users are never deleted, so one found is remembered.
+// Users messaging names (senders, targets, peers) must exist; users are never deleted (a closed account keeps its row), so one found is remembered.
 import { DomainError } from '../errors.ts'
 import type { AccountsService } from '../accounts/accounts.service.ts'
 

@@ -167,7 +167,8 @@ export async function rosterEntries(db: Db, appId: string, viewerId: number, fil
   } else if ('mobile' in filter) {
     query = query.where('u.mobile', '=', filter.mobile)
   } else {
-    query = query.where(sql`lower(u.username)`, '=', filter.username.toLowerCase())
+    // A closed account keeps its name but is not found by it (by id it still shows, cleared, as the sender of old messages).
+    query = query.where(sql`lower(u.username)`, '=', filter.username.toLowerCase()).where('u.deleted_at', 'is', null)
   }
   const rows = await query.execute()
   return rows.map((row) => ({
@@ -317,4 +318,20 @@ export async function bumpVersions(db: Db, column: VersionColumn, userIds: numbe
 export async function readVersion(db: Db, column: VersionColumn, userId: number): Promise<number> {
   const row = await db.selectFrom('roster_versions').select(column).where('user_id', '=', userId).executeTakeFirst()
   return row?.[column] ?? 0
+}
+
+/** A closed account leaves every list: its friendships both ways and its applications, sent or received; returns the other users touched. */
+export async function forgetUser(db: Db, userId: number): Promise<number[]> {
+  const items = await db
+    .deleteFrom('roster_items')
+    .where((eb) => eb.or([eb('user_id', '=', userId), eb('roster_id', '=', userId)]))
+    .returning(['user_id', 'roster_id'])
+    .execute()
+  const applications = await db
+    .deleteFrom('roster_applications')
+    .where((eb) => eb.or([eb('applicant_id', '=', userId), eb('target_id', '=', userId)]))
+    .returning(['applicant_id', 'target_id'])
+    .execute()
+  const others = [...items.flatMap((r) => [r.user_id, r.roster_id]), ...applications.flatMap((r) => [r.applicant_id, r.target_id])]
+  return [...new Set(others)].filter((id) => id !== userId)
 }

@@ -16,6 +16,7 @@ import {
   blockedIds,
   bumpVersions,
   findLivePending,
+  forgetUser,
   friendIdsAfter,
   hasLiveDecline,
   insertAccepted,
@@ -85,7 +86,14 @@ export class RosterService {
     return this.notices.transaction(fn)
   }
 
-  // ---- for other features (groups' facade join rule, messaging) ----
+  // ---- for other features (groups' facade join rule, messaging, closing an account) ----
+
+  /** Inside the caller's transaction: a closed account's friendships (both ways) and applications (sent and received) go. */
+  async forgetUserIn(trx: Db, userId: number): Promise<void> {
+    const others = await forgetUser(trx, userId)
+    await bumpVersions(trx, 'roster_version', others)
+    await bumpVersions(trx, 'apply_version', others)
+  }
 
   /** True when the two users are friends (both records say so). */
   async areFriends(appId: string, userA: number, userB: number): Promise<boolean> {

@@ -25,6 +25,9 @@ const STATUS = {
   FRIEND_APPLICATION_DECLINED: 400,
   WRONG_CREDENTIALS: 400,
   USER_DISABLED: 401,
+  ACCOUNT_DELETED: 401,
+  WRONG_PASSWORD: 400,
+  BAD_CAPTCHA: 400,
   RATE_LIMITED: 429,
   ROUTE_NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
@@ -71,6 +74,7 @@ const DRF: Partial<Record<ErrorKey, string>> = {
   TOKEN_INVALID: '认证令牌无效。',
   TOKEN_FORMAT: '认证令牌无效。',
   USER_DISABLED: '用户未激活或者已删除。',
+  ACCOUNT_DELETED: '用户未激活或者已删除。',
   NO_PERMISSION: '您没有执行该操作的权限。',
   ROUTE_NOT_FOUND: '未找到。',
   // The group of the URL, looked up as DRF's get_object() does.

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { restOperation } from './route.ts'
 
-const Mobile = Type.String({ minLength: 1, maxLength: 32, description: '手机号码' })
+export const Mobile = Type.String({ minLength: 1, maxLength: 32, description: '手机号码' })
 
 export function appRoutes(app: FastifyInstance): void {
   const { profile, verification } = app.services

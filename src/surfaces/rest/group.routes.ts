@@ -126,9 +126,11 @@ export function groupRoutes(app: FastifyInstance): void {
     ['allow_member_modify', '更新群设置--群成员是否可修改群信息', 'memberModify'],
     ['enable_read_ack', '更新群设置--是否开启群消息已读功能', 'readAck'],
     ['history_visible', '更新群设置--新成员是否可见群历史聊天记录', 'historyVisible'],
+    // MaxIM SDK: not in 002.
+    ['hide_member_info', '更新群设置--是否对普通成员隐藏其他成员的信息（MaxIM SDK）', 'hideMemberInfo'],
   ]
   for (const [path, summary, key] of flagSetters) {
-    /** POST|PUT /group/settings/{allow_member_invitation,allow_member_modify,enable_read_ack,history_visible} */
+    /** POST|PUT /group/settings/{allow_member_invitation,allow_member_modify,enable_read_ack,history_visible,hide_member_info} */
     restOperation(app, {
       method: ['POST', 'PUT'],
       url: `/group/settings/${path}`,

@@ -70,7 +70,7 @@ export const GroupInfoData = Type.Object(
     description: Type.String({ description: '群描述' }),
     ext: Type.String({ description: '群扩展信息（JSON 字符串，原样保存；键 projectName / groupType 设置项目名称和项目群类别）' }),
     history_visible: Type.Boolean({ description: '新成员可见历史聊天记录设置' }),
-    hide_member_info: Type.Boolean({ description: '是否对普通成员隐藏成员信息（MaxIM SDK 读取；本服务不隐藏，总是 false）' }),
+    hide_member_info: Type.Boolean({ description: '是否对普通成员隐藏其他成员的信息（MaxIM SDK）：是则普通成员只看到成员ID' }),
     member_invite: Type.Boolean({ description: '群成员邀请设置' }),
     member_modify: Type.Boolean({ description: '群成员修改群信息设置' }),
     owner_id: Type.Integer({ description: '群主id' }),
@@ -182,8 +182,7 @@ export function renderGroupInfo(view: GroupView, publicUrl: string) {
     description: group.description,
     ext: group.ext,
     history_visible: group.historyVisible,
-    // MaxIM's SDK reads it; this product never hides members from each other.
-    hide_member_info: false,
+    hide_member_info: group.hideMemberInfo,
     member_invite: group.memberInvite,
     member_modify: group.memberModify,
     owner_id: group.ownerId,

@@ -13,6 +13,7 @@ import { messageRoutes } from './message.routes.ts'
 import { sdkStartRoutes } from './sdk-start.routes.ts'
 import { notSupportedRoutes } from './not-supported.routes.ts'
 import { sdkExtraRoutes } from './sdk-extra.routes.ts'
+import { sdkMobileRoutes } from './sdk-mobile.routes.ts'
 import { pushRoutes } from './push.routes.ts'
 
 export async function restSurface(app: FastifyInstance): Promise<void> {
@@ -29,5 +30,6 @@ export async function restSurface(app: FastifyInstance): Promise<void> {
   sdkStartRoutes(app)
   notSupportedRoutes(app)
   sdkExtraRoutes(app)
+  sdkMobileRoutes(app)
   pushRoutes(app)
 }

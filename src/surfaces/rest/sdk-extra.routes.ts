@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { md5Hex } from '../../platform/passwords.ts'
 import { restOperation } from './route.ts'
-import { Password } from './user.schemas.ts'
+import { Password, UsernameParam } from './user.schemas.ts'
 import { Id32 } from '../shared/wire.ts'
 
 /** Group push modes (semantics §5): 0 every push, 1 none. */
@@ -15,7 +15,7 @@ const NO_PUSH = 1
 const ANONYMOUS_SUFFIX_BYTES = 10
 
 export function sdkExtraRoutes(app: FastifyInstance): void {
-  const { accounts, groupAdmission, groups } = app.services
+  const { accounts, accountClosing, groupAdmission, groups } = app.services
 
   /** POST /user/register/anonymous */
   restOperation(app, {
@@ -34,6 +34,32 @@ export function sdkExtraRoutes(app: FastifyInstance): void {
       const { settings } = await accounts.register({ appId, username, passwordDigest: md5Hex(p.password) })
       return { username, user_id: settings.userId }
     },
+  })
+
+  /** POST /user/delete: closes the caller's account (password required); the client then logs out. */
+  restOperation(app, {
+    method: 'POST',
+    url: '/user/delete',
+    summary:
+      '注销本人账号（MaxIM SDK）：需密码；退出所有群（群主身份移交最早的管理员或成员，无人则解散），删除好友和申请，清空资料；已发消息保留，用户名保留不可再注册',
+    auth: 'user',
+    params: Type.Object({ password: Password }),
+    data: Type.Boolean({ description: '已注销' }),
+    handler: async (p, { actor, userId }) => {
+      await accountClosing.close({ ...actor, userId }, md5Hex(p.password))
+      return true
+    },
+  })
+
+  /** GET /app/user/name_check: whether the username is free to register (MaxIM's answer shape is not public: data true or false). */
+  restOperation(app, {
+    method: 'GET',
+    url: '/app/user/name_check',
+    summary: '检查用户名是否可注册（MaxIM SDK）：data 为 true 表示可用，false 表示已被占用（含已注销账号保留的用户名）',
+    auth: 'user',
+    params: Type.Object({ username: UsernameParam }),
+    data: Type.Boolean({ description: 'true：可注册；false：已被占用' }),
+    handler: async (p, { appId }) => accounts.isUsernameFree(appId, p.username),
   })
 
   /** POST /group/msg/not_disturb: the caller's "do not disturb" for a group is its push mode: 1 (no push notifications) on, 0 off. */

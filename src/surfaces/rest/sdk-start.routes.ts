@@ -101,12 +101,13 @@ export function sdkStartRoutes(app: FastifyInstance): void {
     auth: 'public',
     params: Type.Object({ platform: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: '客户端平台，6: web' })) }),
     data: Type.Object({
-      hide_member_info: Type.Boolean({ description: '群可否隐藏成员信息（本服务不支持，总是 false）' }),
+      hide_member_info: Type.Boolean({ description: '群可否隐藏成员信息（总是 true：每个群以 /group/settings/hide_member_info 开关）' }),
       message_forward_max_user_num: Type.Integer({ description: '一次转发最多的接收者数' }),
       message_forward_max_message_num: Type.Integer({ description: '一次转发最多的消息数' }),
     }),
     handler: async () => ({
-      hide_member_info: false,
+      // Groups may hide member info; each group's own switch decides (the SDK's UI heeds the group's only when this is true).
+      hide_member_info: true,
       message_forward_max_user_num: FORWARD_MAX_USERS,
       message_forward_max_message_num: FORWARD_MAX_MESSAGES,
     }),

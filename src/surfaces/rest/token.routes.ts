@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { md5Hex } from '../../platform/passwords.ts'
 import { DomainError } from '../../domain/errors.ts'
-import { normalizeMobile } from '../../domain/accounts/mobile.ts'
+import { normalizeMobile, parseMobile } from '../../domain/accounts/mobile.ts'
 import type { DeviceInfo, LoginName } from '../../domain/accounts/accounts.types.ts'
 import { restOperation } from './route.ts'
 import { renderToken, TokenByIdParams, TokenByLoginParams, TokenByNameParams, TokenData } from './token.schemas.ts'
@@ -22,8 +22,13 @@ async function login(request: FastifyRequest, appId: string, name: LoginName, pa
   return renderToken(issued)
 }
 
-/** `name`, or `mobile` as MaxIM's SDK may send instead. */
+/**
+ * `name`, or `mobile` as MaxIM's SDK may send instead. A `name` that is a mobile number names the mobile: a username is
+ * never all digits, and /app/user/info_pwd hands an account without a username its number as the name to log in with.
+ */
 function byNameOrMobile(name: string | undefined, mobile: string | undefined): LoginName {
+  const nameAsMobile = name !== undefined && /^[\d\s+().-]+$/.test(name) ? parseMobile(name) : undefined
+  if (nameAsMobile !== undefined) return { by: 'mobile', mobile: nameAsMobile }
   if (name !== undefined) return { by: 'username', username: name }
   if (mobile !== undefined) return { by: 'mobile', mobile: normalizeMobile(mobile) }
   throw new DomainError('BAD_PARAMETER', 'name or mobile is required')

@@ -7,6 +7,8 @@ import { renderSettings, settingsChanges, UserSettingsData, UserSettingsParams }
 import { DisplayName } from '../shared/wire.ts'
 
 const Ok = Type.Boolean({ description: '结果数据' })
+/** The open id's type when the caller names none: MaxIM's SDK binds WeChat mini-program open ids that way. */
+const OPENID_DEFAULT_TYPE = 'wechat'
 const Tags = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100, description: 'tags' })
 
 export function userSettingsRoutes(app: FastifyInstance): void {
@@ -181,11 +183,12 @@ export function userSettingsRoutes(app: FastifyInstance): void {
     auth: 'user',
     params: Type.Object({
       open_id: Type.String({ minLength: 1, maxLength: 256, description: 'open_id' }),
-      type: Type.String({ minLength: 1, maxLength: 32, description: 'type（如 wechat）' }),
+      // MaxIM's SDK sends open_id alone (its WeChat mini-program binding); 002 names no default, so absent means that.
+      type: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'type（如 wechat；省略时为 wechat，即 MaxIM SDK 的微信小程序绑定）' })),
     }),
     data: Ok,
     handler: async (p, { appId, userId }) => {
-      await settings.bindOpenId(appId, userId, p.type, p.open_id)
+      await settings.bindOpenId(appId, userId, p.type ?? OPENID_DEFAULT_TYPE, p.open_id)
       return true
     },
   })

@@ -21,7 +21,7 @@ import {
 const Ok = Type.Boolean({ description: '结果数据' })
 
 export function userRoutes(app: FastifyInstance): void {
-  const { accounts, profile, verification } = app.services
+  const { accounts, profile, verification, mobileFlows } = app.services
   const publicUrl = app.config.PUBLIC_URL
 
   /** POST /user/register */
@@ -66,8 +66,10 @@ export function userRoutes(app: FastifyInstance): void {
     auth: 'public',
     params: Type.Object({ username: UsernameParam, password: Password }),
     data: UserSettingsData,
-    handler: async (p, { appId }) => {
+    handler: async (p, { appId, request }) => {
       const { settings } = await accounts.register({ appId, username: p.username, passwordDigest: md5Hex(p.password) })
+      // MaxIM's register-and-bind sends the mobile's sign next, before logging in: it may name this account by the client.
+      await mobileFlows.noteRegistration(appId, settings.userId, { address: request.ip, userAgent: request.headers['user-agent'] ?? '' })
       return renderSettings(settings)
     },
   })
@@ -221,7 +223,13 @@ export function userRoutes(app: FastifyInstance): void {
     in: 'query',
     params: Type.Object({
       mobile: Type.String({ maxLength: 32, description: 'mobile' }),
-      code: Type.Optional(Type.String({ maxLength: 16, description: '发送到新号码的验证码（GET /app/captcha/sms）；用户 token 必填，管理员 token 可省略' })),
+      code: Type.Optional(
+        Type.String({
+          maxLength: 16,
+          description:
+            '发送到新号码的验证码（GET /app/captcha/sms 或 /app/captcha/sms_web）；用户不带验证码时号码记为未验证（仅本人可见，不能登录）；管理员 token 直接设置',
+        }),
+      ),
     }),
     data: Ok,
     handler: async (p, { actor, userId }) => {

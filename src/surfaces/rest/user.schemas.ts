@@ -104,6 +104,7 @@ export const UserProfileData = Type.Object({
   email: NullableString('邮箱'),
   public_info: Type.String({ description: '公开信息，好友和陌生人可见' }),
   private_info: Type.Optional(Type.String({ description: '私有信息，仅自己可见' })),
+  mobile_verified: Type.Optional(Type.Boolean({ description: '手机号是否已验证（仅自己可见）：未验证的号码不能登录、不能被搜到、不接收验证码以外的短信' })),
 })
 
 /** `self` decides whether private_info is shown: only the user reads its own. */
@@ -114,10 +115,11 @@ export function renderProfile(user: User, publicUrl: string, self: boolean) {
     nick_name: user.nickName,
     avatar: absoluteUrl(user.avatar, publicUrl),
     description: user.description,
-    mobile: displayMobile(user.mobile),
+    // The owner sees the number they set last, verified or not; others only a verified one.
+    mobile: displayMobile(self ? (user.mobileUnverified ?? user.mobile) : user.mobile),
     email: user.email,
     public_info: user.publicInfo,
-    ...(self ? { private_info: user.privateInfo } : {}),
+    ...(self ? { private_info: user.privateInfo, mobile_verified: user.mobileUnverified === null && user.mobile !== null } : {}),
   }
 }
 
