@@ -123,6 +123,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           retryMaxMs: config.PUSH_RETRY_MAX_MS,
           maxAttempts: config.PUSH_MAX_ATTEMPTS,
           timeZone: config.PUSH_TIME_ZONE,
+          ackWindowMs: config.PUSH_ACK_WINDOW_MS,
         },
         app.log,
       )

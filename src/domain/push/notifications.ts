@@ -112,7 +112,7 @@ export function previewOf(contentType: number, content: string): string {
 }
 
 /** What a message notification is made of. */
-export type MessageForPush = Omit<PushableMessage, 'config' | 'recalled'>
+export type MessageForPush = Omit<PushableMessage, 'config' | 'recalled' | 'conversationId' | 'seq'>
 
 /** Shown instead of the sender and text when the recipient hides details. */
 export const HIDDEN_TITLE = 'New message'

@@ -13,6 +13,8 @@ export interface PushDirectory {
   message(appId: string, msgId: number): Promise<PushableMessage | undefined>
   /** Who a message is for: the one-to-one target, or the group's receiving members but the sender. */
   recipients(appId: string, m: PushableMessage): Promise<number[]>
+  /** The user holds the message at `seq` (delivered mark or read mark at or past it). */
+  hasDelivered(conversationId: number, userId: number, seq: number): Promise<boolean>
   /** A live socket in any process. */
   isOnline(userId: number): Promise<boolean>
   settings(userId: number): Promise<RecipientSettings | undefined>
@@ -52,6 +54,7 @@ export function pushDirectory(s: PushDirectoryServices): PushDirectory {
       if (m.kind === 1) return m.targetId === 0 ? [] : [m.targetId]
       return (await s.groups.receivingMembers(m.targetId)).filter((id) => id !== m.senderId)
     },
+    hasDelivered: (conversationId, userId, seq) => s.messages.hasDelivered(conversationId, userId, seq),
     isOnline: (userId) => s.presence.isOnline(userId),
     async settings(userId) {
       return s.settings.get(userId, null).catch(() => undefined)

@@ -2,7 +2,7 @@
 import type { DomainContext } from '../context.ts'
 import type { PushProviders } from '../../platform/push/providers.ts'
 import type { PushCredentialsByProvider, PushNotification, PushProviderName, PushResult } from '../../platform/push/types.ts'
-import { claimDue, deleteRow, reschedule, type OutboxRow } from './outbox.repository.ts'
+import { claimDue, defer, deleteRow, reschedule, type OutboxRow } from './outbox.repository.ts'
 import type { PushDirectory } from './push-directory.ts'
 import type { PushCredentialSource } from './credential-source.ts'
 import {
@@ -33,6 +33,11 @@ export interface PushWorkerSettings {
   maxAttempts: number
   /** IANA zone of the users' no-disturb and silence hours. */
   timeZone: string
+  /**
+   * How long a recipient with a live socket has to acknowledge a message (its delivered mark reaching the
+   * message) before its devices are pushed to anyway: the `combined` strategy of message notifications.
+   */
+  ackWindowMs: number
 }
 
 export interface PushLog {
@@ -40,6 +45,12 @@ export interface PushLog {
 }
 
 type Failure = { retryAfterSeconds?: number }
+
+/** What one pass over a row left: a failure to retry, and whether recipients still have time to acknowledge. */
+interface Pass {
+  failure?: Failure
+  waiting?: boolean
+}
 
 /** Both failures as one: retry after the longer wait. */
 function mergeFailure(a: Failure | undefined, b: Failure | undefined): Failure | undefined {
@@ -88,7 +99,7 @@ export class PushWorker {
 
   /** One claim and its rows; returns how many rows were taken. */
   async runOnce(): Promise<number> {
-    const rows = await claimDue(this.ctx.db, ['message', 'task'], this.settings.batchSize, this.settings.leaseSeconds)
+    const rows = await claimDue(this.ctx.db, ['message', 'task'], this.settings.batchSize, this.settings.leaseSeconds, this.settings.ackWindowMs)
     for (const row of rows) await this.process(row)
     return rows.length
   }
@@ -96,12 +107,18 @@ export class PushWorker {
   private async process(row: OutboxRow): Promise<void> {
     const done = new Set(row.payload.done ?? [])
     let failure: Failure | undefined
+    let waiting = false
     try {
-      if (row.kind === 'message' && row.messageId !== null) failure = await this.sendMessage(row, done)
+      if (row.kind === 'message' && row.messageId !== null) ({ failure, waiting = false } = await this.sendMessage(row, done))
       else if (row.kind === 'task' && row.taskId !== null) failure = await this.sendTask(row, done)
     } catch (error) {
       this.log.warn({ err: error, outboxId: row.id }, 'push of an outbox row failed; it will be retried')
       failure = {}
+    }
+    if (waiting && !failure) {
+      // Back when the window closes: those whose socket acknowledged by then are skipped, the others pushed.
+      await defer(this.ctx.db, row.id, row.ackWaitMs, { done: [...done] })
+      return
     }
     const attempt = row.attempts + 1
     if (failure && attempt < this.settings.maxAttempts) {
@@ -114,17 +131,30 @@ export class PushWorker {
     await deleteRow(this.ctx.db, row.id)
   }
 
-  /** Sends the message to every device that should hear of it; `done` collects the devices served. Returns a failure to retry, if any. */
-  private async sendMessage(row: OutboxRow, done: Set<number>): Promise<Failure | undefined> {
+  /**
+   * Sends the message to every device that should hear of it; `done` collects the devices served. A recipient
+   * who holds the message (delivered mark at or past it, from any real-time surface, or read) is not pushed to;
+   * one with a live socket is given until the acknowledgement window closes (`waiting`), then pushed to.
+   */
+  private async sendMessage(row: OutboxRow, done: Set<number>): Promise<Pass> {
     const d = this.directory
     const m = await d.message(row.appId, row.messageId!)
-    if (!m || m.recalled || !PUSHING_TYPES.includes(m.contentType)) return undefined
+    if (!m || m.recalled || !PUSHING_TYPES.includes(m.contentType)) return {}
     const hour = hourIn(this.ctx.now(), this.settings.timeZone)
     let failure: Failure | undefined
+    let waiting = false
     let names: { sender: string; group?: string } | undefined
     for (const userId of await d.recipients(row.appId, m)) {
       const devices = (await d.devices(userId)).filter((device) => !done.has(device.deviceId))
-      if (devices.length === 0 || (await d.isOnline(userId))) continue
+      if (devices.length === 0 || (await d.hasDelivered(m.conversationId, userId, m.seq))) continue
+      if (await d.isOnline(userId)) {
+        // No window: a live socket counts as reached. Else wait for its acknowledgement until the window closes.
+        if (this.settings.ackWindowMs === 0) continue
+        if (row.ackWaitMs > 0) {
+          waiting = true
+          continue
+        }
+      }
       const settings = await d.settings(userId)
       if (!settings) continue
       let group
@@ -143,7 +173,7 @@ export class PushWorker {
       const notification = composeMessageNotification(m, decision, await d.badge(row.appId, userId), names.sender, names.group)
       for (const device of devices) failure = mergeFailure(failure, await this.deliver(row.appId, device, notification, done))
     }
-    return failure
+    return { failure, waiting }
   }
 
   /** A POST /push/notify task to its audience's devices, counted per channel in push_task_counts. */

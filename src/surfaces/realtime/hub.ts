@@ -5,7 +5,7 @@ import { conversationFor } from '../../domain/messages/conversation.ts'
 import type { MessageItem } from '../../domain/messages/messages.types.ts'
 import type { Services } from '../../domain/services.ts'
 import type { Bus } from '../../platform/bus.ts'
-import type { Connection } from './connection.ts'
+import type { Connection, DeliveryMark } from './connection.ts'
 import { ackFrame, messageFrame } from './frames.ts'
 
 const HEARTBEAT_MS = 5_000
@@ -25,7 +25,7 @@ export class Hub {
   private readonly byUser = new Map<number, Set<Connection>>()
   private readonly byToken = new Map<number, Set<Connection>>()
   private readonly unsubscribe: Array<() => Promise<void>> = []
-  private readonly delivered = new Map<string, { conversationId: number; userId: number; seq: number }>()
+  private readonly delivered = new Map<string, DeliveryMark>()
   private heartbeat: NodeJS.Timeout | undefined
   private flusher: NodeJS.Timeout | undefined
   private closing = false
@@ -140,18 +140,30 @@ export class Hub {
     connection.close(4001, reason)
   }
 
-  /** Called per frame of a pair conversation; written by the next flush. */
-  markDelivered(conversationId: number, userId: number, seq: number): void {
-    const key = `${conversationId}:${userId}`
+  /** Called per acknowledged frame; written by the next flush. */
+  markDelivered(mark: DeliveryMark): void {
+    const key = `${mark.conversationId}:${mark.userId}`
     const pending = this.delivered.get(key)
-    if (!pending || pending.seq < seq) this.delivered.set(key, { conversationId, userId, seq })
+    if (!pending || pending.seq < mark.seq) this.delivered.set(key, mark)
   }
 
+  /**
+   * One statement per flush. A pair's mark is its DELIVERED status; a group member's mark only tells the push
+   * worker whether the member's socket took the message in time, so it is written only for apps that push
+   * (a group send to an app without push credentials costs no writes per member).
+   */
   private async flushDelivered(): Promise<void> {
     const batch = [...this.delivered.values()]
     this.delivered.clear()
-    for (const { conversationId, userId, seq } of batch) {
-      await this.services.messages.markDelivered(conversationId, userId, seq).catch((error) => this.log.warn({ err: error }, 'could not record a delivery'))
+    if (batch.length === 0) return
+    try {
+      const pushing = new Map<string, boolean>()
+      for (const mark of batch) {
+        if (mark.kind === 2 && !pushing.has(mark.appId)) pushing.set(mark.appId, await this.services.pushCredentials.hasAny(mark.appId))
+      }
+      await this.services.messages.markDeliveredMany(batch.filter((mark) => mark.kind === 1 || pushing.get(mark.appId)))
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not record deliveries')
     }
   }
 }
