@@ -112,7 +112,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     if (config.PUSH_WORKER_INTERVAL_MS > 0 && config.PUSH_SECRET_KEY !== undefined) {
       const providers = overrides.pushProviders ?? createPushProviders(config, { now })
       const worker = new PushWorker(
-        { db: platform.database.db, now },
+        { db: platform.database.db, bus: platform.bus, now },
         pushDirectory(services),
         providers,
         services.pushCredentials,

@@ -6,6 +6,8 @@ import type { MessageItem } from './messages/messages.types.ts'
 export const MESSAGES_CHANNEL = 'messages.new'
 /** Doorbell of a read receipt. */
 export const ACKS_CHANNEL = 'messages.ack'
+/** A /push/notify task for the sockets of `recipients` (the `mxpush` channel). */
+export const PUSH_TASKS_CHANNEL = 'push.task'
 /** Revoked token ids (a JSON array of numbers), so every process can drop their sockets. */
 export const TOKENS_REVOKED_CHANNEL = 'tokens.revoked'
 
@@ -42,10 +44,19 @@ export interface AckDoorbell extends Stamped {
   recipients: number[]
 }
 
+export interface PushTaskDoorbell extends Stamped {
+  appId: string
+  taskId: number
+  recipients: number[]
+  /** The task's `message` as the app gave it. */
+  message: Record<string, unknown>
+}
+
 /** What each channel carries. */
 interface Doorbells {
   [MESSAGES_CHANNEL]: MessageDoorbell
   [ACKS_CHANNEL]: AckDoorbell
+  [PUSH_TASKS_CHANNEL]: PushTaskDoorbell
   [TOKENS_REVOKED_CHANNEL]: number[]
 }
 

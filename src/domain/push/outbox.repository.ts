@@ -8,8 +8,8 @@ export interface OutboxRow {
   kind: 'message' | 'task'
   messageId: number | null
   taskId: number | null
-  /** `done`: device ids already sent to by an earlier attempt (never sent to again). */
-  payload: { done?: number[] }
+  /** `done`: device ids already sent to by an earlier attempt (never sent to again); `rung`: a task's socket frame went out. */
+  payload: { done?: number[]; rung?: boolean }
   attempts: number
   /** Milliseconds left of the acknowledgement window that began when the row was recorded (0 once it is over). */
   ackWaitMs: number

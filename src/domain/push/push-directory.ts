@@ -31,7 +31,12 @@ export interface PushDirectory {
   /** The devices with a vendor token that a task's audience names. */
   audienceDevices(appId: string, audience: PushAudience): Promise<Array<PushTargetDevice & { userId: number }>>
   dropDeadToken(deviceId: number, deviceToken: string): Promise<void>
+  /** The unread count (a message notification's badge). */
   badge(appId: string, userId: number): Promise<number>
+  /** Sets or adds to the user's badge (user_settings.push_badge); answers the new one. */
+  changeBadge(userId: number, change: { set: number } | { add: number }): Promise<number>
+  /** Live sockets per user of a task's audience; users without one are absent. */
+  audienceSockets(appId: string, audience: PushAudience): Promise<Map<number, number>>
   /** push_nick_name, else the nick name, else the username. */
   senderName(appId: string, userId: number): Promise<string>
   groupName(appId: string, groupId: number): Promise<string>
@@ -74,6 +79,10 @@ export function pushDirectory(s: PushDirectoryServices): PushDirectory {
     audienceDevices: (appId, audience) => s.devices.pushTargetsOf(appId, audience),
     dropDeadToken: (deviceId, token) => s.devices.dropDeadToken(deviceId, token),
     badge: (appId, userId) => s.messages.unreadTotal(appId, userId),
+    changeBadge: (userId, change) => s.settings.changeBadge(userId, change),
+    async audienceSockets(appId, audience) {
+      return s.presence.liveSockets(appId, audience === 'all' ? 'all' : await s.devices.audienceUsers(appId, audience))
+    },
     async senderName(appId, userId) {
       if (userId === 0) return 'System'
       const [settings, user] = await Promise.all([

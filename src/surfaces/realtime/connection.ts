@@ -35,13 +35,18 @@ export interface DeliveryMark {
   seq: number
 }
 
+interface Unconfirmed {
+  marks: Map<number, DeliveryMark>
+  then: Array<() => void>
+}
+
 export class Connection {
   /** Per conversation id: the highest seq this socket was sent. */
   private readonly sent = new Map<number, number>()
-  /** Frames written since the last ping, per conversation id: confirmed by the pong of the next ping. */
-  private unconfirmed = new Map<number, DeliveryMark>()
+  /** Frames written since the last ping (messages per conversation id, and others' callbacks): confirmed by the pong of the next ping. */
+  private unconfirmed: Unconfirmed = { marks: new Map(), then: [] }
   /** Frames the ping in flight confirms, and that ping's payload. */
-  private inFlight: { ping: string; marks: Map<number, DeliveryMark> } | undefined
+  private inFlight: (Unconfirmed & { ping: string }) | undefined
   private pings = 0
   /** Work that must keep order (gap fills, sync answers); while it runs, new frames queue behind it. */
   private chain: Promise<void> = Promise.resolve()
@@ -111,7 +116,7 @@ export class Connection {
     if (last !== undefined && seq <= last) return
     this.sent.set(doorbell.conversationId, seq)
     this.send(frame)
-    this.unconfirmed.set(doorbell.conversationId, {
+    this.unconfirmed.marks.set(doorbell.conversationId, {
       appId: doorbell.appId,
       kind: doorbell.kind,
       conversationId: doorbell.conversationId,
@@ -127,17 +132,26 @@ export class Connection {
    * everything sent before it. A frame merely written to a socket whose phone went away is not delivered.
    */
   private confirmSoon(): void {
-    if (this.inFlight || this.unconfirmed.size === 0 || this.closed) return
+    if (this.inFlight || (this.unconfirmed.marks.size === 0 && this.unconfirmed.then.length === 0) || this.closed) return
     const ping = `d${++this.pings}`
-    this.inFlight = { ping, marks: this.unconfirmed }
-    this.unconfirmed = new Map()
+    this.inFlight = { ping, ...this.unconfirmed }
+    this.unconfirmed = { marks: new Map(), then: [] }
     this.socket.ping(ping)
+  }
+
+  /** Writes a frame and calls `confirmed` once the client acknowledged it (never, if the socket closes first). */
+  sendConfirmed(frame: string, confirmed: () => void): void {
+    if (this.closed) return
+    this.send(frame)
+    this.unconfirmed.then.push(confirmed)
+    this.confirmSoon()
   }
 
   /** A pong: the ping it answers confirms its frames (a pong of another ping, or unasked, confirms nothing). */
   pong(data: Buffer): void {
     if (!this.inFlight || data.toString() !== this.inFlight.ping) return
     for (const mark of this.inFlight.marks.values()) this.onDelivered(mark)
+    for (const confirmed of this.inFlight.then) confirmed()
     this.inFlight = undefined
     this.confirmSoon()
   }

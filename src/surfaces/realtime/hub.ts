@@ -1,6 +1,14 @@
 // The sockets of this process: doorbells from the bus to the right sockets, revoked tokens kicked, presence kept.
 import type { FastifyBaseLogger } from 'fastify'
-import { ACKS_CHANNEL, MESSAGES_CHANNEL, TOKENS_REVOKED_CHANNEL, type AckDoorbell, type MessageDoorbell } from '../../domain/events.ts'
+import {
+  ACKS_CHANNEL,
+  MESSAGES_CHANNEL,
+  PUSH_TASKS_CHANNEL,
+  TOKENS_REVOKED_CHANNEL,
+  type AckDoorbell,
+  type MessageDoorbell,
+  type PushTaskDoorbell,
+} from '../../domain/events.ts'
 import { conversationFor } from '../../domain/messages/conversation.ts'
 import type { MessageItem } from '../../domain/messages/messages.types.ts'
 import type { Services } from '../../domain/services.ts'
@@ -26,6 +34,8 @@ export class Hub {
   private readonly byToken = new Map<number, Set<Connection>>()
   private readonly unsubscribe: Array<() => Promise<void>> = []
   private readonly delivered = new Map<string, DeliveryMark>()
+  /** Per push task: sockets that acknowledged its frame since the last flush. */
+  private readonly received = new Map<number, number>()
   private heartbeat: NodeJS.Timeout | undefined
   private flusher: NodeJS.Timeout | undefined
   private closing = false
@@ -41,6 +51,7 @@ export class Hub {
     this.unsubscribe.push(
       await this.bus.subscribe(MESSAGES_CHANNEL, (text) => this.onMessage(JSON.parse(text) as MessageDoorbell)),
       await this.bus.subscribe(ACKS_CHANNEL, (text) => this.onAck(JSON.parse(text) as AckDoorbell)),
+      await this.bus.subscribe(PUSH_TASKS_CHANNEL, (text) => this.onPushTask(JSON.parse(text) as PushTaskDoorbell)),
       await this.bus.subscribe(TOKENS_REVOKED_CHANNEL, (text) => this.onRevoked(JSON.parse(text) as number[])),
     )
     this.bus.onResumed(() => this.reconnectAll())
@@ -115,6 +126,21 @@ export class Hub {
     }
   }
 
+  /** A /push/notify task for sockets (the `mxpush` channel): a `push` frame to each socket of the recipients here, counted sent, then received once acknowledged. */
+  private onPushTask(doorbell: PushTaskDoorbell): void {
+    this.metrics?.doorbellArrived(PUSH_TASKS_CHANNEL, doorbell.publishedAt)
+    const frame = JSON.stringify({ type: 'push', task_id: doorbell.taskId, message: doorbell.message })
+    let sent = 0
+    for (const userId of doorbell.recipients) {
+      for (const connection of this.byUser.get(userId) ?? []) {
+        if (connection.closed || connection.actor.appId !== doorbell.appId) continue
+        sent++
+        connection.sendConfirmed(frame, () => this.received.set(doorbell.taskId, (this.received.get(doorbell.taskId) ?? 0) + 1))
+      }
+    }
+    if (sent > 0) this.services.push.countMxpush(doorbell.taskId, sent, 0).catch((error) => this.log.warn({ err: error }, 'could not count a push task'))
+  }
+
   private onRevoked(tokenIds: number[]): void {
     for (const tokenId of tokenIds) {
       for (const connection of this.byToken.get(tokenId) ?? []) this.kick(connection, 'the token was revoked')
@@ -153,6 +179,11 @@ export class Hub {
    * (a group send to an app without push credentials costs no writes per member).
    */
   private async flushDelivered(): Promise<void> {
+    const received = [...this.received]
+    this.received.clear()
+    for (const [taskId, count] of received) {
+      await this.services.push.countMxpush(taskId, 0, count).catch((error) => this.log.warn({ err: error }, 'could not count a push task'))
+    }
     const batch = [...this.delivered.values()]
     this.delivered.clear()
     if (batch.length === 0) return
