@@ -132,6 +132,7 @@ export function composeMessageNotification(
   const n: PushNotification = {
     id: `m${m.msgId}`,
     type: 'text',
+    im: true,
     badge,
     collapse_id: `m${m.msgId}`,
     thread_id: thread,
