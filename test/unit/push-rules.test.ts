@@ -160,4 +160,5 @@ t.test('a task badge: digits set, +N adds, absent or empty adds 1, cmd and other
   t.equal(badgeChange({ type: 'cmd', badge: '+1' }), undefined)
   t.equal(badgeChange({ badge: '-1' }), undefined)
   t.equal(badgeChange({ badge: 'many' }), undefined)
+  t.same(badgeChange({ badge: '+123456' }), { add: 123456 }, 'as long as the schema allows (the badge itself stops at 99999)')
 })

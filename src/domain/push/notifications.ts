@@ -210,8 +210,8 @@ export function badgeChange(message: Record<string, unknown>): { set: number } |
   if (typeof value === 'number' && Number.isInteger(value)) return { set: value }
   if (typeof value !== 'string') return undefined
   const text = value.trim()
-  if (/^\d{1,5}$/.test(text)) return { set: Number(text) }
-  if (/^\+\d{1,5}$/.test(text)) return { add: Number(text.slice(1)) }
+  if (/^\d{1,6}$/.test(text)) return { set: Number(text) }
+  if (/^\+\d{1,6}$/.test(text)) return { add: Number(text.slice(1)) }
   return undefined
 }
 
