@@ -113,7 +113,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     if (config.PUSH_WORKER_INTERVAL_MS > 0 && config.PUSH_SECRET_KEY !== undefined) {
       const providers = overrides.pushProviders ?? createPushProviders(config, { now })
       const worker = new PushWorker(
-        { db: platform.database.db, now },
+        { db: platform.database.db, bus: platform.bus, now },
         pushDirectory(services),
         providers,
         services.pushCredentials,
@@ -124,6 +124,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           retryMaxMs: config.PUSH_RETRY_MAX_MS,
           maxAttempts: config.PUSH_MAX_ATTEMPTS,
           timeZone: config.PUSH_TIME_ZONE,
+          ackWindowMs: config.PUSH_ACK_WINDOW_MS,
         },
         app.log,
       )

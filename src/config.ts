@@ -156,6 +156,13 @@ const ConfigSchema = Type.Object({
   }),
   PUSH_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 600_000, description: 'longest delay between two attempts of one push' }),
   PUSH_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8, description: 'attempts after which a push still failing is given up' }),
+  PUSH_ACK_WINDOW_MS: Type.Integer({
+    minimum: 0,
+    maximum: 600_000,
+    default: 3000,
+    description:
+      'how long a recipient with a live socket has to acknowledge a message before its devices are pushed to anyway (0: a live socket counts as reached)',
+  }),
   PUSH_TIME_ZONE: Type.String({
     minLength: 1,
     default: 'UTC',

@@ -8,6 +8,8 @@ export const MESSAGES_CHANNEL = 'messages.new'
 export const ACKS_CHANNEL = 'messages.ack'
 /** Doorbell of group, roster and user notices just committed to the notice log. */
 export const NOTICES_CHANNEL = 'notices.new'
+/** A /push/notify task for the sockets of `recipients` (the `mxpush` channel). */
+export const PUSH_TASKS_CHANNEL = 'push.task'
 /** Revoked token ids (a JSON array of numbers), so every process can drop their sockets. */
 export const TOKENS_REVOKED_CHANNEL = 'tokens.revoked'
 
@@ -50,11 +52,21 @@ export interface NoticeDoorbell extends Stamped {
   recipients: number[]
 }
 
+/** A /push/notify task for the sockets of `recipients` (the `mxpush` channel). */
+export interface PushTaskDoorbell extends Stamped {
+  appId: string
+  taskId: number
+  recipients: number[]
+  /** The task's `message` as the app gave it. */
+  message: Record<string, unknown>
+}
+
 /** What each channel carries. */
 interface Doorbells {
   [MESSAGES_CHANNEL]: MessageDoorbell
   [ACKS_CHANNEL]: AckDoorbell
   [NOTICES_CHANNEL]: NoticeDoorbell
+  [PUSH_TASKS_CHANNEL]: PushTaskDoorbell
   [TOKENS_REVOKED_CHANNEL]: number[]
 }
 

@@ -50,6 +50,7 @@ export async function pushRig(t: Tap, options: { env?: Record<string, string>; c
     PUSH_WORKER_INTERVAL_MS: '25',
     PUSH_RETRY_BASE_MS: '50',
     PUSH_RETRY_MAX_MS: '200',
+    PUSH_ACK_WINDOW_MS: '600',
     ...options.env,
   }
   const providers = () => {

@@ -20,8 +20,16 @@ export async function listen(app: FastifyInstance): Promise<string> {
   return address.replace(/^http/, 'ws')
 }
 
-/** Opens /ws with the token in the `how` place and waits for the `ready` frame. */
-export async function openSocket(baseUrl: string, token: string, how: 'header' | 'bearer' | 'token' | 'query' = 'header'): Promise<TestSocket> {
+/**
+ * Opens /ws with the token in the `how` place and waits for the `ready` frame. `autoPong: false`: a client
+ * that never answers pings (a phone whose app was suspended with its connection still open).
+ */
+export async function openSocket(
+  baseUrl: string,
+  token: string,
+  how: 'header' | 'bearer' | 'token' | 'query' = 'header',
+  options: { autoPong?: boolean } = {},
+): Promise<TestSocket> {
   const url = how === 'query' ? `${baseUrl}/ws?token=${encodeURIComponent(token)}` : `${baseUrl}/ws`
   const headers: Record<string, string> =
     how === 'header'
@@ -31,7 +39,7 @@ export async function openSocket(baseUrl: string, token: string, how: 'header' |
         : how === 'token'
           ? { authorization: `Token ${token}` }
           : {}
-  const ws = new WebSocket(url, { headers })
+  const ws = new WebSocket(url, { headers, autoPong: options.autoPong ?? true })
   const frames: Frame[] = []
   const taken = new Set<Frame>()
   const waiters: Array<() => void> = []

@@ -108,5 +108,9 @@ t.test('two workers on one database send each notification once', async (t) => {
   await eventually(async () => (await outboxSize(rig.db)) === 0, 20_000, 'the outbox drained')
   await pause(200)
   t.same(apns.requests.map((r) => r.headers['apns-collapse-id']).sort(), ids.map((id) => `m${id}`).sort(), 'APNs: each once')
-  t.same(fcm.sends.map((s) => (s.body.message.android as { collapse_key: string }).collapse_key).sort(), ids.map((id) => `m${id}`).sort(), 'FCM: each once')
+  t.same(
+    fcm.sends.map((s) => (s.body.message.android as { notification: { tag: string } }).notification.tag).sort(),
+    ids.map((id) => `m${id}`).sort(),
+    'FCM: each once',
+  )
 })

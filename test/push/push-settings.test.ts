@@ -103,3 +103,23 @@ t.test('a group send records one outbox row, however many members', async (t) =>
   await sendText(rig.app, alice.token, groupId, 'one row', 2)
   t.equal(await outboxSize(rig.db), 1)
 })
+
+t.test("no-disturb hours are read in PUSH_TIME_ZONE, not the server's UTC", async (t) => {
+  const rig = await pushRig(t, { env: { PUSH_TIME_ZONE: 'Asia/Tokyo' } })
+  const { app, apns } = rig
+  const call = restAs(app)
+  const alice = await registerUser(app)
+  const bob = await registerUser(app)
+  await deviceWithToken(app, bob, apnsToken(), 'apns')
+  const utc = new Date().getUTCHours()
+  const tokyo = (utc + 9) % 24
+  const quiet = async (start: number) => {
+    t.equal((await call(bob, 'PUT', '/user/settings', { no_push_start_hour: start, no_push_end_hour: (start + 1) % 24 })).code, 200)
+    const before = apns.requests.length
+    await sendText(app, alice.token, bob.userId, `quiet from ${start}`)
+    await eventually(async () => (await outboxSize(rig.db)) === 0, 10_000, 'an empty outbox')
+    return apns.requests.length - before
+  }
+  t.equal(await quiet(tokyo), 0, "the hour now in Tokyo is bob's night")
+  t.equal(await quiet(utc), 1, 'the hour now in UTC is not')
+})

@@ -10,6 +10,7 @@ import {
   mentions,
   previewOf,
   pushModeAllows,
+  badgeChange,
   routeOf,
   type PushFacts,
   type RecipientSettings,
@@ -101,6 +102,7 @@ t.test('the notification: sender and text, group prefix, hidden details, badge, 
   t.same(composeMessageNotification(m, { detail: true, sound: true }, 3, 'Alice'), {
     id: 'm42',
     type: 'text',
+    im: true,
     badge: 3,
     collapse_id: 'm42',
     thread_id: 'u7',
@@ -146,4 +148,17 @@ t.test('backoff doubles to a cap and honours Retry-After', async (t) => {
   t.equal(backoffMs(4, 1000, 60_000), 8000)
   t.equal(backoffMs(20, 1000, 60_000), 60_000)
   t.equal(backoffMs(1, 1000, 60_000, 30), 30_000)
+})
+
+t.test('a task badge: digits set, +N adds, absent or empty adds 1, cmd and other values leave it', async (t) => {
+  t.same(badgeChange({ badge: '5' }), { set: 5 })
+  t.same(badgeChange({ badge: '0' }), { set: 0 })
+  t.same(badgeChange({ badge: '+3' }), { add: 3 })
+  t.same(badgeChange({}), { add: 1 })
+  t.same(badgeChange({ badge: '' }), { add: 1 })
+  t.same(badgeChange({ badge: 7 }), { set: 7 }, 'a number, as older clients send it')
+  t.equal(badgeChange({ type: 'cmd', badge: '+1' }), undefined)
+  t.equal(badgeChange({ badge: '-1' }), undefined)
+  t.equal(badgeChange({ badge: 'many' }), undefined)
+  t.same(badgeChange({ badge: '+123456' }), { add: 123456 }, 'as long as the schema allows (the badge itself stops at 99999)')
 })

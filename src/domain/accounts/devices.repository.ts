@@ -98,6 +98,27 @@ export async function dropVendorToken(db: Db, deviceId: number, deviceToken: str
 /** A POST /push/notify audience, resolved to the app's devices with a vendor token. */
 export type PushAudience = 'all' | { tag?: string[]; alias?: string[]; user_id?: number[]; push_token?: string[] }
 
+/** The app's users a task's audience names by id, tag, alias or the push_token of one of their devices ('all' is not listed here). */
+export async function usersOfAudience(db: Db, appId: string, audience: Exclude<PushAudience, 'all'>): Promise<number[]> {
+  const { tag = [], alias = [], user_id: userIds = [], push_token: pushTokens = [] } = audience
+  if (userIds.length + pushTokens.length + tag.length + alias.length === 0) return []
+  const rows = await db
+    .selectFrom('users as u')
+    .select('u.id')
+    .where('u.app_id', '=', appId)
+    .where((eb) =>
+      eb.or([
+        ...(userIds.length > 0 ? [eb('u.id', 'in', userIds)] : []),
+        ...(pushTokens.length > 0 ? [eb('u.id', 'in', eb.selectFrom('devices').select('user_id').where('push_token', 'in', pushTokens))] : []),
+        ...(tag.length > 0 ? [eb('u.id', 'in', eb.selectFrom('user_push_tags').select('user_id').where('tag', 'in', tag))] : []),
+        ...(alias.length > 0 ? [eb('u.id', 'in', eb.selectFrom('user_settings').select('user_id').where('push_alias', 'in', alias))] : []),
+      ]),
+    )
+    .orderBy('u.id')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
 export async function devicesOfAudience(db: Db, appId: string, audience: PushAudience) {
   let query = db
     .selectFrom('devices as d')

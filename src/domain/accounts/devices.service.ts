@@ -12,6 +12,7 @@ import {
   deviceListVersion,
   devicePage,
   devicesOfAudience,
+  usersOfAudience,
   devicesWithVendorToken,
   deviceSnOf,
   dropVendorToken,
@@ -127,6 +128,11 @@ export class DevicesService {
   async pushTargetsOf(appId: string, audience: PushAudience): Promise<Array<PushTargetDevice & { userId: number }>> {
     const rows = await devicesOfAudience(this.ctx.db, appId, audience)
     return rows.map((r) => ({ deviceId: r.id, userId: r.user_id, platform: r.platform, deviceToken: r.device_token, notifierName: r.notifier_name }))
+  }
+
+  /** The users of a task's audience, for delivery over the gateway's own sockets ('all': every user, asked of presence instead). */
+  audienceUsers(appId: string, audience: Exclude<PushAudience, 'all'>): Promise<number[]> {
+    return usersOfAudience(this.ctx.db, appId, audience)
   }
 
   /** The provider said the token is dead (uninstalled, expired): forget it, unless a new one was bound meanwhile. */

@@ -1,9 +1,18 @@
 // Queries on user_settings, user_push_tags and user_open_ids; plain functions over a Kysely instance or transaction.
+import { sql } from 'kysely'
 import type { Db } from '../../platform/db.ts'
 
 /** Sets the given user_settings columns (already validated and named by the service). */
 export async function updateSettings(db: Db, userId: number, values: Record<string, unknown>): Promise<void> {
   await db.updateTable('user_settings').set(values).where('user_id', '=', userId).execute()
+}
+
+/** Sets the badge (`set`) or adds to it (`add`), within 0 … 99999; answers the new badge (0 for a user without settings). */
+export async function changeBadge(db: Db, userId: number, change: { set: number } | { add: number }): Promise<number> {
+  const value =
+    'set' in change ? sql<number>`least(99999, greatest(0, ${change.set}::int))` : sql<number>`least(99999, greatest(0, push_badge + ${change.add}::int))`
+  const row = await db.updateTable('user_settings').set({ push_badge: value }).where('user_id', '=', userId).returning('push_badge').executeTakeFirst()
+  return row?.push_badge ?? 0
 }
 
 export async function listTags(db: Db, userId: number): Promise<string[]> {

@@ -6,7 +6,7 @@ import { inTransaction } from '../../platform/transaction.ts'
 import type { UserSettingsTable } from '../../platform/tables.ts'
 import { findSettings, toSettings } from './accounts.repository.ts'
 import { hasDeviceWithPushToken, pushTokenOf } from './devices.repository.ts'
-import { addTags, insertOpenId, listTags, openIdOwner, removeTags, updateSettings, usersTagged } from './settings.repository.ts'
+import { addTags, insertOpenId, listTags, openIdOwner, removeTags, updateSettings, changeBadge, usersTagged } from './settings.repository.ts'
 import { checkRange } from './rules.ts'
 import type { UserSettings } from './accounts.types.ts'
 
@@ -80,6 +80,11 @@ export class SettingsService {
   async setBadge(userId: number, badge: number): Promise<void> {
     checkRange('badge', badge, 0, 99999)
     await updateSettings(this.ctx.db, userId, { push_badge: badge })
+  }
+
+  /** A push's badge for the user: set, or added to what the user's badge is (`/user/push/badge`, earlier pushes); answers the new one. */
+  changeBadge(userId: number, change: { set: number } | { add: number }): Promise<number> {
+    return changeBadge(this.ctx.db, userId, change)
   }
 
   async tags(userId: number): Promise<string[]> {

@@ -156,6 +156,18 @@ export async function advanceState(db: Db, conversationId: number, userId: numbe
   return { previousRead: previous, read: Math.max(previous, read) }
 }
 
+/** Moves delivered marks forward (never back), one statement; one mark per (conversation, user). */
+export async function advanceDelivered(db: Db, marks: Array<{ conversationId: number; userId: number; seq: number }>): Promise<void> {
+  if (marks.length === 0) return
+  await db
+    .insertInto('conversation_states')
+    .values(marks.map((m) => ({ conversation_id: m.conversationId, user_id: m.userId, read_seq: 0, delivered_seq: m.seq, hidden_seq: 0 })))
+    .onConflict((oc) =>
+      oc.columns(['conversation_id', 'user_id']).doUpdateSet({ delivered_seq: sql`greatest(conversation_states.delivered_seq, excluded.delivered_seq)` }),
+    )
+    .execute()
+}
+
 /** Distinct senders (other than `reader`) of the messages in (afterSeq, toSeq]. */
 export async function sendersBetween(db: Db, conversationId: number, afterSeq: number, toSeq: number, reader: number): Promise<number[]> {
   const rows = await db

@@ -70,6 +70,16 @@ export class MessagesService {
     return this.reading.markDelivered(conversationId, userId, seq)
   }
 
+  /** Many delivered marks in one statement (a real-time surface's batch: at most one per conversation and user). */
+  markDeliveredMany(marks: Array<{ conversationId: number; userId: number; seq: number }>): Promise<void> {
+    return this.reading.markDeliveredMany(marks)
+  }
+
+  /** Whether the user holds the message at `seq` of the conversation (a socket acknowledged it, or it was read). */
+  hasDelivered(conversationId: number, userId: number, seq: number): Promise<boolean> {
+    return this.reading.hasDelivered(conversationId, userId, seq)
+  }
+
   /** GET /message/unread: the caller's conversations, newest first, with unread counts. */
   recent(actor: UserActor): Promise<ConversationSummary[]> {
     return this.reading.recent(actor)

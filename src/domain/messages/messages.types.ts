@@ -132,6 +132,9 @@ export interface FriendDirectory {
 /** A stored message as the push worker reads it. */
 export interface PushableMessage {
   msgId: number
+  conversationId: number
+  /** Its place in the conversation: a recipient whose delivered mark reached it holds it. */
+  seq: number
   /** 1 one-to-one, 2 group. */
   kind: 1 | 2
   senderId: number

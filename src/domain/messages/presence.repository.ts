@@ -57,6 +57,26 @@ export async function isOnline(db: Db, userId: number): Promise<boolean> {
   return row !== undefined
 }
 
+/**
+ * Live sockets per user over every live process: of the users listed, or (`'all'`) of every user of the app.
+ * Users without a live socket are absent.
+ */
+export async function liveSockets(db: Db, appId: string, userIds: number[] | 'all'): Promise<Map<number, number>> {
+  if (userIds !== 'all' && userIds.length === 0) return new Map()
+  let query = db
+    .selectFrom('presence_connections as c')
+    .innerJoin('presence_processes as p', 'p.process_id', 'c.process_id')
+    .innerJoin('users as u', 'u.id', 'c.user_id')
+    .select(['c.user_id', sql<number>`sum(c.connections)::int`.as('sockets')])
+    .where('u.app_id', '=', appId)
+    .where('c.connections', '>', 0)
+    .where('p.seen_at', '>', sql<Date>`now() - make_interval(secs => ${PROCESS_STALE_SECONDS})`)
+    .groupBy('c.user_id')
+  if (userIds !== 'all') query = query.where('c.user_id', 'in', userIds)
+  const rows = await query.execute()
+  return new Map(rows.map((r) => [r.user_id, Number(r.sockets)]))
+}
+
 /** Forgets a process (its connections go with it): on close, and for processes long dead. */
 export async function forgetProcesses(db: Db, processId: string | null, deadForSeconds = 60): Promise<void> {
   if (processId !== null) {

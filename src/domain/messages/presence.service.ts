@@ -1,7 +1,7 @@
 // Who is online: counts of live WebSocket connections per process, believed while the process's heartbeat is fresh.
 import { randomUUID } from 'node:crypto'
 import type { DomainContext } from '../context.ts'
-import { addConnection, forgetProcesses, heartbeat, isOnline, restoreConnections } from './presence.repository.ts'
+import { addConnection, forgetProcesses, heartbeat, isOnline, liveSockets, restoreConnections } from './presence.repository.ts'
 
 export class PresenceService {
   /** This process: its connections vanish with it (close), or when its heartbeat stops (crash). */
@@ -38,6 +38,11 @@ export class PresenceService {
 
   async isOnline(userId: number): Promise<boolean> {
     return isOnline(this.ctx.db, userId)
+  }
+
+  /** Live sockets per user of the app (of those listed, or of all): the users without one are absent. */
+  liveSockets(appId: string, userIds: number[] | 'all'): Promise<Map<number, number>> {
+    return liveSockets(this.ctx.db, appId, userIds)
   }
 
   async close(): Promise<void> {

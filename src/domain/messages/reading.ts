@@ -5,6 +5,7 @@ import type { DomainContext } from '../context.ts'
 import type { MessageRow } from '../../platform/tables.ts'
 import {
   advanceState,
+  advanceDelivered,
   findConversation,
   findConversationById,
   findMessage,
@@ -162,6 +163,15 @@ export class Reading {
     await advanceState(this.ctx.db, conversationId, userId, { delivered: seq })
   }
 
+  markDeliveredMany(marks: Array<{ conversationId: number; userId: number; seq: number }>): Promise<void> {
+    return advanceDelivered(this.ctx.db, marks)
+  }
+
+  async hasDelivered(conversationId: number, userId: number, seq: number): Promise<boolean> {
+    const [state] = await findStates(this.ctx.db, conversationId, [userId])
+    return state !== undefined && Math.max(Number(state.delivered_seq), Number(state.read_seq)) >= seq
+  }
+
   /** GET /message/unread: the caller's conversations, newest first, with unread counts (control messages and one's own excluded). */
   async recent(actor: UserActor): Promise<ConversationSummary[]> {
     return this.summaries(actor.appId, actor.userId)
@@ -187,6 +197,8 @@ export class Reading {
     if (!row) return undefined
     return {
       msgId: Number(row.id),
+      conversationId: Number(row.conversation_id),
+      seq: Number(row.seq),
       kind: row.kind === 2 ? 2 : 1,
       senderId: row.sender_id,
       targetId: row.target_id,

@@ -112,7 +112,7 @@ export function previewOf(contentType: number, content: string): string {
 }
 
 /** What a message notification is made of. */
-export type MessageForPush = Omit<PushableMessage, 'config' | 'recalled'>
+export type MessageForPush = Omit<PushableMessage, 'config' | 'recalled' | 'conversationId' | 'seq'>
 
 /** Shown instead of the sender and text when the recipient hides details. */
 export const HIDDEN_TITLE = 'New message'
@@ -132,6 +132,7 @@ export function composeMessageNotification(
   const n: PushNotification = {
     id: `m${m.msgId}`,
     type: 'text',
+    im: true,
     badge,
     collapse_id: `m${m.msgId}`,
     thread_id: thread,
@@ -199,9 +200,25 @@ export function strategyOf(setting: Record<string, unknown>): DistributionStrate
 const VENDOR_BLOCKS = ['ios', 'android', 'huawei', 'xiaomi', 'oppo', 'vivo', 'flyme', 'fcm'] as const
 
 /**
+ * A task's `badge` (002 §4): digits set the badge to that number, `+N` adds N to the recipient's badge, absent
+ * or empty means `+1`; a silent (`cmd`) task leaves the badge alone (undefined), as does a value of neither form.
+ */
+export function badgeChange(message: Record<string, unknown>): { set: number } | { add: number } | undefined {
+  if (message.type === 'cmd') return undefined
+  const value = message.badge
+  if (value === undefined || value === null || value === '') return { add: 1 }
+  if (typeof value === 'number' && Number.isInteger(value)) return { set: value }
+  if (typeof value !== 'string') return undefined
+  const text = value.trim()
+  if (/^\d{1,6}$/.test(text)) return { set: Number(text) }
+  if (/^\+\d{1,6}$/.test(text)) return { add: Number(text.slice(1)) }
+  return undefined
+}
+
+/**
  * The notification of a POST /push/notify task from its `message` as 002 §4 spells it: type, title,
- * body, attachment_url, big_text, badge (a number sets it; "+N" cannot be honoured without a per-device
- * count and leaves the badge unchanged), ext (the data), show times, and each vendor block.
+ * body, attachment_url, big_text, ext (the data), show times, and each vendor block. The badge is the
+ * recipient's (badgeChange applied to the user's badge), set per user by the worker.
  */
 export function composeTaskNotification(taskId: number, message: Record<string, unknown>): PushNotification {
   const text = (key: string): string | undefined => {
@@ -218,9 +235,6 @@ export function composeTaskNotification(taskId: number, message: Record<string, 
   if (attachment !== undefined) n.attachment_url = attachment
   const bigText = text('big_text')
   if (bigText !== undefined) n.big_text = bigText
-  const badge =
-    typeof message.badge === 'number' ? message.badge : typeof message.badge === 'string' && /^\d+$/.test(message.badge) ? Number(message.badge) : undefined
-  if (badge !== undefined) n.badge = badge
   if (message.ext && typeof message.ext === 'object') {
     n.data = Object.fromEntries(
       Object.entries(message.ext as Record<string, unknown>).map(([k, v]): [string, string | number | boolean] => [

@@ -8,9 +8,11 @@ export interface OutboxRow {
   kind: 'message' | 'task'
   messageId: number | null
   taskId: number | null
-  /** `done`: device ids already sent to by an earlier attempt (never sent to again). */
-  payload: { done?: number[] }
+  /** `done`: device ids already sent to by an earlier attempt (never sent to again); `rung`: a task's socket frame went out. */
+  payload: { done?: number[]; rung?: boolean }
   attempts: number
+  /** Milliseconds left of the acknowledgement window that began when the row was recorded (0 once it is over). */
+  ackWaitMs: number
 }
 
 /** One row per message, in the send's transaction. */
@@ -27,7 +29,7 @@ export async function recordMessages(db: Db, appId: string, messageIds: number[]
  * once, and pushing due_at past the lease keeps the others off them until this worker is done. A worker
  * that dies leaves its rows to be taken again when the lease ends.
  */
-export async function claimDue(db: Db, kinds: Array<OutboxRow['kind']>, limit: number, leaseSeconds: number): Promise<OutboxRow[]> {
+export async function claimDue(db: Db, kinds: Array<OutboxRow['kind']>, limit: number, leaseSeconds: number, ackWindowMs: number): Promise<OutboxRow[]> {
   const result = await sql<{
     id: string | number
     app_id: string
@@ -36,10 +38,12 @@ export async function claimDue(db: Db, kinds: Array<OutboxRow['kind']>, limit: n
     task_id: string | number | null
     payload: unknown
     attempts: number
+    ack_wait_ms: string | number
   }>`
     update push_outbox set due_at = now() + make_interval(secs => ${leaseSeconds})
     where id in (select id from push_outbox where due_at <= now() and kind in (${sql.join(kinds)}) order by due_at, id limit ${limit} for update skip locked)
-    returning id, app_id, kind, message_id, task_id, payload, attempts`.execute(db)
+    returning id, app_id, kind, message_id, task_id, payload, attempts,
+      greatest(0, ceil(extract(epoch from (created_at + make_interval(secs => ${ackWindowMs / 1000}) - now())) * 1000)) as ack_wait_ms`.execute(db)
   return result.rows.map((r) => ({
     id: Number(r.id),
     appId: r.app_id,
@@ -48,6 +52,7 @@ export async function claimDue(db: Db, kinds: Array<OutboxRow['kind']>, limit: n
     taskId: r.task_id === null ? null : Number(r.task_id),
     payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : (r.payload ?? {})) as OutboxRow['payload'],
     attempts: r.attempts,
+    ackWaitMs: Number(r.ack_wait_ms),
   }))
 }
 
@@ -64,6 +69,15 @@ export async function reschedule(db: Db, id: number, delayMs: number, payload: O
       attempts: sql<number>`attempts + 1`,
       payload: JSON.stringify(payload),
     })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Comes back after `delayMs` without counting an attempt: recipients whose socket may still acknowledge. */
+export async function defer(db: Db, id: number, delayMs: number, payload: OutboxRow['payload']): Promise<void> {
+  await db
+    .updateTable('push_outbox')
+    .set({ due_at: sql<Date>`now() + make_interval(secs => ${delayMs / 1000})`, payload: JSON.stringify(payload) })
     .where('id', '=', id)
     .execute()
 }

@@ -13,6 +13,8 @@ export interface PushDirectory {
   message(appId: string, msgId: number): Promise<PushableMessage | undefined>
   /** Who a message is for: the one-to-one target, or the group's receiving members but the sender. */
   recipients(appId: string, m: PushableMessage): Promise<number[]>
+  /** The user holds the message at `seq` (delivered mark or read mark at or past it). */
+  hasDelivered(conversationId: number, userId: number, seq: number): Promise<boolean>
   /** A live socket in any process. */
   isOnline(userId: number): Promise<boolean>
   settings(userId: number): Promise<RecipientSettings | undefined>
@@ -29,7 +31,12 @@ export interface PushDirectory {
   /** The devices with a vendor token that a task's audience names. */
   audienceDevices(appId: string, audience: PushAudience): Promise<Array<PushTargetDevice & { userId: number }>>
   dropDeadToken(deviceId: number, deviceToken: string): Promise<void>
+  /** The unread count (a message notification's badge). */
   badge(appId: string, userId: number): Promise<number>
+  /** Sets or adds to the user's badge (user_settings.push_badge); answers the new one. */
+  changeBadge(userId: number, change: { set: number } | { add: number }): Promise<number>
+  /** Live sockets per user of a task's audience; users without one are absent. */
+  audienceSockets(appId: string, audience: PushAudience): Promise<Map<number, number>>
   /** push_nick_name, else the nick name, else the username. */
   senderName(appId: string, userId: number): Promise<string>
   groupName(appId: string, groupId: number): Promise<string>
@@ -52,6 +59,7 @@ export function pushDirectory(s: PushDirectoryServices): PushDirectory {
       if (m.kind === 1) return m.targetId === 0 ? [] : [m.targetId]
       return (await s.groups.receivingMembers(m.targetId)).filter((id) => id !== m.senderId)
     },
+    hasDelivered: (conversationId, userId, seq) => s.messages.hasDelivered(conversationId, userId, seq),
     isOnline: (userId) => s.presence.isOnline(userId),
     async settings(userId) {
       return s.settings.get(userId, null).catch(() => undefined)
@@ -71,6 +79,10 @@ export function pushDirectory(s: PushDirectoryServices): PushDirectory {
     audienceDevices: (appId, audience) => s.devices.pushTargetsOf(appId, audience),
     dropDeadToken: (deviceId, token) => s.devices.dropDeadToken(deviceId, token),
     badge: (appId, userId) => s.messages.unreadTotal(appId, userId),
+    changeBadge: (userId, change) => s.settings.changeBadge(userId, change),
+    async audienceSockets(appId, audience) {
+      return s.presence.liveSockets(appId, audience === 'all' ? 'all' : await s.devices.audienceUsers(appId, audience))
+    },
     async senderName(appId, userId) {
       if (userId === 0) return 'System'
       const [settings, user] = await Promise.all([

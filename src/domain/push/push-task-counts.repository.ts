@@ -16,16 +16,17 @@ export async function countsOf(db: Db, taskIds: number[]): Promise<ChannelCounts
   return rows.map((r) => ({ taskId: r.task_id, channel: r.channel, target: r.target, sent: r.sent, received: r.received }))
 }
 
-/** Adds to a channel's target and sent counts (the row is created at the first count). */
-export async function addCounts(db: Db, taskId: number, channel: string, target: number, sent: number): Promise<void> {
-  if (target === 0 && sent === 0) return
+/** Adds to a channel's target, sent and received counts (the row is created at the first count). */
+export async function addCounts(db: Db, taskId: number, channel: string, target: number, sent: number, received = 0): Promise<void> {
+  if (target === 0 && sent === 0 && received === 0) return
   await db
     .insertInto('push_task_counts')
-    .values({ task_id: taskId, channel, target, sent })
+    .values({ task_id: taskId, channel, target, sent, received })
     .onConflict((oc) =>
       oc.columns(['task_id', 'channel']).doUpdateSet({
         target: sql<number>`push_task_counts.target + excluded.target`,
         sent: sql<number>`push_task_counts.sent + excluded.sent`,
+        received: sql<number>`push_task_counts.received + excluded.received`,
       }),
     )
     .execute()

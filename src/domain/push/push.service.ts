@@ -8,7 +8,7 @@ import { checkCredentials, clientCredentials, type CredentialInput, PROVIDERS, t
 import { checkNotify, dueAt } from './notify.rules.ts'
 import { appHasCredentials, findCredentials, upsertCredentials, type CredentialsKey } from './push-credentials.repository.ts'
 import { enqueueTask } from './outbox.repository.ts'
-import { countsOf } from './push-task-counts.repository.ts'
+import { addCounts, countsOf } from './push-task-counts.repository.ts'
 import { findTasks, insertTask, taskIdByRequest } from './push-tasks.repository.ts'
 import {
   type CredentialsView,
@@ -113,6 +113,11 @@ export class PushService implements PushCredentialSource {
       await enqueueTask(trx, appId, taskId, dueAt(message, nowMs), now)
       return taskId
     })
+  }
+
+  /** A real-time surface wrote a task's frame to `sent` sockets, or `received` of them acknowledged it: the `mxpush` counts. */
+  async countMxpush(taskId: number, sent: number, received: number): Promise<void> {
+    await addCounts(this.ctx.db, taskId, 'mxpush', 0, sent, received)
   }
 
   /** POST /push/task/detail: per task asked for, each channel's counts (zero until the worker has counted). */

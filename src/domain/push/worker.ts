@@ -2,13 +2,14 @@
 import type { DomainContext } from '../context.ts'
 import type { PushProviders } from '../../platform/push/providers.ts'
 import type { PushCredentialsByProvider, PushNotification, PushProviderName, PushResult } from '../../platform/push/types.ts'
-import { claimDue, deleteRow, reschedule, type OutboxRow } from './outbox.repository.ts'
+import { claimDue, defer, deleteRow, reschedule, type OutboxRow } from './outbox.repository.ts'
 import type { PushDirectory } from './push-directory.ts'
 import type { PushCredentialSource } from './credential-source.ts'
 import {
   PROVIDERS,
   PUSHING_TYPES,
   backoffMs,
+  badgeChange,
   composeMessageNotification,
   composeTaskNotification,
   decide,
@@ -20,6 +21,7 @@ import {
 import { findDeliverableTask } from './push-tasks.repository.ts'
 import { addCounts } from './push-task-counts.repository.ts'
 import type { PushAudience, PushTargetDevice } from '../accounts/devices.service.ts'
+import { PUSH_TASKS_CHANNEL, ring } from '../events.ts'
 
 export interface PushWorkerSettings {
   /** Rows one claim takes. */
@@ -33,6 +35,11 @@ export interface PushWorkerSettings {
   maxAttempts: number
   /** IANA zone of the users' no-disturb and silence hours. */
   timeZone: string
+  /**
+   * How long a recipient with a live socket has to acknowledge a message (its delivered mark reaching the
+   * message) before its devices are pushed to anyway: the `combined` strategy of message notifications.
+   */
+  ackWindowMs: number
 }
 
 export interface PushLog {
@@ -40,6 +47,12 @@ export interface PushLog {
 }
 
 type Failure = { retryAfterSeconds?: number }
+
+/** What one pass over a row left: a failure to retry, and whether recipients still have time to acknowledge. */
+interface Pass {
+  failure?: Failure
+  waiting?: boolean
+}
 
 /** Both failures as one: retry after the longer wait. */
 function mergeFailure(a: Failure | undefined, b: Failure | undefined): Failure | undefined {
@@ -53,7 +66,7 @@ export class PushWorker {
   private stopped = false
 
   constructor(
-    private readonly ctx: Pick<DomainContext, 'db' | 'now'>,
+    private readonly ctx: Pick<DomainContext, 'db' | 'bus' | 'now'>,
     private readonly directory: PushDirectory,
     private readonly providers: PushProviders,
     private readonly credentials: PushCredentialSource,
@@ -88,7 +101,7 @@ export class PushWorker {
 
   /** One claim and its rows; returns how many rows were taken. */
   async runOnce(): Promise<number> {
-    const rows = await claimDue(this.ctx.db, ['message', 'task'], this.settings.batchSize, this.settings.leaseSeconds)
+    const rows = await claimDue(this.ctx.db, ['message', 'task'], this.settings.batchSize, this.settings.leaseSeconds, this.settings.ackWindowMs)
     for (const row of rows) await this.process(row)
     return rows.length
   }
@@ -96,16 +109,23 @@ export class PushWorker {
   private async process(row: OutboxRow): Promise<void> {
     const done = new Set(row.payload.done ?? [])
     let failure: Failure | undefined
+    let waiting = false
     try {
-      if (row.kind === 'message' && row.messageId !== null) failure = await this.sendMessage(row, done)
+      if (row.kind === 'message' && row.messageId !== null) ({ failure, waiting = false } = await this.sendMessage(row, done))
       else if (row.kind === 'task' && row.taskId !== null) failure = await this.sendTask(row, done)
     } catch (error) {
       this.log.warn({ err: error, outboxId: row.id }, 'push of an outbox row failed; it will be retried')
       failure = {}
     }
+    if (waiting && !failure) {
+      // Back when the window closes: those whose socket acknowledged by then are skipped, the others pushed.
+      await defer(this.ctx.db, row.id, row.ackWaitMs, { done: [...done] })
+      return
+    }
     const attempt = row.attempts + 1
     if (failure && attempt < this.settings.maxAttempts) {
       await reschedule(this.ctx.db, row.id, backoffMs(attempt, this.settings.retryBaseMs, this.settings.retryMaxMs, failure.retryAfterSeconds), {
+        ...row.payload,
         done: [...done],
       })
       return
@@ -114,17 +134,30 @@ export class PushWorker {
     await deleteRow(this.ctx.db, row.id)
   }
 
-  /** Sends the message to every device that should hear of it; `done` collects the devices served. Returns a failure to retry, if any. */
-  private async sendMessage(row: OutboxRow, done: Set<number>): Promise<Failure | undefined> {
+  /**
+   * Sends the message to every device that should hear of it; `done` collects the devices served. A recipient
+   * who holds the message (delivered mark at or past it, from any real-time surface, or read) is not pushed to;
+   * one with a live socket is given until the acknowledgement window closes (`waiting`), then pushed to.
+   */
+  private async sendMessage(row: OutboxRow, done: Set<number>): Promise<Pass> {
     const d = this.directory
     const m = await d.message(row.appId, row.messageId!)
-    if (!m || m.recalled || !PUSHING_TYPES.includes(m.contentType)) return undefined
+    if (!m || m.recalled || !PUSHING_TYPES.includes(m.contentType)) return {}
     const hour = hourIn(this.ctx.now(), this.settings.timeZone)
     let failure: Failure | undefined
+    let waiting = false
     let names: { sender: string; group?: string } | undefined
     for (const userId of await d.recipients(row.appId, m)) {
       const devices = (await d.devices(userId)).filter((device) => !done.has(device.deviceId))
-      if (devices.length === 0 || (await d.isOnline(userId))) continue
+      if (devices.length === 0 || (await d.hasDelivered(m.conversationId, userId, m.seq))) continue
+      if (await d.isOnline(userId)) {
+        // No window: a live socket counts as reached. Else wait for its acknowledgement until the window closes.
+        if (this.settings.ackWindowMs === 0) continue
+        if (row.ackWaitMs > 0) {
+          waiting = true
+          continue
+        }
+      }
       const settings = await d.settings(userId)
       if (!settings) continue
       let group
@@ -140,35 +173,58 @@ export class PushWorker {
         sender: await d.senderName(row.appId, m.senderId),
         group: m.kind === 2 ? await d.groupName(row.appId, m.targetId) : undefined,
       }
-      const notification = composeMessageNotification(m, decision, await d.badge(row.appId, userId), names.sender, names.group)
+      // The badge is the recipient's unread count, kept as the user's badge so that a later task's "+N" adds to it.
+      const badge = await d.changeBadge(userId, { set: await d.badge(row.appId, userId) })
+      const notification = composeMessageNotification(m, decision, badge, names.sender, names.group)
       for (const device of devices) failure = mergeFailure(failure, await this.deliver(row.appId, device, notification, done))
     }
-    return failure
+    return { failure, waiting }
   }
 
-  /** A POST /push/notify task to its audience's devices, counted per channel in push_task_counts. */
+  /**
+   * A POST /push/notify task. `combined` and `mxpush_only`: the audience's users with a live socket get the
+   * task's frame over the gateway's sockets (rung once, on the first pass; the real-time surfaces count `sent`
+   * and `received`). `combined` and `ospush_only`: the audience's devices through their providers (`combined`
+   * skips the users reached by socket), each device's badge its user's badge after the task's change.
+   */
   private async sendTask(row: OutboxRow, done: Set<number>): Promise<Failure | undefined> {
     const task = await findDeliverableTask(this.ctx.db, row.appId, row.taskId!)
     if (!task) return undefined
     const strategy = strategyOf(task.setting)
-    // mxpush_only is delivery over the gateway's own sockets, not a provider's: nothing for this worker.
+    const audience = task.audience as PushAudience
+    const sockets = strategy === 'ospush_only' ? new Map<number, number>() : await this.directory.audienceSockets(row.appId, audience)
+    if (!row.payload.rung && sockets.size > 0) {
+      await addCounts(
+        this.ctx.db,
+        task.id,
+        'mxpush',
+        [...sockets.values()].reduce((a, b) => a + b, 0),
+        0,
+      )
+      await ring(this.ctx.bus, PUSH_TASKS_CHANNEL, { appId: row.appId, taskId: task.id, recipients: [...sockets.keys()], message: task.message })
+    }
+    row.payload.rung = true
     if (strategy === 'mxpush_only') return undefined
-    const notification = composeTaskNotification(task.id, task.message)
-    const online = new Map<number, boolean>()
+    const base = composeTaskNotification(task.id, task.message)
+    const change = badgeChange(task.message)
+    const badges = new Map<number, number | undefined>()
     const counts = new Map<string, { target: number; sent: number }>()
     let failure: Failure | undefined
-    for (const device of await this.directory.audienceDevices(row.appId, task.audience as PushAudience)) {
+    for (const device of await this.directory.audienceDevices(row.appId, audience)) {
       if (done.has(device.deviceId)) continue
-      if (strategy === 'combined') {
-        if (!online.has(device.userId)) online.set(device.userId, await this.directory.isOnline(device.userId))
-        if (online.get(device.userId)) continue
-      }
+      if (strategy === 'combined' && sockets.has(device.userId)) continue
       const route = routeOf(device.notifierName, device.platform)
       if (!route) continue
       const count = counts.get(route.provider) ?? { target: 0, sent: 0 }
       counts.set(route.provider, count)
       // Counted once per device: a retry only sends to the devices not yet served.
       if (row.attempts === 0) count.target++
+      if (change && !badges.has(device.userId)) {
+        // Changed once per user (a retry reads the badge the first attempt left); every device of the user shows it.
+        badges.set(device.userId, await this.directory.changeBadge(device.userId, row.attempts === 0 ? change : { add: 0 }))
+      }
+      const badge = badges.get(device.userId)
+      const notification = badge === undefined ? base : { ...base, badge }
       failure = mergeFailure(
         failure,
         await this.deliver(row.appId, device, notification, done, (outcome) => {

@@ -34,8 +34,8 @@ export function fcmMessage(n: PushNotification, token: string, nowMs: number): R
   const data = stringData(n)
   if (Object.keys(data).length > 0) message.data = data
   const android: Record<string, unknown> = { priority: 'high', ttl: `${ttlSeconds(n, nowMs)}s` }
-  const collapse = n.collapse_id
-  if (collapse !== undefined) android.collapse_key = collapse
+  // No collapse_key from the collapse id: FCM keeps at most four collapse keys per device while it is offline, so
+  // an offline phone would lose messages. The notification's tag (below) replaces a repeated one on the device.
   if (!silent) {
     const notification: Record<string, unknown> = {}
     if (n.title !== undefined) notification.title = n.title

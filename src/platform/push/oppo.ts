@@ -97,7 +97,8 @@ export function createOppoSender(options: OppoOptions): PushSender<'oppo'> {
       {
         method: 'POST',
         headers: { auth_token: token, 'content-type': 'application/x-www-form-urlencoded' },
-        body: form({ message: JSON.stringify(oppoMessage(n, target.token, options.now())) }),
+        // auth_token is a parameter of the request in OPPO's API table; its Java SDK sends it as a header too.
+        body: form({ auth_token: token, message: JSON.stringify(oppoMessage(n, target.token, options.now())) }),
       },
       options.timeoutMs,
     )

@@ -77,6 +77,8 @@ export interface PushNotification {
   badge?: number
   /** Default sound for every platform; a platform block's sound wins. */
   sound?: string
+  /** An instant message of a conversation (vendors that rank messages, e.g. vivo's classification, treat it as such). */
+  im?: boolean
   /** A later notification with the same id replaces this one on the device. */
   collapse_id?: string
   /** Notifications with the same thread id are grouped together (iOS thread-id, Android tag/group). */

@@ -45,9 +45,11 @@ export function vivoMessage(n: PushNotification, token: string, nowMs: number): 
     timeToLive: Math.min(Math.max(ttlSeconds(n, nowMs), 60), 604_800),
     skipType: options.click_action === 'intent' && options.intent !== undefined ? 4 : 1,
     networkType: -1,
-    classification: options.classification ?? 0,
+    // 1 (system: instant messages) for a message notification, 0 (operations) for a task unless its vivo block says.
+    classification: options.classification ?? (n.im ? 1 : 0),
     pushMode: options.push_mode ?? 0,
-    requestId: n.id ?? `${nowMs}${Math.random().toString(36).slice(2, 10)}`,
+    // Unique per request (vivo drops a requestId it saw), the same for a retry of the same notification to the same device.
+    requestId: `${n.id ?? `${nowMs}${Math.random().toString(36).slice(2, 10)}`}-${createHash('sha1').update(token).digest('hex').slice(0, 16)}`.slice(-64),
   }
   if (body.skipType === 4) body.skipContent = options.intent
   if (Object.keys(data).length > 0) body.clientCustomMap = data

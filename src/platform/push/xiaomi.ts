@@ -1,4 +1,5 @@
 // Xiaomi push: POST /v3/message/regid with `Authorization: key=<AppSecret>` and the message as form fields.
+import { createHash } from 'node:crypto'
 import { form, request, settle, transient } from './http.ts'
 import { androidOptions, stringData, ttlSeconds, type PushNotification, type PushResult, type PushSender, type XiaomiCredentials } from './types.ts'
 
@@ -26,6 +27,9 @@ export function xiaomiFields(n: PushNotification, credentials: XiaomiCredentials
     'extra.channel_id': options.channel_id,
     'extra.notify_foreground': '1',
   }
+  // Xiaomi shows one notification per notify_id (default 0: each replaces the last): one per conversation or task.
+  const group = n.thread_id ?? n.collapse_id ?? n.id
+  if (group !== undefined) fields.notify_id = createHash('sha1').update(group).digest().readUInt32BE(0) % 2_147_483_647
   if (options.click_action === 'intent' && options.intent !== undefined) {
     fields['extra.notify_effect'] = '2'
     fields['extra.intent_uri'] = options.intent

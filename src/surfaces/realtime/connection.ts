@@ -25,9 +25,29 @@ export interface ConnectionLimits {
   syncBudgets: SyncBudgets
 }
 
+/** A frame written to the socket, acknowledged once the client answers the ping sent after it. */
+export interface DeliveryMark {
+  appId: string
+  /** 1 pair, 2 group. */
+  kind: 1 | 2
+  conversationId: number
+  userId: number
+  seq: number
+}
+
+interface Unconfirmed {
+  marks: Map<number, DeliveryMark>
+  then: Array<() => void>
+}
+
 export class Connection {
   /** Per conversation id: the highest seq this socket was sent. */
   private readonly sent = new Map<number, number>()
+  /** Frames written since the last ping (messages per conversation id, and others' callbacks): confirmed by the pong of the next ping. */
+  private unconfirmed: Unconfirmed = { marks: new Map(), then: [] }
+  /** Frames the ping in flight confirms, and that ping's payload. */
+  private inFlight: (Unconfirmed & { ping: string }) | undefined
+  private pings = 0
   /** Work that must keep order (gap fills, sync answers); while it runs, new frames queue behind it. */
   private chain: Promise<void> = Promise.resolve()
   private queued = 0
@@ -39,7 +59,7 @@ export class Connection {
     readonly socket: WebSocket,
     readonly actor: Actor & { userId: number },
     private readonly services: Services,
-    private readonly onDelivered: (conversationId: number, userId: number, seq: number) => void,
+    private readonly onDelivered: (mark: DeliveryMark) => void,
     private readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
     private readonly limits: ConnectionLimits,
   ) {
@@ -96,7 +116,44 @@ export class Connection {
     if (last !== undefined && seq <= last) return
     this.sent.set(doorbell.conversationId, seq)
     this.send(frame)
-    if (doorbell.kind === 1) this.onDelivered(doorbell.conversationId, this.userId, seq)
+    this.unconfirmed.marks.set(doorbell.conversationId, {
+      appId: doorbell.appId,
+      kind: doorbell.kind,
+      conversationId: doorbell.conversationId,
+      userId: this.userId,
+      seq,
+    })
+    this.confirmSoon()
+  }
+
+  /**
+   * The client's acknowledgement without a frame of its own: a WebSocket ping after the frames, whose pong
+   * (every client answers pings, browsers too, with the same payload) can only come once the client received
+   * everything sent before it. A frame merely written to a socket whose phone went away is not delivered.
+   */
+  private confirmSoon(): void {
+    if (this.inFlight || (this.unconfirmed.marks.size === 0 && this.unconfirmed.then.length === 0) || this.closed) return
+    const ping = `d${++this.pings}`
+    this.inFlight = { ping, ...this.unconfirmed }
+    this.unconfirmed = { marks: new Map(), then: [] }
+    this.socket.ping(ping)
+  }
+
+  /** Writes a frame and calls `confirmed` once the client acknowledged it (never, if the socket closes first). */
+  sendConfirmed(frame: string, confirmed: () => void): void {
+    if (this.closed) return
+    this.send(frame)
+    this.unconfirmed.then.push(confirmed)
+    this.confirmSoon()
+  }
+
+  /** A pong: the ping it answers confirms its frames (a pong of another ping, or unasked, confirms nothing). */
+  pong(data: Buffer): void {
+    if (!this.inFlight || data.toString() !== this.inFlight.ping) return
+    for (const mark of this.inFlight.marks.values()) this.onDelivered(mark)
+    for (const confirmed of this.inFlight.then) confirmed()
+    this.inFlight = undefined
+    this.confirmSoon()
   }
 
   private enqueue(work: () => Promise<void>): void {

@@ -1,11 +1,19 @@
 // The sockets of this process: doorbells from the bus to the right sockets, revoked tokens kicked, presence kept.
 import type { FastifyBaseLogger } from 'fastify'
-import { ACKS_CHANNEL, MESSAGES_CHANNEL, TOKENS_REVOKED_CHANNEL, type AckDoorbell, type MessageDoorbell } from '../../domain/events.ts'
+import {
+  ACKS_CHANNEL,
+  MESSAGES_CHANNEL,
+  PUSH_TASKS_CHANNEL,
+  TOKENS_REVOKED_CHANNEL,
+  type AckDoorbell,
+  type MessageDoorbell,
+  type PushTaskDoorbell,
+} from '../../domain/events.ts'
 import { conversationFor } from '../../domain/messages/conversation.ts'
 import type { MessageItem } from '../../domain/messages/messages.types.ts'
 import type { Services } from '../../domain/services.ts'
 import type { Bus } from '../../platform/bus.ts'
-import type { Connection } from './connection.ts'
+import type { Connection, DeliveryMark } from './connection.ts'
 import { ackFrame, messageFrame } from './frames.ts'
 
 const HEARTBEAT_MS = 5_000
@@ -25,7 +33,9 @@ export class Hub {
   private readonly byUser = new Map<number, Set<Connection>>()
   private readonly byToken = new Map<number, Set<Connection>>()
   private readonly unsubscribe: Array<() => Promise<void>> = []
-  private readonly delivered = new Map<string, { conversationId: number; userId: number; seq: number }>()
+  private readonly delivered = new Map<string, DeliveryMark>()
+  /** Per push task: sockets that acknowledged its frame since the last flush. */
+  private readonly received = new Map<number, number>()
   private heartbeat: NodeJS.Timeout | undefined
   private flusher: NodeJS.Timeout | undefined
   private closing = false
@@ -41,6 +51,7 @@ export class Hub {
     this.unsubscribe.push(
       await this.bus.subscribe(MESSAGES_CHANNEL, (text) => this.onMessage(JSON.parse(text) as MessageDoorbell)),
       await this.bus.subscribe(ACKS_CHANNEL, (text) => this.onAck(JSON.parse(text) as AckDoorbell)),
+      await this.bus.subscribe(PUSH_TASKS_CHANNEL, (text) => this.onPushTask(JSON.parse(text) as PushTaskDoorbell)),
       await this.bus.subscribe(TOKENS_REVOKED_CHANNEL, (text) => this.onRevoked(JSON.parse(text) as number[])),
     )
     this.bus.onResumed(() => this.reconnectAll())
@@ -115,6 +126,21 @@ export class Hub {
     }
   }
 
+  /** A /push/notify task for sockets (the `mxpush` channel): a `push` frame to each socket of the recipients here, counted sent, then received once acknowledged. */
+  private onPushTask(doorbell: PushTaskDoorbell): void {
+    this.metrics?.doorbellArrived(PUSH_TASKS_CHANNEL, doorbell.publishedAt)
+    const frame = JSON.stringify({ type: 'push', task_id: doorbell.taskId, message: doorbell.message })
+    let sent = 0
+    for (const userId of doorbell.recipients) {
+      for (const connection of this.byUser.get(userId) ?? []) {
+        if (connection.closed || connection.actor.appId !== doorbell.appId) continue
+        sent++
+        connection.sendConfirmed(frame, () => this.received.set(doorbell.taskId, (this.received.get(doorbell.taskId) ?? 0) + 1))
+      }
+    }
+    if (sent > 0) this.services.push.countMxpush(doorbell.taskId, sent, 0).catch((error) => this.log.warn({ err: error }, 'could not count a push task'))
+  }
+
   private onRevoked(tokenIds: number[]): void {
     for (const tokenId of tokenIds) {
       for (const connection of this.byToken.get(tokenId) ?? []) this.kick(connection, 'the token was revoked')
@@ -140,18 +166,35 @@ export class Hub {
     connection.close(4001, reason)
   }
 
-  /** Called per frame of a pair conversation; written by the next flush. */
-  markDelivered(conversationId: number, userId: number, seq: number): void {
-    const key = `${conversationId}:${userId}`
+  /** Called per acknowledged frame; written by the next flush. */
+  markDelivered(mark: DeliveryMark): void {
+    const key = `${mark.conversationId}:${mark.userId}`
     const pending = this.delivered.get(key)
-    if (!pending || pending.seq < seq) this.delivered.set(key, { conversationId, userId, seq })
+    if (!pending || pending.seq < mark.seq) this.delivered.set(key, mark)
   }
 
+  /**
+   * One statement per flush. A pair's mark is its DELIVERED status; a group member's mark only tells the push
+   * worker whether the member's socket took the message in time, so it is written only for apps that push
+   * (a group send to an app without push credentials costs no writes per member).
+   */
   private async flushDelivered(): Promise<void> {
+    const received = [...this.received]
+    this.received.clear()
+    for (const [taskId, count] of received) {
+      await this.services.push.countMxpush(taskId, 0, count).catch((error) => this.log.warn({ err: error }, 'could not count a push task'))
+    }
     const batch = [...this.delivered.values()]
     this.delivered.clear()
-    for (const { conversationId, userId, seq } of batch) {
-      await this.services.messages.markDelivered(conversationId, userId, seq).catch((error) => this.log.warn({ err: error }, 'could not record a delivery'))
+    if (batch.length === 0) return
+    try {
+      const pushing = new Map<string, boolean>()
+      for (const mark of batch) {
+        if (mark.kind === 2 && !pushing.has(mark.appId)) pushing.set(mark.appId, await this.services.pushCredentials.hasAny(mark.appId))
+      }
+      await this.services.messages.markDeliveredMany(batch.filter((mark) => mark.kind === 1 || pushing.get(mark.appId)))
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not record deliveries')
     }
   }
 }

@@ -124,16 +124,14 @@ export function realtimeSurface(bus: Bus, metrics?: RealtimeMetrics) {
       },
       (socket, request) => {
         const actor = request.actor!
-        const connection = new Connection(
-          socket,
-          { ...actor, userId: actor.userId! },
-          app.services,
-          (conversationId, userId, seq) => hub.markDelivered(conversationId, userId, seq),
-          request.log,
-          { framesPerSecond: WS_FRAMES_PER_SECOND, maxBufferedBytes: WS_MAX_BUFFERED_BYTES, syncBudgets },
-        )
+        const connection = new Connection(socket, { ...actor, userId: actor.userId! }, app.services, (mark) => hub.markDelivered(mark), request.log, {
+          framesPerSecond: WS_FRAMES_PER_SECOND,
+          maxBufferedBytes: WS_MAX_BUFFERED_BYTES,
+          syncBudgets,
+        })
         // Handlers first, then anything asynchronous: no frame is dropped meanwhile.
         socket.on('message', (data) => connection.receive(frameText(data)))
+        socket.on('pong', (data) => connection.pong(data))
         let expiry: NodeJS.Timeout | undefined
         const registered = hub.add(connection)
         socket.on('close', () => {

@@ -64,6 +64,8 @@ export function startFakeXiaomi(expect: { appSecret: string; packageName: string
     }
     const f = formOf(request)
     if (f.restricted_package_name !== expect.packageName) return { status: 200, body: { result: 'error', code: 22022, reason: 'package name mismatch' } }
+    if (f.notify_id !== undefined && !/^\d{1,10}$/.test(f.notify_id))
+      return { status: 200, body: { result: 'error', code: 10017, reason: 'notify_id must be an integer' } }
     state.sends.push(request)
     const scripted = state.script.next()
     if (scripted) return scripted
@@ -73,7 +75,7 @@ export function startFakeXiaomi(expect: { appSecret: string; packageName: string
   })
 }
 
-/** OPPO: /server/v1/auth with sign = sha256(app_key + timestamp + master_secret), then unicast with the auth_token header. */
+/** OPPO: /server/v1/auth with sign = sha256(app_key + timestamp + master_secret), then unicast with the auth_token parameter. */
 export function startFakeOppo(expect: { appKey: string; masterSecret: string }) {
   return fake((request, state, issue) => {
     if (request.path === '/server/v1/auth') {
@@ -86,7 +88,7 @@ export function startFakeOppo(expect: { appKey: string; masterSecret: string }) 
       return { status: 200, body: { code: 0, message: 'Success', data: { auth_token: issue(), create_time: Number(f.timestamp) } } }
     }
     if (request.path !== '/server/v1/message/notification/unicast') return { status: 404, body: {} }
-    if (!state.issued.has(String(request.headers.auth_token ?? ''))) return { status: 200, body: { code: 11, message: 'Invalid AuthToken' } }
+    if (!state.issued.has(formOf(request).auth_token ?? '')) return { status: 200, body: { code: 11, message: 'Invalid AuthToken' } }
     state.sends.push(request)
     const scripted = state.script.next()
     if (scripted) return scripted
@@ -112,7 +114,17 @@ export function startFakeVivo(expect: { appId: string; appKey: string; appSecret
     state.sends.push(request)
     const scripted = state.script.next()
     if (scripted) return scripted
-    const body = JSON.parse(request.body) as { regId?: string }
+    const body = JSON.parse(request.body) as { regId?: string; requestId?: string }
+    if (!body.requestId || body.requestId.length > 64) return { status: 200, body: { result: 10055, desc: 'requestId 不合法' } }
+    if (
+      state.sends.some(
+        (s) =>
+          s !== request &&
+          (JSON.parse(s.body) as { requestId?: string }).requestId === body.requestId &&
+          (JSON.parse(s.body) as { regId?: string }).regId !== body.regId,
+      )
+    )
+      return { status: 200, body: { result: 10073, desc: 'requestId 重复' } }
     if (state.dead.has(body.regId ?? '')) return { status: 200, body: { result: 10302, desc: 'regId 不合法' } }
     return { status: 200, body: { result: 0, desc: '请求成功', taskId: `vivo-${state.sends.length}` } }
   })

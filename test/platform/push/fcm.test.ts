@@ -55,7 +55,6 @@ t.test('a message notification reaches FCM as a v1 message for Android', async (
       android: {
         priority: 'high',
         ttl: '600s',
-        collapse_key: 'conv-42',
         notification: {
           sound: 'default',
           channel_id: 'fcm-chat',

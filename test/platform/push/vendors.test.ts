@@ -126,6 +126,8 @@ t.test('Xiaomi: key= authorization and the regid form', async (t) => {
     'extra.intent_uri': intent,
     'extra.conversation_id': '42',
     'extra.message_id': '1001',
+    // One notification per conversation (Xiaomi's default notify_id 0 would keep only the latest of all).
+    notify_id: String(createHash('sha1').update('conv-42').digest().readUInt32BE(0) % 2_147_483_647),
   })
   fake.dead.add('gone')
   t.same(await sender.send({ title: 'x' }, creds, { token: 'gone' }), { outcome: 'dead-token', status: 200, reason: '20301' })
@@ -161,7 +163,7 @@ t.test('OPPO: sha256-signed auth once a day, then unicast', async (t) => {
   const auth = formOf(fake.auths[0]!)
   t.equal(auth.timestamp, String(start))
   t.equal(auth.sign, createHash('sha256').update(`oppo-app-key${start}oppo-master-secret-0123456789`).digest('hex'))
-  t.equal(fake.sends[0]!.headers.auth_token, 'vendor-token-1')
+  t.equal(formOf(fake.sends[0]!).auth_token, 'vendor-token-1', 'auth_token: a parameter of the request')
   t.same(JSON.parse(formOf(fake.sends[0]!).message!), {
     target_type: 2,
     target_value: 'OPPO_CN_abc',
@@ -227,7 +229,7 @@ t.test('vivo: md5-signed auth, then send with the authToken header', async (t) =
     networkType: -1,
     classification: 1,
     pushMode: 1,
-    requestId: 'msg-1001',
+    requestId: `msg-1001-${createHash('sha1').update('vivo-regid').digest('hex').slice(0, 16)}`,
     clientCustomMap: { conversation_id: '42', message_id: '1001' },
   })
   await sender.send({ title: 'x' }, creds, { token: 'vivo-regid' })
