@@ -32,7 +32,7 @@ export interface UsersTable {
   private_info: Generated<string>
   profile: ColumnType<LegacyProfile, string | undefined, string>
   disabled: Generated<boolean>
-  /** A number its owner set without a code (migration 0012): shown to them only, never a login name. */
+  /** A number its owner set without a code (migration 0014): shown to them only, never a login name. */
   mobile_unverified: Generated<string | null>
   /** When the owner closed the account; the row stays (messages name it) and so does the username. */
   deleted_at: Generated<Date | null>
