@@ -1,21 +1,22 @@
 // Message comparisons: send vs a raw INSERT, group vs one-to-one send, socket fan-out vs a bare ws broadcast, deep vs shallow history.
 import { sql } from 'kysely'
 import { WebSocket, WebSocketServer } from 'ws'
-import { newToken, tokenDigest } from '../../src/platform/tokens.ts'
 import { frameText } from '../../src/surfaces/realtime/frames.ts'
 import type { Fixture } from './fixture.ts'
 import { BARE_INSERT_PATH } from './bare.ts'
 import { groupOf } from './groups.ts'
 import { historyPageTarget } from './reading.ts'
+import { socketFleet } from './socket-fleet.ts'
+import { seedUsers } from './users.ts'
 import { httpTarget, type LoadOptions, type Measurement, type Target } from './target.ts'
 
 const PAYLOAD = { content_type: 0, content: 'a benchmark message of ordinary length, about sixty characters' }
 
-/** Sends to `to`, or in turn to each of several (one conversation each). */
-function sendTarget(f: Fixture, type: 1 | 2, to: number | number[]): Target {
+/** Sends to `to`, or in turn to each of several (one conversation each), through the app or another gateway at `baseUrl`. */
+export function sendTarget(f: Fixture, type: 1 | 2, to: number | number[], baseUrl = f.appUrl): Target {
   const body = (target: number) => JSON.stringify({ type, targets: [target], ...PAYLOAD })
   return httpTarget({
-    url: `${f.appUrl}/message/send`,
+    url: `${baseUrl}/message/send`,
     method: 'POST',
     headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
     ...(Array.isArray(to) ? { bodies: to.map(body) } : { body: body(to) }),
@@ -98,7 +99,7 @@ export function roundsTarget(round: () => Promise<void>): Target {
   }
 }
 
-/** Resolves once `expected` frames have arrived on the sockets after `arm()`. */
+/** Resolves once `expected` frames have arrived on the sockets (in this process) after `arm()`. */
 export function frameCounter(sockets: WebSocket[]) {
   let remaining = 0
   let done: (() => void) | undefined
@@ -134,79 +135,82 @@ export async function openAll(count: number, open: (i: number) => Promise<WebSoc
   return sockets
 }
 
-/** `count` users with a token each (written by SQL), in one group of the fixture's user. */
+/** `count` users with a token each, in one group of the fixture's user. */
 export async function groupWithTokens(f: Fixture, count: number, prefix: string) {
-  const stamp = Date.now().toString(36)
-  const users = await sql<{ id: number }>`
-    insert into users (app_id, username) select 'default', ${`${prefix}_${stamp}_`} || g from generate_series(1, ${count}::int) g returning id`.execute(f.db)
-  const tokens = users.rows.map(() => newToken())
-  await f.db
-    .insertInto('tokens')
-    .values(
-      users.rows.map((u, i) => ({
-        app_id: 'default',
-        kind: 'user' as const,
-        user_id: u.id,
-        device_id: null,
-        digest: tokenDigest(tokens[i]!),
-        client: '',
-        expires_at: null,
-        revoked_at: null,
-      })),
+  const users = await seedUsers(f, count, prefix)
+  return { users: users.ids.map((id) => ({ id })), tokens: users.tokens, group: await groupOf(f, users.ids) }
+}
+
+/** Resolves with the first frame the socket receives after `ready`, as text. */
+function observer(url: string, token: string): Promise<{ next(): Promise<string>; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { 'access-token': token } })
+    ws.once('error', reject)
+    // `ready` comes with the handshake: registered from then on.
+    ws.once('message', () =>
+      resolve({
+        next: () => new Promise((frame) => ws.once('message', (data) => frame(frameText(data)))),
+        close: () => ws.terminate(),
+      }),
     )
-    .execute()
-  const group = await groupOf(
-    f,
-    users.rows.map((u) => u.id),
-  )
-  return { users: users.rows, tokens, group }
+  })
 }
 
 /**
- * 1,000 users, each with one socket on the app, in one group with the sender; against a bare `ws`
- * server sending the same frame to 1,000 clients. Users and tokens are written by SQL: argon2 for a
- * thousand registrations would take minutes and measure nothing of interest.
+ * `count` users, each with one socket on the app, in one group with the sender; against a bare `ws`
+ * server sending the same frame to `count` clients. The clients live in a child process (socket-fleet.ts),
+ * so the server's process holds only its own end of each socket, as in production.
  */
 export async function fanOut(f: Fixture, count = 1000) {
-  const { tokens, group } = await groupWithTokens(f, count, 'fan')
+  // One more member than clients: the observer, whose copy of the message is the frame the bare server sends.
+  const users = await seedUsers(f, count + 1, 'fan')
+  const group = await groupOf(f, users.ids)
   const wsUrl = f.appUrl.replace(/^http/, 'ws')
-  // Each waits for `ready`: the socket is registered.
-  const ours = await openAll(count, (i) => openClient(`${wsUrl}/ws`, { 'access-token': tokens[i]! }, true))
-  const oursArrived = frameCounter(ours)
-  let sample = ''
-  const oursRound = async () => {
-    const arrived = oursArrived(count)
-    const response = await fetch(`${f.appUrl}/message/send`, {
-      method: 'POST',
-      headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 2, targets: [group], ...PAYLOAD }),
-    })
-    if (((await response.json()) as { code: number }).code !== 200) throw new Error('group send failed')
-    await arrived
-  }
-  // The frame the bare server sends: one real frame of ours, byte for byte.
-  ours[0]!.once('message', (data) => {
-    sample = frameText(data)
-  })
-  await oursRound()
-
+  const watch = await observer(`${wsUrl}/ws`, users.tokens[count]!)
+  const ours = socketFleet()
+  const theirs = socketFleet()
   const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 })
-  await new Promise((resolve) => bare.once('listening', resolve))
-  const bareUrl = `ws://127.0.0.1:${(bare.address() as { port: number }).port}`
-  const theirs = await openAll(count, () => openClient(bareUrl))
-  const theirsArrived = frameCounter(theirs)
-  const bareRound = async () => {
-    const arrived = theirsArrived(count)
-    for (const client of bare.clients) client.send(sample)
-    await arrived
+  const listening = new Promise((resolve) => bare.once('listening', resolve))
+  const close = async () => {
+    watch.close()
+    await Promise.all([ours.close(), theirs.close(), new Promise((resolve) => bare.close(resolve))])
   }
-  return {
-    a: roundsTarget(oursRound),
-    b: roundsTarget(bareRound),
-    async close() {
-      for (const ws of [...ours, ...theirs]) ws.terminate()
-      await new Promise((resolve) => bare.close(resolve))
-    },
+  try {
+    // Each waits for `ready`: the socket is registered.
+    await ours.open(
+      `${wsUrl}/ws`,
+      users.tokens.slice(0, count).map((token) => ({ 'access-token': token })),
+    )
+    const oursRound = async () => {
+      await ours.arm(count)
+      const response = await fetch(`${f.appUrl}/message/send`, {
+        method: 'POST',
+        headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 2, targets: [group], ...PAYLOAD }),
+      })
+      if (((await response.json()) as { code: number }).code !== 200) throw new Error('group send failed')
+      await ours.wait()
+    }
+    const sampled = watch.next()
+    await oursRound()
+    // The frame the bare server sends: one real frame of ours, byte for byte.
+    const sample = await sampled
+
+    await listening
+    await theirs.open(
+      `ws://127.0.0.1:${(bare.address() as { port: number }).port}`,
+      Array.from({ length: count }, () => ({})),
+      false,
+    )
+    const bareRound = async () => {
+      await theirs.arm(count)
+      for (const client of bare.clients) client.send(sample)
+      await theirs.wait()
+    }
+    return { a: roundsTarget(oursRound), b: roundsTarget(bareRound), close }
+  } catch (error) {
+    await close()
+    throw error
   }
 }
 

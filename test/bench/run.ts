@@ -7,6 +7,7 @@ import { httpTarget, type Target } from './target.ts'
 import { bigGroup, memberPage } from './groups.ts'
 import { fanOut, groupVsOneToOne, historyDepth, oneToOneVsInsert } from './messages.ts'
 import { groupStatusPage, unreadBreadth } from './reading.ts'
+import { idleSockets, twoProcesses } from './scale.ts'
 import { embeddedStart } from './startup.ts'
 import { xsyncFanOut, xsyncSendVsRest } from './xsync.ts'
 
@@ -70,13 +71,15 @@ function legacyReadUser(f: Fixture): Target {
 
 /**
  * One entry per comparison; `label` is what the final line prints, `goal` the ratio it should reach (or stay under,
- * `atMost`). An entry with a `unit` measures a figure rather than a ratio (returned as `ratio` all the same).
+ * `atMost`; none: the figure is only reported). An entry with a `unit` measures a figure rather than a ratio
+ * (returned as `ratio` all the same). `skip` says why an entry cannot run on this database, if it cannot.
  */
 interface Entry {
   label: string
-  goal: number
+  goal?: number
   atMost?: boolean
   unit?: string
+  skip?(f: Fixture): string | undefined
   run(f: Fixture, options: CompareOptions): Promise<{ ratio: number }>
 }
 
@@ -149,6 +152,42 @@ const comparisons: Entry[] = [
       const targets = await xsyncFanOut(f)
       try {
         return await compare('send + NOTICE to 1,000 xsync sockets', targets.a, 'bare ws broadcast to 1,000', targets.b, { ...o, workers: 0 })
+      } finally {
+        await targets.close()
+      }
+    },
+  },
+  {
+    label: 'group message to 10,000 sockets vs bare ws broadcast',
+    goal: 0.5,
+    run: async (f, o) => {
+      const targets = await fanOut(f, 10_000)
+      try {
+        return await compare('send + fan-out to 10,000 sockets', targets.a, 'bare ws broadcast to 10,000', targets.b, { ...o, workers: 0 })
+      } finally {
+        await targets.close()
+      }
+    },
+  },
+  {
+    label: '15,000 idle WebSockets on one process, memory each',
+    goal: 20,
+    atMost: true,
+    unit: ' KB',
+    run: async (f) => {
+      const idle = await idleSockets(f)
+      console.log(`\n== ${idle.sockets} idle /ws sockets, opened from a child process, on this process ==`)
+      console.log(`resident set growth ${idle.rssKbEach.toFixed(1)} KB a socket; JavaScript heap growth ${idle.heapKbEach.toFixed(1)} KB a socket`)
+      return { ratio: idle.rssKbEach }
+    },
+  },
+  {
+    label: '2 processes vs 1 on PostgreSQL + Redis (sends per second, same load)',
+    skip: (f) => (f.databaseKind === 'postgres' && process.env.REDIS_URL ? undefined : 'needs DATABASE_URL and REDIS_URL'),
+    run: async (f, o) => {
+      const targets = await twoProcesses(f)
+      try {
+        return await compare('POST /message/send on 2 processes', targets.two, 'POST /message/send on 1 process', targets.one, { ...o, workers: 0 })
       } finally {
         await targets.close()
       }
@@ -234,14 +273,20 @@ async function main(): Promise<void> {
     const ratios: Array<{ entry: Entry; ratio: number }> = []
     // BENCH_ONLY=word runs the comparisons whose label contains it.
     const only = process.env.BENCH_ONLY
-    for (const entry of comparisons.filter((e) => !only || e.label.includes(only))) ratios.push({ entry, ratio: (await entry.run(fixture, options)).ratio })
+    for (const entry of comparisons.filter((e) => !only || e.label.includes(only))) {
+      const skipped = entry.skip?.(fixture)
+      if (skipped) console.log(`\n== ${entry.label}: skipped (${skipped}) ==`)
+      else ratios.push({ entry, ratio: (await entry.run(fixture, options)).ratio })
+    }
 
     console.log('')
     for (const { entry, ratio } of ratios) console.log(`${entry.label}: ${ratio.toFixed(2)}${entry.unit ?? ''}`)
-    const met = (entry: Entry, ratio: number) => (entry.atMost ? ratio <= entry.goal : ratio >= entry.goal)
-    console.log(
-      `targets: ${ratios.map(({ entry, ratio }) => `${entry.label} ${entry.atMost ? '≤' : '≥'} ${entry.goal}${entry.unit ?? ''} (${met(entry, ratio) ? 'met' : 'missed'})`).join(', ')}`,
-    )
+    const verdict = ({ entry, ratio }: { entry: Entry; ratio: number }) => {
+      if (entry.goal === undefined) return `${entry.label} (reported)`
+      const met = entry.atMost ? ratio <= entry.goal : ratio >= entry.goal
+      return `${entry.label} ${entry.atMost ? '≤' : '≥'} ${entry.goal}${entry.unit ?? ''} (${met ? 'met' : 'missed'})`
+    }
+    console.log(`targets: ${ratios.map(verdict).join(', ')}`)
     // The figures are only as good as the machine was quiet: the load again, over the run.
     console.log(
       `machine: load average ${loadavg()

@@ -59,6 +59,10 @@ const STATUS_OF = {
   SERVICE_UNAVAILABLE: Code.FAIL,
   APP_NOT_FOUND: Code.INVALID_TOKEN,
   NOT_SUPPORTED: Code.FAIL,
+  // A closed account: "log in manually" rather than INVALID_TOKEN's automatic re-login, which would loop.
+  ACCOUNT_DELETED: Code.USER_FROZEN,
+  BAD_CAPTCHA: Code.INVALID_PARAMETER,
+  WRONG_PASSWORD: Code.FAIL,
 } as const satisfies Record<ErrorKey, Code>
 
 /** The Status of a failure, with the domain's reason; `internal` when it was not a DomainError (log it). */
