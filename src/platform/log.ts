@@ -3,7 +3,7 @@ import type { FastifyRequest, FastifyServerOptions } from 'fastify'
 import { stdSerializers } from 'pino'
 
 /** Parameter names whose values never reach a log line, even when they look like plain numbers (codes, mobiles). */
-const SECRET_PARAM = /pass(word)?|token|secret|code|digest|authorization|sign|answer|mobile|phone|email|key/i
+const SECRET_PARAM = /pass(word)?|token|secret|code|captcha|digest|authorization|sign|answer|mobile|phone|email|key/i
 /** Other values are logged only when they are plain numbers or booleans (ids, paging, types): text may be content. */
 const PLAIN_VALUE = /^(-?\d{1,20}|true|false)$/
 /** Path segments that are secrets themselves: an upload ticket is also the chat file's download sign. */

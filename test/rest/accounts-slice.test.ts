@@ -63,7 +63,18 @@ t.test('REST accounts slice', async (t) => {
       t.same(profile.json(), {
         code: 200,
         message: null,
-        data: { user_id: userId, username: 'alice', nick_name: '', avatar: '', description: '', mobile: null, email: null, public_info: '', private_info: '' },
+        data: {
+          user_id: userId,
+          username: 'alice',
+          nick_name: '',
+          avatar: '',
+          description: '',
+          mobile: null,
+          email: null,
+          public_info: '',
+          private_info: '',
+          mobile_verified: false,
+        },
       })
     }
     const bearer = await app.inject({ method: 'GET', url: '/user/profile', headers: { authorization: `Bearer ${byId.body.data.token}` } })
