@@ -3,7 +3,7 @@ import type { MessageItem } from '../../domain/messages/messages.types.ts'
 import { BodyType, Code, encode, Ns, OpType, type Meta, type SyncDL, type SyncUL } from './codec.ts'
 import { metaOf } from './metas.ts'
 import type { LoggedIn } from './provision.ts'
-import type { SessionDeps } from './session.ts'
+import type { HandlerDeps } from './deps.ts'
 import { statusOf } from './status-map.ts'
 
 /** Metas per incremental answer; the SDK asks again with next_key while it is not 0. */
@@ -12,7 +12,7 @@ const HISTORY_DEFAULT = 20
 /** The REST history page's limit, less the one extra row read to make the key exclusive. */
 const HISTORY_MAX = 99
 
-export async function pull(deps: Pick<SessionDeps, 'services' | 'system' | 'relay' | 'log'>, login: LoggedIn, request: SyncUL): Promise<SyncDL> {
+export async function pull(deps: Pick<HandlerDeps, 'services' | 'system' | 'relay' | 'log'>, login: LoggedIn, request: SyncUL): Promise<SyncDL> {
   const { actor, deviceId, deviceSn } = login
   const uid = request.xid?.uid ?? 0
   const key = request.key ?? 0
