@@ -4,7 +4,7 @@ import { buildTestApp } from '../helpers/app.ts'
 import { befriend, registerUser } from '../helpers/users.ts'
 import { createGroup, restAs } from '../helpers/groups.ts'
 import { history, sendText as restSendText } from '../helpers/messages.ts'
-import { CMD, connectSocketIo, connectWebSocket, enc, login, pull, sendOperation, sendText, unread, type XsyncClient } from '../helpers/xsync.ts'
+import { CMD, connectSocketIo, connectWebSocket, dec, enc, login, pull, sendOperation, sendText, unread, type XsyncClient } from '../helpers/xsync.ts'
 
 t.test('xsync over socket.io and WebSocket', async (t) => {
   const app = await buildTestApp(t, { env: { RATE_LIMIT_PER_MINUTE: '0' } })
@@ -61,31 +61,55 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
     t.ok(ack.server_mid > 0 && ack.server_time > 0, 'with the server id and time')
     const again = await sendText(a, from, bob.userId, '你好 bob', false, ack.client_mid)
     t.equal(again.server_mid, ack.server_mid, 'the same client_mid from the same device: the first send answers (no second row)')
+    // A token belongs to one device once a socket logged in with it: the second device logs in over REST first.
+    const secondToken = (await app.inject({ method: 'POST', url: '/token/user', payload: { name: alice.username, password: alice.password } })).json().data
+      .token
+    const a2 = await open('ws')
+    const a2Login = await login(a2, alice.userId, secondToken, `${alice.userId}_second`)
+    t.not(a2Login.xid.deviceSN, from.deviceSN, 'a second device of alice')
+    const other = await sendText(a2, { uid: alice.userId, deviceSN: a2Login.xid.deviceSN }, bob.userId, 'same ms, other device', false, ack.client_mid)
+    t.ok(other.server_mid > ack.server_mid, 'the same client_mid from another device is another message (dedupe is per device)')
+    t.equal((await a.next((f) => f.command === 'NOTICE')).body.uid, bob.userId, "alice's first device hears of her other device's send")
+    t.match((await pull(a, bob.userId)).metas, [{ id: other.server_mid, from: { deviceSN: a2Login.xid.deviceSN } }], 'and pulls it (its own send skipped)')
+    a2.close()
 
     const notice = await b.next((f) => f.command === 'NOTICE')
     t.equal(notice.body.uid, alice.userId, "bob's socket is told of the conversation with alice")
     // Conversations only: uid 0 (the notices of the friendship made above) is the notice tests' business.
     const conversations = async () => ((await unread(b)).unread ?? []).filter((u: any) => (u.xid.uid ?? 0) !== 0)
-    t.match(await conversations(), [{ xid: { uid: alice.userId }, n: 1, type: 'CHAT' }], 'UNREAD: one waiting in that conversation for this device')
+    t.match(await conversations(), [{ xid: { uid: alice.userId }, n: 2, type: 'CHAT' }], 'UNREAD: two waiting in that conversation for this device')
     const got = await pull(b, alice.userId)
-    t.equal(got.metas.length, 1)
+    t.equal(got.metas.length, 2)
     t.match(got.metas[0], { id: ack.server_mid, from: { uid: alice.userId, deviceSN: from.deviceSN }, to: { uid: bob.userId }, ns: 'MESSAGE' })
     t.match(got.bodies[0], { type: 'CHAT', content: '你好 bob' })
     t.equal(got.next_key ?? 0, 0, 'that was all')
+    const delivered = await a.next((f) => f.command === 'SYNC' && f.body.is_eager_sync)
+    t.match(
+      dec('MessageBody', delivered.body.metas[0].payload),
+      { type: 'OPER', operation: { type: 'DELIVER_ACK', mid: other.server_mid } },
+      "bob's pull reaches alice as a delivery ack",
+    )
+    t.match(delivered.body.xid, { uid: bob.userId })
     t.equal((await conversations())[0].n ?? 0, 0, 'after the pull nothing waits for this device')
     t.equal((await pull(b, alice.userId)).metas?.length ?? 0, 0, 'a second pull finds nothing new')
 
     const rows = await history(app, bob.token, { opposite_id: alice.userId, type: 1 })
-    t.equal(rows.data.messages.length, 1, 'REST history of the conversation holds the one row')
-    t.equal(rows.data.messages[0].msg_id, ack.server_mid)
+    t.same(
+      rows.data.messages.map((m: any) => m.msg_id),
+      [other.server_mid, ack.server_mid],
+      'REST history of the conversation holds the same rows',
+    )
 
     const bFrom = { uid: bob.userId, deviceSN: bLogin.xid.deviceSN }
-    const readAck = await sendOperation(b, bFrom, alice.userId, { type: 1, mid: ack.server_mid })
+    const readAck = await sendOperation(b, bFrom, alice.userId, { type: 1, mid: other.server_mid })
     t.match(readAck.status, { code: 'OK' }, 'the read ack is acknowledged')
     const read = await a.next((f) => f.command === 'SYNC' && f.body.is_eager_sync && (f.body.metas ?? []).length > 0)
     t.match(read.body.xid, { uid: bob.userId })
-    const { dec } = await import('../helpers/xsync.ts')
-    t.match(dec('MessageBody', read.body.metas[0].payload), { type: 'OPER', operation: { type: 'READ_ACK', mid: ack.server_mid } }, 'alice is told bob read it')
+    t.match(
+      dec('MessageBody', read.body.metas[0].payload),
+      { type: 'OPER', operation: { type: 'READ_ACK', mid: other.server_mid } },
+      'alice is told bob read it',
+    )
     const mine = await pull(a, bob.userId, 0, 10)
     t.match(mine.bodies[0], { status: 'READ' }, "alice's history shows her message READ")
 
@@ -106,6 +130,25 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
       'history leaves the recalled original out',
     )
     t.equal(page.is_full_sync, true)
+
+    const typingMid = Date.now()
+    b.sendFrame(CMD.SYNC, 'SyncUL', {
+      meta: {
+        id: typingMid,
+        from: bFrom,
+        to: { uid: alice.userId },
+        ns: 1,
+        payload: enc('MessageBody', { type: 2, ext: '{"input_status":"typing"}', qos: 1 }),
+      },
+    })
+    const typing = await a.next((f) => f.command === 'SYNC' && f.body.is_eager_sync && f.body.metas?.[0]?.id === typingMid)
+    t.match(dec('MessageBody', typing.body.metas[0].payload), { ext: '{"input_status":"typing"}' }, 'typing reaches the peer')
+    t.match(typing.body.xid, { uid: bob.userId })
+    const after = await history(app, bob.token, { opposite_id: alice.userId, type: 1 })
+    t.notOk(
+      after.data.messages.some((m: any) => m.ext?.includes('input_status')),
+      'and is stored nowhere',
+    )
   })
 
   t.test('group send reaches the members; a non-member is refused with a Status', async (t) => {
@@ -136,11 +179,9 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
     t.equal(kicked.code, 200)
     const notice = await b.next((f) => f.command === 'SYNC' && f.body.is_eager_sync)
     t.match(notice.body, { status: { code: 'OK' }, xid: {} })
-    const { dec } = await import('../helpers/xsync.ts')
     t.match(dec('UserNotice', notice.body.metas[0].payload), { type: 'KICKED_BY_OTHER_DEVICE' }, 'KICKED_BY_OTHER_DEVICE')
     t.equal(await (b as any).closeCode, 1000, 'then closed with 1000')
     const again = await open('io')
     t.match((await login(again, bob.userId, bob.token)).status, { code: 'INVALID_TOKEN' }, 'the revoked token logs in no more')
   })
-  void enc
 })
