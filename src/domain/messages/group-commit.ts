@@ -64,14 +64,20 @@ export class GroupCommit {
 
   /** Stores `batch`, then whatever queued meanwhile, until the conversation's queue is empty. */
   private async drain(id: string, key: ConversationKey, batch: Entry[]): Promise<void> {
-    for (;;) {
-      await this.settle(key, batch)
-      const queue = this.waiting.get(id)!
-      if (queue.length === 0) {
-        this.waiting.delete(id)
-        return
+    try {
+      for (;;) {
+        await this.settle(key, batch)
+        const queue = this.waiting.get(id)!
+        if (queue.length === 0) {
+          this.waiting.delete(id)
+          return
+        }
+        batch = takeBatch(queue)
       }
-      batch = takeBatch(queue)
+    } catch (error) {
+      // Not expected (settle answers every failure), but a conversation must never stay blocked behind it.
+      for (const entry of this.waiting.get(id) ?? []) entry.reject(error)
+      this.waiting.delete(id)
     }
   }
 

@@ -226,12 +226,15 @@ export async function listConversations(
       from (${groups}) g join conversations c on c.app_id = ${appId} and c.kind = 2 and c.peer_a = g.group_id and c.peer_b = 0
     )
     select x.id, x.kind, x.peer_a, x.peer_b, x.last_seq, x.last_msg_at, coalesce(s.read_seq, 0) as read_seq,
-      (select count(*)::int from messages m
-        where m.conversation_id = x.id
-          and m.seq > greatest(coalesce(s.read_seq, 0), coalesce(s.hidden_seq, 0))
-          and m.sender_id <> ${userId}
-          and m.content_type not in (${sql.join([...CONTROL_TYPES])})
-          and m.sent_at >= x.visible_from) as unread
+      -- Counted only where the marks are behind the last message: a read conversation costs no index probe.
+      case when x.last_seq > greatest(coalesce(s.read_seq, 0), coalesce(s.hidden_seq, 0)) then
+        (select count(*)::int from messages m
+          where m.conversation_id = x.id
+            and m.seq > greatest(coalesce(s.read_seq, 0), coalesce(s.hidden_seq, 0))
+            and m.sender_id <> ${userId}
+            and m.content_type not in (${sql.join([...CONTROL_TYPES])})
+            and m.sent_at >= x.visible_from)
+      else 0 end as unread
     from mine x
     left join conversation_states s on s.conversation_id = x.id and s.user_id = ${userId}
     where x.last_seq > coalesce(s.hidden_seq, 0)
