@@ -5,6 +5,7 @@ import { sendText } from '../helpers/messages.ts'
 import { createGroup } from '../helpers/groups.ts'
 import { listen, openSocket, pause } from '../helpers/sockets.ts'
 import { apnsToken, deviceWithToken, eventually, outboxSize, pushRig } from '../helpers/push.ts'
+import * as xsync from '../helpers/xsync.ts'
 
 t.test('a live socket that acknowledges is reached; one that does not is pushed after PUSH_ACK_WINDOW_MS', async (t) => {
   const rig = await pushRig(t, { env: { PUSH_ACK_WINDOW_MS: '1500' } })
@@ -96,4 +97,39 @@ t.test('PUSH_ACK_WINDOW_MS=0: a live socket counts as reached', async (t) => {
   await eventually(async () => (await outboxSize(rig.db)) === 0, 10_000, 'an empty outbox')
   await pause(200)
   t.equal(apns.requests.length, 0)
+})
+
+t.test('xsync group members: a device that pulled the message is reached, one that never pulls is pushed after the window', async (t) => {
+  const rig = await pushRig(t, { env: { PUSH_ACK_WINDOW_MS: '1000' } })
+  const { app, apns } = rig
+  const owner = await registerUser(app)
+  const puller = await registerUser(app)
+  const idle = await registerUser(app)
+  const tokens = new Map<number, string>()
+  for (const user of [puller, idle]) {
+    const token = apnsToken()
+    tokens.set(user.userId, token)
+    await deviceWithToken(app, user, token, 'apns')
+  }
+  const groupId = await createGroup(app, owner, {}, [puller, idle])
+  const base = (await listen(app)).replace(/^ws/, 'http')
+  const pulling = await xsync.connectWebSocket(base)
+  const silent = await xsync.connectWebSocket(base)
+  t.teardown(() => {
+    pulling.close()
+    silent.close()
+  })
+  t.match(await xsync.login(pulling, puller.userId, puller.token), { status: { code: 'OK' } })
+  t.match(await xsync.login(silent, idle.userId, idle.token), { status: { code: 'OK' } })
+
+  const msg = await sendText(app, owner.token, groupId, 'hello xsync', 2)
+  await pulling.next((f) => f.command === 'NOTICE' && f.body.uid === groupId)
+  t.match((await xsync.pull(pulling, groupId)).metas, [{ id: msg }], 'the device pulls the message')
+  await eventually(async () => (await outboxSize(rig.db)) === 0, 10_000, 'an empty outbox')
+  await pause(100)
+  t.same(
+    apns.requests.map((r) => r.path),
+    [`/3/device/${tokens.get(idle.userId)}`],
+    'only the member whose device never pulled is pushed',
+  )
 })

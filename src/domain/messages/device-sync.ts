@@ -45,6 +45,9 @@ export class DeviceSync {
     }
     const page = await this.reading.sync(appId, userId, ref, cursor, limit)
     const last = page.messages.at(-1)
+    // The device holds them: a group's delivered mark moves too (a pair's moved in sync), so the push worker's
+    // acknowledgement window counts this delivery and does not push what a connected device already pulled.
+    if (ref.type === 2 && last) await this.reading.markDelivered(conversationId, userId, last.seq)
     if (!page.hasMore) await moveCursor(this.ctx.db, device.deviceId, conversationId, Math.max(cursor, last?.seq ?? page.lastSeq))
     return {
       messages: page.messages.filter((m) => !(m.from.uid === userId && m.from.deviceSn === device.deviceSn)),
