@@ -73,7 +73,7 @@ export async function groupVsOneToOne(f: Fixture) {
 }
 
 /** A Target measured in rounds: one round = one message out, every socket has it. */
-function roundsTarget(round: () => Promise<void>): Target {
+export function roundsTarget(round: () => Promise<void>): Target {
   return {
     async check() {
       await round()
@@ -99,7 +99,7 @@ function roundsTarget(round: () => Promise<void>): Target {
 }
 
 /** Resolves once `expected` frames have arrived on the sockets after `arm()`. */
-function frameCounter(sockets: WebSocket[]) {
+export function frameCounter(sockets: WebSocket[]) {
   let remaining = 0
   let done: (() => void) | undefined
   for (const socket of sockets) {
@@ -119,7 +119,7 @@ function frameCounter(sockets: WebSocket[]) {
 }
 
 /** Resolves once open, or (`untilFirstFrame`) once its first frame came: it may arrive with the handshake, before any later listener. */
-function openClient(url: string, headers: Record<string, string> = {}, untilFirstFrame = false): Promise<WebSocket> {
+export function openClient(url: string, headers: Record<string, string> = {}, untilFirstFrame = false): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers })
     ws.once(untilFirstFrame ? 'message' : 'open', () => resolve(ws))
@@ -127,22 +127,18 @@ function openClient(url: string, headers: Record<string, string> = {}, untilFirs
   })
 }
 
-async function openAll(count: number, open: (i: number) => Promise<WebSocket>): Promise<WebSocket[]> {
+export async function openAll(count: number, open: (i: number) => Promise<WebSocket>): Promise<WebSocket[]> {
   const sockets: WebSocket[] = []
   // Fifty handshakes at a time: a thousand at once would measure the accept queue.
   for (let i = 0; i < count; i += 50) sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => open(i + j)))))
   return sockets
 }
 
-/**
- * 1,000 users, each with one socket on the app, in one group with the sender; against a bare `ws`
- * server sending the same frame to 1,000 clients. Users and tokens are written by SQL: argon2 for a
- * thousand registrations would take minutes and measure nothing of interest.
- */
-export async function fanOut(f: Fixture, count = 1000) {
+/** `count` users with a token each (written by SQL), in one group of the fixture's user. */
+export async function groupWithTokens(f: Fixture, count: number, prefix: string) {
   const stamp = Date.now().toString(36)
   const users = await sql<{ id: number }>`
-    insert into users (app_id, username) select 'default', ${`fan_${stamp}_`} || g from generate_series(1, ${count}::int) g returning id`.execute(f.db)
+    insert into users (app_id, username) select 'default', ${`${prefix}_${stamp}_`} || g from generate_series(1, ${count}::int) g returning id`.execute(f.db)
   const tokens = users.rows.map(() => newToken())
   await f.db
     .insertInto('tokens')
@@ -163,6 +159,16 @@ export async function fanOut(f: Fixture, count = 1000) {
     f,
     users.rows.map((u) => u.id),
   )
+  return { users: users.rows, tokens, group }
+}
+
+/**
+ * 1,000 users, each with one socket on the app, in one group with the sender; against a bare `ws`
+ * server sending the same frame to 1,000 clients. Users and tokens are written by SQL: argon2 for a
+ * thousand registrations would take minutes and measure nothing of interest.
+ */
+export async function fanOut(f: Fixture, count = 1000) {
+  const { tokens, group } = await groupWithTokens(f, count, 'fan')
   const wsUrl = f.appUrl.replace(/^http/, 'ws')
   // Each waits for `ready`: the socket is registered.
   const ours = await openAll(count, (i) => openClient(`${wsUrl}/ws`, { 'access-token': tokens[i]! }, true))

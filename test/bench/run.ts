@@ -8,6 +8,7 @@ import { bigGroup, memberPage } from './groups.ts'
 import { fanOut, groupVsOneToOne, historyDepth, oneToOneVsInsert } from './messages.ts'
 import { groupStatusPage, unreadBreadth } from './reading.ts'
 import { embeddedStart } from './startup.ts'
+import { xsyncFanOut, xsyncSendVsRest } from './xsync.ts'
 
 function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name]
@@ -123,6 +124,31 @@ const comparisons: Entry[] = [
       try {
         // One round is one message to every socket: rounds/s is the figure.
         return await compare('send + fan-out to 1,000 sockets', targets.a, 'bare ws broadcast to 1,000', targets.b, { ...o, workers: 0 })
+      } finally {
+        await targets.close()
+      }
+    },
+  },
+  {
+    // The web SDK's send: one upload frame until its ack, against the REST send a /ws client makes (/ws itself only receives).
+    label: 'xsync send round trip vs REST send',
+    goal: 0.9,
+    run: async (f, o) => {
+      const targets = await xsyncSendVsRest(f)
+      try {
+        return await compare('xsync upload until ack', targets.a, 'POST /message/send', targets.b, { ...o, workers: 0 })
+      } finally {
+        await targets.close()
+      }
+    },
+  },
+  {
+    label: 'group message to 1,000 xsync sockets vs bare ws broadcast',
+    goal: 0.5,
+    run: async (f, o) => {
+      const targets = await xsyncFanOut(f)
+      try {
+        return await compare('send + NOTICE to 1,000 xsync sockets', targets.a, 'bare ws broadcast to 1,000', targets.b, { ...o, workers: 0 })
       } finally {
         await targets.close()
       }

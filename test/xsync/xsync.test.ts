@@ -4,7 +4,7 @@ import { buildTestApp } from '../helpers/app.ts'
 import { befriend, registerUser } from '../helpers/users.ts'
 import { createGroup, restAs } from '../helpers/groups.ts'
 import { history, sendText as restSendText } from '../helpers/messages.ts'
-import { CMD, connectSocketIo, connectWebSocket, enc, login, pull, sendOperation, sendText, unread, type XsyncClient } from '../helpers/xsync.ts'
+import { CMD, connectSocketIo, connectWebSocket, dec, enc, login, pull, sendOperation, sendText, unread, type XsyncClient } from '../helpers/xsync.ts'
 
 t.test('xsync over socket.io and WebSocket', async (t) => {
   const app = await buildTestApp(t, { env: { RATE_LIMIT_PER_MINUTE: '0' } })
@@ -72,10 +72,17 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
     t.match(got.metas[0], { id: ack.server_mid, from: { uid: alice.userId, deviceSN: from.deviceSN }, to: { uid: bob.userId }, ns: 'MESSAGE' })
     t.match(got.bodies[0], { type: 'CHAT', content: '你好 bob' })
     t.equal(got.next_key ?? 0, 0, 'that was all')
+    const delivered = await a.next((f) => f.command === 'SYNC' && f.body.is_eager_sync)
+    t.match(
+      dec('MessageBody', delivered.body.metas[0].payload),
+      { type: 'OPER', operation: { type: 'DELIVER_ACK', mid: ack.server_mid } },
+      "bob's pull reaches alice as a delivery ack",
+    )
+    t.match(delivered.body.xid, { uid: bob.userId })
     t.equal((await conversations())[0].n ?? 0, 0, 'after the pull nothing waits for this device')
     t.equal((await pull(b, alice.userId)).metas?.length ?? 0, 0, 'a second pull finds nothing new')
 
-    const rows = await history(app, bob.token, { conversation_id: alice.userId })
+    const rows = await history(app, bob.token, { opposite_id: alice.userId, type: 1 })
     t.equal(rows.data.messages.length, 1, 'REST history of the conversation holds the one row')
     t.equal(rows.data.messages[0].msg_id, ack.server_mid)
 
@@ -84,7 +91,6 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
     t.match(readAck.status, { code: 'OK' }, 'the read ack is acknowledged')
     const read = await a.next((f) => f.command === 'SYNC' && f.body.is_eager_sync && (f.body.metas ?? []).length > 0)
     t.match(read.body.xid, { uid: bob.userId })
-    const { dec } = await import('../helpers/xsync.ts')
     t.match(dec('MessageBody', read.body.metas[0].payload), { type: 'OPER', operation: { type: 'READ_ACK', mid: ack.server_mid } }, 'alice is told bob read it')
     const mine = await pull(a, bob.userId, 0, 10)
     t.match(mine.bodies[0], { status: 'READ' }, "alice's history shows her message READ")
@@ -106,6 +112,25 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
       'history leaves the recalled original out',
     )
     t.equal(page.is_full_sync, true)
+
+    const typingMid = Date.now()
+    b.sendFrame(CMD.SYNC, 'SyncUL', {
+      meta: {
+        id: typingMid,
+        from: bFrom,
+        to: { uid: alice.userId },
+        ns: 1,
+        payload: enc('MessageBody', { type: 2, ext: '{"input_status":"typing"}', qos: 1 }),
+      },
+    })
+    const typing = await a.next((f) => f.command === 'SYNC' && f.body.is_eager_sync && f.body.metas?.[0]?.id === typingMid)
+    t.match(dec('MessageBody', typing.body.metas[0].payload), { ext: '{"input_status":"typing"}' }, 'typing reaches the peer')
+    t.match(typing.body.xid, { uid: bob.userId })
+    const after = await history(app, bob.token, { opposite_id: alice.userId, type: 1 })
+    t.notOk(
+      after.data.messages.some((m: any) => m.ext?.includes('input_status')),
+      'and is stored nowhere',
+    )
   })
 
   t.test('group send reaches the members; a non-member is refused with a Status', async (t) => {
@@ -136,11 +161,9 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
     t.equal(kicked.code, 200)
     const notice = await b.next((f) => f.command === 'SYNC' && f.body.is_eager_sync)
     t.match(notice.body, { status: { code: 'OK' }, xid: {} })
-    const { dec } = await import('../helpers/xsync.ts')
     t.match(dec('UserNotice', notice.body.metas[0].payload), { type: 'KICKED_BY_OTHER_DEVICE' }, 'KICKED_BY_OTHER_DEVICE')
     t.equal(await (b as any).closeCode, 1000, 'then closed with 1000')
     const again = await open('io')
     t.match((await login(again, bob.userId, bob.token)).status, { code: 'INVALID_TOKEN' }, 'the revoked token logs in no more')
   })
-  void enc
 })

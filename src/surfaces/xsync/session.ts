@@ -1,12 +1,10 @@
 // One xsync socket (socket.io or plain WebSocket): frames in, checked and dispatched in order; answers out.
-import type { FastifyBaseLogger } from 'fastify'
-import type { Services } from '../../domain/services.ts'
 import { Code, CodecError, Command, decode, encode, frameBytes, Ns, type Frame, type Meta, type Status } from './codec.ts'
 import { provision, type LoggedIn } from './provision.ts'
-import type { SystemConversation } from './system-conversation.ts'
 import { unreadDL } from './unread.ts'
 import { pull } from './sync-pull.ts'
-import { upload, type Relay } from './sync-upload.ts'
+import { upload } from './sync-upload.ts'
+import type { HandlerDeps } from './deps.ts'
 
 /** What a transport gives a session: bytes out, and a close (a WebSocket close code; socket.io just disconnects). */
 export interface FrameSocket {
@@ -20,12 +18,8 @@ export interface SessionRegistry {
   remove(session: Session): void
 }
 
-export interface SessionDeps {
-  services: Services
-  system: SystemConversation
+export interface SessionDeps extends HandlerDeps {
   registry: SessionRegistry
-  relay: Relay
-  log: FastifyBaseLogger
 }
 
 const MUST_LOGIN = 'you must login first'

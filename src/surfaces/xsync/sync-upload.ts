@@ -2,14 +2,8 @@
 import type { SendInput } from '../../domain/messages/messages.service.ts'
 import { BodyType, Code, decode, Ns, OpType, type Meta, type MessageBody, type SyncDL } from './codec.ts'
 import type { LoggedIn } from './provision.ts'
-import type { SessionDeps } from './session.ts'
+import type { HandlerDeps } from './deps.ts'
 import { statusOf } from './status-map.ts'
-
-/** Metas relayed to online sockets only (nothing stored): typing, and operations other devices apply. */
-export interface Relay {
-  /** Sends SyncDL{OK, xid{xidUid}, [meta]} to the sockets of `userIds` in the app (all processes), except one device. */
-  relay(appId: string, userIds: number[], xidUid: number, meta: Meta, except?: { userId: number; deviceSn: number }): void
-}
 
 const RECALL = 10
 const APPEND = 11
@@ -17,7 +11,7 @@ const REPLACE = 12
 const AT_MOST_ONCE = 1
 const RTC = 8
 
-export async function upload(deps: Pick<SessionDeps, 'services' | 'relay' | 'log'>, login: LoggedIn, meta: Meta): Promise<SyncDL | undefined> {
+export async function upload(deps: Pick<HandlerDeps, 'services' | 'relay' | 'log'>, login: LoggedIn, meta: Meta): Promise<SyncDL | undefined> {
   const clientMid = meta.id ?? 0
   const toUid = meta.to?.uid ?? 0
   const ack = (fields: SyncDL): SyncDL => ({ status: { code: Code.OK }, xid: { uid: toUid }, client_mid: clientMid, ...fields })
@@ -56,7 +50,7 @@ function decodeBody(meta: Meta): MessageBody {
   return decode('MessageBody', meta.payload ?? new Uint8Array())
 }
 
-async function send(deps: Pick<SessionDeps, 'services'>, login: LoggedIn, clientMid: number, input: SendInput): Promise<SyncDL> {
+async function send(deps: Pick<HandlerDeps, 'services'>, login: LoggedIn, clientMid: number, input: SendInput): Promise<SyncDL> {
   // client_mid is unique per device only: the dedupe key is scoped to the device (migration 0012).
   const transaction = clientMid > 0 && Number.isSafeInteger(clientMid) ? { transactionId: clientMid, transactionScope: login.deviceId } : {}
   const sent = await deps.services.messages.send(login.actor, { ...input, ...transaction })
@@ -69,7 +63,7 @@ function stamped(meta: Meta, login: LoggedIn): Meta {
   return { ...meta, from: { uid: login.actor.userId, deviceSN: login.deviceSn }, timestamp: meta.timestamp || Date.now() }
 }
 
-async function operation(deps: Pick<SessionDeps, 'services' | 'relay'>, login: LoggedIn, meta: Meta, body: MessageBody): Promise<SyncDL> {
+async function operation(deps: Pick<HandlerDeps, 'services' | 'relay'>, login: LoggedIn, meta: Meta, body: MessageBody): Promise<SyncDL> {
   const { actor } = login
   const op = body.operation ?? {}
   const mid = op.mid ?? 0
@@ -116,7 +110,7 @@ async function operation(deps: Pick<SessionDeps, 'services' | 'relay'>, login: L
 }
 
 /** ns CONVERSATION: DELETE_EVERYWHERE hides it for the user (as REST's delete) and reaches the other devices; DELETE is this device's. */
-async function conversationOp(deps: Pick<SessionDeps, 'services' | 'relay'>, login: LoggedIn, meta: Meta): Promise<SyncDL> {
+async function conversationOp(deps: Pick<HandlerDeps, 'services' | 'relay'>, login: LoggedIn, meta: Meta): Promise<SyncDL> {
   const payload = decode('Conversation', meta.payload ?? new Uint8Array())
   const uid = payload.operation?.xid?.uid ?? 0
   const DELETE_EVERYWHERE = 2

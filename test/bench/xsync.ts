@@ -1,0 +1,93 @@
+// xsync comparisons: a send's round trip over xsync vs REST's (what a /ws client sends with), and NOTICE fan-out to 1,000 xsync sockets vs a bare broadcast.
+import { WebSocket, WebSocketServer } from 'ws'
+import { CMD, dec, enc } from '../helpers/xsync.ts'
+import type { Fixture } from './fixture.ts'
+import { frameCounter, groupWithTokens, openAll, openClient, roundsTarget } from './messages.ts'
+
+const CONTENT = 'a benchmark message of ordinary length, about sixty characters'
+
+/** A plain xsync WebSocket logged in with `token`; `frames` hands each decoded Frame to the current listener. */
+async function xsyncSocket(url: string, uid: number, token: string) {
+  const ws = new WebSocket(url.replace(/^http/, 'ws') + '/')
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve)
+    ws.once('error', reject)
+  })
+  const answer = new Promise<any>((resolve) => ws.once('message', (data: Buffer) => resolve(dec('Provision', dec('Frame', data).payload))))
+  ws.send(enc('Frame', { command: CMD.PROVISION, payload: enc('Provision', { xid: { uid }, token, device_guid: `${uid}_bench`, os_type: 6 }) }))
+  const provision = await answer
+  if (provision.status?.code !== 'OK') throw new Error(`xsync login failed: ${JSON.stringify(provision)}`)
+  return { ws, deviceSn: provision.xid.deviceSN as number }
+}
+
+/** Sequential rounds: an xsync upload until its ack, against a REST send until its answer; same sender, same peer. */
+export async function xsyncSendVsRest(f: Fixture) {
+  const { ws, deviceSn } = await xsyncSocket(f.appUrl, f.user.userId, f.user.token)
+  let mid = Date.now()
+  const body = enc('MessageBody', { type: 2, ctype: 0, content: CONTENT })
+  const xsyncRound = () =>
+    new Promise<void>((resolve, reject) => {
+      const clientMid = ++mid
+      const onFrame = (data: Buffer) => {
+        const frame = dec('Frame', data)
+        if (frame.command !== 'SYNC') return
+        const ack = dec('SyncDL', frame.payload)
+        if (ack.client_mid !== clientMid) return
+        ws.off('message', onFrame)
+        if (ack.status?.code !== 'OK' || !ack.server_mid) reject(new Error(`not sent: ${JSON.stringify(ack.status)}`))
+        else resolve()
+      }
+      ws.on('message', onFrame)
+      const meta = { id: clientMid, from: { uid: f.user.userId, deviceSN: deviceSn }, to: { uid: f.peer.userId }, ns: 1, payload: body }
+      ws.send(enc('Frame', { command: CMD.SYNC, payload: enc('SyncUL', { meta }) }))
+    })
+  const restRound = async () => {
+    const response = await fetch(`${f.appUrl}/message/send`, {
+      method: 'POST',
+      headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 1, targets: [f.peer.userId], content_type: 0, content: CONTENT }),
+    })
+    if (((await response.json()) as { code: number }).code !== 200) throw new Error('REST send failed')
+  }
+  return { a: roundsTarget(xsyncRound), b: roundsTarget(restRound), close: async () => ws.terminate() }
+}
+
+/** 1,000 users logged in over xsync in one group with the sender: a REST group send until each socket has its NOTICE, vs a bare ws broadcast of the same bytes. */
+export async function xsyncFanOut(f: Fixture, count = 1000) {
+  const { users, tokens, group } = await groupWithTokens(f, count, 'xs')
+  const ours: WebSocket[] = []
+  for (let i = 0; i < count; i += 50) {
+    const batch = users.slice(i, i + 50)
+    ours.push(...(await Promise.all(batch.map((u, j) => xsyncSocket(f.appUrl, u.id, tokens[i + j]!).then((s) => s.ws)))))
+  }
+  const oursArrived = frameCounter(ours)
+  const oursRound = async () => {
+    const arrived = oursArrived(count)
+    const response = await fetch(`${f.appUrl}/message/send`, {
+      method: 'POST',
+      headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 2, targets: [group], content_type: 0, content: CONTENT }),
+    })
+    if (((await response.json()) as { code: number }).code !== 200) throw new Error('group send failed')
+    await arrived
+  }
+  const notice = enc('Frame', { command: CMD.NOTICE, payload: enc('XID', { uid: group }) })
+  const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+  await new Promise((resolve) => bare.once('listening', resolve))
+  const bareUrl = `ws://127.0.0.1:${(bare.address() as { port: number }).port}`
+  const theirs = await openAll(count, () => openClient(bareUrl))
+  const theirsArrived = frameCounter(theirs)
+  const bareRound = async () => {
+    const arrived = theirsArrived(count)
+    for (const client of bare.clients) client.send(notice)
+    await arrived
+  }
+  return {
+    a: roundsTarget(oursRound),
+    b: roundsTarget(bareRound),
+    async close() {
+      for (const ws of [...ours, ...theirs]) ws.terminate()
+      await new Promise((resolve) => bare.close(resolve))
+    },
+  }
+}
