@@ -61,21 +61,32 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
     t.ok(ack.server_mid > 0 && ack.server_time > 0, 'with the server id and time')
     const again = await sendText(a, from, bob.userId, '你好 bob', false, ack.client_mid)
     t.equal(again.server_mid, ack.server_mid, 'the same client_mid from the same device: the first send answers (no second row)')
+    // A token belongs to one device once a socket logged in with it: the second device logs in over REST first.
+    const secondToken = (await app.inject({ method: 'POST', url: '/token/user', payload: { name: alice.username, password: alice.password } })).json().data
+      .token
+    const a2 = await open('ws')
+    const a2Login = await login(a2, alice.userId, secondToken, `${alice.userId}_second`)
+    t.not(a2Login.xid.deviceSN, from.deviceSN, 'a second device of alice')
+    const other = await sendText(a2, { uid: alice.userId, deviceSN: a2Login.xid.deviceSN }, bob.userId, 'same ms, other device', false, ack.client_mid)
+    t.ok(other.server_mid > ack.server_mid, 'the same client_mid from another device is another message (dedupe is per device)')
+    t.equal((await a.next((f) => f.command === 'NOTICE')).body.uid, bob.userId, "alice's first device hears of her other device's send")
+    t.match((await pull(a, bob.userId)).metas, [{ id: other.server_mid, from: { deviceSN: a2Login.xid.deviceSN } }], 'and pulls it (its own send skipped)')
+    a2.close()
 
     const notice = await b.next((f) => f.command === 'NOTICE')
     t.equal(notice.body.uid, alice.userId, "bob's socket is told of the conversation with alice")
     // Conversations only: uid 0 (the notices, here bob's ADDED from befriending alice) is test/xsync/notices.test.ts's.
     const conversations = async () => ((await unread(b)).unread ?? []).filter((u: any) => (u.xid?.uid ?? 0) !== 0)
-    t.match(await conversations(), [{ xid: { uid: alice.userId }, n: 1, type: 'CHAT' }], 'UNREAD: one waiting in that conversation for this device')
+    t.match(await conversations(), [{ xid: { uid: alice.userId }, n: 2, type: 'CHAT' }], 'UNREAD: two waiting in that conversation for this device')
     const got = await pull(b, alice.userId)
-    t.equal(got.metas.length, 1)
+    t.equal(got.metas.length, 2)
     t.match(got.metas[0], { id: ack.server_mid, from: { uid: alice.userId, deviceSN: from.deviceSN }, to: { uid: bob.userId }, ns: 'MESSAGE' })
     t.match(got.bodies[0], { type: 'CHAT', content: '你好 bob' })
     t.equal(got.next_key ?? 0, 0, 'that was all')
     const delivered = await a.next((f) => f.command === 'SYNC' && f.body.is_eager_sync)
     t.match(
       dec('MessageBody', delivered.body.metas[0].payload),
-      { type: 'OPER', operation: { type: 'DELIVER_ACK', mid: ack.server_mid } },
+      { type: 'OPER', operation: { type: 'DELIVER_ACK', mid: other.server_mid } },
       "bob's pull reaches alice as a delivery ack",
     )
     t.match(delivered.body.xid, { uid: bob.userId })
@@ -83,15 +94,22 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
     t.equal((await pull(b, alice.userId)).metas?.length ?? 0, 0, 'a second pull finds nothing new')
 
     const rows = await history(app, bob.token, { opposite_id: alice.userId, type: 1 })
-    t.equal(rows.data.messages.length, 1, 'REST history of the conversation holds the one row')
-    t.equal(rows.data.messages[0].msg_id, ack.server_mid)
+    t.same(
+      rows.data.messages.map((m: any) => m.msg_id),
+      [other.server_mid, ack.server_mid],
+      'REST history of the conversation holds the same rows',
+    )
 
     const bFrom = { uid: bob.userId, deviceSN: bLogin.xid.deviceSN }
-    const readAck = await sendOperation(b, bFrom, alice.userId, { type: 1, mid: ack.server_mid })
+    const readAck = await sendOperation(b, bFrom, alice.userId, { type: 1, mid: other.server_mid })
     t.match(readAck.status, { code: 'OK' }, 'the read ack is acknowledged')
     const read = await a.next((f) => f.command === 'SYNC' && f.body.is_eager_sync && (f.body.metas ?? []).length > 0)
     t.match(read.body.xid, { uid: bob.userId })
-    t.match(dec('MessageBody', read.body.metas[0].payload), { type: 'OPER', operation: { type: 'READ_ACK', mid: ack.server_mid } }, 'alice is told bob read it')
+    t.match(
+      dec('MessageBody', read.body.metas[0].payload),
+      { type: 'OPER', operation: { type: 'READ_ACK', mid: other.server_mid } },
+      'alice is told bob read it',
+    )
     const mine = await pull(a, bob.userId, 0, 10)
     t.match(mine.bodies[0], { status: 'READ' }, "alice's history shows her message READ")
 
