@@ -75,8 +75,8 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
 
     const notice = await b.next((f) => f.command === 'NOTICE')
     t.equal(notice.body.uid, alice.userId, "bob's socket is told of the conversation with alice")
-    // Conversations only: uid 0 (the notices of the friendship made above) is the notice tests' business.
-    const conversations = async () => ((await unread(b)).unread ?? []).filter((u: any) => (u.xid.uid ?? 0) !== 0)
+    // Conversations only: uid 0 (the notices, here bob's ADDED from befriending alice) is test/xsync/notices.test.ts's.
+    const conversations = async () => ((await unread(b)).unread ?? []).filter((u: any) => (u.xid?.uid ?? 0) !== 0)
     t.match(await conversations(), [{ xid: { uid: alice.userId }, n: 2, type: 'CHAT' }], 'UNREAD: two waiting in that conversation for this device')
     const got = await pull(b, alice.userId)
     t.equal(got.metas.length, 2)
