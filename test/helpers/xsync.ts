@@ -160,3 +160,14 @@ export async function unread(c: XsyncClient): Promise<any> {
   c.sendFrame(CMD.UNREAD)
   return (await c.next((f) => f.command === 'UNREAD')).body
 }
+
+/** Opens xsync clients on `base` by either transport (`io`: socket.io, `ws`: plain WebSocket), all closed when the test ends. */
+export function xsyncOpener(t: { teardown(fn: () => unknown): void }, base: string): (how: 'io' | 'ws') => Promise<XsyncClient> {
+  const clients: XsyncClient[] = []
+  t.teardown(() => clients.forEach((c) => c.close()))
+  return async (how) => {
+    const c = how === 'io' ? await connectSocketIo(base) : await connectWebSocket(base)
+    clients.push(c)
+    return c
+  }
+}

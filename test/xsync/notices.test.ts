@@ -7,7 +7,7 @@ import { buildTestApp } from '../helpers/app.ts'
 import { registerUser } from '../helpers/users.ts'
 import { createGroup, restAs } from '../helpers/groups.ts'
 import { setAuthMode } from '../helpers/roster.ts'
-import { connectSocketIo, connectWebSocket, login, pull, unread, type XsyncClient } from '../helpers/xsync.ts'
+import { login, pull, unread, xsyncOpener, type XsyncClient } from '../helpers/xsync.ts'
 
 // The notice payloads, decoded with the project's own .proto files (the shared helper decodes messages and user notices).
 const root = new protobuf.Root()
@@ -23,13 +23,7 @@ t.test('xsync notices', async (t) => {
   const app = await buildTestApp(t, { env: { RATE_LIMIT_PER_MINUTE: '0' } })
   const base = await app.listen({ host: '127.0.0.1', port: 0 })
   const rest = restAs(app)
-  const clients: XsyncClient[] = []
-  t.teardown(() => clients.forEach((c) => c.close()))
-  const open = async (how: 'io' | 'ws') => {
-    const c = how === 'io' ? await connectSocketIo(base) : await connectWebSocket(base)
-    clients.push(c)
-    return c
-  }
+  const open = xsyncOpener(t, base)
   /** NOTICE xid{0} arrived, then the pull it triggers: the notices of uid 0 decoded, and the answer's next_key. */
   const pullNotices = async (c: XsyncClient) => {
     const notice = await c.next((f) => f.command === 'NOTICE')

@@ -4,7 +4,7 @@ import { buildTestApp } from '../helpers/app.ts'
 import { befriend, registerUser } from '../helpers/users.ts'
 import { createGroup, restAs } from '../helpers/groups.ts'
 import { history, sendText as restSendText } from '../helpers/messages.ts'
-import { CMD, connectSocketIo, connectWebSocket, dec, enc, login, pull, sendOperation, sendText, unread, type XsyncClient } from '../helpers/xsync.ts'
+import { CMD, dec, enc, login, pull, sendOperation, sendText, unread, xsyncOpener } from '../helpers/xsync.ts'
 
 t.test('xsync over socket.io and WebSocket', async (t) => {
   const app = await buildTestApp(t, { env: { RATE_LIMIT_PER_MINUTE: '0' } })
@@ -14,13 +14,7 @@ t.test('xsync over socket.io and WebSocket', async (t) => {
   const bob = await registerUser(app)
   const carol = await registerUser(app)
   await befriend(app, alice, bob)
-  const clients: XsyncClient[] = []
-  t.teardown(() => clients.forEach((c) => c.close()))
-  const open = async (how: 'io' | 'ws') => {
-    const c = how === 'io' ? await connectSocketIo(base) : await connectWebSocket(base)
-    clients.push(c)
-    return c
-  }
+  const open = xsyncOpener(t, base)
 
   t.test('frames before login, refusals, bad token', async (t) => {
     const c = await open('io')
