@@ -43,7 +43,7 @@ export class DeviceSync {
         await moveCursor(this.ctx.db, device.deviceId, conversationId, cursor)
       }
     }
-    const page = await this.reading.sync(appId, userId, ref, cursor, limit)
+    const page = await this.reading.syncReadable(appId, userId, r, cursor, limit)
     const last = page.messages.at(-1)
     // The device holds them: a group's delivered mark moves too (a pair's moved in sync), so the push worker's
     // acknowledgement window counts this delivery and does not push what a connected device already pulled.

@@ -87,7 +87,11 @@ export class Reading {
 
   /** Messages after `afterSeq`, oldest first (the WebSocket `sync`). */
   async sync(appId: string, userId: number, ref: ConversationRef, afterSeq: number, limit: number) {
-    const r = await this.readable(appId, userId, ref)
+    return this.syncReadable(appId, userId, await this.readable(appId, userId, ref), afterSeq, limit)
+  }
+
+  /** sync() for a caller that has already asked readable() (an xsync pull): the same page without asking twice. */
+  async syncReadable(appId: string, userId: number, r: Readable, afterSeq: number, limit: number) {
     if (!r.conversation) return { conversationId: 0, messages: [] as MessageItem[], lastSeq: 0, hasMore: false }
     const rows = await messagesAfter(this.ctx.db, r.conversation.id, afterSeq, Math.min(limit, SYNC_LIMIT_MAX) + 1, r.visibleFrom)
     const page = rows.slice(0, limit)
