@@ -91,11 +91,25 @@ export interface ProcessNode extends Node {
   stderr(): string
 }
 
+/** Real gateway processes that act as one service: one database, one fresh Redis prefix, the same options. */
+export interface GatewayProcesses {
+  /** Starts one more (also to replace a stopped one). */
+  start(): Promise<ProcessNode>
+  /** Starts two at once. */
+  pair(): Promise<[ProcessNode, ProcessNode]>
+}
+
+export function gatewayProcesses(t: Tap, databaseUrl: string, options: { redisUrl?: string; env?: Record<string, string> } = {}): GatewayProcesses {
+  const prefix = `imgtest:${randomBytes(4).toString('hex')}:`
+  const start = () => startProcess(t, databaseUrl, prefix, options)
+  return { start, pair: () => Promise.all([start(), start()]) }
+}
+
 /**
  * A real `src/server.ts` process on the test's PostgreSQL database and Redis prefix; ready when /healthz answers.
  * `redisUrl` defaults to REDIS_URL; `env` adds or overrides variables.
  */
-export async function startProcess(
+async function startProcess(
   t: Tap,
   databaseUrl: string,
   redisPrefix: string,

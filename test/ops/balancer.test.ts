@@ -1,6 +1,5 @@
 // Two gateway processes behind HAProxy with deploy/haproxy.cfg: REST and WebSocket through it, and one gateway stopped under load without losing an acknowledged message.
 import t from 'tap'
-import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
@@ -8,7 +7,7 @@ import { sql } from 'kysely'
 import { WebSocket } from 'ws'
 import { frameText } from '../../src/surfaces/realtime/frames.ts'
 import { checkConfig, haproxyBinary, startBalancer } from '../helpers/balancer.ts'
-import { freePort, realProcessesPossible, startProcess } from '../helpers/cluster.ts'
+import { freePort, realProcessesPossible, gatewayProcesses } from '../helpers/cluster.ts'
 import { freshDatabase } from '../helpers/database.ts'
 import { startOwnRedis } from '../helpers/dependencies.ts'
 import { Receiver } from '../helpers/receiver.ts'
@@ -86,11 +85,10 @@ t.test('two gateways behind HAProxy with the repository config', { skip }, async
     await testDatabase.database.close()
     await testDatabase.drop()
   })
-  const prefix = `imgtest:${randomBytes(4).toString('hex')}:`
   // The gateways take the client address from X-Forwarded-For only when it comes from the balancer.
   // One failed login makes its account wait a minute from that address (to tell addresses apart below).
   const options = { env: { TRUST_PROXY: '127.0.0.1', LOGIN_THROTTLE_FREE_FAILURES: '1', LOGIN_THROTTLE_BASE_DELAY_SECONDS: '60', METRICS_TOKEN } }
-  const gateways = await Promise.all([startProcess(t, testDatabase.url!, prefix, options), startProcess(t, testDatabase.url!, prefix, options)])
+  const gateways = await gatewayProcesses(t, testDatabase.url!, options).pair()
   const addresses = gateways.map((g) => new URL(g.url).host)
   const checked = checkConfig(addresses)
   t.equal(checked.status, 0, `haproxy -c accepts deploy/haproxy.cfg: ${checked.output}`)
@@ -288,10 +286,7 @@ t.test(
       await testDatabase.drop()
     })
     const redis = await startOwnRedis(t)
-    const gateway = await startProcess(t, testDatabase.url!, `imgtest:${randomBytes(4).toString('hex')}:`, {
-      redisUrl: redis.url,
-      env: { TRUST_PROXY: '127.0.0.1' },
-    })
+    const gateway = await gatewayProcesses(t, testDatabase.url!, { redisUrl: redis.url, env: { TRUST_PROXY: '127.0.0.1' } }).start()
     // The second server line points where nothing listens: a gateway that is down in both pools.
     const balancer = await startBalancer(t, [new URL(gateway.url).host, `127.0.0.1:${await freePort()}`])
     const user = await remoteUser(balancer.url)

@@ -1,8 +1,7 @@
 // Redis, then PostgreSQL, stopped and restarted under two gateway processes and a steady load of sends and socket deliveries: fast 503s meanwhile, full recovery after, nothing lost, doubled or skipped.
 import t from 'tap'
-import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { startProcess, type ProcessNode } from '../helpers/cluster.ts'
+import { gatewayProcesses, type ProcessNode } from '../helpers/cluster.ts'
 import { missingDependencyBinaries, startOwnPostgres, startOwnRedis } from '../helpers/dependencies.ts'
 import { Receiver } from '../helpers/receiver.ts'
 import { call } from '../helpers/remote.ts'
@@ -29,11 +28,10 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000
 t.test('Redis and PostgreSQL each stopped and restarted under two gateways with a steady load', { skip: missing }, async (t) => {
   const [postgres, redis] = await Promise.all([startOwnPostgres(t), startOwnRedis(t)])
   const databaseUrl = await postgres.createDatabase('gateway')
-  const prefix = `imgtest:${randomBytes(4).toString('hex')}:`
   // The rate limit stays on (it counts in Redis): it must not turn a Redis outage into errors.
   const options = { redisUrl: redis.url, env: { RATE_LIMIT_PER_MINUTE: '1000000' } }
-  const first = await startProcess(t, databaseUrl, prefix, options)
-  const nodes: ProcessNode[] = [first, await startProcess(t, databaseUrl, prefix, options)]
+  const nodes: ProcessNode[] = await gatewayProcesses(t, databaseUrl, options).pair()
+  const first = nodes[0]!
 
   const senders: TestUser[] = []
   const recipients: TestUser[] = []

@@ -1,7 +1,6 @@
 // A PostgreSQL restart under a running gateway process: the process lives on, answers 503 meanwhile in each surface's envelope, and recovers by itself.
 import t from 'tap'
-import { randomBytes } from 'node:crypto'
-import { startProcess } from '../helpers/cluster.ts'
+import { gatewayProcesses } from '../helpers/cluster.ts'
 import { missingDependencyBinaries, startOwnPostgres } from '../helpers/dependencies.ts'
 import { call, remoteUser } from '../helpers/remote.ts'
 import { pause } from '../helpers/sockets.ts'
@@ -12,7 +11,7 @@ t.test('the gateway survives a PostgreSQL restart and recovers without being res
   const pg = await startOwnPostgres(t)
   const databaseUrl = await pg.createDatabase('gateway')
   // No Redis: this is about the database alone.
-  const node = await startProcess(t, databaseUrl, `imgtest:${randomBytes(4).toString('hex')}:`, { redisUrl: '' })
+  const node = await gatewayProcesses(t, databaseUrl, { redisUrl: '' }).start()
   const alice = await remoteUser(node.url)
   const bob = await remoteUser(node.url)
   const auth = { 'access-token': alice.token }

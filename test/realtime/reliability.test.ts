@@ -1,9 +1,8 @@
 // Reliability: concurrent clients, 10% repeated transaction_ids, one gateway restarted mid-run; afterwards every acknowledged message exactly once, no gaps.
 import t from 'tap'
-import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import { buildTestApp, type TestApp } from '../helpers/app.ts'
-import { inProcessCluster, realProcessesPossible, startProcess, type Node } from '../helpers/cluster.ts'
+import { inProcessCluster, realProcessesPossible, gatewayProcesses, type Node } from '../helpers/cluster.ts'
 import { registerUser, type TestUser } from '../helpers/users.ts'
 import { openSocket, pause, type Frame, type TestSocket } from '../helpers/sockets.ts'
 
@@ -30,11 +29,11 @@ t.test(`${SENDS} sends from ${SENDERS * DEVICES_PER_SENDER} concurrent clients, 
   let restart: () => Promise<void>
   if (realProcessesPossible) {
     app = await buildTestApp(t)
-    const prefix = `imgtest:${randomBytes(4).toString('hex')}:`
-    nodes.push(...(await Promise.all([startProcess(t, app.testDatabase.url!, prefix), startProcess(t, app.testDatabase.url!, prefix)])))
+    const gateways = gatewayProcesses(t, app.testDatabase.url!)
+    nodes.push(...(await gateways.pair()))
     restart = async () => {
       await nodes[1]!.stop('crash')
-      nodes[1] = await startProcess(t, app.testDatabase.url!, prefix)
+      nodes[1] = await gateways.start()
     }
   } else {
     const cluster = await inProcessCluster(t)

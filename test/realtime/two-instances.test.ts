@@ -1,8 +1,7 @@
 // Two gateways on one database: a socket on one receives what is sent through the other; revocation and presence cross over.
 import t from 'tap'
-import { randomBytes } from 'node:crypto'
 import { buildTestApp } from '../helpers/app.ts'
-import { inProcessCluster, realProcessesPossible, startProcess } from '../helpers/cluster.ts'
+import { inProcessCluster, realProcessesPossible, gatewayProcesses } from '../helpers/cluster.ts'
 import { registerUser } from '../helpers/users.ts'
 import { sendText } from '../helpers/messages.ts'
 import { openSocket, pause } from '../helpers/sockets.ts'
@@ -37,8 +36,7 @@ t.test(
   { skip: !realProcessesPossible && 'needs DATABASE_URL and REDIS_URL (processes cannot share the embedded database)' },
   async (t) => {
     const app = await buildTestApp(t)
-    const prefix = `imgtest:${randomBytes(4).toString('hex')}:`
-    const [a, b] = await Promise.all([startProcess(t, app.testDatabase.url!, prefix), startProcess(t, app.testDatabase.url!, prefix)])
+    const [a, b] = await gatewayProcesses(t, app.testDatabase.url!).pair()
     const [alice, bob] = [await registerUser(app), await registerUser(app)]
     const bobOnB = await openSocket(b.wsUrl, bob.token)
     const aliceOnB = await openSocket(b.wsUrl, alice.token)

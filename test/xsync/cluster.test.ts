@@ -1,8 +1,7 @@
 // xsync across gateways: an upload on one is a NOTICE and a pull on the other; online status counts xsync sockets.
 import t from 'tap'
-import { randomBytes } from 'node:crypto'
 import { buildTestApp } from '../helpers/app.ts'
-import { inProcessCluster, realProcessesPossible, startProcess } from '../helpers/cluster.ts'
+import { inProcessCluster, realProcessesPossible, gatewayProcesses } from '../helpers/cluster.ts'
 import { registerUser } from '../helpers/users.ts'
 import { connectSocketIo, connectWebSocket, login, pull, sendText } from '../helpers/xsync.ts'
 
@@ -28,8 +27,7 @@ t.test(
   { skip: !realProcessesPossible && 'needs DATABASE_URL and REDIS_URL (processes cannot share the embedded database)' },
   async (t) => {
     const app = await buildTestApp(t)
-    const prefix = `imgtest:${randomBytes(4).toString('hex')}:`
-    const [a, b] = await Promise.all([startProcess(t, app.testDatabase.url!, prefix), startProcess(t, app.testDatabase.url!, prefix)])
+    const [a, b] = await gatewayProcesses(t, app.testDatabase.url!).pair()
     const [alice, bob] = [await registerUser(app), await registerUser(app)]
     const aliceOnA = await connectSocketIo(a.url)
     const bobOnB = await connectSocketIo(b.url)
