@@ -11,7 +11,8 @@ import {
   deleteMembers,
   findGroup,
   findGroups,
-  findGroupWithMember,
+  findGroupGate,
+  type GroupGate,
   findMember,
   findMembers,
   groupsOfUser,
@@ -360,9 +361,9 @@ export class GroupsService {
     return findMember(this.ctx.db, groupId, userId)
   }
 
-  /** The group, dismissed or not, with the user's membership of it (undefined when not a member); undefined when the app has no such group. One query. */
-  async findWithMembership(appId: string, groupId: number, userId: number): Promise<{ group: Group; member: Member | undefined } | undefined> {
-    return findGroupWithMember(this.ctx.db, appId, groupId, userId)
+  /** What a reader needs of the group, dismissed or not, and of the user's membership of it (undefined when not a member); undefined when the app has no such group. One query. */
+  async findWithMembership(appId: string, groupId: number, userId: number): Promise<GroupGate | undefined> {
+    return findGroupGate(this.ctx.db, appId, groupId, userId)
   }
 
   /** Who receives the group's messages: members whose msg_mute_mode is not 2. */

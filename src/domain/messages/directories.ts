@@ -4,11 +4,11 @@ import type { RosterService } from '../roster/roster.service.ts'
 import type { Group, Member } from '../groups/groups.types.ts'
 import type { FriendDirectory, GroupDirectory, GroupFacts, GroupMembership } from './messages.types.ts'
 
-function groupFacts(group: Group): GroupFacts {
+function groupFacts(group: Pick<Group, 'status' | 'banExpireTime' | 'historyVisible' | 'readAck'>): GroupFacts {
   return { status: group.status === 1 ? 1 : 0, banAll: group.banExpireTime, historyVisible: group.historyVisible, readAck: group.readAck }
 }
 
-function membership(member: Member): GroupMembership {
+function membership(member: Pick<Member, 'role' | 'msgMuteMode' | 'banExpire' | 'joinedAt'>): GroupMembership {
   return { role: member.role, muteMode: member.msgMuteMode as 0 | 1 | 2, bannedUntil: member.banExpire, joinedAt: member.joinedAt }
 }
 
@@ -24,7 +24,7 @@ export function groupDirectory(groups: GroupsService): GroupDirectory {
     },
     async groupWithMembership(appId, groupId, userId) {
       const found = await groups.findWithMembership(appId, groupId, userId)
-      return found ? { group: groupFacts(found.group), membership: found.member ? membership(found.member) : null } : null
+      return found ? { group: groupFacts(found), membership: found.member ? membership(found.member) : null } : null
     },
     deliveryMembers: (_appId, groupId) => groups.receivingMembers(groupId),
     receivingMembersQuery: (_appId, groupId) => groups.receivingMembersQuery(groupId),
