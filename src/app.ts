@@ -95,6 +95,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
             baseDelaySeconds: config.LOGIN_THROTTLE_BASE_DELAY_SECONDS,
             maxDelaySeconds: config.LOGIN_THROTTLE_MAX_DELAY_SECONDS,
           },
+          sendBatchesInFlight: platform.database.kind === 'pglite' ? 1 : Number(process.env.SEND_BATCHES ?? 2),
         },
       },
       { groups: overrides.groupDirectory, friends: overrides.friendDirectory },
