@@ -211,13 +211,15 @@ export class Sending {
             claim: (trx: Db) => claimTransaction(trx, appId, senderId, scope, transactionId, sentAt, sentAt - DEDUP_WINDOW_MS),
             record: (trx: Db, msgIds: number[]) => recordTransaction(trx, appId, senderId, scope, transactionId, msgIds),
           }
-    // One content message: with the other sends into its conversation in flight (group-commit.ts).
+    // One content message: with the other sends in flight (group-commit.ts).
     if (plans.length === 1 && !CONTROL_TYPES.includes(input.contentType)) {
       const plan = plans[0]!
       const message = { ...plan.message, senderDeviceSn: senderSn, sentAt }
       const committed = await this.batches.submit(plan.key, { message, guarded: plan.guarded, dedupe, pushing })
       if ('first' in committed) return this.deduplicated(committed.first)
-      await this.ringDoorbells(appId, senderId, [{ plan, message, appended: committed.appended }]).catch(() => {})
+      // Rung (committed first), not waited for: the sender's answer does not wait for Redis to take the doorbell,
+      // which nothing the answer says depends on (a lost doorbell is caught up by sequence number all the same).
+      void this.ringDoorbells(appId, senderId, [{ plan, message, appended: committed.appended }]).catch(() => {})
       return { msgIds: [committed.appended.id], created: true }
     }
     const result = await inTransaction(this.ctx.db, async (trx: Db) => {
