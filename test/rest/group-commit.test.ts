@@ -1,7 +1,10 @@
 // Group commit through HTTP: concurrent sends into one conversation keep gap-free numbering, dedupe and each send's own answer.
 import t from 'tap'
-import { sql } from 'kysely'
-import { buildTestApp, type TestApp } from '../helpers/app.ts'
+import { rmSync } from 'node:fs'
+import { sql, type KyselyPlugin } from 'kysely'
+import { buildApp } from '../../src/app.ts'
+import { buildTestApp, testConfig, type TestApp } from '../helpers/app.ts'
+import { freshDatabase } from '../helpers/database.ts'
 import { registerUser } from '../helpers/users.ts'
 import { history, send } from '../helpers/messages.ts'
 
@@ -152,4 +155,49 @@ t.test('a burst across many conversations: each numbered 1..n in its own sequenc
   t.equal((await block(alice.userId, true)).json().code, 200)
   const refusedRepeat = await send(app, alice.token, { targets: [blocker.userId], content: 'after unblock', transaction_id: 900 })
   t.equal(refusedRepeat.code, 10006, 'a repeat to a user who now blocks the sender: IN_BLACKLIST')
+})
+
+t.test('a one-to-one send costs the token lookup and one statement; a refused one too, and a multi-target send still asks first', async (t) => {
+  const testDatabase = await freshDatabase()
+  let statements: string[] = []
+  // Counts what the app sends to the database; the statements themselves run unchanged.
+  const counter: KyselyPlugin = {
+    transformQuery: (args) => {
+      statements.push(args.node.kind)
+      return args.node
+    },
+    transformResult: async (args) => args.result,
+  }
+  const config = testConfig()
+  const app = await buildApp(config, { database: { ...testDatabase.database, db: testDatabase.database.db.withPlugin(counter) } })
+  t.teardown(async () => {
+    await app.close()
+    await testDatabase.drop()
+    rmSync(config.DATA_DIR, { recursive: true, force: true })
+  })
+  const [alice, bob, carol] = [await registerUser(app), await registerUser(app), await registerUser(app)]
+  // Once: the users become known (KnownUsers remembers them).
+  t.equal((await send(app, alice.token, { targets: [bob.userId], content: 'first' })).code, 200)
+  t.equal((await send(app, alice.token, { targets: [carol.userId], content: 'first' })).code, 200)
+
+  statements = []
+  t.equal((await send(app, alice.token, { targets: [bob.userId], content: 'plain' })).code, 200)
+  t.equal(statements.length, 2, 'sent: the token lookup and the append (which reads the blacklist)')
+
+  const blocked = await app.inject({ method: 'POST', url: '/roster/block', headers: { 'access-token': bob.token }, query: { user_id: String(alice.userId) } })
+  t.equal(blocked.json().code, 200)
+  statements = []
+  t.equal((await send(app, alice.token, { targets: [bob.userId], content: 'refused' })).code, 10006)
+  t.equal(statements.length, 2, 'refused: the same two statements')
+
+  // Two targets go through one transaction of their own, which asks the blacklist before it writes anything.
+  statements = []
+  t.equal((await send(app, alice.token, { targets: [carol.userId, bob.userId], content: 'two' })).code, 10006)
+  t.ok(statements.length >= 3, 'a multi-target send asks the blacklist before its transaction')
+  const carolSees = (await history(app, carol.token, { opposite_id: alice.userId, limit: 5 })).data.messages
+  t.same(
+    carolSees.map((m: { content: string }) => m.content),
+    ['first'],
+    'nothing of the refused multi-target send is stored',
+  )
 })
