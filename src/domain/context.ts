@@ -26,5 +26,7 @@ export interface DomainContext {
     /** Base of the server's own absolute URLs: a picture URL under it may name one of our stored files. */
     readonly publicUrl: string
     readonly loginThrottle: LoginThrottleSettings
+    /** Send batches stored at once (group-commit.ts): 1 on the embedded database's one session, more on a pool. */
+    readonly sendBatchesInFlight: number
   }
 }

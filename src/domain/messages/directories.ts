@@ -34,5 +34,6 @@ export function groupDirectory(groups: GroupsService): GroupDirectory {
 
 export function friendDirectory(roster: RosterService): FriendDirectory {
   // Messaging has checked that both users exist in the app before it asks: only the blacklist is left.
-  return { mayMessage: (_appId, from, to) => roster.accepts(to, from) }
+  // The group commit's append statement reads the same rows for a one-to-one content send (inSendStatement).
+  return { mayMessage: (_appId, from, to) => roster.accepts(to, from), inSendStatement: true }
 }

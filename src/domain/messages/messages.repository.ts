@@ -31,10 +31,77 @@ export interface Appended {
  * next send takes it: the sequence never has gaps.
  */
 export async function appendMessage(db: Db, key: ConversationKey, m: NewMessage): Promise<Appended> {
+  return (await appendOne(db, { key, message: m, guarded: false }))!
+}
+
+/** A message for appendBatch: into which conversation, and whether the recipient's blacklist decides in the statement. */
+export interface Append {
+  key: ConversationKey
+  message: NewMessage
+  /**
+   * A pair message the recipient (targetId) may refuse: the statement stores it only when the recipient has not
+   * blocked the sender, so the blacklist costs no round trip of its own and is read under the same snapshot.
+   */
+  guarded: boolean
+}
+
+/**
+ * Appends content messages (no related_mid) into any number of conversations, in one statement: each
+ * conversation's last_seq moves by its count of stored messages under one row lock (rows locked in key order,
+ * as every multi-conversation send locks them), and its messages take the numbers after it in the order given.
+ * Answers in the order given: null for a guarded message its recipient's blacklist refused (it took no number).
+ */
+export async function appendBatch(db: Db, items: Append[]): Promise<Array<Appended | null>> {
+  if (items.length === 1) return [await appendOne(db, items[0]!)]
+  const column = <T>(pick: (a: Append) => T) => items.map(pick)
+  const result = await sql<Appended & { ord: number }>`
+    with m as (
+      select * from unnest(
+        ${column((a) => a.key.appId)}::text[], ${column((a) => a.key.kind)}::smallint[], ${column((a) => a.key.peerA)}::int[],
+        ${column((a) => a.key.peerB)}::int[], ${column((a) => a.guarded)}::boolean[], ${column((a) => a.message.senderId)}::int[],
+        ${column((a) => a.message.senderDeviceSn)}::int[], ${column((a) => a.message.targetId)}::int[],
+        ${column((a) => a.message.contentType)}::smallint[], ${column((a) => a.message.content)}::text[],
+        ${column((a) => a.message.attachment)}::text[], ${column((a) => a.message.config)}::text[], ${column((a) => a.message.ext)}::text[],
+        ${column((a) => a.message.sentAt)}::bigint[]
+      ) with ordinality as m(app_id, kind, peer_a, peer_b, guarded, sender_id, device_sn, target_id, content_type, content, attachment, config, ext, sent_at, ord)
+    ),
+    ok as (
+      select m.*,
+        row_number() over (partition by app_id, kind, peer_a, peer_b order by ord) as n,
+        count(*) over (partition by app_id, kind, peer_a, peer_b) as cnt
+      from m
+      where not (m.guarded and exists (select 1 from roster_items r where r.user_id = m.target_id and r.roster_id = m.sender_id and r.blocked))
+    ),
+    c as (
+      insert into conversations as conv (app_id, kind, peer_a, peer_b, last_seq, last_msg_at)
+      select app_id, kind, peer_a, peer_b, count(*), max(sent_at) from ok
+      group by app_id, kind, peer_a, peer_b
+      order by app_id, kind, peer_a, peer_b
+      on conflict (app_id, kind, peer_a, peer_b)
+      do update set last_seq = conv.last_seq + excluded.last_seq, last_msg_at = greatest(conv.last_msg_at, excluded.last_msg_at)
+      returning id, app_id, kind, peer_a, peer_b, last_seq
+    ),
+    i as (
+      insert into messages (conversation_id, seq, sender_id, sender_device_sn, target_id, content_type, content, attachment, config, ext, sent_at)
+      select c.id, c.last_seq - ok.cnt + ok.n, ok.sender_id, ok.device_sn, ok.target_id, ok.content_type, ok.content, ok.attachment, ok.config, ok.ext, ok.sent_at
+      from ok join c using (app_id, kind, peer_a, peer_b)
+      returning id, seq, conversation_id
+    )
+    select i.id, i.seq, i.conversation_id, ok.ord
+    from i join c on c.id = i.conversation_id
+    join ok on ok.app_id = c.app_id and ok.kind = c.kind and ok.peer_a = c.peer_a and ok.peer_b = c.peer_b and c.last_seq - ok.cnt + ok.n = i.seq`.execute(db)
+  const answers: Array<Appended | null> = items.map(() => null)
+  for (const row of result.rows) answers[Number(row.ord) - 1] = { id: Number(row.id), seq: Number(row.seq), conversation_id: Number(row.conversation_id) }
+  return answers
+}
+
+/** appendBatch for one message: the plain statement, which plans faster than the unnest. */
+async function appendOne(db: Db, { key, message: m, guarded }: Append): Promise<Appended | null> {
+  const refused = guarded ? sql`where not exists (select 1 from roster_items where user_id = ${m.targetId} and roster_id = ${m.senderId} and blocked)` : sql``
   const result = await sql<Appended>`
     with c as (
       insert into conversations (app_id, kind, peer_a, peer_b, last_seq, last_msg_at)
-      values (${key.appId}, ${key.kind}, ${key.peerA}, ${key.peerB}, 1, ${m.sentAt})
+      select ${key.appId}, ${key.kind}::smallint, ${key.peerA}::int, ${key.peerB}::int, 1, ${m.sentAt}::bigint ${refused}
       on conflict (app_id, kind, peer_a, peer_b)
       do update set last_seq = conversations.last_seq + 1, last_msg_at = excluded.last_msg_at
       returning id, last_seq
@@ -43,34 +110,22 @@ export async function appendMessage(db: Db, key: ConversationKey, m: NewMessage)
     select c.id, c.last_seq, ${m.senderId}, ${m.senderDeviceSn}, ${m.targetId}, ${m.contentType}, ${m.content}, ${m.attachment}, ${m.config}, ${m.ext}, ${m.relatedMid}, ${m.sentAt}
     from c
     returning id, seq, conversation_id`.execute(db)
-  const row = result.rows[0]!
-  return { id: Number(row.id), seq: Number(row.seq), conversation_id: Number(row.conversation_id) }
+  const row = result.rows[0]
+  return row ? { id: Number(row.id), seq: Number(row.seq), conversation_id: Number(row.conversation_id) } : null
 }
 
 /**
- * appendMessage for several messages into one conversation (a group commit), in one statement: last_seq moves
- * by their count under one row lock, and they take the numbers after it in the order given. Answers in that order.
- * Content messages only (no related_mid).
+ * The pairs among `pairs` whose recipient has blocked the sender, as `${recipient}:${sender}`: one lookup for
+ * the guarded sends of a batch that must know before they claim their transaction_id.
  */
-export async function appendMessages(db: Db, key: ConversationKey, ms: NewMessage[]): Promise<Appended[]> {
-  const column = <T>(pick: (m: NewMessage) => T) => ms.map(pick)
-  const result = await sql<Appended & { ord: number }>`
-    with c as (
-      insert into conversations (app_id, kind, peer_a, peer_b, last_seq, last_msg_at)
-      values (${key.appId}, ${key.kind}, ${key.peerA}, ${key.peerB}, ${ms.length}, ${Math.max(...column((m) => m.sentAt))})
-      on conflict (app_id, kind, peer_a, peer_b)
-      do update set last_seq = conversations.last_seq + ${ms.length}, last_msg_at = greatest(conversations.last_msg_at, excluded.last_msg_at)
-      returning id, last_seq
-    )
-    insert into messages (conversation_id, seq, sender_id, sender_device_sn, target_id, content_type, content, attachment, config, ext, sent_at)
-    select c.id, c.last_seq - ${ms.length} + m.ord, m.sender_id, m.device_sn, m.target_id, m.content_type, m.content, m.attachment, m.config, m.ext, m.sent_at
-    from c cross join unnest(
-      ${column((m) => m.senderId)}::int[], ${column((m) => m.senderDeviceSn)}::int[], ${column((m) => m.targetId)}::int[],
-      ${column((m) => m.contentType)}::smallint[], ${column((m) => m.content)}::text[], ${column((m) => m.attachment)}::text[],
-      ${column((m) => m.config)}::text[], ${column((m) => m.ext)}::text[], ${column((m) => m.sentAt)}::bigint[]
-    ) with ordinality as m(sender_id, device_sn, target_id, content_type, content, attachment, config, ext, sent_at, ord)
-    returning id, seq, conversation_id`.execute(db)
-  return result.rows.map((row) => ({ id: Number(row.id), seq: Number(row.seq), conversation_id: Number(row.conversation_id) })).sort((x, y) => x.seq - y.seq)
+export async function blockedPairs(db: Db, pairs: Array<{ recipient: number; sender: number }>): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set()
+  const result = await sql<{ user_id: number; roster_id: number }>`
+    select r.user_id, r.roster_id from roster_items r
+    join unnest(${pairs.map((p) => p.recipient)}::int[], ${pairs.map((p) => p.sender)}::int[]) as p(recipient, sender)
+      on r.user_id = p.recipient and r.roster_id = p.sender
+    where r.blocked`.execute(db)
+  return new Set(result.rows.map((r) => `${r.user_id}:${r.roster_id}`))
 }
 
 export async function findConversation(db: Db, key: ConversationKey) {

@@ -125,6 +125,11 @@ export interface GroupDirectory {
 export interface FriendDirectory {
   /** False when `to` does not accept messages from `from` (blacklist); both are users of the app (asked after KnownUsers.require). */
   mayMessage(appId: string, from: number, to: number): Promise<boolean>
+  /**
+   * True for the built-in answer, the roster's blacklist rows: a one-to-one content send then reads them in its
+   * own append statement instead of asking mayMessage first (one round trip fewer). Another directory is asked.
+   */
+  readonly inSendStatement?: boolean
 }
 
 // ---- what push asks of messaging, and how a send records its push work ----
