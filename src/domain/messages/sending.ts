@@ -217,9 +217,11 @@ export class Sending {
       const message = { ...plan.message, senderDeviceSn: senderSn, sentAt }
       const committed = await this.batches.submit(plan.key, { message, guarded: plan.guarded, dedupe, pushing })
       if ('first' in committed) return this.deduplicated(committed.first)
-      // Rung (committed first), not waited for: the sender's answer does not wait for Redis to take the doorbell,
-      // which nothing the answer says depends on (a lost doorbell is caught up by sequence number all the same).
-      void this.ringDoorbells(appId, senderId, [{ plan, message, appended: committed.appended }]).catch(() => {})
+      const ringing = this.ringDoorbells(appId, senderId, [{ plan, message, appended: committed.appended }]).catch(() => {})
+      // A pair's doorbell is rung (committed first) but not waited for: nothing the answer says depends on Redis
+      // taking it, and it is published at once, in the order of the sends. A group's waits: its members are
+      // looked up first, and the sender's next message must not overtake this one on the members' sockets.
+      if (plan.groupId !== undefined) await ringing
       return { msgIds: [committed.appended.id], created: true }
     }
     const result = await inTransaction(this.ctx.db, async (trx: Db) => {
