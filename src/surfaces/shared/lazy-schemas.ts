@@ -20,8 +20,8 @@ type Serialize = (doc: unknown) => string
 export interface LazySchemas {
   /** Fastify's `schemaController` option. */
   readonly schemaController: SchemaController
-  /** Compiles the schemas still pending, one per turn of the event loop; the answer settles with those that failed (none: every schema compiles). */
-  warm(): Promise<Array<{ route: string; error: unknown }>>
+  /** Compiles the schemas still pending, one per turn of the event loop; settles with those that failed (none: every schema compiles), or null when stop() ended it first. */
+  warm(): Promise<Array<{ route: string; error: unknown }> | null>
   /** Stops a warm() under way (the app is closing). */
   stop(): void
 }
@@ -88,7 +88,7 @@ export function lazySchemas(): LazySchemas {
           failed.push({ route, error })
         }
       }
-      return failed
+      return stopped ? null : failed
     },
     stop() {
       stopped = true
