@@ -1,7 +1,12 @@
 // Fastify's own schema compilers (ajv, fast-json-stringify), each route's validator and serializer compiled at its first use instead of before ready.
-import AjvCompiler from '@fastify/ajv-compiler'
-import SerializerSelector from '@fastify/fast-json-stringify-compiler'
+import type AjvCompiler from '@fastify/ajv-compiler'
+import type SerializerSelector from '@fastify/fast-json-stringify-compiler'
 import type { FastifyServerOptions } from 'fastify'
+import { lazily } from '../../platform/lazy.ts'
+
+// Loaded with the first schema compiled (ajv, fast-json-stringify and their dependencies: ~70 ms of a start's CPU).
+const loadAjvCompiler = lazily<typeof AjvCompiler>('@fastify/ajv-compiler')
+const loadSerializerSelector = lazily<typeof SerializerSelector>('@fastify/fast-json-stringify-compiler')
 
 type SchemaController = NonNullable<FastifyServerOptions['schemaController']>
 /** What Fastify hands a compiler for each schema of a route (ajv-compiler's own typings say a bare schema: it is not). */
@@ -50,8 +55,12 @@ export function lazySchemas(): LazySchemas {
     pending.set(get, route)
     return get
   }
-  const ajv = AjvCompiler() as unknown as (externalSchemas: unknown, options: unknown) => Compile<Validate>
-  const fjs = SerializerSelector() as unknown as (externalSchemas: unknown, options: unknown) => Compile<Serialize>
+  type Factory<T> = (externalSchemas: unknown, options: unknown) => Compile<T>
+  let ajvPool: Factory<Validate> | undefined
+  let fjsPool: Factory<Serialize> | undefined
+  const ajv: Factory<Validate> = (externalSchemas, options) => (ajvPool ??= loadAjvCompiler()() as unknown as Factory<Validate>)(externalSchemas, options)
+  const fjs: Factory<Serialize> = (externalSchemas, options) =>
+    (fjsPool ??= loadSerializerSelector()() as unknown as Factory<Serialize>)(externalSchemas, options)
   const compilersFactory = {
     buildValidator(externalSchemas: unknown, options: unknown): Compile<Validate> {
       // The compiler builds an Ajv instance (formats and all): not needed either until a schema is.
@@ -63,9 +72,10 @@ export function lazySchemas(): LazySchemas {
       }
     },
     buildSerializer(externalSchemas: unknown, options: unknown): Compile<Serialize> {
-      const compile = fjs(externalSchemas, options)
+      let compiler: Compile<Serialize> | undefined
+      const compilerOf = () => (compiler ??= fjs(externalSchemas, options))
       return (route) => {
-        const get = later(`${route.method} ${route.url} ${route.httpStatus}`, () => compile(route))
+        const get = later(`${route.method} ${route.url} ${route.httpStatus}`, () => compilerOf()(route))
         return (doc) => get()(doc)
       }
     },
