@@ -120,7 +120,7 @@ function lazyValidator(get: () => Validate): Validate {
       set: (value: unknown) => ((get() as unknown as Record<string, unknown>)[name] = value),
     })
   }
-  return validate as unknown as Validate
+  return validate
 }
 
 function refuseUpperCaseHeaders(route: RouteSchema): void {

@@ -30,7 +30,7 @@ export function serveSocketIo(server: HttpServer, open: (send: (bytes: Uint8Arra
     if (io) return io
     const options = { path: SOCKET_IO_PATH, allowEIO3: true, transports: ['websocket' as const], serveClient: false, maxHttpBufferSize: 1024 * 1024 }
     const started = new (loadSocketIo().Server)(options)
-    started.bind(new (loadEngineIo().Server)(options) as unknown as Parameters<SocketIo.Server['bind']>[0])
+    started.bind(new (loadEngineIo().Server)(options))
     started.on('connection', (socket) => {
       const session = open(
         (bytes) => socket.emit('frame', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
@@ -45,7 +45,7 @@ export function serveSocketIo(server: HttpServer, open: (send: (bytes: Uint8Arra
     })
     return (io = started)
   }
-  const engine = () => started().engine as unknown as EngineIo.Server
+  const engine = () => started().engine
   const others = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>
   server.removeAllListeners('request')
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
