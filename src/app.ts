@@ -38,6 +38,7 @@ import { realtimeSurface, WS_PATH } from './surfaces/realtime/index.ts'
 import { xsyncSurface } from './surfaces/xsync/index.ts'
 import { DOCS_CSP, securityPlugins, serverOptions } from './surfaces/shared/hardening.ts'
 import { textGuard } from './surfaces/shared/text-guard.ts'
+import { lazySchemas } from './surfaces/shared/lazy-schemas.ts'
 
 export interface AppOverrides extends PlatformOverrides {
   /** Clock in epoch ms. */
@@ -57,7 +58,9 @@ export interface AppOverrides extends PlatformOverrides {
 }
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
+  const schemas = lazySchemas()
   const app = Fastify({
+    schemaController: schemas.schemaController,
     logger: loggerOptions(config.LOG_LEVEL, overrides.logStream),
     routerOptions: { ignoreTrailingSlash: true },
     requestIdHeader: 'x-request-id',
@@ -198,6 +201,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await app.register(facadeSurface)
     await app.register(realtimeSurface(platform.bus, metrics ?? undefined))
     await app.register(xsyncSurface(platform.bus))
+    // Once listening, the schemas no request has compiled yet are compiled between requests (an app only injected into compiles none).
+    app.addHook('onListen', (done) => {
+      void schemas.warm().then((failed) => {
+        if (!failed) return
+        for (const { route, error } of failed) app.log.error({ err: error, route }, 'a route schema does not compile')
+        app.log.debug({ failed: failed.length }, 'route schemas compiled')
+      })
+      done()
+    })
+    app.addHook('onClose', async () => schemas.stop())
     await app.ready()
     return await app
   } catch (error) {

@@ -1,6 +1,10 @@
 // Prometheus metrics of this process (prom-client): requests, sockets, doorbell lag, the database pool, send dedupe hits, Node's own.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type PromClient from 'prom-client'
 import type { Database } from './db.ts'
+import { lazily } from './lazy.ts'
+
+/** Loaded by the first createMetrics: without METRICS_TOKEN nothing is counted, and a start need not load it. */
+const loadPromClient = lazily<typeof PromClient>('prom-client')
 
 /** Records one answered request of one route: its labels were fixed when the route was declared. */
 export type RequestRecorder = (method: string, statusCode: number, seconds: number) => void
@@ -30,6 +34,7 @@ const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const
 
 /** One registry per app (tests run several apps in one process), with Node's default process metrics. */
 export function createMetrics(database: Database): Metrics {
+  const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = loadPromClient()
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const duration = new Histogram({

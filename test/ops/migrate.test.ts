@@ -53,3 +53,18 @@ t.test(
     t.same([...appliedA, ...appliedB].sort(), every, 'each applied by exactly one of them')
   },
 )
+
+t.test('the shortcut for an up-to-date database hides nothing the Migrator would find', async (t) => {
+  const { openPglite } = await import('../../src/platform/db.ts')
+  const { sql } = await import('kysely')
+  const database = await openPglite()
+  t.teardown(() => database.close())
+  const all = await migrateToLatest(database.db)
+  t.ok(all.length > 0, 'a new database gets every migration')
+  t.same(await migrateToLatest(database.db), [], 'then nothing to do')
+  const last = all.at(-1)!
+  await sql`delete from kysely_migration where name = ${last}`.execute(database.db)
+  await t.rejects(migrateToLatest(database.db), new RegExp(`migration ${last} failed`), 'a migration not recorded is run again (its tables exist: it fails)')
+  await sql`insert into kysely_migration (name, timestamp) values (${last}, 'x'), ('9999_from_a_newer_version', 'x')`.execute(database.db)
+  await t.rejects(migrateToLatest(database.db), /9999_from_a_newer_version/, 'a migration this code does not know: reported, not skipped')
+})

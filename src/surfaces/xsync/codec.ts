@@ -1,18 +1,27 @@
 // xsync codec: the .proto files of ./proto loaded with protobufjs, typed encode/decode of Frame and every payload.
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
-import protobuf from 'protobufjs'
+import type protobuf from 'protobufjs'
+import { lazily } from '../../platform/lazy.ts'
 
 const PROTO_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'proto')
 const FILES = ['xid', 'xsync', 'messagebody', 'groupnotice', 'rosternotice', 'usernotice', 'conversation', 'info', 'rtcsignal']
-// keepCase: the field names stay those of the .proto (and of protocol.md), e.g. `client_mid`, `deviceSN`.
-const root = new protobuf.Root()
-root.resolvePath = (_origin, target) => join(PROTO_DIR, target.replace(/^.*[\\/]/, ''))
-root.loadSync(
-  FILES.map((name) => `${name}.proto`),
-  { keepCase: true },
-)
-root.resolveAll()
+const loadProtobuf = lazily<typeof protobuf>('protobufjs')
+
+let root: protobuf.Root | undefined
+/** The wire schema, read at the first frame rather than at start (protobufjs and the .proto parsing: ~50 ms of CPU a start need not pay). */
+function schema(): protobuf.Root {
+  if (root) return root
+  // keepCase: the field names stay those of the .proto (and of protocol.md), e.g. `client_mid`, `deviceSN`.
+  const loaded = new (loadProtobuf().Root)()
+  loaded.resolvePath = (_origin, target) => join(PROTO_DIR, target.replace(/^.*[\\/]/, ''))
+  loaded.loadSync(
+    FILES.map((name) => `${name}.proto`),
+    { keepCase: true },
+  )
+  loaded.resolveAll()
+  return (root = loaded)
+}
 
 /** Wire enums, as numbers (what protobufjs reads and writes). */
 export const Command = { UNREAD: 0, SYNC: 1, NOTICE: 2, PROVISION: 3 } as const
@@ -185,7 +194,7 @@ export interface Messages {
 const types = new Map<string, protobuf.Type>()
 function typeOf(name: keyof Messages): protobuf.Type {
   let type = types.get(name)
-  if (!type) types.set(name, (type = root.lookupType(`imgateway.xsync.${name}`)))
+  if (!type) types.set(name, (type = schema().lookupType(`imgateway.xsync.${name}`)))
   return type
 }
 

@@ -15,14 +15,16 @@ export function xsyncSurface(bus: Bus) {
     await sockets.start()
     const deps: SessionDeps = { services: app.services, system, registry: sockets, relay: sockets, log: app.log }
     const session = (send: (bytes: Uint8Array) => void, close: (code: number, reason: string) => void) => new Session({ send, close }, deps)
-    const before = app.server.listeners('upgrade')
-    const stopSocketIo = serveSocketIo(app.server, session)
-    const engineListeners = app.server.listeners('upgrade').filter((l) => !before.includes(l)) as Array<Parameters<typeof routeUpgrades>[1][number]>
+    const socketIo = serveSocketIo(app.server, session)
     const plain = plainWebSocket(session)
-    routeUpgrades(app.server, engineListeners, (request, socket, head) => plain.handleUpgrade(request, socket, head))
+    routeUpgrades(
+      app.server,
+      (request, socket, head) => socketIo.upgrade(request, socket, head),
+      (request, socket, head) => plain.handleUpgrade(request, socket, head),
+    )
     app.addHook('onClose', async () => {
       await sockets.close()
-      await stopSocketIo()
+      await socketIo.close()
       await plain.close()
     })
   }

@@ -8,19 +8,14 @@ type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) 
 
 /**
  * @fastify/websocket routes every upgrade through Fastify (it would answer /socket.io/ with a 404 and `/` with
- * REST's GET /), and engine.io (attached earlier) listens to every upgrade too: the listeners registered before
- * this call are wrapped so that each upgrade has one owner.
+ * REST's GET /): the listeners registered before this call are wrapped so that each upgrade has one owner.
  */
-export function routeUpgrades(
-  server: Server,
-  engineListeners: readonly UpgradeListener[],
-  plain: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
-): void {
-  const others = (server.listeners('upgrade') as UpgradeListener[]).filter((l) => !engineListeners.includes(l))
+export function routeUpgrades(server: Server, socketIo: UpgradeListener, plain: UpgradeListener): void {
+  const others = server.listeners('upgrade') as UpgradeListener[]
   for (const listener of others) server.removeListener('upgrade', listener)
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0]
-    if (path?.startsWith(SOCKET_IO_PATH)) return
+    if (path?.startsWith(SOCKET_IO_PATH)) return socketIo(request, socket, head)
     if (path === PLAIN_WS_PATH) return plain(request, socket, head)
     for (const listener of others) listener(request, socket, head)
   })
