@@ -1,12 +1,12 @@
 // Message comparisons: send vs a raw INSERT, group vs one-to-one send, socket fan-out vs a bare ws broadcast, deep vs shallow history.
 import { sql } from 'kysely'
-import { WebSocket, WebSocketServer } from 'ws'
+import { WebSocket } from 'ws'
 import { frameText } from '../../src/surfaces/realtime/frames.ts'
 import type { Fixture } from './fixture.ts'
 import { BARE_INSERT_PATH } from './bare.ts'
 import { groupOf } from './groups.ts'
 import { historyPageTarget } from './reading.ts'
-import { socketFleet } from './socket-fleet.ts'
+import { bareBroadcaster, socketFleet, type BareBroadcaster } from './socket-fleet.ts'
 import { seedUsers } from './users.ts'
 import { httpTarget, type LoadOptions, type Measurement, type Target } from './target.ts'
 
@@ -169,11 +169,10 @@ export async function fanOut(f: Fixture, count = 1000) {
   const watch = await observer(`${wsUrl}/ws`, users.tokens[count]!)
   const ours = socketFleet()
   const theirs = socketFleet()
-  const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 })
-  const listening = new Promise((resolve) => bare.once('listening', resolve))
+  let bare: BareBroadcaster | undefined
   const close = async () => {
     watch.close()
-    await Promise.all([ours.close(), theirs.close(), new Promise((resolve) => bare.close(resolve))])
+    await Promise.all([ours.close(), theirs.close(), bare?.close()])
   }
   try {
     // Each waits for `ready`: the socket is registered.
@@ -196,15 +195,17 @@ export async function fanOut(f: Fixture, count = 1000) {
     // The frame the bare server sends: one real frame of ours, byte for byte.
     const sample = await sampled
 
-    await listening
+    // In a process of its own, as the app's sockets are all in this one.
+    bare = await bareBroadcaster()
     await theirs.open(
-      `ws://127.0.0.1:${(bare.address() as { port: number }).port}`,
+      bare.url,
       Array.from({ length: count }, () => ({})),
       false,
     )
+    const broadcaster = bare
     const bareRound = async () => {
       await theirs.arm(count)
-      for (const client of bare.clients) client.send(sample)
+      await broadcaster.broadcast(sample)
       await theirs.wait()
     }
     return { a: roundsTarget(oursRound), b: roundsTarget(bareRound), close }
