@@ -106,12 +106,11 @@ export class Hub {
     for (const userId of doorbell.recipients) {
       const sockets = this.byUser.get(userId)
       if (!sockets) continue
-      const item = { ...doorbell.item, status: 'DELIVERED' } as MessageItem
       // A group frame reads the same for every member: render it once.
       const frame =
         doorbell.kind === 2
-          ? (shared ??= messageFrame(item, { type: 2, id: doorbell.peerA }))
-          : messageFrame(item, conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, userId))
+          ? (shared ??= messageFrame(delivered(doorbell), { type: 2, id: doorbell.peerA }))
+          : messageFrame(delivered(doorbell), conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, userId))
       for (const connection of sockets) connection.deliver(doorbell, frame)
     }
   }
@@ -197,6 +196,11 @@ export class Hub {
       this.log.warn({ err: error }, 'could not record deliveries')
     }
   }
+}
+
+/** The doorbell's message as a socket receives it: it is being delivered. */
+function delivered(doorbell: MessageDoorbell): MessageItem {
+  return { ...doorbell.item, status: 'DELIVERED' } as MessageItem
 }
 
 function addTo<K>(map: Map<K, Set<Connection>>, key: K, connection: Connection): void {
