@@ -99,42 +99,6 @@ export function roundsTarget(round: () => Promise<void>): Target {
   }
 }
 
-/** Resolves once `expected` frames have arrived on the sockets (in this process) after `arm()`. */
-export function frameCounter(sockets: WebSocket[]) {
-  let remaining = 0
-  let done: (() => void) | undefined
-  for (const socket of sockets) {
-    socket.on('message', () => {
-      if (remaining > 0 && --remaining === 0) done?.()
-    })
-  }
-  return (expected: number) =>
-    new Promise<void>((resolve, reject) => {
-      remaining = expected
-      const timer = setTimeout(() => reject(new Error(`only ${expected - remaining} of ${expected} frames arrived within 10 s`)), 10_000)
-      done = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-}
-
-/** Resolves once open, or (`untilFirstFrame`) once its first frame came: it may arrive with the handshake, before any later listener. */
-export function openClient(url: string, headers: Record<string, string> = {}, untilFirstFrame = false): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers })
-    ws.once(untilFirstFrame ? 'message' : 'open', () => resolve(ws))
-    ws.once('error', reject)
-  })
-}
-
-export async function openAll(count: number, open: (i: number) => Promise<WebSocket>): Promise<WebSocket[]> {
-  const sockets: WebSocket[] = []
-  // Fifty handshakes at a time: a thousand at once would measure the accept queue.
-  for (let i = 0; i < count; i += 50) sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => open(i + j)))))
-  return sockets
-}
-
 /** `count` users with a token each, in one group of the fixture's user. */
 export async function groupWithTokens(f: Fixture, count: number, prefix: string) {
   const users = await seedUsers(f, count, prefix)

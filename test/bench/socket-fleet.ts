@@ -12,6 +12,8 @@ const BARE_WS = join(HERE, 'bare-ws.ts')
 export interface SocketFleet {
   /** Opens one socket per header set (each waits for its first frame when `untilFirstFrame`); resolves with the number open. */
   open(url: string, headers: Array<Record<string, string>>, untilFirstFrame?: boolean): Promise<number>
+  /** Opens one plain xsync socket per login, each logged in (PROVISION answered); resolves with the number open. */
+  openXsync(url: string, logins: Array<{ uid: number; token: string }>): Promise<number>
   /** Counts the next `frames` frames over all sockets; resolves when counting has started. */
   arm(frames: number): Promise<void>
   /** Resolves when the armed count has arrived (rejects after 20 s). */
@@ -37,6 +39,7 @@ export function socketFleet(): SocketFleet {
     })
   return {
     open: async (url, headers, untilFirstFrame = true) => (await ask({ cmd: 'open', url, headers, untilFirstFrame })).opened ?? 0,
+    openXsync: async (url, logins) => (await ask({ cmd: 'openXsync', url, logins })).opened ?? 0,
     arm: async (frames) => void (await ask({ cmd: 'arm', frames })),
     wait: async () => void (await ask({ cmd: 'wait' })),
     async close() {
