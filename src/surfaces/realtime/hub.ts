@@ -200,7 +200,7 @@ export class Hub {
 
 /** The doorbell's message as a socket receives it: it is being delivered. */
 function delivered(doorbell: MessageDoorbell): MessageItem {
-  return { ...doorbell.item, status: 'DELIVERED' } as MessageItem
+  return { ...doorbell.item, status: 'DELIVERED' }
 }
 
 function addTo<K>(map: Map<K, Set<Connection>>, key: K, connection: Connection): void {
