@@ -1,8 +1,11 @@
-// What a delivered message costs the server's socket: the frame and the ping that confirms it go out in one write.
+// What a delivered message costs the server's socket: the frame and the ping that confirms it go out in one write; no ping where nobody reads the confirmation.
 import type { Socket } from 'node:net'
 import t from 'tap'
+import type { FastifyInstance } from 'fastify'
 import { buildTestApp } from '../helpers/app.ts'
+import { createGroup } from '../helpers/groups.ts'
 import { sendText } from '../helpers/messages.ts'
+import { pushRig } from '../helpers/push.ts'
 import { listen, openSocket, pause } from '../helpers/sockets.ts'
 import { registerUser } from '../helpers/users.ts'
 
@@ -26,7 +29,7 @@ function recordWrites(socket: Socket): Buffer[] {
   return writes
 }
 
-t.test('a message frame and its confirming ping leave in one write (a 10,000-member group costs 10,000 writes, not 20,000)', async (t) => {
+t.test('a message frame and its confirming ping leave in one write: one system call per socket, not two', async (t) => {
   const app = await buildTestApp(t)
   const url = await listen(app)
   const [alice, bob] = [await registerUser(app), await registerUser(app)]
@@ -49,4 +52,65 @@ t.test('a message frame and its confirming ping leave in one write (a 10,000-mem
   const frameEnd = short === 126 ? 4 + write.readUInt16BE(2) : 2 + short
   t.equal(write[frameEnd], 0x89, 'then the ping, in the same write')
   await bobPhone.close()
+})
+
+/** The frames of one write, as [opcode byte, payload] (unmasked server frames; lengths below 65,536). */
+function framesIn(write: Buffer): Array<[number, Buffer]> {
+  const frames: Array<[number, Buffer]> = []
+  for (let at = 0; at < write.length;) {
+    const short = write[at + 1]! & 0x7f
+    const header = short === 126 ? 4 : 2
+    const length = short === 126 ? write.readUInt16BE(at + 2) : short
+    frames.push([write[at]!, write.subarray(at + header, at + header + length)])
+    at += header + length
+  }
+  return frames
+}
+
+/** Bob in a group of Alice's, his socket's writes recorded; each call sends a group message and answers the writes it made. */
+async function groupMessageWrites(app: FastifyInstance) {
+  const url = await listen(app)
+  const [alice, bob] = [await registerUser(app), await registerUser(app)]
+  const group = await createGroup(app, alice, {}, [bob])
+  const accepted = new Promise<Socket>((resolve) => app.server.once('connection', resolve))
+  const bobPhone = await openSocket(url, bob.token)
+  const writes = recordWrites(await accepted)
+  return {
+    async send(text: string) {
+      const before = writes.length
+      const id = await sendText(app, alice.token, group, text, 2)
+      await bobPhone.next((f) => f.type === 'message' && f.msg_id === id)
+      await pause(200)
+      return writes.slice(before).flatMap(framesIn)
+    },
+    close: () => bobPhone.close(),
+  }
+}
+
+t.test('a group message of an app that does not push is not followed by a ping (its delivery marks are never written)', async (t) => {
+  const app = await buildTestApp(t)
+  const bob = await groupMessageWrites(app)
+  // The first one asks whether the app pushes; from then on the answer is known.
+  await bob.send('first')
+  const frames = await bob.send('second')
+  t.same(
+    frames.map(([opcode]) => opcode),
+    [0x81],
+    'the message frame alone',
+  )
+  t.ok(frames[0]![1].includes(Buffer.from('second')))
+  await bob.close()
+})
+
+t.test('a group message of an app that pushes is confirmed: the push worker reads whether the socket took it', async (t) => {
+  const rig = await pushRig(t, { credentials: true })
+  const bob = await groupMessageWrites(rig.app)
+  await bob.send('first')
+  const frames = await bob.send('second')
+  t.same(
+    frames.map(([opcode]) => opcode),
+    [0x81, 0x89],
+    'the message frame, then the ping, in one write',
+  )
+  await bob.close()
 })

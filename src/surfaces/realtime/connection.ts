@@ -98,13 +98,17 @@ export class Connection {
   }
 
   /** A doorbell for this user; `frame` is the rendered message as this user sees it. */
-  deliver(doorbell: MessageDoorbell, frame: string): void {
+  /**
+   * `confirm`: ask the client to acknowledge the frame (a ping after it). Without, the frame is written alone: a
+   * group message of an app that does not push, whose delivery marks nobody reads (see Hub.flushDelivered).
+   */
+  deliver(doorbell: MessageDoorbell, frame: string, confirm = true): void {
     const { conversationId, seq } = doorbell
     if (this.queued === 0) {
       const last = this.sent.get(conversationId)
       if (last !== undefined && seq <= last) return
       if (last === undefined || seq === last + 1) {
-        this.emit(doorbell, seq, frame)
+        this.emit(doorbell, seq, frame, confirm)
         return
       }
     }
@@ -115,16 +119,20 @@ export class Connection {
         // Out of order or a lost doorbell: what lies between is committed (the sequence is gap-free), so read it.
         const missing = await this.services.messages.catchUp(doorbell.appId, this.userId, conversationId, last, seq - 1, GAP_FILL_LIMIT)
         const ref = conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, this.userId)
-        for (const item of missing) this.emit(doorbell, item.seq, messageFrame(item, ref))
+        for (const item of missing) this.emit(doorbell, item.seq, messageFrame(item, ref), confirm)
       }
-      this.emit(doorbell, seq, frame)
+      this.emit(doorbell, seq, frame, confirm)
     })
   }
 
-  private emit(doorbell: MessageDoorbell, seq: number, frame: string): void {
+  private emit(doorbell: MessageDoorbell, seq: number, frame: string, confirm: boolean): void {
     const last = this.sent.get(doorbell.conversationId)
     if (last !== undefined && seq <= last) return
     this.sent.set(doorbell.conversationId, seq)
+    if (!confirm) {
+      this.send(frame)
+      return
+    }
     // The frame and the ping that confirms it leave in one write: one system call and one TCP segment per socket, not two.
     const raw = tcpOf(this.socket)
     raw?.cork()
