@@ -1,12 +1,12 @@
 // Message comparisons: send vs a raw INSERT, group vs one-to-one send, socket fan-out vs a bare ws broadcast, deep vs shallow history.
 import { sql } from 'kysely'
-import { WebSocket, WebSocketServer } from 'ws'
+import { WebSocket } from 'ws'
 import { frameText } from '../../src/surfaces/realtime/frames.ts'
 import type { Fixture } from './fixture.ts'
 import { BARE_INSERT_PATH } from './bare.ts'
 import { groupOf } from './groups.ts'
 import { historyPageTarget } from './reading.ts'
-import { socketFleet } from './socket-fleet.ts'
+import { bareBroadcaster, socketFleet, type BareBroadcaster } from './socket-fleet.ts'
 import { seedUsers } from './users.ts'
 import { httpTarget, type LoadOptions, type Measurement, type Target } from './target.ts'
 
@@ -99,42 +99,6 @@ export function roundsTarget(round: () => Promise<void>): Target {
   }
 }
 
-/** Resolves once `expected` frames have arrived on the sockets (in this process) after `arm()`. */
-export function frameCounter(sockets: WebSocket[]) {
-  let remaining = 0
-  let done: (() => void) | undefined
-  for (const socket of sockets) {
-    socket.on('message', () => {
-      if (remaining > 0 && --remaining === 0) done?.()
-    })
-  }
-  return (expected: number) =>
-    new Promise<void>((resolve, reject) => {
-      remaining = expected
-      const timer = setTimeout(() => reject(new Error(`only ${expected - remaining} of ${expected} frames arrived within 10 s`)), 10_000)
-      done = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-}
-
-/** Resolves once open, or (`untilFirstFrame`) once its first frame came: it may arrive with the handshake, before any later listener. */
-export function openClient(url: string, headers: Record<string, string> = {}, untilFirstFrame = false): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers })
-    ws.once(untilFirstFrame ? 'message' : 'open', () => resolve(ws))
-    ws.once('error', reject)
-  })
-}
-
-export async function openAll(count: number, open: (i: number) => Promise<WebSocket>): Promise<WebSocket[]> {
-  const sockets: WebSocket[] = []
-  // Fifty handshakes at a time: a thousand at once would measure the accept queue.
-  for (let i = 0; i < count; i += 50) sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => open(i + j)))))
-  return sockets
-}
-
 /** `count` users with a token each, in one group of the fixture's user. */
 export async function groupWithTokens(f: Fixture, count: number, prefix: string) {
   const users = await seedUsers(f, count, prefix)
@@ -169,11 +133,10 @@ export async function fanOut(f: Fixture, count = 1000) {
   const watch = await observer(`${wsUrl}/ws`, users.tokens[count]!)
   const ours = socketFleet()
   const theirs = socketFleet()
-  const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 })
-  const listening = new Promise((resolve) => bare.once('listening', resolve))
+  let bare: BareBroadcaster | undefined
   const close = async () => {
     watch.close()
-    await Promise.all([ours.close(), theirs.close(), new Promise((resolve) => bare.close(resolve))])
+    await Promise.all([ours.close(), theirs.close(), bare?.close()])
   }
   try {
     // Each waits for `ready`: the socket is registered.
@@ -196,15 +159,17 @@ export async function fanOut(f: Fixture, count = 1000) {
     // The frame the bare server sends: one real frame of ours, byte for byte.
     const sample = await sampled
 
-    await listening
+    // In a process of its own, as the app's sockets are all in this one.
+    bare = await bareBroadcaster()
     await theirs.open(
-      `ws://127.0.0.1:${(bare.address() as { port: number }).port}`,
+      bare.url,
       Array.from({ length: count }, () => ({})),
       false,
     )
+    const broadcaster = bare
     const bareRound = async () => {
       await theirs.arm(count)
-      for (const client of bare.clients) client.send(sample)
+      await broadcaster.broadcast(sample)
       await theirs.wait()
     }
     return { a: roundsTarget(oursRound), b: roundsTarget(bareRound), close }

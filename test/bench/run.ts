@@ -69,6 +69,16 @@ function legacyReadUser(f: Fixture): Target {
   })
 }
 
+/** Measures targets that hold sockets or processes, and closes them whatever the measurement did. */
+async function closing<T extends { close(): Promise<void> }>(opened: Promise<T>, measure: (targets: T) => Promise<{ ratio: number }>) {
+  const targets = await opened
+  try {
+    return await measure(targets)
+  } finally {
+    await targets.close()
+  }
+}
+
 /**
  * One entry per comparison; `label` is what the final line prints, `goal` the ratio it should reach (or stay under,
  * `atMost`; none: the figure is only reported). An entry with a `unit` measures a figure rather than a ratio
@@ -122,52 +132,32 @@ const comparisons: Entry[] = [
   {
     label: 'group message to 1,000 sockets vs bare ws broadcast',
     goal: 0.5,
-    run: async (f, o) => {
-      const targets = await fanOut(f)
-      try {
-        // One round is one message to every socket: rounds/s is the figure.
-        return await compare('send + fan-out to 1,000 sockets', targets.a, 'bare ws broadcast to 1,000', targets.b, { ...o, workers: 0 })
-      } finally {
-        await targets.close()
-      }
-    },
+    // One round is one message to every socket: rounds/s is the figure.
+    run: (f, o) =>
+      closing(fanOut(f), (targets) => compare('send + fan-out to 1,000 sockets', targets.a, 'bare ws broadcast to 1,000', targets.b, { ...o, workers: 0 })),
   },
   {
     // The web SDK's send: one upload frame until its ack, against the REST send a /ws client makes (/ws itself only receives).
     label: 'xsync send round trip vs REST send',
     goal: 0.9,
-    run: async (f, o) => {
-      const targets = await xsyncSendVsRest(f)
-      try {
-        return await compare('xsync upload until ack', targets.a, 'POST /message/send', targets.b, { ...o, workers: 0 })
-      } finally {
-        await targets.close()
-      }
-    },
+    run: (f, o) =>
+      closing(xsyncSendVsRest(f), (targets) => compare('xsync upload until ack', targets.a, 'POST /message/send', targets.b, { ...o, workers: 0 })),
   },
   {
     label: 'group message to 1,000 xsync sockets vs bare ws broadcast',
     goal: 0.5,
-    run: async (f, o) => {
-      const targets = await xsyncFanOut(f)
-      try {
-        return await compare('send + NOTICE to 1,000 xsync sockets', targets.a, 'bare ws broadcast to 1,000', targets.b, { ...o, workers: 0 })
-      } finally {
-        await targets.close()
-      }
-    },
+    run: (f, o) =>
+      closing(xsyncFanOut(f), (targets) =>
+        compare('send + NOTICE to 1,000 xsync sockets', targets.a, 'bare ws broadcast to 1,000', targets.b, { ...o, workers: 0 }),
+      ),
   },
   {
     label: 'group message to 10,000 sockets vs bare ws broadcast',
     goal: 0.5,
-    run: async (f, o) => {
-      const targets = await fanOut(f, 10_000)
-      try {
-        return await compare('send + fan-out to 10,000 sockets', targets.a, 'bare ws broadcast to 10,000', targets.b, { ...o, workers: 0 })
-      } finally {
-        await targets.close()
-      }
-    },
+    run: (f, o) =>
+      closing(fanOut(f, 10_000), (targets) =>
+        compare('send + fan-out to 10,000 sockets', targets.a, 'bare ws broadcast to 10,000', targets.b, { ...o, workers: 0 }),
+      ),
   },
   {
     label: '15,000 idle WebSockets on one process, memory each',
@@ -184,14 +174,10 @@ const comparisons: Entry[] = [
   {
     label: '2 processes vs 1 on PostgreSQL + Redis (sends per second, same load)',
     skip: (f) => (f.databaseKind === 'postgres' && process.env.REDIS_URL ? undefined : 'needs DATABASE_URL and REDIS_URL'),
-    run: async (f, o) => {
-      const targets = await twoProcesses(f)
-      try {
-        return await compare('POST /message/send on 2 processes', targets.two, 'POST /message/send on 1 process', targets.one, { ...o, workers: 0 })
-      } finally {
-        await targets.close()
-      }
-    },
+    run: (f, o) =>
+      closing(twoProcesses(f), (targets) =>
+        compare('POST /message/send on 2 processes', targets.two, 'POST /message/send on 1 process', targets.one, { ...o, workers: 0 }),
+      ),
   },
   {
     label: 'history page latency at 1,000,000 vs 1,000 messages',

@@ -1,8 +1,9 @@
 // xsync comparisons: a send's round trip over xsync vs REST's (what a /ws client sends with), and NOTICE fan-out to 1,000 xsync sockets vs a bare broadcast.
-import { WebSocket, WebSocketServer } from 'ws'
+import { WebSocket } from 'ws'
 import { CMD, dec, enc } from '../helpers/xsync.ts'
 import type { Fixture } from './fixture.ts'
-import { frameCounter, groupWithTokens, openAll, openClient, roundsTarget } from './messages.ts'
+import { groupWithTokens, roundsTarget } from './messages.ts'
+import { bareBroadcaster, socketFleet, type BareBroadcaster } from './socket-fleet.ts'
 
 const CONTENT = 'a benchmark message of ordinary length, about sixty characters'
 
@@ -52,42 +53,50 @@ export async function xsyncSendVsRest(f: Fixture) {
   return { a: roundsTarget(xsyncRound), b: roundsTarget(restRound), close: async () => ws.terminate() }
 }
 
-/** 1,000 users logged in over xsync in one group with the sender: a REST group send until each socket has its NOTICE, vs a bare ws broadcast of the same bytes. */
+/**
+ * 1,000 users logged in over xsync in one group with the sender: a REST group send until each socket has its NOTICE,
+ * vs a bare ws broadcast of the same bytes. Both sides' clients live in child processes (socket-fleet.ts), as the
+ * /ws fan-out's do, and so does the bare server.
+ */
 export async function xsyncFanOut(f: Fixture, count = 1000) {
   const { users, tokens, group } = await groupWithTokens(f, count, 'xs')
-  const ours: WebSocket[] = []
-  for (let i = 0; i < count; i += 50) {
-    const batch = users.slice(i, i + 50)
-    ours.push(...(await Promise.all(batch.map((u, j) => xsyncSocket(f.appUrl, u.id, tokens[i + j]!).then((s) => s.ws)))))
+  const ours = socketFleet()
+  const theirs = socketFleet()
+  let bare: BareBroadcaster | undefined
+  const close = async () => {
+    await Promise.all([ours.close(), theirs.close(), bare?.close()])
   }
-  const oursArrived = frameCounter(ours)
-  const oursRound = async () => {
-    const arrived = oursArrived(count)
-    const response = await fetch(`${f.appUrl}/message/send`, {
-      method: 'POST',
-      headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 2, targets: [group], content_type: 0, content: CONTENT }),
-    })
-    if (((await response.json()) as { code: number }).code !== 200) throw new Error('group send failed')
-    await arrived
-  }
-  const notice = enc('Frame', { command: CMD.NOTICE, payload: enc('XID', { uid: group }) })
-  const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 })
-  await new Promise((resolve) => bare.once('listening', resolve))
-  const bareUrl = `ws://127.0.0.1:${(bare.address() as { port: number }).port}`
-  const theirs = await openAll(count, () => openClient(bareUrl))
-  const theirsArrived = frameCounter(theirs)
-  const bareRound = async () => {
-    const arrived = theirsArrived(count)
-    for (const client of bare.clients) client.send(notice)
-    await arrived
-  }
-  return {
-    a: roundsTarget(oursRound),
-    b: roundsTarget(bareRound),
-    async close() {
-      for (const ws of [...ours, ...theirs]) ws.terminate()
-      await new Promise((resolve) => bare.close(resolve))
-    },
+  try {
+    await ours.openXsync(
+      f.appUrl.replace(/^http/, 'ws') + '/',
+      users.map((u, i) => ({ uid: u.id, token: tokens[i]! })),
+    )
+    const oursRound = async () => {
+      await ours.arm(count)
+      const response = await fetch(`${f.appUrl}/message/send`, {
+        method: 'POST',
+        headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 2, targets: [group], content_type: 0, content: CONTENT }),
+      })
+      if (((await response.json()) as { code: number }).code !== 200) throw new Error('group send failed')
+      await ours.wait()
+    }
+    const notice = enc('Frame', { command: CMD.NOTICE, payload: enc('XID', { uid: group }) })
+    bare = await bareBroadcaster()
+    await theirs.open(
+      bare.url,
+      Array.from({ length: count }, () => ({})),
+      false,
+    )
+    const broadcaster = bare
+    const bareRound = async () => {
+      await theirs.arm(count)
+      await broadcaster.broadcast(notice)
+      await theirs.wait()
+    }
+    return { a: roundsTarget(oursRound), b: roundsTarget(bareRound), close }
+  } catch (error) {
+    await close()
+    throw error
   }
 }

@@ -1,4 +1,5 @@
 // One WebSocket of one user: frames in seq order per conversation, each message once, gaps filled from the database.
+import { Socket } from 'node:net'
 import type { WebSocket } from 'ws'
 import type { Actor } from '../../domain/actor.ts'
 import type { MessageDoorbell } from '../../domain/events.ts'
@@ -8,6 +9,15 @@ import { ERRORS } from '../../domain/errors.ts'
 import { toDomainError } from '../shared/errors.ts'
 import { conversationsFrame, errorFrame, messageFrame, parseClientFrame, syncFrame, type ClientFrame } from './frames.ts'
 import { FrameBucket, type SyncBudgets } from './limits.ts'
+
+/**
+ * The TCP socket under a `ws` WebSocket (`_socket`: ws has no public handle on it), while it has one. Corking it
+ * only batches writes, so a WebSocket without one (closed, or another implementation) merely writes unbatched.
+ */
+function tcpOf(socket: WebSocket): Socket | undefined {
+  const raw = (socket as unknown as { _socket?: unknown })._socket
+  return raw instanceof Socket && !raw.destroyed ? raw : undefined
+}
 
 /** A gap larger than this is not filled: the frame after it shows the jump, and the client syncs. */
 const GAP_FILL_LIMIT = 500
@@ -88,13 +98,17 @@ export class Connection {
   }
 
   /** A doorbell for this user; `frame` is the rendered message as this user sees it. */
-  deliver(doorbell: MessageDoorbell, frame: string): void {
+  /**
+   * `confirm`: ask the client to acknowledge the frame (a ping after it). Without, the frame is written alone: a
+   * group message of an app that does not push, whose delivery marks nobody reads (see Hub.flushDelivered).
+   */
+  deliver(doorbell: MessageDoorbell, frame: string, confirm = true): void {
     const { conversationId, seq } = doorbell
     if (this.queued === 0) {
       const last = this.sent.get(conversationId)
       if (last !== undefined && seq <= last) return
       if (last === undefined || seq === last + 1) {
-        this.emit(doorbell, seq, frame)
+        this.emit(doorbell, seq, frame, confirm)
         return
       }
     }
@@ -105,16 +119,31 @@ export class Connection {
         // Out of order or a lost doorbell: what lies between is committed (the sequence is gap-free), so read it.
         const missing = await this.services.messages.catchUp(doorbell.appId, this.userId, conversationId, last, seq - 1, GAP_FILL_LIMIT)
         const ref = conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, this.userId)
-        for (const item of missing) this.emit(doorbell, item.seq, messageFrame(item, ref))
+        for (const item of missing) this.emit(doorbell, item.seq, messageFrame(item, ref), confirm)
       }
-      this.emit(doorbell, seq, frame)
+      this.emit(doorbell, seq, frame, confirm)
     })
   }
 
-  private emit(doorbell: MessageDoorbell, seq: number, frame: string): void {
+  private emit(doorbell: MessageDoorbell, seq: number, frame: string, confirm: boolean): void {
     const last = this.sent.get(doorbell.conversationId)
     if (last !== undefined && seq <= last) return
     this.sent.set(doorbell.conversationId, seq)
+    if (!confirm) {
+      this.send(frame)
+      return
+    }
+    // The frame and the ping that confirms it leave in one write: one system call and one TCP segment per socket, not two.
+    const raw = tcpOf(this.socket)
+    raw?.cork()
+    try {
+      this.emitCorked(doorbell, seq, frame)
+    } finally {
+      raw?.uncork()
+    }
+  }
+
+  private emitCorked(doorbell: MessageDoorbell, seq: number, frame: string): void {
     this.send(frame)
     this.unconfirmed.marks.set(doorbell.conversationId, {
       appId: doorbell.appId,

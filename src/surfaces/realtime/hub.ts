@@ -36,6 +36,8 @@ export class Hub {
   private readonly delivered = new Map<string, DeliveryMark>()
   /** Per push task: sockets that acknowledged its frame since the last flush. */
   private readonly received = new Map<number, number>()
+  /** Per app: whether it has push credentials, as last heard (see pushes). */
+  private readonly pushingApps = new Map<string, boolean>()
   private heartbeat: NodeJS.Timeout | undefined
   private flusher: NodeJS.Timeout | undefined
   private closing = false
@@ -103,17 +105,30 @@ export class Hub {
   private onMessage(doorbell: MessageDoorbell): void {
     this.metrics?.doorbellArrived(MESSAGES_CHANNEL, doorbell.publishedAt)
     let shared: string | undefined
+    // A pair's delivery is its DELIVERED status; a group member's matters only to an app that pushes.
+    const confirm = doorbell.kind === 1 || this.pushes(doorbell.appId)
     for (const userId of doorbell.recipients) {
       const sockets = this.byUser.get(userId)
       if (!sockets) continue
-      const item = { ...doorbell.item, status: 'DELIVERED' } as MessageItem
       // A group frame reads the same for every member: render it once.
       const frame =
         doorbell.kind === 2
-          ? (shared ??= messageFrame(item, { type: 2, id: doorbell.peerA }))
-          : messageFrame(item, conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, userId))
-      for (const connection of sockets) connection.deliver(doorbell, frame)
+          ? (shared ??= messageFrame(delivered(doorbell), { type: 2, id: doorbell.peerA }))
+          : messageFrame(delivered(doorbell), conversationFor(doorbell.kind, doorbell.peerA, doorbell.peerB, userId))
+      for (const connection of sockets) connection.deliver(doorbell, frame, confirm)
     }
+  }
+
+  /**
+   * Whether the app has push credentials, as last heard; unknown counts as yes (nothing is left unconfirmed). The
+   * answer is cached for 30 s (as flushDelivered's): credentials just set make later frames confirmed again.
+   */
+  private pushes(appId: string): boolean {
+    this.services.pushCredentials.hasAny(appId).then(
+      (pushes) => this.pushingApps.set(appId, pushes),
+      (error: unknown) => this.log.warn({ err: error }, 'could not ask whether the app pushes'),
+    )
+    return this.pushingApps.get(appId) ?? true
   }
 
   private onAck(doorbell: AckDoorbell): void {
@@ -197,6 +212,11 @@ export class Hub {
       this.log.warn({ err: error }, 'could not record deliveries')
     }
   }
+}
+
+/** The doorbell's message as a socket receives it: it is being delivered. */
+function delivered(doorbell: MessageDoorbell): MessageItem {
+  return { ...doorbell.item, status: 'DELIVERED' }
 }
 
 function addTo<K>(map: Map<K, Set<Connection>>, key: K, connection: Connection): void {
