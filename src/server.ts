@@ -56,7 +56,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', survive('unhandled rejection'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-  await app.listen({ port: config.PORT, host: config.HOST })
+  // A restart makes thousands of sockets reconnect at once: let the kernel queue them (up to its somaxconn) while the
+  // event loop is busy with the first logins, instead of resetting them past Node's default of 511.
+  await app.listen({ port: config.PORT, host: config.HOST, backlog: 4096 })
   clearInterval(holdLoop)
 }
 
