@@ -6,7 +6,7 @@ import type { Fixture } from './fixture.ts'
 import { BARE_INSERT_PATH } from './bare.ts'
 import { groupOf } from './groups.ts'
 import { historyPageTarget } from './reading.ts'
-import { bareBroadcaster, socketFleet, type BareBroadcaster } from './socket-fleet.ts'
+import { bareBroadcaster, socketFleet, type BareBroadcaster, type SocketFleet } from './socket-fleet.ts'
 import { seedUsers } from './users.ts'
 import { httpTarget, type LoadOptions, type Measurement, type Target } from './target.ts'
 
@@ -144,16 +144,7 @@ export async function fanOut(f: Fixture, count = 1000) {
       `${wsUrl}/ws`,
       users.tokens.slice(0, count).map((token) => ({ 'access-token': token })),
     )
-    const oursRound = async () => {
-      await ours.arm(count)
-      const response = await fetch(`${f.appUrl}/message/send`, {
-        method: 'POST',
-        headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 2, targets: [group], ...PAYLOAD }),
-      })
-      if (((await response.json()) as { code: number }).code !== 200) throw new Error('group send failed')
-      await ours.wait()
-    }
+    const oursRound = groupSendRound(f, ours, count, group, PAYLOAD.content)
     const sampled = watch.next()
     await oursRound()
     // The frame the bare server sends: one real frame of ours, byte for byte.
@@ -161,21 +152,39 @@ export async function fanOut(f: Fixture, count = 1000) {
 
     // In a process of its own, as the app's sockets are all in this one.
     bare = await bareBroadcaster()
-    await theirs.open(
-      bare.url,
-      Array.from({ length: count }, () => ({})),
-      false,
-    )
-    const broadcaster = bare
-    const bareRound = async () => {
-      await theirs.arm(count)
-      await broadcaster.broadcast(sample)
-      await theirs.wait()
-    }
+    const bareRound = await bareRounds(theirs, bare, count, sample)
     return { a: roundsTarget(oursRound), b: roundsTarget(bareRound), close }
   } catch (error) {
     await close()
     throw error
+  }
+}
+
+/** One round of ours: the fleet armed for `count` frames, one group message sent through REST, every frame in. */
+export function groupSendRound(f: Fixture, fleet: SocketFleet, count: number, group: number, content: string) {
+  return async () => {
+    await fleet.arm(count)
+    const response = await fetch(`${f.appUrl}/message/send`, {
+      method: 'POST',
+      headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 2, targets: [group], content_type: 0, content }),
+    })
+    if (((await response.json()) as { code: number }).code !== 200) throw new Error('group send failed')
+    await fleet.wait()
+  }
+}
+
+/** The bare side: `count` plain sockets of the fleet on the broadcaster; one round = `frame` to all of them. */
+export async function bareRounds(fleet: SocketFleet, broadcaster: BareBroadcaster, count: number, frame: string | Uint8Array) {
+  await fleet.open(
+    broadcaster.url,
+    Array.from({ length: count }, () => ({})),
+    false,
+  )
+  return async () => {
+    await fleet.arm(count)
+    await broadcaster.broadcast(frame)
+    await fleet.wait()
   }
 }
 

@@ -2,7 +2,7 @@
 import { WebSocket } from 'ws'
 import { CMD, dec, enc } from '../helpers/xsync.ts'
 import type { Fixture } from './fixture.ts'
-import { groupWithTokens, roundsTarget } from './messages.ts'
+import { bareRounds, groupSendRound, groupWithTokens, roundsTarget } from './messages.ts'
 import { bareBroadcaster, socketFleet, type BareBroadcaster } from './socket-fleet.ts'
 
 const CONTENT = 'a benchmark message of ordinary length, about sixty characters'
@@ -71,29 +71,10 @@ export async function xsyncFanOut(f: Fixture, count = 1000) {
       f.appUrl.replace(/^http/, 'ws') + '/',
       users.map((u, i) => ({ uid: u.id, token: tokens[i]! })),
     )
-    const oursRound = async () => {
-      await ours.arm(count)
-      const response = await fetch(`${f.appUrl}/message/send`, {
-        method: 'POST',
-        headers: { 'access-token': f.user.token, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 2, targets: [group], content_type: 0, content: CONTENT }),
-      })
-      if (((await response.json()) as { code: number }).code !== 200) throw new Error('group send failed')
-      await ours.wait()
-    }
+    const oursRound = groupSendRound(f, ours, count, group, CONTENT)
     const notice = enc('Frame', { command: CMD.NOTICE, payload: enc('XID', { uid: group }) })
     bare = await bareBroadcaster()
-    await theirs.open(
-      bare.url,
-      Array.from({ length: count }, () => ({})),
-      false,
-    )
-    const broadcaster = bare
-    const bareRound = async () => {
-      await theirs.arm(count)
-      await broadcaster.broadcast(notice)
-      await theirs.wait()
-    }
+    const bareRound = await bareRounds(theirs, bare, count, notice)
     return { a: roundsTarget(oursRound), b: roundsTarget(bareRound), close }
   } catch (error) {
     await close()
