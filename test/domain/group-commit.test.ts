@@ -95,7 +95,7 @@ t.test('sends into five conversations at once: one statement, each conversation 
   t.equal(statements(), 2)
 })
 
-t.test('one send into each of five conversations: one statement (the plain shape), each takes the next number in its own', async (t) => {
+t.test('one send into each of five conversations: one statement, each takes the next number in its own', async (t) => {
   const { commits, statements, db } = await setUp(t)
   const keys = Array.from({ length: 5 }, (_, i) => ({ appId: 'default', kind: 1 as const, peerA: 30 + i, peerB: 40 + i }))
   // Conversation 0 has two messages already, the others none: the numbers must follow each one's own last_seq.
