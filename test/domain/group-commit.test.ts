@@ -94,3 +94,28 @@ t.test('sends into five conversations at once: one statement, each conversation 
   )
   t.equal(statements(), 2)
 })
+
+t.test('one send into each of five conversations: one statement, each takes the next number in its own', async (t) => {
+  const { commits, statements, db } = await setUp(t)
+  const keys = Array.from({ length: 5 }, (_, i) => ({ appId: 'default', kind: 1 as const, peerA: 30 + i, peerB: 40 + i }))
+  // Conversation 0 has two messages already, the others none: the numbers must follow each one's own last_seq.
+  await commits.submit(keys[0]!, { message: message('a'), pushing: false })
+  await commits.submit(keys[0]!, { message: message('b'), pushing: false })
+  const before = statements()
+  const results = await Promise.all(keys.map((key, i) => commits.submit(key, { message: message(`x${i}`), pushing: false })))
+  t.equal(statements() - before, 1, 'one statement for five conversations')
+  t.same(
+    results.map((r) => ('appended' in r ? r.appended.seq : 0)),
+    [3, 1, 1, 1, 1],
+  )
+  for (const [i, key] of keys.entries()) {
+    const rows = await sql<{ id: number; seq: number; content: string; last_seq: number }>`select m.id, m.seq, m.content, c.last_seq from messages m
+      join conversations c on c.id = m.conversation_id where c.peer_a = ${key.peerA} and c.peer_b = ${key.peerB} order by m.seq desc limit 1`.execute(db)
+    const result = results[i]!
+    t.same(
+      rows.rows.map((r) => [Number(r.id), Number(r.seq), r.content, Number(r.last_seq)]),
+      [['appended' in result ? result.appended.id : 0, i === 0 ? 3 : 1, `x${i}`, i === 0 ? 3 : 1]],
+      `conversation ${i}: its message under the id answered, last_seq moved by one`,
+    )
+  }
+})
