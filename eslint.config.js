@@ -4,7 +4,7 @@
 import { defineConfig, globals, js, tseslint } from './tools/lint/index.js'
 
 export default defineConfig(
-  { ignores: ['data/', 'coverage/', '.tap/'] },
+  { ignores: ['data/', 'coverage/', '.tap/', 'dist/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

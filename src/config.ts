@@ -1,11 +1,11 @@
 // Environment → typed, frozen Config; a bad variable stops start-up with a message naming it.
 import { Type, type Static } from 'typebox'
-import { Value } from 'typebox/value'
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { parseSecretKey } from './platform/push/secret-box.ts'
+import { convertAndCheck } from './config-env.ts'
 
-const ConfigSchema = Type.Object({
+export const ConfigSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development', description: 'production turns off developer conveniences' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port to listen on' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'address to listen on' }),
@@ -176,17 +176,18 @@ export class ConfigError extends Error {}
 
 /** Reads the variables the schema names from env; throws ConfigError naming the first bad one. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const raw: Record<string, string> = {}
+  const raw: Record<string, unknown> = {}
   for (const key of Object.keys(ConfigSchema.properties)) {
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  const value = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw)) as Static<typeof ConfigSchema>
-  const firstError = Value.Errors(ConfigSchema, value)[0]
+  // Converted in place, as Value.Convert did: a message shows the converted value (PORT=70000).
+  const firstError = convertAndCheck(ConfigSchema, raw)
   if (firstError) {
-    const name = firstError.instancePath.replace(/^\//, '') || '(config)'
+    const name = firstError.name || '(config)'
     throw new ConfigError(`invalid environment variable ${name}=${JSON.stringify(raw[name] ?? '')}: ${firstError.message}`)
   }
+  const value = raw as Static<typeof ConfigSchema>
   if (value.SMS_PROVIDER === 'webhook' && !value.SMS_WEBHOOK_URL) {
     throw new ConfigError('invalid environment variable SMS_WEBHOOK_URL="": required when SMS_PROVIDER=webhook')
   }
