@@ -19,7 +19,7 @@ COPY src ./src
 COPY migrations ./migrations
 COPY assets ./assets
 # dist/src (the server), dist/migrations (found at run time two folders above the code, as from
-# src/), dist/assets (default pictures).
+# src/), dist/assets (default pictures), dist/vendor (TypeBox and Kysely bundled by esbuild).
 RUN npm run build
 
 # ---- runtime: production dependencies and the compiled tree, nothing else ----
