@@ -47,7 +47,13 @@ export function httpTarget(spec: HttpTargetSpec): Target {
 
   return {
     async check() {
-      const response = await fetch(spec.url, { method: spec.method, headers: spec.headers, body: spec.body ?? spec.bodies?.[0] })
+      const request = () => fetch(spec.url, { method: spec.method, headers: spec.headers, body: spec.body ?? spec.bodies?.[0] })
+      // A kept-alive connection left idle through a long setup (1,000,000 rows seeded) can be closed by the server just
+      // as it is reused: that is the client's race, not an answer, so the check asks again once on a new connection.
+      const response = await request().catch((error: unknown) => {
+        if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error
+        return request()
+      })
       const body = await response.text()
       try {
         spec.verify(response.status, body)

@@ -18,10 +18,6 @@ export function groupDirectory(groups: GroupsService): GroupDirectory {
       const group = await groups.find(appId, groupId)
       return group ? groupFacts(group) : null
     },
-    async membership(appId, groupId, userId) {
-      const member = await groups.membershipOf(appId, groupId, userId)
-      return member ? membership(member) : null
-    },
     async groupWithMembership(appId, groupId, userId) {
       const found = await groups.findWithMembership(appId, groupId, userId)
       return found ? { group: groupFacts(found), membership: found.member ? membership(found.member) : null } : null

@@ -108,8 +108,7 @@ export interface GroupMembership {
 
 export interface GroupDirectory {
   group(appId: string, groupId: number): Promise<GroupFacts | null>
-  membership(appId: string, groupId: number, userId: number): Promise<GroupMembership | null>
-  /** `group` and `membership` in one round trip; null when the app has no such group. */
+  /** The group and the user's membership of it (null when not a member), in one round trip; null when the app has no such group. */
   groupWithMembership(appId: string, groupId: number, userId: number): Promise<{ group: GroupFacts; membership: GroupMembership | null } | null>
   /** Members who receive the group's messages: msg_mute_mode other than 2. */
   deliveryMembers(appId: string, groupId: number): Promise<number[]>

@@ -152,9 +152,11 @@ export class Sending {
     const plans: Planned[] = []
     const now = epochSeconds(this.ctx.now())
     for (const groupId of targets) {
-      const group = await this.groups.group(appId, groupId)
+      // The group and the sender's membership in one round trip.
+      const found = await this.groups.groupWithMembership(appId, groupId, senderId)
+      const group = found?.group
       if (!group || group.status !== 0) throw new DomainError('GROUP_NOT_FOUND', `group ${groupId} does not exist`)
-      const member = await this.groups.membership(appId, groupId, senderId)
+      const member = found.membership
       if (!member) throw new DomainError('NOT_GROUP_MEMBER', `you are not a member of group ${groupId}`)
       if (banInForce(member.bannedUntil, now)) throw new DomainError('NO_PERMISSION', `you are banned in group ${groupId}`)
       if (member.role === 'member' && banInForce(group.banAll, now)) {
