@@ -171,7 +171,7 @@ export interface GroupGate {
 
 /**
  * The group of the app, dismissed or not, and the user's membership of it, in one query of only the columns a
- * reader needs: every group history page and sync asks it, and the whole group and member rows (timestamps
+ * reader or sender needs: every group send, history page and sync asks it, and the whole group and member rows (timestamps
  * parsed, 30 columns through the builder) cost that page about half a millisecond of CPU more on PGlite.
  */
 export async function findGroupGate(db: Db, appId: string, groupId: number, userId: number): Promise<GroupGate | undefined> {

@@ -29,9 +29,9 @@ export function serveSocketIo(server: HttpServer, open: (send: (bytes: Uint8Arra
   const started = (): SocketIo.Server => {
     if (io) return io
     const options = { path: SOCKET_IO_PATH, allowEIO3: true, transports: ['websocket' as const], serveClient: false, maxHttpBufferSize: 1024 * 1024 }
-    const started = new (loadSocketIo().Server)(options)
-    started.bind(new (loadEngineIo().Server)(options))
-    started.on('connection', (socket) => {
+    const created = new (loadSocketIo().Server)(options)
+    created.bind(new (loadEngineIo().Server)(options))
+    created.on('connection', (socket) => {
       const session = open(
         (bytes) => socket.emit('frame', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
         () => socket.disconnect(true),
@@ -43,7 +43,7 @@ export function serveSocketIo(server: HttpServer, open: (send: (bytes: Uint8Arra
       })
       socket.on('disconnect', () => session.ended())
     })
-    return (io = started)
+    return (io = created)
   }
   const engine = () => started().engine
   const others = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>
